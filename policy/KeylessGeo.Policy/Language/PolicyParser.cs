@@ -1,0 +1,218 @@
+using System.Diagnostics.CodeAnalysis;
+using KeylessGeo.Policy.Expressions;
+
+namespace KeylessGeo.Policy.Language;
+
+/// <summary>
+/// Parses the policy text form, e.g. <c>(region: EU) and not country: FR</c>.
+/// </summary>
+/// <remarks>
+/// Grammar (keywords case-insensitive; precedence <c>not</c> &gt; <c>and</c> &gt; <c>or</c>;
+/// <c>and</c>/<c>or</c> associate to the left):
+/// <code>
+/// policy  = or END
+/// or      = and { ("or" | "||") and }
+/// and     = unary { ("and" | "&amp;&amp;") unary }
+/// unary   = ("not" | "!") unary | primary
+/// primary = "(" or ")" | "all" | "none" | NAME ":" VALUE
+/// </code>
+/// Parsing stops at the first error, reported precisely as a <see cref="ParseError"/>.
+/// </remarks>
+public static class PolicyParser
+{
+    /// <summary>Parses <paramref name="text"/> into an expression tree.</summary>
+    /// <exception cref="PolicyParseException">The text is not a valid policy.</exception>
+    public static PolicyExpression Parse(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return new Parser(Lexer.Tokenize(text)).ParsePolicy();
+    }
+
+    /// <summary>Parses <paramref name="text"/>, returning the first error instead of throwing.</summary>
+    public static bool TryParse(
+        string text,
+        [NotNullWhen(true)] out PolicyExpression? expression,
+        [NotNullWhen(false)] out ParseError? error)
+    {
+        try
+        {
+            expression = Parse(text);
+            error = null;
+            return true;
+        }
+        catch (PolicyParseException ex)
+        {
+            expression = null;
+            error = ex.Error;
+            return false;
+        }
+    }
+
+    private sealed class Parser(List<Token> tokens)
+    {
+        private const int MaxDepth = 200;
+        private int _index;
+        private int _depth;
+
+        private Token Peek => tokens[_index];
+
+        private Token Previous => tokens[_index - 1];
+
+        public PolicyExpression ParsePolicy()
+        {
+            if (Peek.Kind == TokenKind.End)
+            {
+                throw Error(Peek, "empty expression");
+            }
+
+            var expression = ParseOr();
+            if (Peek.Kind != TokenKind.End)
+            {
+                throw Peek.Kind == TokenKind.CloseParen
+                    ? Error(Peek, "unexpected ')' without a matching '('")
+                    : Unexpected(Peek, "'and', 'or' or end of input");
+            }
+
+            return expression;
+        }
+
+        private PolicyExpression ParseOr()
+        {
+            var left = ParseAnd();
+            while (Peek.Kind == TokenKind.Or)
+            {
+                _index++;
+                left = new OrExpression(left, ParseAnd());
+            }
+
+            return left;
+        }
+
+        private PolicyExpression ParseAnd()
+        {
+            var left = ParseUnary();
+            while (Peek.Kind == TokenKind.And)
+            {
+                _index++;
+                left = new AndExpression(left, ParseUnary());
+            }
+
+            return left;
+        }
+
+        private PolicyExpression ParseUnary()
+        {
+            if (++_depth > MaxDepth)
+            {
+                throw Error(Peek, $"expression nested more than {MaxDepth} levels deep");
+            }
+
+            try
+            {
+                if (Peek.Kind == TokenKind.Not)
+                {
+                    _index++;
+                    return new NotExpression(ParseUnary());
+                }
+
+                return ParsePrimary();
+            }
+            finally
+            {
+                _depth--;
+            }
+        }
+
+        private PolicyExpression ParsePrimary()
+        {
+            var token = Peek;
+            switch (token.Kind)
+            {
+                case TokenKind.OpenParen:
+                    return ParseParenthesized(token);
+                case TokenKind.All:
+                    _index++;
+                    return ConstantExpression.All;
+                case TokenKind.None:
+                    _index++;
+                    return ConstantExpression.None;
+                case TokenKind.Word:
+                    return ParseAttribute(token);
+                case TokenKind.Invalid:
+                    throw Error(token, token.Text);
+                case TokenKind.Colon:
+                    throw Error(token, "unexpected ':' — expected an attribute name before it, e.g. 'region: EU'");
+                default:
+                    throw _index > 0 && Previous.Kind is TokenKind.And or TokenKind.Or or TokenKind.Not or TokenKind.OpenParen
+                        ? Error(token, $"expected an expression after '{Previous.Text}', found {token.Describe()}")
+                        : Error(token, $"unexpected {token.Describe()}: expected an expression");
+            }
+        }
+
+        private PolicyExpression ParseParenthesized(Token open)
+        {
+            _index++;
+            if (Peek.Kind == TokenKind.CloseParen)
+            {
+                throw Error(Peek, "empty parentheses: expected an expression");
+            }
+
+            var inner = ParseOr();
+            if (Peek.Kind == TokenKind.CloseParen)
+            {
+                _index++;
+                return inner;
+            }
+
+            throw Peek.Kind == TokenKind.End
+                ? Error(open, "unclosed parenthesis: this '(' has no matching ')'")
+                : Unexpected(Peek, "'and', 'or' or ')'");
+        }
+
+        private AttributeExpression ParseAttribute(Token name)
+        {
+            _index++;
+            if (!PolicyAttributes.TryParse(name.Text, out var attribute))
+            {
+                var candidates = Peek.Kind == TokenKind.Colon
+                    ? PolicyAttributes.Keywords
+                    : PolicyAttributes.Keywords.Concat(["not", "all", "none"]);
+                var suggestion = Suggestions.Closest(name.Text, candidates);
+                throw Error(name, suggestion is null
+                    ? $"unknown attribute '{name.Text}': expected one of {string.Join(", ", PolicyAttributes.Keywords)}, 'all', 'none', 'not' or '('"
+                    : $"unknown attribute '{name.Text}' — did you mean '{suggestion}'?");
+            }
+
+            if (Peek.Kind != TokenKind.Colon)
+            {
+                throw Error(Peek, $"expected ':' after '{name.Text}', found {Peek.Describe()}");
+            }
+
+            _index++;
+            var value = Peek;
+            if (value.Kind != TokenKind.Word)
+            {
+                throw Error(value, $"missing value after '{name.Text}:', found {value.Describe()}");
+            }
+
+            _index++;
+            return new AttributeExpression(attribute, value.Text, value.Position);
+        }
+
+        private static PolicyParseException Unexpected(Token token, string expected)
+        {
+            if (token.Kind == TokenKind.Invalid)
+            {
+                return Error(token, token.Text);
+            }
+
+            var suggestion = token.Kind == TokenKind.Word ? Suggestions.Closest(token.Text, ["and", "or"]) : null;
+            return suggestion is null
+                ? Error(token, $"unexpected {token.Describe()}: expected {expected}")
+                : Error(token, $"unexpected '{token.Text}' — did you mean '{suggestion}'?");
+        }
+
+        private static PolicyParseException Error(Token token, string message) =>
+            new(new ParseError(token.Position, message));
+    }
+}
