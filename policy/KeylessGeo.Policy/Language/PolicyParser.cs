@@ -201,18 +201,14 @@ public static class PolicyParser
 
         private static PolicyParseException Unexpected(Token token, string expected)
         {
-            if (token.Kind == TokenKind.Invalid)
-            {
-                return Error(token, token.Text);
-            }
-
             var suggestion = token.Kind == TokenKind.Word ? Suggestions.Closest(token.Text, ["and", "or"]) : null;
             return suggestion is null
                 ? Error(token, $"unexpected {token.Describe()}: expected {expected}")
                 : Error(token, $"unexpected '{token.Text}' — did you mean '{suggestion}'?");
         }
 
+        // A bad character is the real problem wherever it appears, so its message wins.
         private static PolicyParseException Error(Token token, string message) =>
-            new(new ParseError(token.Position, message));
+            new(new ParseError(token.Position, token.Kind == TokenKind.Invalid ? token.Text : message));
     }
 }
