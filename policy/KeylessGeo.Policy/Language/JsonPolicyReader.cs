@@ -17,6 +17,8 @@ internal sealed class JsonPolicyReader(byte[] utf8)
         MaxDepth = 256,
     };
 
+    private int _atoms;
+
     public PolicyExpression ReadDocument()
     {
         var reader = new Utf8JsonReader(utf8, ReaderOptions);
@@ -48,6 +50,7 @@ internal sealed class JsonPolicyReader(byte[] utf8)
         var start = reader.TokenStartIndex;
         if (reader.TokenType == JsonTokenType.String)
         {
+            CountAtom(start);
             return reader.GetString() switch
             {
                 "all" => ConstantExpression.All,
@@ -116,6 +119,7 @@ internal sealed class JsonPolicyReader(byte[] utf8)
         }
 
         var valueStart = reader.TokenStartIndex;
+        CountAtom(keyStart);
         if (reader.TokenType != JsonTokenType.String)
         {
             throw Error(valueStart, $"the value of \"{key}\" must be a string, not {Describe(reader.TokenType)}");
@@ -128,6 +132,14 @@ internal sealed class JsonPolicyReader(byte[] utf8)
         }
 
         return new AttributeExpression(attribute, value, Position(valueStart));
+    }
+
+    private void CountAtom(long byteOffset)
+    {
+        if (++_atoms > PolicyParser.MaxAtoms)
+        {
+            throw Error(byteOffset, $"policy has more than {PolicyParser.MaxAtoms} atoms");
+        }
     }
 
     private SourcePosition Position(long byteOffset)

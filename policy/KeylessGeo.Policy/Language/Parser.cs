@@ -11,6 +11,7 @@ internal sealed class Parser(List<Token> tokens)
     private const int MaxDepth = 200;
     private int _index;
     private int _depth;
+    private int _atoms;
 
     private Token Peek => tokens[_index];
 
@@ -84,6 +85,11 @@ internal sealed class Parser(List<Token> tokens)
     private PolicyExpression ParsePrimary()
     {
         var token = Peek;
+        if (token.Kind is TokenKind.All or TokenKind.None or TokenKind.Word && ++_atoms > PolicyParser.MaxAtoms)
+        {
+            throw Error(token, $"policy has more than {PolicyParser.MaxAtoms} atoms");
+        }
+
         switch (token.Kind)
         {
             case TokenKind.OpenParen:

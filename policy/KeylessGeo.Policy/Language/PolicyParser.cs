@@ -20,6 +20,12 @@ namespace KeylessGeo.Policy.Language;
 /// </remarks>
 public static class PolicyParser
 {
+    /// <summary>
+    /// The most atoms (including <c>all</c>/<c>none</c>) a parsed policy may have, in text or JSON
+    /// form; keeps evaluation and printing well within stack and time bounds.
+    /// </summary>
+    public const int MaxAtoms = 1000;
+
     /// <summary>Parses <paramref name="text"/> into an expression tree.</summary>
     /// <exception cref="PolicyParseException">The text is not a valid policy.</exception>
     public static PolicyExpression Parse(string text)

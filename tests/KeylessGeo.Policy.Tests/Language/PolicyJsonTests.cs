@@ -90,4 +90,14 @@ public sealed class PolicyJsonTests
         Assert.Equal("malformed JSON", ex.Error.Message);
         Assert.Equal(2, ex.Error.Line);
     }
+
+    [Fact]
+    public void Parse_WhenTooManyAtoms_Fails()
+    {
+        var operands = string.Join(",", Enumerable.Repeat("{\"dc\":\"fra1\"}", PolicyParser.MaxAtoms + 1));
+
+        var ex = Assert.Throws<PolicyParseException>(() => PolicyJson.Parse($"{{\"or\":[{operands}]}}"));
+
+        Assert.Equal($"policy has more than {PolicyParser.MaxAtoms} atoms", ex.Error.Message);
+    }
 }

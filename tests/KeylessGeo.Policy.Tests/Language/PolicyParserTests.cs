@@ -94,4 +94,14 @@ public sealed class PolicyParserTests
 
         Assert.Contains("nested more than", ex.Error.Message);
     }
+
+    [Fact]
+    public void Parse_WhenTooManyAtoms_FailsAtTheFirstAtomOverTheLimit()
+    {
+        var atLimit = string.Join(" or ", Enumerable.Repeat("region: EU", PolicyParser.MaxAtoms));
+
+        Assert.NotNull(PolicyParser.Parse(atLimit));
+        var ex = Assert.Throws<PolicyParseException>(() => PolicyParser.Parse(atLimit + " or all"));
+        Assert.Equal(new ParseError(1, (PolicyParser.MaxAtoms * 14) + 1, $"policy has more than {PolicyParser.MaxAtoms} atoms"), ex.Error);
+    }
 }
