@@ -106,19 +106,11 @@ public static class PolicyEvaluator
         switch (expression)
         {
             case AttributeExpression atom:
-            {
-                var matched = Matches(atom, dc);
-                reasons = [new DecisionReason(atom, atom, ActualValue(atom.Attribute, dc), matched)];
-                return matched;
-            }
+                return Literal(atom, atom, Matches(atom, dc), dc, out reasons);
 
             case NotExpression { Operand: AttributeExpression atom } not:
-            {
                 // A negated atom is one literal, so the explanation can quote 'not country: DE'.
-                var satisfied = !Matches(atom, dc);
-                reasons = [new DecisionReason(not, atom, ActualValue(atom.Attribute, dc), satisfied)];
-                return satisfied;
-            }
+                return Literal(not, atom, !Matches(atom, dc), dc, out reasons);
 
             case NotExpression not:
                 return !Eval(not.Operand, dc, out reasons);
@@ -136,6 +128,12 @@ public static class PolicyEvaluator
             default:
                 throw new ArgumentException($"unknown expression node {expression.GetType().Name}", nameof(expression));
         }
+    }
+
+    private static bool Literal(PolicyExpression literal, AttributeExpression atom, bool satisfied, Datacenter dc, out List<DecisionReason> reasons)
+    {
+        reasons = [new DecisionReason(literal, atom, ActualValue(atom.Attribute, dc), satisfied)];
+        return satisfied;
     }
 
     // For 'and' the deciding value is false, for 'or' true: the first operand with that value
