@@ -1,8 +1,38 @@
+using KeylessGeo.KeyServer.Hosting;
+using KeylessGeo.KeyServer.Security;
+using Microsoft.Extensions.Options;
+
 namespace KeylessGeo.KeyServer;
 
-/// <summary>Keyserver entry point.</summary>
+/// <summary>Keyserver entry point: <c>KeylessGeo.KeyServer --config keyserver.json [--Section:Key value ...]</c>.</summary>
 public static class Program
 {
-    /// <summary>Starts the keyserver.</summary>
-    public static int Main() => 0;
+    /// <summary>Runs the keyserver until it is stopped; exits 2 on a configuration error.</summary>
+    public static async Task<int> Main(string[] args)
+    {
+        // Keep private keys out of core dumps and away from ptrace by other users.
+        ProcessHardening.MakeNonDumpable();
+        WebApplication app;
+        try
+        {
+            app = KeyServerApplication.Create(args);
+        }
+        catch (OptionsValidationException ex)
+        {
+            await Console.Error.WriteLineAsync("keyserver: the configuration has errors:");
+            foreach (var failure in ex.Failures)
+            {
+                await Console.Error.WriteLineAsync("  - " + failure);
+            }
+
+            return 2;
+        }
+
+        await using (app)
+        {
+            await app.RunAsync();
+        }
+
+        return 0;
+    }
 }

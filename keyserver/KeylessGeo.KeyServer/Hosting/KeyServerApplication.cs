@@ -1,0 +1,113 @@
+using System.Net;
+using KeylessGeo.KeyServer.Configuration;
+using KeylessGeo.KeyServer.Grpc;
+using KeylessGeo.Rpc.Hosting;
+using KeylessGeo.Rpc.Security;
+using Microsoft.Extensions.Options;
+
+namespace KeylessGeo.KeyServer.Hosting;
+
+/// <summary>
+/// Builds the keyserver process: configuration (one JSON file named by <c>--config</c>, then
+/// <c>KEYLESSGEO_</c> environment variables, then command-line flags, later ones winning),
+/// validation of every setting before anything starts, the signing core, and the gRPC
+/// endpoints on Kestrel.
+/// </summary>
+public static class KeyServerApplication
+{
+    /// <summary>The prefix of environment variables read as configuration (<c>KEYLESSGEO_KeyServer__Id</c>).</summary>
+    public const string EnvironmentPrefix = "KEYLESSGEO_";
+
+    /// <summary>
+    /// Creates the application. <paramref name="configure"/> runs before validation, so tests
+    /// and embedders can add configuration sources or services.
+    /// </summary>
+    /// <exception cref="OptionsValidationException">The configuration has errors; all are listed.</exception>
+    public static WebApplication Create(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ApplicationName = "KeylessGeo.KeyServer" });
+        if (ConfigFileArgument(args) is { } configFile)
+        {
+            builder.Configuration.AddJsonFile(Path.GetFullPath(configFile), optional: false, reloadOnChange: false);
+        }
+
+        builder.Configuration.AddEnvironmentVariables(EnvironmentPrefix);
+        builder.Configuration.AddCommandLine(args);
+        configure?.Invoke(builder);
+
+        var listen = builder.Configuration.GetSection(ListenOptions.SectionName).Get<ListenOptions>() ?? new ListenOptions();
+        var core = builder.Configuration.GetSection(KeyServerOptions.SectionName).Get<KeyServerOptions>() ?? new KeyServerOptions();
+        ThrowIfInvalid(listen, core);
+        var endpoints = LoadEndpoints(listen);
+
+        builder.Services.AddKeyServerCore(builder.Configuration);
+        builder.Services.AddRpcServer();
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenRpc(endpoints));
+        var app = builder.Build();
+        app.MapKeyServer();
+        return app;
+    }
+
+    private static string? ConfigFileArgument(string[] args)
+    {
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (args[i] == "--config")
+            {
+                return i + 1 < args.Length ? args[i + 1] : throw new ArgumentException("--config needs a file path.");
+            }
+
+            if (args[i].StartsWith("--config=", StringComparison.Ordinal))
+            {
+                return args[i]["--config=".Length..];
+            }
+        }
+
+        return null;
+    }
+
+    private static void ThrowIfInvalid(ListenOptions listen, KeyServerOptions core)
+    {
+        var failures = new List<string>();
+        var listenResult = new ListenOptionsValidator().Validate(null, listen);
+        var coreResult = new KeyServerOptionsValidator().Validate(null, core);
+        failures.AddRange(listenResult.Failures ?? []);
+        failures.AddRange(coreResult.Failures ?? []);
+        if (failures.Count > 0)
+        {
+            throw new OptionsValidationException("keyserver", typeof(KeyServerOptions), failures);
+        }
+    }
+
+    private static RpcListenOptions LoadEndpoints(ListenOptions listen)
+    {
+        try
+        {
+            return ToRpcListenOptions(listen);
+        }
+        catch (InvalidOperationException ex)
+        {
+            // Certificates are loaded here, before start, so a bad file is a configuration error.
+            throw new OptionsValidationException("keyserver", typeof(ListenOptions), [ex.Message]);
+        }
+    }
+
+    private static RpcListenOptions ToRpcListenOptions(ListenOptions listen)
+    {
+        var address = IPAddress.Parse(listen.Address);
+        return new RpcListenOptions
+        {
+            TlsEndpoint = listen.TlsEnabled ? new IPEndPoint(address, listen.Port) : null,
+            MutualTls = listen.TlsEnabled
+                ? new MutualTlsOptions
+                {
+                    ServerCertificate = MutualTls.LoadPem(listen.CertificatePath, listen.KeyPath),
+                    TrustedClientCa = MutualTls.LoadPemBundle(listen.ClientCaPath),
+                }
+                : null,
+            PlaintextEndpoint = listen.PlaintextPort is { } port ? new IPEndPoint(IPAddress.Loopback, port) : null,
+            UnixSocketPath = listen.UnixSocketPath.Length > 0 ? listen.UnixSocketPath : null,
+        };
+    }
+}

@@ -1,0 +1,116 @@
+using System.Formats.Asn1;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using KeylessGeo.Rpc.Security;
+
+namespace KeylessGeo.Cli.Demo;
+
+/// <summary>
+/// Generates everything the demo needs in one folder: <c>tls/</c> (a throwaway CA, the
+/// keyserver's certificate, an edge client certificate) and <c>keys/</c> (demo keys with
+/// certificates beside them, owner-only permissions).
+/// </summary>
+public sealed class DemoMaterial
+{
+    /// <summary>The server name the demo key certificates are issued for.</summary>
+    public const string DemoServerName = "demo.keylessgeo.test";
+
+    private DemoMaterial(string root) => Root = root;
+
+    /// <summary>The folder holding <c>tls/</c> and <c>keys/</c>.</summary>
+    public string Root { get; }
+
+    /// <summary>The folder of TLS material.</summary>
+    public string TlsDirectory => Path.Combine(Root, "tls");
+
+    /// <summary>The keyserver's key directory.</summary>
+    public string KeysDirectory => Path.Combine(Root, "keys");
+
+    /// <summary>The demo key ids, in the order they are created.</summary>
+    public static IReadOnlyList<string> KeyIds { get; } = ["demo-rsa2048", "demo-ecdsa-p256", "demo-ed25519"];
+
+    /// <summary>Creates the material in <paramref name="root"/> (created when missing).</summary>
+    public static DemoMaterial Create(string root)
+    {
+        var material = new DemoMaterial(root);
+        Directory.CreateDirectory(material.TlsDirectory);
+        Directory.CreateDirectory(material.KeysDirectory);
+        using var ca = DevelopmentCertificateAuthority.Create("KeylessGeo demo CA");
+        DevelopmentCertificateAuthority.WritePem(ca.Certificate, material.Tls("ca.crt"));
+        using (var server = ca.IssueServerCertificate("keyserver.demo"))
+        {
+            DevelopmentCertificateAuthority.WritePem(server, material.Tls("server.crt"), material.Tls("server.key"));
+        }
+
+        using (var client = ca.IssueClientCertificate("edge-agent.demo"))
+        {
+            DevelopmentCertificateAuthority.WritePem(client, material.Tls("client.crt"), material.Tls("client.key"));
+        }
+
+        using (var rsa = RSA.Create(2048))
+        {
+            material.WriteKeyWithCertificate("demo-rsa2048", rsa.ExportRSAPrivateKeyPem(), ca, new CertificateRequest($"CN={DemoServerName}", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1));
+        }
+
+        using (var ecdsa = ECDsa.Create(ECCurve.NamedCurves.nistP256))
+        {
+            material.WriteKeyWithCertificate("demo-ecdsa-p256", ecdsa.ExportECPrivateKeyPem(), ca, new CertificateRequest($"CN={DemoServerName}", ecdsa, HashAlgorithmName.SHA256));
+        }
+
+        // .NET has no Ed25519 API: write the PKCS#8 form by hand. The keyserver derives the
+        // public key from it at start-up.
+        WriteSecret(Path.Combine(material.KeysDirectory, "demo-ed25519.key"), Ed25519Pkcs8Pem(RandomNumberGenerator.GetBytes(32)));
+        return material;
+    }
+
+    /// <summary>Path of a file in the TLS folder.</summary>
+    public string Tls(string name) => Path.Combine(TlsDirectory, name);
+
+    private void WriteKeyWithCertificate(string id, string privateKeyPem, DevelopmentCertificateAuthority ca, CertificateRequest request)
+    {
+        var names = new SubjectAlternativeNameBuilder();
+        names.AddDnsName(DemoServerName);
+        request.CertificateExtensions.Add(names.Build());
+        request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
+        var now = DateTimeOffset.UtcNow;
+        using var certificate = request.Create(ca.Certificate.SubjectName, X509SignatureGenerator.CreateForECDsa(ca.Certificate.GetECDsaPrivateKey()!), now.AddMinutes(-5), now.AddYears(1), RandomNumberGenerator.GetBytes(16));
+        File.WriteAllText(Path.Combine(KeysDirectory, id + ".crt"), certificate.ExportCertificatePem());
+        WriteSecret(Path.Combine(KeysDirectory, id + ".key"), privateKeyPem);
+    }
+
+    private static void WriteSecret(string path, string pem)
+    {
+        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite };
+        using var stream = new FileStream(path, options);
+        using var writer = new StreamWriter(stream);
+        writer.Write(pem);
+    }
+
+    private static string Ed25519Pkcs8Pem(byte[] seed)
+    {
+        var inner = new AsnWriter(AsnEncodingRules.DER);
+        inner.WriteOctetString(seed);
+        var writer = new AsnWriter(AsnEncodingRules.DER);
+        using (writer.PushSequence())
+        {
+            writer.WriteInteger(0);
+            using (writer.PushSequence())
+            {
+                writer.WriteObjectIdentifier("1.3.101.112");
+            }
+
+            writer.WriteOctetString(inner.Encode());
+        }
+
+        var der = writer.Encode();
+        try
+        {
+            return PemEncoding.WriteString("PRIVATE KEY", der);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(der);
+            CryptographicOperations.ZeroMemory(seed);
+        }
+    }
+}
