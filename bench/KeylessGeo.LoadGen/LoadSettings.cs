@@ -1,0 +1,43 @@
+using KeylessGeo.Contracts.V1;
+
+namespace KeylessGeo.LoadGen;
+
+/// <summary>One load run: where, what, how hard, how long.</summary>
+public sealed record LoadSettings
+{
+    /// <summary>The keyserver's address (<c>https://localhost:7443</c>).</summary>
+    public required Uri Address { get; init; }
+
+    /// <summary>PEM files: the CA that issued the server certificate, the client certificate and key.</summary>
+    public required string CaPath { get; init; }
+
+    /// <summary>The client certificate presented for mutual TLS.</summary>
+    public required string CertificatePath { get; init; }
+
+    /// <summary>The client certificate's private key.</summary>
+    public required string KeyPath { get; init; }
+
+    /// <summary>The key to sign with.</summary>
+    public required string KeyId { get; init; }
+
+    /// <summary>The operation (its payload is a digest of the right size, or a message for Ed25519).</summary>
+    public Operation Operation { get; init; } = Operation.EcdsaSha256;
+
+    /// <summary><c>stream</c> (SignStream) or <c>unary</c> (Sign).</summary>
+    public string Mode { get; init; } = "stream";
+
+    /// <summary>Independent HTTP/2 connections.</summary>
+    public int Connections { get; init; } = 1;
+
+    /// <summary>Requests kept in flight on each connection.</summary>
+    public int InFlight { get; init; } = 64;
+
+    /// <summary>Measured duration.</summary>
+    public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Unmeasured warm-up before the measurement.</summary>
+    public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Per-request time budget sent in <c>timeout_ms</c>.</summary>
+    public uint TimeoutMs { get; init; } = 2000;
+}
