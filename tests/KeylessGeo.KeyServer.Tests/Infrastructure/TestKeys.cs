@@ -77,7 +77,7 @@ public sealed class TestKeys : IAsyncLifetime
             if (File.Exists(source))
             {
                 var target = Path.Combine(directory, @as + extension);
-                File.Copy(source, target);
+                File.Copy(source, target, overwrite: true);
                 File.SetUnixFileMode(target, File.GetUnixFileMode(source));
             }
         }
