@@ -13,9 +13,9 @@ public sealed class KeyServerHarness : IDisposable
 {
     private readonly ServiceProvider _provider;
 
-    public KeyServerHarness(string keysDirectory, int cacheCapacity = 1024, int workers = 2, int queueLimit = 64, TimeProvider? time = null)
+    public KeyServerHarness(string keysDirectory, int cacheCapacity = 1024, int workers = 2, int queueLimit = 64, TimeProvider? time = null, IDictionary<string, string?>? settings = null)
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>())
         {
             ["KeyServer:Id"] = "ks-test-1",
             ["KeyServer:Datacenter"] = "tst1",
@@ -23,7 +23,7 @@ public sealed class KeyServerHarness : IDisposable
             ["KeyServer:PrivateKeyCacheCapacity"] = cacheCapacity.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["KeyServer:Admission:Workers"] = workers.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["KeyServer:Admission:QueueLimit"] = queueLimit.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["KeyServer:Admission:Accelerator"] = "none",
+            ["KeyServer:Admission:Accelerator"] = settings is not null && settings.TryGetValue("KeyServer:Admission:Accelerator", out var accelerator) ? accelerator : "none",
         }).Build();
         var services = new ServiceCollection();
         services.AddLogging(logging => logging.AddProvider(Logs).SetMinimumLevel(LogLevel.Debug));

@@ -7,8 +7,16 @@ public sealed class ProcessHardeningTests
     [Fact]
     public void MakeNonDumpable_ClearsTheDumpableFlag()
     {
-        Assert.True(ProcessHardening.MakeNonDumpable());
+        try
+        {
+            Assert.True(ProcessHardening.MakeNonDumpable());
 
-        Assert.False(ProcessHardening.IsDumpable());
+            Assert.False(ProcessHardening.IsDumpable());
+        }
+        finally
+        {
+            // Keep the test host debuggable (hang dumps) for the tests that follow.
+            ProcessHardening.SetDumpable(true);
+        }
     }
 }
