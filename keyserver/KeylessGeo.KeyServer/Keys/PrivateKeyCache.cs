@@ -55,7 +55,13 @@ internal sealed class PrivateKeyCache
             Volatile.Write(ref entry.LastUse, Interlocked.Increment(ref _clock));
             if (loaded.TryAddReference())
             {
-                if (entry.NeedsTrim)
+                if (!_entries.TryGetValue(key.KeyId, out var current) || !ReferenceEquals(current, entry))
+                {
+                    // Removed (reload, eviction) while it was loading: this operation keeps its own
+                    // reference; the cache's reference is dropped here if Remove could not.
+                    entry.ReleaseCacheReference(this);
+                }
+                else if (entry.NeedsTrim)
                 {
                     entry.NeedsTrim = false;
                     Trim(entry);
@@ -111,8 +117,7 @@ internal sealed class PrivateKeyCache
     {
         if (_entries.TryRemove(KeyValuePair.Create(entry.Key.KeyId, entry)) && entry.Loaded.IsValueCreated)
         {
-            Interlocked.Decrement(ref _loaded);
-            entry.Loaded.Value.Release();
+            entry.ReleaseCacheReference(this);
         }
     }
 
@@ -127,8 +132,20 @@ internal sealed class PrivateKeyCache
             Loaded = new Lazy<PrivateKey>(() => cache.Load(key), LazyThreadSafetyMode.ExecutionAndPublication);
         }
 
+        private int _released;
+
         public IndexedKey Key { get; }
 
         public Lazy<PrivateKey> Loaded { get; }
+
+        /// <summary>Drops the cache's reference to the loaded key, once whoever gets here first.</summary>
+        public void ReleaseCacheReference(PrivateKeyCache cache)
+        {
+            if (Interlocked.Exchange(ref _released, 1) == 0)
+            {
+                Interlocked.Decrement(ref cache._loaded);
+                Loaded.Value.Release();
+            }
+        }
     }
 }
