@@ -35,6 +35,21 @@ public sealed class PrivateKeyLoadingTests : IDisposable
     }
 
     [Fact]
+    public async Task Index_FollowsSymlinksAndChecksTheTargetsPermissions()
+    {
+        // Kubernetes secret volumes expose keys through symlinks, which always show mode 0777.
+        using var targets = new TempDirectory();
+        _keys.CopyTo(TestKeys.EcP256Pkcs8, targets.Path, "k");
+        File.CreateSymbolicLink(Path.Combine(_directory.Path, "k.key"), Path.Combine(targets.Path, "k.key"));
+        File.CreateSymbolicLink(Path.Combine(_directory.Path, "k.pub"), Path.Combine(targets.Path, "k.pub"));
+
+        using var server = new KeyServerHarness(_directory.Path);
+
+        Assert.Equal(1, server.Keys.IndexedKeyCount);
+        Assert.Null((await server.SignAsync("k", Operation.EcdsaSha256, new byte[32])).Error);
+    }
+
+    [Fact]
     public async Task Load_WhenPermissionsLoosenedAfterIndexing_RefusesTheKeyWithInternal()
     {
         _keys.CopyTo(TestKeys.EcP256Pkcs8, _directory.Path, "k");
