@@ -67,7 +67,7 @@ internal static class CapacityCalibrator
             RandomNumberGenerator.Fill(seed);
             try
             {
-                return new(null, null, OpenSslOperations.Ed25519FromSeed(seed));
+                return new(null, null, OpenSslEd25519.FromSeed(seed));
             }
             finally
             {
@@ -87,7 +87,7 @@ internal static class CapacityCalibrator
             }
             else
             {
-                OpenSslOperations.Ed25519Sign(_ed25519!, digest, signature);
+                OpenSslEd25519.Sign(_ed25519!, digest, signature);
             }
         }
 

@@ -96,7 +96,7 @@ internal static class PrivateKeyOperations
     private static byte[] Ed25519Sign(PrivateKey key, ReadOnlySpan<byte> message)
     {
         var signature = new byte[64];
-        var written = OpenSslOperations.Ed25519Sign(EvpKey(key), message, signature);
+        var written = OpenSslEd25519.Sign(EvpKey(key), message, signature);
         return written == signature.Length ? signature : throw new CryptographicException("the Ed25519 signature was not 64 bytes");
     }
 

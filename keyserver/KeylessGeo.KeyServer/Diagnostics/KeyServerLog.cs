@@ -35,8 +35,9 @@ internal static partial class KeyServerLog
     [LoggerMessage(9, LogLevel.Error, "Cannot load private key {KeyId}: {Reason}", EventName = "PrivateKeyLoadFailed")]
     public static partial void PrivateKeyLoadFailed(ILogger logger, string keyId, string reason);
 
-    [LoggerMessage(10, LogLevel.Warning, "Request {RequestId} ({Operation}, key {KeyId}) failed with {ErrorCode}: {ExceptionType}", EventName = "OperationFailed")]
-    public static partial void OperationFailed(ILogger logger, ulong requestId, string operation, string keyId, string errorCode, string exceptionType);
+    /// <summary>Logged at Debug for CRYPTO_FAILURE (a client's bad ciphertext), Warning otherwise.</summary>
+    [LoggerMessage(EventId = 10, EventName = "OperationFailed", Message = "Request {RequestId} ({Operation}, key {KeyId}) failed with {ErrorCode}: {ExceptionType}")]
+    public static partial void OperationFailed(ILogger logger, LogLevel level, ulong requestId, string operation, string keyId, string errorCode, string exceptionType);
 
     [LoggerMessage(11, LogLevel.Information, "Calibrated {Algorithm}: {OperationsPerSecond:F0} operations per second across all workers", EventName = "CalibrationCompleted")]
     public static partial void CalibrationCompleted(ILogger logger, string algorithm, double operationsPerSecond);

@@ -83,7 +83,7 @@ internal static class PrivateKeyLoader
                 writer.WriteObjectIdentifier(SubjectPublicKeyInfoParser.Ed25519Oid);
             }
 
-            writer.WriteBitString(OpenSslOperations.Ed25519PublicKey(key.EvpKey!));
+            writer.WriteBitString(OpenSslEd25519.PublicKey(key.EvpKey!));
         }
 
         return writer.Encode();
@@ -109,7 +109,7 @@ internal static class PrivateKeyLoader
                     throw new KeyFileException("the Ed25519 private key is malformed");
                 }
 
-                return PrivateKey.ForEd25519(key, OpenSslOperations.Ed25519FromSeed(seed.Span));
+                return PrivateKey.ForEd25519(key, OpenSslEd25519.FromSeed(seed.Span));
             default:
                 throw new KeyFileException($"unsupported private key algorithm '{oid}'");
         }

@@ -120,7 +120,14 @@ internal sealed class SigningService : ISigningService
             }
 
             var (code, message) = SignErrorMapper.Map(e, item.Key);
-            KeyServerLog.OperationFailed(_logger, request.Id, WireNames.Of(request.Operation), item.Key.KeyId, WireNames.Of(code), e.GetType().Name);
+            KeyServerLog.OperationFailed(
+                _logger,
+                code == ErrorCode.CryptoFailure ? LogLevel.Debug : LogLevel.Warning,
+                request.Id,
+                WireNames.Of(request.Operation),
+                item.Key.KeyId,
+                WireNames.Of(code),
+                e.GetType().Name);
             return Failure(request, item.Key, code, message, item.StartedTimestamp);
         }
     }
