@@ -55,10 +55,6 @@ public sealed class CapacityTests : IDisposable
         }
 
         Assert.Equal(KeyAlgorithms.All, state.Measured.Select(m => m.Algorithm));
-        var measured = state.Measured.ToDictionary(m => m.Algorithm, m => m.OperationsPerSecond);
-
-        // Signing with a 4096-bit RSA key is far slower than with P-256 on any CPU.
-        Assert.True(measured[KeyAlgorithm.Rsa4096] < measured[KeyAlgorithm.EcdsaP256]);
     }
 
     public void Dispose() => _root.Dispose();
