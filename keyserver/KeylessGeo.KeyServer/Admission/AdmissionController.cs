@@ -1,0 +1,180 @@
+using System.Collections.Concurrent;
+using KeylessGeo.KeyServer.Diagnostics;
+using Microsoft.Extensions.Logging;
+
+namespace KeylessGeo.KeyServer.Admission;
+
+/// <summary>
+/// Bounded concurrency (dedicated worker threads: private-key operations are CPU-bound) and a
+/// bounded queue. A request is rejected at once when the queue is full or when, given the work
+/// ahead of it, it cannot start before its deadline; one still queued at its deadline is expired
+/// without doing the work. No lock is taken on any path.
+/// </summary>
+internal sealed class AdmissionController : IDisposable
+{
+    private readonly ConcurrentQueue<AdmissionWorkItem> _queue = new();
+    private readonly SemaphoreSlim _available = new(0);
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Thread[] _workers;
+    private readonly int _queueLimit;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private int _queued;
+    private int _inFlight;
+    private long _completed;
+    private long _rejectedOverloaded;
+    private long _expired;
+
+    public AdmissionController(int workers, int queueLimit, TimeProvider time, ILogger<AdmissionController> logger)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(workers, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(queueLimit, 1);
+        _queueLimit = queueLimit;
+        _time = time;
+        _logger = logger;
+        _workers = new Thread[workers];
+        for (var i = 0; i < workers; i++)
+        {
+            _workers[i] = new Thread(Work) { IsBackground = true, Name = $"keyserver-worker-{i}" };
+            _workers[i].Start();
+        }
+    }
+
+    /// <summary>Per-algorithm service time estimates used to predict start times.</summary>
+    public ServiceTimeEstimator ServiceTimes { get; } = new();
+
+    /// <summary>Raised on the worker thread with each executed item's queue wait (for metrics).</summary>
+    public Action<AdmissionWorkItem, TimeSpan>? QueueWaitObserved { get; set; }
+
+    public AdmissionLoad Load => new(
+        Volatile.Read(ref _inFlight), Math.Max(0, Volatile.Read(ref _queued)), _workers.Length, _queueLimit,
+        Interlocked.Read(ref _completed), Interlocked.Read(ref _rejectedOverloaded), Interlocked.Read(ref _expired));
+
+    /// <summary>Queues <paramref name="item"/> or says at once why it cannot be.</summary>
+    public AdmissionResult TryEnqueue(AdmissionWorkItem item)
+    {
+        if (_stopping.IsCancellationRequested)
+        {
+            return new AdmissionResult(AdmissionDecision.ShuttingDown, "the keyserver is shutting down");
+        }
+
+        var now = _time.GetUtcNow();
+        if (item.Deadline <= now)
+        {
+            return new AdmissionResult(AdmissionDecision.DeadlinePassed, "the deadline had passed when the request arrived");
+        }
+
+        var ahead = Interlocked.Increment(ref _queued) - 1;
+        if (ahead >= _queueLimit)
+        {
+            Interlocked.Decrement(ref _queued);
+            Interlocked.Increment(ref _rejectedOverloaded);
+            return new AdmissionResult(AdmissionDecision.QueueFull, $"queue full: {ahead} requests are waiting (limit {_queueLimit})");
+        }
+
+        var wait = PredictWait(item, ahead);
+        if (now + wait > item.Deadline)
+        {
+            Interlocked.Decrement(ref _queued);
+            Interlocked.Increment(ref _rejectedOverloaded);
+            return new AdmissionResult(
+                AdmissionDecision.CannotStartBeforeDeadline,
+                $"cannot start before deadline: predicted start in {wait.TotalMilliseconds:F1} ms, deadline in {(item.Deadline - now).TotalMilliseconds:F1} ms");
+        }
+
+        item.EnqueuedTimestamp = _time.GetTimestamp();
+        _queue.Enqueue(item);
+        _available.Release();
+        return AdmissionResult.Accepted;
+    }
+
+    public void Dispose()
+    {
+        _stopping.Cancel();
+        foreach (var worker in _workers)
+        {
+            worker.Join(TimeSpan.FromSeconds(5));
+        }
+
+        // Whatever is still queued will not run: answer it as expired rather than leave callers waiting.
+        while (_queue.TryDequeue(out var item))
+        {
+            if (item.TryClaim())
+            {
+                item.Expire(TimeSpan.Zero);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Zero while a worker is idle; otherwise the requests ahead plus the one running on each
+    /// worker, times this algorithm's service time, shared across the workers.
+    /// </summary>
+    private TimeSpan PredictWait(AdmissionWorkItem item, int ahead)
+    {
+        if (Volatile.Read(ref _inFlight) + ahead < _workers.Length)
+        {
+            return TimeSpan.Zero;
+        }
+
+        return ServiceTimes.Estimate(item.Algorithm) * (ahead + 1) / _workers.Length;
+    }
+
+    private void Work()
+    {
+        var stopping = _stopping.Token;
+        while (true)
+        {
+            try
+            {
+                _available.Wait(stopping);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            if (!_queue.TryDequeue(out var item))
+            {
+                continue;
+            }
+
+            Interlocked.Decrement(ref _queued);
+            if (!item.TryClaim())
+            {
+                continue;
+            }
+
+            Interlocked.Increment(ref _inFlight);
+            try
+            {
+                Run(item);
+            }
+            catch (Exception e)
+            {
+                KeyServerLog.AdmissionWorkerFailed(_logger, e);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _inFlight);
+            }
+        }
+    }
+
+    private void Run(AdmissionWorkItem item)
+    {
+        var queueWait = _time.GetElapsedTime(item.EnqueuedTimestamp);
+        if (_time.GetUtcNow() > item.Deadline)
+        {
+            Interlocked.Increment(ref _expired);
+            item.Expire(queueWait);
+            return;
+        }
+
+        QueueWaitObserved?.Invoke(item, queueWait);
+        var started = _time.GetTimestamp();
+        item.Execute(queueWait);
+        ServiceTimes.Observe(item.Algorithm, _time.GetElapsedTime(started));
+        Interlocked.Increment(ref _completed);
+    }
+}

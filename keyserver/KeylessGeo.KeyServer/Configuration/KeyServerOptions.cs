@@ -1,0 +1,29 @@
+namespace KeylessGeo.KeyServer.Configuration;
+
+/// <summary>
+/// Keyserver settings, bound from the configuration section <see cref="SectionName"/> (one JSON
+/// file, environment variables prefixed <c>KEYLESSGEO_</c>, command-line flags).
+/// </summary>
+public sealed record KeyServerOptions
+{
+    /// <summary>The configuration section these options bind from.</summary>
+    public const string SectionName = "KeyServer";
+
+    /// <summary>This keyserver's id, reported in every response's <c>served_by</c>.</summary>
+    public string Id { get; init; } = "";
+
+    /// <summary>The datacenter this keyserver runs in, reported in <c>served_by</c>.</summary>
+    public string Datacenter { get; init; } = "";
+
+    /// <summary>
+    /// The folder holding <c>NAME.key</c> private keys with optional <c>NAME.crt</c> and
+    /// <c>NAME.pub</c> beside them (see docs/KEYS.md).
+    /// </summary>
+    public string KeysDirectory { get; init; } = "";
+
+    /// <summary>How many private keys are held loaded at once; others are loaded on use.</summary>
+    public int PrivateKeyCacheCapacity { get; init; } = 1024;
+
+    /// <summary>Admission control, calibration and accelerator settings.</summary>
+    public AdmissionOptions Admission { get; init; } = new();
+}

@@ -1,0 +1,26 @@
+namespace KeylessGeo.KeyServer.Diagnostics;
+
+/// <summary>Names of the keyserver's meter, instruments and tags.</summary>
+public static class KeyServerInstruments
+{
+    /// <summary>The meter every keyserver-core instrument belongs to.</summary>
+    public const string MeterName = "KeylessGeo.KeyServer";
+
+    /// <summary>Counter of finished requests, tagged by operation, key algorithm and error code.</summary>
+    public const string Operations = "keylessgeo.keyserver.operations";
+
+    /// <summary>Histogram (seconds) from SignAsync to the response, tagged like <see cref="Operations"/>.</summary>
+    public const string OperationDuration = "keylessgeo.keyserver.operation.duration";
+
+    /// <summary>Histogram (seconds) a request waited for a worker, tagged by key algorithm.</summary>
+    public const string QueueWait = "keylessgeo.keyserver.queue.wait";
+
+    /// <summary>Tag: the operation (contract enum name).</summary>
+    public const string OperationTag = "keylessgeo.operation";
+
+    /// <summary>Tag: the key algorithm ("rsa2048", "ecdsa-p256" …), or "unknown" before lookup.</summary>
+    public const string AlgorithmTag = "keylessgeo.key.algorithm";
+
+    /// <summary>Tag: the error code, "OK" on success.</summary>
+    public const string ErrorCodeTag = "keylessgeo.error.code";
+}

@@ -1,0 +1,53 @@
+using Microsoft.Extensions.Logging;
+
+namespace KeylessGeo.KeyServer.Diagnostics;
+
+/// <summary>
+/// Every log message of the keyserver core, with stable event ids. Messages carry key ids, file
+/// names and error codes, never key material or payloads.
+/// </summary>
+internal static partial class KeyServerLog
+{
+    [LoggerMessage(1, LogLevel.Information, "Indexed key directory {Directory}: {Count} keys", EventName = "KeyDirectoryIndexed")]
+    public static partial void KeyDirectoryIndexed(ILogger logger, string directory, int count);
+
+    [LoggerMessage(2, LogLevel.Error, "Cannot read key directory {Directory}", EventName = "KeyDirectoryUnreadable")]
+    public static partial void KeyDirectoryUnreadable(ILogger logger, string directory, Exception exception);
+
+    [LoggerMessage(3, LogLevel.Debug, "Indexed key {KeyId} ({Algorithm}) from its {Source}", EventName = "KeyIndexed")]
+    public static partial void KeyIndexed(ILogger logger, string keyId, string algorithm, string source);
+
+    [LoggerMessage(4, LogLevel.Error, "Key file {File} is not served: {Reason}", EventName = "KeyFileRefused")]
+    public static partial void KeyFileRefused(ILogger logger, string file, string reason);
+
+    [LoggerMessage(5, LogLevel.Error, "Key file {File} cannot be read", EventName = "KeyFileUnreadable")]
+    public static partial void KeyFileUnreadable(ILogger logger, string file, Exception exception);
+
+    [LoggerMessage(6, LogLevel.Warning, "Key {KeyId} has no certificate or public key file: its public key was derived from the private key at start-up. Write {PublicKeyPath} (openssl pkey -in KEY -pubout) so start-up reads no private key", EventName = "PublicKeyDerivedFromPrivateKey")]
+    public static partial void PublicKeyDerivedFromPrivateKey(ILogger logger, string keyId, string publicKeyPath);
+
+    [LoggerMessage(7, LogLevel.Debug, "Loaded private key {KeyId}", EventName = "PrivateKeyLoaded")]
+    public static partial void PrivateKeyLoaded(ILogger logger, string keyId);
+
+    [LoggerMessage(8, LogLevel.Debug, "Evicted private key {KeyId} from the cache", EventName = "PrivateKeyEvicted")]
+    public static partial void PrivateKeyEvicted(ILogger logger, string keyId);
+
+    [LoggerMessage(9, LogLevel.Error, "Cannot load private key {KeyId}: {Reason}", EventName = "PrivateKeyLoadFailed")]
+    public static partial void PrivateKeyLoadFailed(ILogger logger, string keyId, string reason);
+
+    /// <summary>Logged at Debug for CRYPTO_FAILURE (a client's bad ciphertext), Warning otherwise.</summary>
+    [LoggerMessage(EventId = 10, EventName = "OperationFailed", Message = "Request {RequestId} ({Operation}, key {KeyId}) failed with {ErrorCode}: {ExceptionType}")]
+    public static partial void OperationFailed(ILogger logger, LogLevel level, ulong requestId, string operation, string keyId, string errorCode, string exceptionType);
+
+    [LoggerMessage(11, LogLevel.Information, "Calibrated {Algorithm}: {OperationsPerSecond:F0} operations per second across all workers", EventName = "CalibrationCompleted")]
+    public static partial void CalibrationCompleted(ILogger logger, string algorithm, double operationsPerSecond);
+
+    [LoggerMessage(12, LogLevel.Error, "Calibration of {Algorithm} failed", EventName = "CalibrationFailed")]
+    public static partial void CalibrationFailed(ILogger logger, string algorithm, Exception exception);
+
+    [LoggerMessage(13, LogLevel.Information, "Accelerator {Kind} in use ({Source}); RSA and ECDSA capacity multiplied by {Multiplier}", EventName = "AcceleratorInUse")]
+    public static partial void AcceleratorInUse(ILogger logger, string kind, string source, double multiplier);
+
+    [LoggerMessage(14, LogLevel.Critical, "An admission worker caught an unexpected exception", EventName = "AdmissionWorkerFailed")]
+    public static partial void AdmissionWorkerFailed(ILogger logger, Exception exception);
+}

@@ -1,0 +1,17 @@
+namespace KeylessGeo.KeyServer.Keys;
+
+/// <summary>The indexed key directory.</summary>
+public interface IKeyStore
+{
+    /// <summary>How many keys the current index serves.</summary>
+    public int IndexedKeyCount { get; }
+
+    /// <summary>How many private keys are loaded right now.</summary>
+    public int LoadedPrivateKeyCount { get; }
+
+    /// <summary>
+    /// Re-reads the key directory's public information and swaps the index atomically; loaded
+    /// private keys are dropped and loaded again on next use. Returns the number of keys indexed.
+    /// </summary>
+    public int Reload();
+}

@@ -1,0 +1,41 @@
+namespace KeylessGeo.KeyServer.Keys;
+
+/// <summary>
+/// The public facts about one key found in the key directory. Holds no private key material:
+/// the private key is loaded from <see cref="PrivateKeyPath"/> on first use.
+/// </summary>
+internal sealed record IndexedKey
+{
+    /// <summary>The key id: the file name without <c>.key</c>.</summary>
+    public required string KeyId { get; init; }
+
+    public required string PrivateKeyPath { get; init; }
+
+    public required KeyAlgorithm Algorithm { get; init; }
+
+    public KeyKind Kind => Algorithm.Kind();
+
+    /// <summary>RSA: the modulus length in bytes (signature and ciphertext size); otherwise 0.</summary>
+    public required int ModulusBytes { get; init; }
+
+    /// <summary>RSA: the modulus length in bits; EC: the curve size; Ed25519: 256.</summary>
+    public required int KeySizeBits { get; init; }
+
+    /// <summary>The DER SubjectPublicKeyInfo; a loaded private key must match it.</summary>
+    public required byte[] SubjectPublicKeyInfo { get; init; }
+
+    /// <summary>SHA-1 of the subjectPublicKey bit string contents (20 bytes).</summary>
+    public required byte[] Ski { get; init; }
+
+    /// <summary>RSA only: SHA-256 over the uppercase hex of the modulus (32 bytes).</summary>
+    public byte[]? CertDigest { get; init; }
+
+    /// <summary>Host names from the certificate (SAN DNS names, else the CN); may start with <c>*.</c>.</summary>
+    public IReadOnlyList<string> HostNames { get; init; } = [];
+
+    /// <summary>IP addresses from the certificate's SAN (4 or 16 bytes each).</summary>
+    public IReadOnlyList<byte[]> IpAddresses { get; init; } = [];
+
+    /// <summary>Where the public information came from: "certificate", "public key file" or "private key".</summary>
+    public required string PublicKeySource { get; init; }
+}

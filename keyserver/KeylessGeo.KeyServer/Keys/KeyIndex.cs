@@ -1,0 +1,141 @@
+using System.Collections.Frozen;
+using KeylessGeo.Contracts.V1;
+
+namespace KeylessGeo.KeyServer.Keys;
+
+/// <summary>
+/// An immutable snapshot of the key directory with one frozen dictionary per identifier.
+/// Lookups take no lock and allocate nothing; a reload builds a new snapshot.
+/// </summary>
+internal sealed class KeyIndex
+{
+    private readonly FrozenDictionary<string, IndexedKey> _byId;
+    private readonly FrozenDictionary<byte[], IndexedKey>.AlternateLookup<ReadOnlySpan<byte>> _bySki;
+    private readonly FrozenDictionary<byte[], IndexedKey>.AlternateLookup<ReadOnlySpan<byte>> _byDigest;
+    private readonly FrozenDictionary<byte[], IndexedKey>.AlternateLookup<ReadOnlySpan<byte>> _byIp;
+    private readonly FrozenDictionary<string, IndexedKey>.AlternateLookup<ReadOnlySpan<char>> _byHostName;
+    private readonly FrozenDictionary<string, IndexedKey>.AlternateLookup<ReadOnlySpan<char>> _byWildcardParent;
+
+    /// <summary>Indexes <paramref name="keys"/>; when two keys claim one identifier, the first wins.</summary>
+    public KeyIndex(IReadOnlyList<IndexedKey> keys)
+    {
+        Keys = keys;
+        var byId = new Dictionary<string, IndexedKey>(StringComparer.Ordinal);
+        var bySki = new Dictionary<byte[], IndexedKey>(ByteArrayComparer.Instance);
+        var byDigest = new Dictionary<byte[], IndexedKey>(ByteArrayComparer.Instance);
+        var byIp = new Dictionary<byte[], IndexedKey>(ByteArrayComparer.Instance);
+        var byHostName = new Dictionary<string, IndexedKey>(StringComparer.OrdinalIgnoreCase);
+        var byWildcardParent = new Dictionary<string, IndexedKey>(StringComparer.OrdinalIgnoreCase);
+        foreach (var key in keys)
+        {
+            byId.TryAdd(key.KeyId, key);
+            bySki.TryAdd(key.Ski, key);
+            if (key.CertDigest is not null)
+            {
+                byDigest.TryAdd(key.CertDigest, key);
+            }
+
+            foreach (var ip in key.IpAddresses)
+            {
+                byIp.TryAdd(ip, key);
+            }
+
+            foreach (var name in key.HostNames)
+            {
+                if (name.StartsWith("*.", StringComparison.Ordinal))
+                {
+                    byWildcardParent.TryAdd(name[2..], key);
+                }
+                else
+                {
+                    byHostName.TryAdd(name, key);
+                }
+            }
+        }
+
+        _byId = byId.ToFrozenDictionary(StringComparer.Ordinal);
+        _bySki = bySki.ToFrozenDictionary(ByteArrayComparer.Instance).GetAlternateLookup<ReadOnlySpan<byte>>();
+        _byDigest = byDigest.ToFrozenDictionary(ByteArrayComparer.Instance).GetAlternateLookup<ReadOnlySpan<byte>>();
+        _byIp = byIp.ToFrozenDictionary(ByteArrayComparer.Instance).GetAlternateLookup<ReadOnlySpan<byte>>();
+        _byHostName = byHostName.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase).GetAlternateLookup<ReadOnlySpan<char>>();
+        _byWildcardParent = byWildcardParent.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase).GetAlternateLookup<ReadOnlySpan<char>>();
+    }
+
+    public static KeyIndex Empty { get; } = new([]);
+
+    public IReadOnlyList<IndexedKey> Keys { get; }
+
+    /// <summary>
+    /// Finds the key by key_id, then SKI, then certificate digest, then SNI, then server IP.
+    /// Malformed identifiers are BAD_REQUEST, except an invalid SNI which is ignored.
+    /// </summary>
+    public KeyLookupResult Find(KeyRef? reference)
+    {
+        if (reference is null ||
+            (reference.KeyId.Length == 0 && reference.Ski.IsEmpty && reference.CertDigest.IsEmpty &&
+             reference.Sni.Length == 0 && reference.ServerIp.IsEmpty && reference.ClientIp.IsEmpty))
+        {
+            return KeyLookupResult.BadRequest("key reference is empty");
+        }
+
+        var ski = reference.Ski.Span;
+        var digest = reference.CertDigest.Span;
+        var serverIp = reference.ServerIp.Span;
+        if (!ski.IsEmpty && ski.Length != 20)
+        {
+            return KeyLookupResult.BadRequest($"key.ski must be 20 bytes, got {ski.Length}");
+        }
+
+        if (!digest.IsEmpty && digest.Length != 32)
+        {
+            return KeyLookupResult.BadRequest($"key.cert_digest must be 32 bytes, got {digest.Length}");
+        }
+
+        if (!serverIp.IsEmpty && serverIp.Length is not (4 or 16))
+        {
+            return KeyLookupResult.BadRequest($"key.server_ip must be 4 or 16 bytes, got {serverIp.Length}");
+        }
+
+        if (!reference.ClientIp.IsEmpty && reference.ClientIp.Length is not (4 or 16))
+        {
+            return KeyLookupResult.BadRequest($"key.client_ip must be 4 or 16 bytes, got {reference.ClientIp.Length}");
+        }
+
+        IndexedKey? key = null;
+        if ((reference.KeyId.Length > 0 && _byId.TryGetValue(reference.KeyId, out key)) ||
+            (!ski.IsEmpty && _bySki.TryGetValue(ski, out key)) ||
+            (!digest.IsEmpty && _byDigest.TryGetValue(digest, out key)) ||
+            TryFindByHostName(reference.Sni, out key) ||
+            (!serverIp.IsEmpty && _byIp.TryGetValue(NormalizeIp(serverIp), out key)))
+        {
+            return KeyLookupResult.Found(key!);
+        }
+
+        return KeyLookupResult.NotFound;
+    }
+
+    private bool TryFindByHostName(string sni, out IndexedKey? key)
+    {
+        key = null;
+        var name = HostNameRules.Normalize(sni);
+        if (name.IsEmpty)
+        {
+            return false;
+        }
+
+        if (_byHostName.TryGetValue(name, out key))
+        {
+            return true;
+        }
+
+        // A wildcard covers exactly one label: "*.example.com" matches "a.example.com" only.
+        var dot = name.IndexOf('.');
+        return dot > 0 && _byWildcardParent.TryGetValue(name[(dot + 1)..], out key);
+    }
+
+    private static ReadOnlySpan<byte> NormalizeIp(ReadOnlySpan<byte> ip)
+    {
+        // ::ffff:a.b.c.d is looked up as a.b.c.d, as the index stores it.
+        return ip.Length == 16 && ip[..10].IndexOfAnyExcept((byte)0) < 0 && ip[10] == 0xFF && ip[11] == 0xFF ? ip[12..] : ip;
+    }
+}

@@ -1,0 +1,26 @@
+using KeylessGeo.Contracts.V1;
+
+namespace KeylessGeo.KeyServer.Keys;
+
+/// <summary>The outcome of a key lookup: the key, or an error code with its message.</summary>
+internal readonly struct KeyLookupResult
+{
+    private KeyLookupResult(IndexedKey? key, ErrorCode error, string? message)
+    {
+        Key = key;
+        Error = error;
+        Message = message;
+    }
+
+    public IndexedKey? Key { get; }
+
+    public ErrorCode Error { get; }
+
+    public string? Message { get; }
+
+    public static KeyLookupResult Found(IndexedKey key) => new(key, ErrorCode.Unspecified, null);
+
+    public static KeyLookupResult NotFound { get; } = new(null, ErrorCode.KeyNotFound, "no key matches the key reference");
+
+    public static KeyLookupResult BadRequest(string message) => new(null, ErrorCode.BadRequest, message);
+}

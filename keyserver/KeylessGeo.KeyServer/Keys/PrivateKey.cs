@@ -1,0 +1,67 @@
+using System.Security.Cryptography;
+using KeylessGeo.KeyServer.Crypto;
+
+namespace KeylessGeo.KeyServer.Keys;
+
+/// <summary>
+/// A loaded, OpenSSL-backed private key. Reference counted: the cache holds one reference and
+/// every operation in progress holds one, so eviction never frees a key while it is in use.
+/// </summary>
+internal sealed class PrivateKey
+{
+    private int _references = 1;
+
+    private PrivateKey(IndexedKey key, RSAOpenSsl? rsa, ECDsaOpenSsl? ecdsa, SafeEvpPKeyHandle? evpKey)
+    {
+        Key = key;
+        Rsa = rsa;
+        Ecdsa = ecdsa;
+        EvpKey = evpKey;
+    }
+
+    public IndexedKey Key { get; }
+
+    /// <summary>The RSA key (RSA keys only).</summary>
+    public RSAOpenSsl? Rsa { get; }
+
+    /// <summary>The ECDSA key (ECDSA keys only).</summary>
+    public ECDsaOpenSsl? Ecdsa { get; }
+
+    /// <summary>The EVP_PKEY for libcrypto calls (RSA and Ed25519 keys).</summary>
+    public SafeEvpPKeyHandle? EvpKey { get; }
+
+    public static PrivateKey ForRsa(IndexedKey key, RSAOpenSsl rsa) => new(key, rsa, null, rsa.DuplicateKeyHandle());
+
+    public static PrivateKey ForEcdsa(IndexedKey key, ECDsaOpenSsl ecdsa) => new(key, null, ecdsa, null);
+
+    public static PrivateKey ForEd25519(IndexedKey key, SafeEvpPKeyHandle evpKey) => new(key, null, null, evpKey);
+
+    /// <summary>Adds a reference unless the key was already released by its last holder.</summary>
+    public bool TryAddReference()
+    {
+        var current = Volatile.Read(ref _references);
+        while (current > 0)
+        {
+            var seen = Interlocked.CompareExchange(ref _references, current + 1, current);
+            if (seen == current)
+            {
+                return true;
+            }
+
+            current = seen;
+        }
+
+        return false;
+    }
+
+    /// <summary>Drops a reference; the last one frees the OpenSSL key.</summary>
+    public void Release()
+    {
+        if (Interlocked.Decrement(ref _references) == 0)
+        {
+            Rsa?.Dispose();
+            Ecdsa?.Dispose();
+            EvpKey?.Dispose();
+        }
+    }
+}

@@ -1,0 +1,151 @@
+using System.Collections.Concurrent;
+using KeylessGeo.KeyServer.Diagnostics;
+using Microsoft.Extensions.Logging;
+
+namespace KeylessGeo.KeyServer.Keys;
+
+/// <summary>
+/// A bounded cache of loaded private keys. Concurrent first uses of one key load it once; reads
+/// take no lock; past capacity the least recently used key is evicted (an approximate LRU: a
+/// scan on insert, never on the read path).
+/// </summary>
+internal sealed class PrivateKeyCache
+{
+    private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    private readonly int _capacity;
+    private readonly ILogger _logger;
+    private long _clock;
+    private int _loaded;
+    private long _loadsTotal;
+
+    public PrivateKeyCache(int capacity, ILogger logger)
+    {
+        _capacity = capacity;
+        _logger = logger;
+    }
+
+    public int LoadedCount => Volatile.Read(ref _loaded);
+
+    public long LoadsTotal => Interlocked.Read(ref _loadsTotal);
+
+    public PrivateKeyLease Acquire(IndexedKey key)
+    {
+        while (true)
+        {
+            var entry = _entries.GetOrAdd(key.KeyId, static (_, state) => new Entry(state.Key, state.Cache), (Key: key, Cache: this));
+            if (!ReferenceEquals(entry.Key, key))
+            {
+                // Indexed again since this entry was made: drop the stale key and load anew.
+                Remove(entry);
+                continue;
+            }
+
+            PrivateKey loaded;
+            try
+            {
+                loaded = entry.Loaded.Value;
+            }
+            catch
+            {
+                // Lazy remembers failures; forget this one so the next request tries again.
+                _entries.TryRemove(KeyValuePair.Create(key.KeyId, entry));
+                throw;
+            }
+
+            Volatile.Write(ref entry.LastUse, Interlocked.Increment(ref _clock));
+            if (loaded.TryAddReference())
+            {
+                if (!_entries.TryGetValue(key.KeyId, out var current) || !ReferenceEquals(current, entry))
+                {
+                    // Removed (reload, eviction) while it was loading: this operation keeps its own
+                    // reference; the cache's reference is dropped here if Remove could not.
+                    entry.ReleaseCacheReference(this);
+                }
+                else if (entry.NeedsTrim)
+                {
+                    entry.NeedsTrim = false;
+                    Trim(entry);
+                }
+
+                return new PrivateKeyLease(loaded);
+            }
+        }
+    }
+
+    /// <summary>Drops every loaded key; keys in use are freed when their operations finish.</summary>
+    public void Clear()
+    {
+        foreach (var entry in _entries.Values)
+        {
+            Remove(entry);
+        }
+    }
+
+    private PrivateKey Load(IndexedKey key)
+    {
+        var loaded = PrivateKeyLoader.Load(key);
+        Interlocked.Increment(ref _loaded);
+        Interlocked.Increment(ref _loadsTotal);
+        KeyServerLog.PrivateKeyLoaded(_logger, key.KeyId);
+        return loaded;
+    }
+
+    private void Trim(Entry keep)
+    {
+        while (_entries.Count > _capacity)
+        {
+            Entry? oldest = null;
+            foreach (var candidate in _entries.Values)
+            {
+                if (!ReferenceEquals(candidate, keep) && (oldest is null || Volatile.Read(ref candidate.LastUse) < Volatile.Read(ref oldest.LastUse)))
+                {
+                    oldest = candidate;
+                }
+            }
+
+            if (oldest is null)
+            {
+                return;
+            }
+
+            Remove(oldest);
+            KeyServerLog.PrivateKeyEvicted(_logger, oldest.Key.KeyId);
+        }
+    }
+
+    private void Remove(Entry entry)
+    {
+        if (_entries.TryRemove(KeyValuePair.Create(entry.Key.KeyId, entry)) && entry.Loaded.IsValueCreated)
+        {
+            entry.ReleaseCacheReference(this);
+        }
+    }
+
+    private sealed class Entry
+    {
+        public long LastUse;
+        public volatile bool NeedsTrim = true;
+
+        public Entry(IndexedKey key, PrivateKeyCache cache)
+        {
+            Key = key;
+            Loaded = new Lazy<PrivateKey>(() => cache.Load(key), LazyThreadSafetyMode.ExecutionAndPublication);
+        }
+
+        private int _released;
+
+        public IndexedKey Key { get; }
+
+        public Lazy<PrivateKey> Loaded { get; }
+
+        /// <summary>Drops the cache's reference to the loaded key, once whoever gets here first.</summary>
+        public void ReleaseCacheReference(PrivateKeyCache cache)
+        {
+            if (Interlocked.Exchange(ref _released, 1) == 0)
+            {
+                Interlocked.Decrement(ref cache._loaded);
+                Loaded.Value.Release();
+            }
+        }
+    }
+}

@@ -1,0 +1,24 @@
+using KeylessGeo.Contracts.V1;
+
+namespace KeylessGeo.KeyServer.Signing;
+
+/// <summary>
+/// The keyserver's signing core, independent of any transport: the gRPC and Keyless protocol
+/// listeners call it for every request.
+/// </summary>
+public interface ISigningService
+{
+    /// <summary>
+    /// Performs one private-key operation. Never throws for a per-request problem: the response
+    /// carries either the result or an error (code and message), always echoes the request id
+    /// and names the keyserver in <c>served_by</c>. Throws <see cref="OperationCanceledException"/>
+    /// only when <paramref name="cancellationToken"/> is cancelled (the caller went away).
+    /// </summary>
+    /// <param name="request">The request.</param>
+    /// <param name="deadline">When the caller stops waiting; null applies the configured default.</param>
+    /// <param name="cancellationToken">Cancels a request still waiting for a worker.</param>
+    public ValueTask<SignResponse> SignAsync(SignRequest request, DateTimeOffset? deadline, CancellationToken cancellationToken);
+
+    /// <summary>Measured capacity per algorithm, the accelerator and the current load.</summary>
+    public Contracts.V1.Capacity GetCapacity();
+}

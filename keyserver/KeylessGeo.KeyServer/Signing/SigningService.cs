@@ -1,0 +1,153 @@
+using Google.Protobuf;
+using KeylessGeo.Contracts.V1;
+using KeylessGeo.KeyServer.Admission;
+using KeylessGeo.KeyServer.Capacity;
+using KeylessGeo.KeyServer.Configuration;
+using KeylessGeo.KeyServer.Crypto;
+using KeylessGeo.KeyServer.Diagnostics;
+using KeylessGeo.KeyServer.Keys;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace KeylessGeo.KeyServer.Signing;
+
+/// <summary>Lookup, then admission, then the private-key operation on a worker, then the response.</summary>
+internal sealed class SigningService : ISigningService
+{
+    private const string UnknownAlgorithm = "unknown";
+    private readonly KeyStore _keys;
+    private readonly AdmissionController _admission;
+    private readonly CapacityState _capacity;
+    private readonly KeyServerMetrics _metrics;
+    private readonly TimeProvider _time;
+    private readonly ILogger<SigningService> _logger;
+    private readonly TimeSpan _defaultDeadline;
+    private readonly ServedBy _servedBy;
+
+    public SigningService(
+        KeyStore keys, AdmissionController admission, CapacityState capacity, KeyServerMetrics metrics,
+        IOptions<KeyServerOptions> options, TimeProvider time, ILogger<SigningService> logger)
+    {
+        _keys = keys;
+        _admission = admission;
+        _capacity = capacity;
+        _metrics = metrics;
+        _time = time;
+        _logger = logger;
+        _defaultDeadline = options.Value.Admission.DefaultDeadline;
+        _servedBy = new ServedBy { KeyserverId = options.Value.Id, Datacenter = options.Value.Datacenter };
+        _admission.QueueWaitObserved = (item, wait) => _metrics.RecordQueueWait(item.Algorithm.Name(), wait);
+    }
+
+    public ValueTask<SignResponse> SignAsync(SignRequest request, DateTimeOffset? deadline, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return ValueTask.FromCanceled<SignResponse>(cancellationToken);
+        }
+
+        var started = _time.GetTimestamp();
+        var lookup = _keys.Find(request.Key);
+        if (lookup.Key is not { } key)
+        {
+            return ValueTask.FromResult(Failure(request, null, lookup.Error, lookup.Message!, started));
+        }
+
+        if (OperationRules.Check(request.Operation, key, request.Payload.Length) is { } problem)
+        {
+            return ValueTask.FromResult(Failure(request, key, ErrorCode.BadRequest, problem, started));
+        }
+
+        var item = new SignWorkItem(this, request, key, deadline ?? (_time.GetUtcNow() + _defaultDeadline), started);
+        item.RegisterCancellation(cancellationToken);
+        var admission = _admission.TryEnqueue(item);
+        if (!admission.IsAccepted)
+        {
+            item.UnregisterCancellation();
+            return ValueTask.FromResult(Failure(request, key, SignErrorMapper.Map(admission.Decision), admission.Message!, started));
+        }
+
+        return item.Completion;
+    }
+
+    public Contracts.V1.Capacity GetCapacity()
+    {
+        var load = _admission.Load;
+        var accelerator = _capacity.Accelerator;
+        var capacity = new Contracts.V1.Capacity
+        {
+            Accelerator = new Accelerator { Kind = accelerator.Kind, Multiplier = accelerator.Multiplier },
+            Load = new Load
+            {
+                InFlight = (uint)load.InFlight,
+                Queued = (uint)load.Queued,
+                ConcurrencyLimit = (uint)load.ConcurrencyLimit,
+                QueueLimit = (uint)load.QueueLimit,
+                CompletedTotal = (ulong)load.CompletedTotal,
+                RejectedOverloadedTotal = (ulong)load.RejectedOverloadedTotal,
+            },
+            ServedBy = _servedBy.Clone(),
+        };
+        foreach (var (algorithm, perSecond) in _capacity.Measured)
+        {
+            capacity.Algorithms.Add(new AlgorithmCapacity { Algorithm = algorithm.Name(), OperationsPerSecond = perSecond });
+        }
+
+        return capacity;
+    }
+
+    /// <summary>Runs on a worker thread.</summary>
+    internal SignResponse Execute(SignWorkItem item)
+    {
+        var request = item.Request;
+        try
+        {
+            byte[] result;
+            using (var lease = _keys.Acquire(item.Key))
+            {
+                result = PrivateKeyOperations.Execute(lease.Key, request.Operation, request.Payload.Span);
+            }
+
+            Record(request, item.Key, ErrorCode.Unspecified, item.StartedTimestamp);
+            return new SignResponse { Id = request.Id, Result = UnsafeByteOperations.UnsafeWrap(result), ServedBy = _servedBy.Clone() };
+        }
+        catch (Exception e)
+        {
+            if (e is KeyFileException)
+            {
+                KeyServerLog.PrivateKeyLoadFailed(_logger, item.Key.KeyId, e.Message);
+            }
+
+            var (code, message) = SignErrorMapper.Map(e, item.Key);
+            KeyServerLog.OperationFailed(
+                _logger,
+                code == ErrorCode.CryptoFailure ? LogLevel.Debug : LogLevel.Warning,
+                request.Id,
+                WireNames.Of(request.Operation),
+                item.Key.KeyId,
+                WireNames.Of(code),
+                e.GetType().Name);
+            return Failure(request, item.Key, code, message, item.StartedTimestamp);
+        }
+    }
+
+    /// <summary>Answers a request whose deadline passed while it waited for a worker.</summary>
+    internal SignResponse Expired(SignWorkItem item, TimeSpan queueWait) => Failure(
+        item.Request, item.Key, ErrorCode.DeadlineExceeded,
+        $"the deadline passed while the request waited {queueWait.TotalMilliseconds:F1} ms for a worker", item.StartedTimestamp);
+
+    private SignResponse Failure(SignRequest request, IndexedKey? key, ErrorCode code, string message, long started)
+    {
+        Record(request, key, code, started);
+        return new SignResponse
+        {
+            Id = request.Id,
+            Error = new SignError { Code = code, Message = message },
+            ServedBy = _servedBy.Clone(),
+        };
+    }
+
+    private void Record(SignRequest request, IndexedKey? key, ErrorCode code, long started) =>
+        _metrics.RecordOperation(request.Operation, key?.Algorithm.Name() ?? UnknownAlgorithm, code, _time.GetElapsedTime(started));
+}

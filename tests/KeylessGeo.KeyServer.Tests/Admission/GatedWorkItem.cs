@@ -1,0 +1,41 @@
+using KeylessGeo.KeyServer.Admission;
+using KeylessGeo.KeyServer.Keys;
+
+namespace KeylessGeo.KeyServer.Tests.Admission;
+
+/// <summary>A fake operation that can hold its worker until the test opens the gate.</summary>
+internal sealed class GatedWorkItem : AdmissionWorkItem
+{
+    private static readonly TimeSpan GateLimit = TimeSpan.FromSeconds(30);
+    private readonly ManualResetEventSlim? _gate;
+    private readonly Action? _whileRunning;
+    private readonly WorkCounter? _counter;
+
+    public GatedWorkItem(DateTimeOffset deadline, ManualResetEventSlim? gate = null, Action? whileRunning = null, WorkCounter? counter = null)
+        : base(KeyAlgorithm.EcdsaP256, deadline)
+    {
+        _gate = gate;
+        _whileRunning = whileRunning;
+        _counter = counter;
+    }
+
+    public TaskCompletionSource Started { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public TaskCompletionSource<string> Outcome { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public override void Execute(TimeSpan queueWait)
+    {
+        Started.TrySetResult();
+        if (_gate is not null && !_gate.Wait(GateLimit))
+        {
+            Outcome.TrySetException(new TimeoutException("the test never opened the gate"));
+            return;
+        }
+
+        _whileRunning?.Invoke();
+        _counter?.Increment();
+        Outcome.TrySetResult("executed");
+    }
+
+    public override void Expire(TimeSpan queueWait) => Outcome.TrySetResult("expired");
+}
