@@ -27,4 +27,10 @@ public sealed class RpcMethod<TRequest, TResponse> : RpcMethod
 
     /// <summary>Parses response messages.</summary>
     public MessageParser<TResponse> ResponseParser { get; }
+
+    /// <summary>The protobuf full name of the request message, for error details.</summary>
+    public string RequestMessageName => field ??= RequestParser.ParseFrom(ByteString.Empty).Descriptor.FullName;
+
+    /// <summary>The protobuf full name of the response message, for error details.</summary>
+    public string ResponseMessageName => field ??= ResponseParser.ParseFrom(ByteString.Empty).Descriptor.FullName;
 }
