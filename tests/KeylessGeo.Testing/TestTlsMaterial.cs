@@ -15,7 +15,7 @@ public sealed class TestTlsMaterial : IDisposable
 
     private TestTlsMaterial()
     {
-        Ca = DevelopmentCertificateAuthority.Create("KeylessGeo Test CA");
+        Ca = DevelopmentCertificateAuthority.Create("KeylessGeo Test CA", DateTimeOffset.UtcNow.AddDays(-30));
         OtherCa = DevelopmentCertificateAuthority.Create("Unrelated Test CA");
         ServerCertificate = Ca.IssueServerCertificate("keyserver-test");
         ClientCertificate = Ca.IssueClientCertificate(ClientIdentity);
