@@ -14,10 +14,11 @@ internal static class CallHandlers
     {
         try
         {
-            return await handler.WaitAsync(context.DeadlineToken).ConfigureAwait(false);
+            return await handler.WaitAsync(context.CancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!handler.IsCompleted)
         {
+            context.Abandon();
             Observe(handler, context.Method.FullName, logger);
             throw;
         }
@@ -28,10 +29,11 @@ internal static class CallHandlers
     {
         try
         {
-            await handler.WaitAsync(context.DeadlineToken).ConfigureAwait(false);
+            await handler.WaitAsync(context.CancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!handler.IsCompleted)
         {
+            context.Abandon();
             Observe(handler, context.Method.FullName, logger);
             throw;
         }

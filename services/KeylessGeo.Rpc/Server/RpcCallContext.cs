@@ -69,8 +69,6 @@ public sealed class RpcCallContext : IDisposable
 
     internal bool HasDeadlineTimer => _deadlineCts is not null;
 
-    internal CancellationToken DeadlineToken => _deadlineCts?.Token ?? CancellationToken.None;
-
     internal bool DeadlineExceeded => _deadlineCts?.IsCancellationRequested == true;
 
     internal bool ClientCancelled => HttpContext.RequestAborted.IsCancellationRequested;
@@ -91,9 +89,20 @@ public sealed class RpcCallContext : IDisposable
         }
     }
 
+    /// <summary>The call ends while the handler still runs: make sure its token is cancelled.</summary>
+    internal void Abandon() => Abort();
+
     /// <inheritdoc />
     public void Dispose()
     {
+        // Once cancelled, cancellation callbacks may still be running on another thread (or
+        // further up this one); disposing now could drop the handler's own registrations.
+        // Such sources hold no timer any more, so leaving them to the GC is safe.
+        if (_callCts.IsCancellationRequested)
+        {
+            return;
+        }
+
         _callCts.Dispose();
         _deadlineCts?.Dispose();
     }
