@@ -1,0 +1,110 @@
+using System.Buffers;
+using System.Threading.Channels;
+using Google.Protobuf;
+using KeylessGeo.Rpc.Framing;
+using KeylessGeo.Rpc.Status;
+
+namespace KeylessGeo.Rpc.Client;
+
+/// <summary>
+/// The request side of a streaming call. <see cref="WriteAsync"/> is safe to call from many
+/// tasks: messages go into a bounded queue that one loop drains, packing several messages
+/// into each write. <see cref="CompleteAsync"/> sends END_STREAM after the queued messages.
+/// </summary>
+/// <typeparam name="T">The request message type.</typeparam>
+public sealed class RpcRequestStream<T>
+    where T : class, IMessage<T>
+{
+    private const int MaxBatchBytes = 64 * 1024;
+    private readonly Channel<T> _queue;
+    private readonly StreamingRequestContent _content;
+    private readonly int _maxMessageSize;
+    private readonly CancellationToken _callToken;
+    private readonly Task _loop;
+    private Exception? _failure;
+
+    internal RpcRequestStream(StreamingRequestContent content, int maxMessageSize, int capacity, CancellationToken callToken)
+    {
+        _content = content;
+        _maxMessageSize = maxMessageSize;
+        _callToken = callToken;
+        _queue = Channel.CreateBounded<T>(new BoundedChannelOptions(capacity)
+        {
+            SingleReader = true,
+            SingleWriter = false,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+        _loop = RunAsync();
+    }
+
+    /// <summary>Queues <paramref name="message"/> for sending. Throws RESOURCE_EXHAUSTED for an oversize message.</summary>
+    public ValueTask WriteAsync(T message, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var size = message.CalculateSize();
+        if (size > _maxMessageSize)
+        {
+            throw new RpcException(StatusCode.ResourceExhausted, $"Sending message exceeds the maximum configured message size ({size} > {_maxMessageSize}).");
+        }
+
+        return _queue.Writer.TryWrite(message) ? default : WriteSlowAsync(message, cancellationToken);
+    }
+
+    /// <summary>Sends the queued messages, then half-closes the request stream.</summary>
+    public async Task CompleteAsync()
+    {
+        _queue.Writer.TryComplete();
+        await _loop.ConfigureAwait(false);
+        _content.Complete();
+        if (_failure is not null)
+        {
+            throw new InvalidOperationException("The request stream failed; see the call status.", _failure);
+        }
+    }
+
+    internal void Abort()
+    {
+        _queue.Writer.TryComplete();
+        _content.Abort();
+    }
+
+    private async ValueTask WriteSlowAsync(T message, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _queue.Writer.WriteAsync(message, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ChannelClosedException)
+        {
+            throw new InvalidOperationException("The request stream is complete or the call has ended.", _failure);
+        }
+    }
+
+    private async Task RunAsync()
+    {
+        await Task.Yield();
+        var reader = _queue.Reader;
+        var buffer = new ArrayBufferWriter<byte>(4096);
+        try
+        {
+            var stream = await _content.Stream.WaitAsync(_callToken).ConfigureAwait(false);
+            while (await reader.WaitToReadAsync(_callToken).ConfigureAwait(false))
+            {
+                buffer.ResetWrittenCount();
+                while (buffer.WrittenCount < MaxBatchBytes && reader.TryRead(out var message))
+                {
+                    GrpcFrame.Write(buffer, message, _maxMessageSize);
+                }
+
+                await stream.WriteAsync(buffer.WrittenMemory, _callToken).ConfigureAwait(false);
+                await stream.FlushAsync(_callToken).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex)
+        {
+            // The call ended (cancelled, failed, or the server completed): later writes fail cleanly.
+            _failure = ex;
+            _queue.Writer.TryComplete();
+        }
+    }
+}

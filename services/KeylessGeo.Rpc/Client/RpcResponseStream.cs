@@ -1,0 +1,95 @@
+using System.IO.Pipelines;
+using System.Runtime.CompilerServices;
+using Google.Protobuf;
+using KeylessGeo.Rpc.Framing;
+using KeylessGeo.Rpc.Status;
+
+namespace KeylessGeo.Rpc.Client;
+
+/// <summary>The response side of a streaming call. Not safe for concurrent reads.</summary>
+/// <typeparam name="T">The response message type.</typeparam>
+public sealed class RpcResponseStream<T>
+    where T : class, IMessage<T>
+{
+    private readonly DuplexCallState _state;
+    private readonly MessageParser<T> _parser;
+    private readonly string _messageName;
+    private readonly int _maxMessageSize;
+    private GrpcMessageReader? _frames;
+
+    internal RpcResponseStream(DuplexCallState state, MessageParser<T> parser, string messageName, int maxMessageSize)
+    {
+        _state = state;
+        _parser = parser;
+        _messageName = messageName;
+        _maxMessageSize = maxMessageSize;
+    }
+
+    /// <summary>
+    /// The next response, or null at the end of a successful call. Throws
+    /// <see cref="RpcException"/> when the call ends with a non-OK status. Cancelling
+    /// <paramref name="cancellationToken"/> cancels the whole call.
+    /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public async ValueTask<T?> ReadAsync(CancellationToken cancellationToken = default)
+    {
+        if (_state.Status is { } finished)
+        {
+            return finished.Code == StatusCode.OK ? null : throw new RpcException(finished, _state.Trailers);
+        }
+
+        var token = cancellationToken.CanBeCanceled ? cancellationToken : _state.Scope.Token;
+        try
+        {
+            if (_frames is null)
+            {
+                var response = await _state.Response.WaitAsync(token).ConfigureAwait(false);
+                if (ClientProtocol.CheckHeaders(response) is { } early)
+                {
+                    _state.Finish(early, ClientProtocol.ReadMetadata(response.Headers));
+                    return null;
+                }
+
+                var body = await response.Content.ReadAsStreamAsync(token).ConfigureAwait(false);
+                _frames = new GrpcMessageReader(PipeReader.Create(body), _maxMessageSize);
+            }
+
+            if (await _frames.ReadNextAsync(token).ConfigureAwait(false))
+            {
+                try
+                {
+                    return _parser.ParseFrom(_frames.Payload);
+                }
+                catch (InvalidProtocolBufferException ex)
+                {
+                    throw new RpcException(StatusCode.Internal, $"Failed to parse response message of type {_messageName}: {ex.Message}");
+                }
+                finally
+                {
+                    _frames.Consume();
+                }
+            }
+
+            var completed = _state.Response.Result;
+            _state.Finish(ClientProtocol.GetTrailerStatus(completed), ClientProtocol.ReadMetadata(completed.TrailingHeaders));
+            return null;
+        }
+        catch (Exception ex) when (_state.Status is null)
+        {
+            // A local failure (oversize or malformed message, transport error) ends the call: reset the stream.
+            var error = _state.Scope.ToRpcException(ex);
+            _state.Scope.Cancel();
+            _state.Finish(error.Status, error.Trailers, throwOnError: false);
+            throw error;
+        }
+    }
+
+    /// <summary>Reads every response until the end of the call.</summary>
+    public async IAsyncEnumerable<T> ReadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        while (await ReadAsync(cancellationToken).ConfigureAwait(false) is { } message)
+        {
+            yield return message;
+        }
+    }
+}

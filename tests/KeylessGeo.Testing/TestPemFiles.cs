@@ -1,0 +1,27 @@
+namespace KeylessGeo.Testing;
+
+/// <summary>Paths of the PEM files written by <see cref="TestTlsMaterial.WritePem"/>.</summary>
+/// <param name="Directory">The folder holding the files.</param>
+public sealed record TestPemFiles(string Directory)
+{
+    /// <summary>The trusted CA certificate.</summary>
+    public string CaCertificate => Path.Combine(Directory, "ca.pem");
+
+    /// <summary>The server certificate.</summary>
+    public string ServerCertificate => Path.Combine(Directory, "server.pem");
+
+    /// <summary>The server private key.</summary>
+    public string ServerKey => Path.Combine(Directory, "server.key");
+
+    /// <summary>The client certificate.</summary>
+    public string ClientCertificate => Path.Combine(Directory, "client.pem");
+
+    /// <summary>The client private key.</summary>
+    public string ClientKey => Path.Combine(Directory, "client.key");
+
+    /// <summary>A client certificate from the untrusted CA.</summary>
+    public string OtherClientCertificate => Path.Combine(Directory, "other-client.pem");
+
+    /// <summary>Its private key.</summary>
+    public string OtherClientKey => Path.Combine(Directory, "other-client.key");
+}
