@@ -19,7 +19,7 @@ internal sealed class KeyServerGrpcService(ISigningService signing, IOptions<Key
     public ValueTask<SignResponse> SignAsync(SignRequest request, RpcCallContext context)
         => signing.SignAsync(request, DeadlineFor(request, context.Deadline), context.CancellationToken);
 
-    public ValueTask<Capacity> GetCapacityAsync(GetCapacityRequest request, RpcCallContext context)
+    public ValueTask<Contracts.V1.Capacity> GetCapacityAsync(GetCapacityRequest request, RpcCallContext context)
         => ValueTask.FromResult(signing.GetCapacity());
 
     public async Task SignStreamAsync(RpcStreamReader<SignRequest> requests, RpcStreamWriter<SignResponse> responses, RpcCallContext context)
