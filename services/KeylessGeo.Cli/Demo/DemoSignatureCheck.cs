@@ -36,7 +36,7 @@ public sealed record DemoSignatureCheck(string KeyId, Operation Operation, byte[
             return null;
         }
 
-        using var certificate = X509Certificate2.CreateFromPemFile(certificatePath);
+        using var certificate = X509Certificate2.CreateFromPem(File.ReadAllText(certificatePath));
         if (certificate.GetRSAPublicKey() is { } rsa)
         {
             using (rsa)
