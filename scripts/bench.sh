@@ -14,7 +14,9 @@ server_pid=""
 cleanup() { [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null; rm -rf "$work"; }
 trap cleanup EXIT
 
-dotnet build -c Release -v q --nologo services/KeylessGeo.Cli bench/KeylessGeo.LoadGen >/dev/null
+for project in services/KeylessGeo.Cli bench/KeylessGeo.LoadGen; do
+  dotnet build -c Release -v q --nologo "$project" >/dev/null
+done
 cli=services/KeylessGeo.Cli/bin/Release/net10.0/keylessgeo.dll
 loadgen=bench/KeylessGeo.LoadGen/bin/Release/net10.0/KeylessGeo.LoadGen.dll
 keyserver=keyserver/KeylessGeo.KeyServer/bin/Release/net10.0/KeylessGeo.KeyServer.dll
