@@ -70,7 +70,7 @@ public sealed class RpcResponseStream<T>
                 }
             }
 
-            var completed = _state.Response.Result;
+            var completed = await _state.Response.ConfigureAwait(false);
             _state.Finish(ClientProtocol.GetTrailerStatus(completed), ClientProtocol.ReadMetadata(completed.TrailingHeaders));
             return null;
         }
