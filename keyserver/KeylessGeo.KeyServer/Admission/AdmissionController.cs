@@ -158,6 +158,17 @@ internal sealed class AdmissionController : IDisposable
             {
                 Interlocked.Decrement(ref _inFlight);
             }
+
+            // Only now does the caller see its outcome, so GetCapacity read right after a
+            // response already counts it and no longer shows it in flight.
+            try
+            {
+                item.Publish();
+            }
+            catch (Exception e)
+            {
+                KeyServerLog.AdmissionWorkerFailed(_logger, e);
+            }
         }
     }
 

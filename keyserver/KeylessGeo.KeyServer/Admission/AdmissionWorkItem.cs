@@ -34,6 +34,13 @@ internal abstract class AdmissionWorkItem
     /// <summary>Reports that the deadline passed before a worker was free. Must not throw.</summary>
     public abstract void Expire(TimeSpan queueWait);
 
+    /// <summary>
+    /// Delivers the outcome of <see cref="Execute"/> or <see cref="Expire"/> to the caller. The
+    /// worker calls it after its own bookkeeping (load counters, service-time estimate), so a
+    /// caller that sees its response also sees it counted. Must not throw.
+    /// </summary>
+    public abstract void Publish();
+
     /// <summary>A worker takes the item; false when it was abandoned while queued.</summary>
     internal bool TryClaim() => Interlocked.CompareExchange(ref _state, Claimed, Pending) == Pending;
 

@@ -14,6 +14,7 @@ internal sealed class SignWorkItem : AdmissionWorkItem, IValueTaskSource<SignRes
     private readonly SigningService _service;
     private ManualResetValueTaskSourceCore<SignResponse> _completion = new() { RunContinuationsAsynchronously = true };
     private CancellationTokenRegistration _cancellation;
+    private SignResponse? _outcome;
 
     public SignWorkItem(SigningService service, SignRequest request, IndexedKey key, DateTimeOffset deadline, long startedTimestamp)
         : base(key.Algorithm, deadline)
@@ -46,13 +47,25 @@ internal sealed class SignWorkItem : AdmissionWorkItem, IValueTaskSource<SignRes
     public override void Execute(TimeSpan queueWait)
     {
         _cancellation.Dispose();
-        _completion.SetResult(_service.Execute(this));
+        _outcome = _service.Execute(this);
     }
 
     public override void Expire(TimeSpan queueWait)
     {
         _cancellation.Dispose();
-        _completion.SetResult(_service.Expired(this, queueWait));
+        _outcome = _service.Expired(this, queueWait);
+    }
+
+    public override void Publish()
+    {
+        if (_outcome is { } outcome)
+        {
+            _completion.SetResult(outcome);
+        }
+        else
+        {
+            _completion.SetException(new InvalidOperationException("The worker produced no outcome for this request."));
+        }
     }
 
     public SignResponse GetResult(short token) => _completion.GetResult(token);

@@ -71,6 +71,31 @@ public sealed class AdmissionControllerTests : IDisposable
     }
 
     [Fact]
+    public async Task Worker_PublishesTheOutcomeOnlyAfterCountingIt()
+    {
+        var controller = Create(workers: 1, queueLimit: 10);
+        AdmissionLoad? atPublish = null;
+        TimeSpan? estimateAtPublish = null;
+        var item = new GatedWorkItem(
+            In(TimeSpan.FromHours(1)),
+            whileRunning: () => _time.Advance(TimeSpan.FromMilliseconds(100)),
+            onPublish: () =>
+            {
+                atPublish = controller.Load;
+                estimateAtPublish = controller.ServiceTimes.Estimate(KeylessGeo.KeyServer.Keys.KeyAlgorithm.EcdsaP256);
+            });
+
+        Assert.True(controller.TryEnqueue(item).IsAccepted);
+        Assert.Equal("executed", await item.Outcome.Task.WaitAsync(Bound));
+
+        // A caller that sees its response must also see it counted (GetCapacity right after a Sign).
+        var load = Assert.NotNull(atPublish);
+        Assert.Equal(0, load.InFlight);
+        Assert.Equal(1, load.CompletedTotal);
+        Assert.Equal(TimeSpan.FromMilliseconds(100), estimateAtPublish);
+    }
+
+    [Fact]
     public async Task Worker_WhenDeadlinePassedWhileQueued_ExpiresWithoutDoingTheWork()
     {
         var controller = Create(workers: 1, queueLimit: 10);

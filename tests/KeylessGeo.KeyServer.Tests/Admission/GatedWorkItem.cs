@@ -10,13 +10,17 @@ internal sealed class GatedWorkItem : AdmissionWorkItem
     private readonly ManualResetEventSlim? _gate;
     private readonly Action? _whileRunning;
     private readonly WorkCounter? _counter;
+    private readonly Action? _onPublish;
+    private string? _outcome;
+    private Exception? _failure;
 
-    public GatedWorkItem(DateTimeOffset deadline, ManualResetEventSlim? gate = null, Action? whileRunning = null, WorkCounter? counter = null)
+    public GatedWorkItem(DateTimeOffset deadline, ManualResetEventSlim? gate = null, Action? whileRunning = null, WorkCounter? counter = null, Action? onPublish = null)
         : base(KeyAlgorithm.EcdsaP256, deadline)
     {
         _gate = gate;
         _whileRunning = whileRunning;
         _counter = counter;
+        _onPublish = onPublish;
     }
 
     public TaskCompletionSource Started { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -28,14 +32,27 @@ internal sealed class GatedWorkItem : AdmissionWorkItem
         Started.TrySetResult();
         if (_gate is not null && !_gate.Wait(GateLimit))
         {
-            Outcome.TrySetException(new TimeoutException("the test never opened the gate"));
+            _failure = new TimeoutException("the test never opened the gate");
             return;
         }
 
         _whileRunning?.Invoke();
         _counter?.Increment();
-        Outcome.TrySetResult("executed");
+        _outcome = "executed";
     }
 
-    public override void Expire(TimeSpan queueWait) => Outcome.TrySetResult("expired");
+    public override void Expire(TimeSpan queueWait) => _outcome = "expired";
+
+    public override void Publish()
+    {
+        _onPublish?.Invoke();
+        if (_failure is not null)
+        {
+            Outcome.TrySetException(_failure);
+        }
+        else
+        {
+            Outcome.TrySetResult(_outcome ?? "no outcome");
+        }
+    }
 }

@@ -1,0 +1,147 @@
+using System.Globalization;
+using System.Security.Cryptography.X509Certificates;
+using KeylessGeo.KeyServer.Hosting;
+using KeylessGeo.Rpc.Client;
+using KeylessGeo.Rpc.Hosting;
+using KeylessGeo.Testing;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace KeylessGeo.KeyServer.Testing;
+
+/// <summary>
+/// The real keyserver (<see cref="KeyServerApplication.Create"/>) on 127.0.0.1 with a free port
+/// and mutual TLS, serving a key directory the test prepared. Capacity calibration is off and
+/// accelerator detection disabled. Error-level log entries are collected in <see cref="ErrorLogs"/>.
+/// </summary>
+public sealed class KeyServerTestHost : IAsyncDisposable
+{
+    /// <summary>The keyserver id reported in <c>served_by</c>.</summary>
+    public const string KeyServerId = "ks-e2e-1";
+
+    /// <summary>The datacenter reported in <c>served_by</c>.</summary>
+    public const string Datacenter = "e2e1";
+
+    private readonly WebApplication _app;
+    private readonly CollectingLoggerProvider _logs;
+    private readonly string _tlsDirectory;
+
+    private KeyServerTestHost(WebApplication app, Uri address, TestTlsMaterial tls, CollectingLoggerProvider logs, string tlsDirectory)
+    {
+        _app = app;
+        Address = address;
+        Tls = tls;
+        _logs = logs;
+        _tlsDirectory = tlsDirectory;
+    }
+
+    /// <summary>The https address with the bound port.</summary>
+    public Uri Address { get; }
+
+    /// <summary>The certificates in use.</summary>
+    public TestTlsMaterial Tls { get; }
+
+    /// <summary>Error-level log messages written so far, formatted "category: message".</summary>
+    public IReadOnlyList<string> ErrorLogs => _logs.Errors;
+
+    /// <summary>The keyserver's services.</summary>
+    public IServiceProvider Services => _app.Services;
+
+    /// <summary>
+    /// Starts a keyserver over <paramref name="keysDirectory"/>. <paramref name="settings"/> add to
+    /// or override the defaults (for example <c>KeyServer:Admission:Workers</c>).
+    /// </summary>
+    public static async Task<KeyServerTestHost> StartAsync(
+        string keysDirectory,
+        TestTlsMaterial tls,
+        IReadOnlyDictionary<string, string?>? settings = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(tls);
+        var tlsDirectory = Directory.CreateTempSubdirectory("keylessgeo-e2e-tls-").FullName;
+        var pem = tls.WritePem(tlsDirectory);
+        var configuration = new Dictionary<string, string?>
+        {
+            ["KeyServer:Id"] = KeyServerId,
+            ["KeyServer:Datacenter"] = Datacenter,
+            ["KeyServer:KeysDirectory"] = keysDirectory,
+            ["KeyServer:Admission:CalibrationDuration"] = "00:00:00",
+            ["KeyServer:Admission:Accelerator"] = "none",
+            ["Listen:Address"] = "127.0.0.1",
+            ["Listen:Port"] = "0",
+            ["Listen:CertificatePath"] = pem.ServerCertificate,
+            ["Listen:KeyPath"] = pem.ServerKey,
+            ["Listen:ClientCaPath"] = pem.CaCertificate,
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            configuration[key] = value;
+        }
+
+        var logs = new CollectingLoggerProvider();
+        WebApplication? app = null;
+        try
+        {
+            app = KeyServerApplication.Create([], builder =>
+            {
+                builder.Configuration.AddInMemoryCollection(configuration);
+                builder.Logging.ClearProviders();
+                builder.Logging.AddProvider(logs);
+            });
+            using var startup = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            startup.CancelAfter(TimeSpan.FromSeconds(30));
+            await app.StartAsync(startup.Token);
+            var port = app.Services.GetRequiredService<IServer>().GetBoundAddresses()[0].Port;
+            return new KeyServerTestHost(app, new Uri(string.Create(CultureInfo.InvariantCulture, $"https://127.0.0.1:{port}")), tls, logs, tlsDirectory);
+        }
+        catch
+        {
+            if (app is not null)
+            {
+                await app.DisposeAsync();
+            }
+
+            DeleteDirectory(tlsDirectory);
+            throw;
+        }
+    }
+
+    /// <summary>A channel presenting <paramref name="clientCertificate"/> (the trusted client certificate by default), or none.</summary>
+    public RpcChannel CreateChannel(X509Certificate2? clientCertificate = null, bool noClientCertificate = false)
+        => new(new RpcChannelOptions
+        {
+            Address = Address,
+            ClientCertificate = noClientCertificate ? null : clientCertificate ?? Tls.ClientCertificate,
+            TrustedCa = Tls.TrustedCa,
+        });
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+            await _app.StopAsync(stop.Token);
+        }
+        finally
+        {
+            await _app.DisposeAsync();
+            DeleteDirectory(_tlsDirectory);
+        }
+    }
+
+    private static void DeleteDirectory(string path)
+    {
+        try
+        {
+            Directory.Delete(path, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Best effort: the OS cleans temporary folders.
+        }
+    }
+}

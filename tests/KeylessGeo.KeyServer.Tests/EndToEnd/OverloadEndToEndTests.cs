@@ -1,0 +1,87 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using Google.Protobuf;
+using KeylessGeo.Contracts.V1;
+using KeylessGeo.KeyServer.Testing;
+using KeylessGeo.Rpc.Client;
+using KeylessGeo.Rpc.Contracts;
+using KeylessGeo.Rpc.Status;
+
+namespace KeylessGeo.KeyServer.Tests.EndToEnd;
+
+/// <summary>Per-request timeouts and a small queue on the real keyserver: refusals, never an unbounded queue.</summary>
+[Collection(EndToEndCollection.Name)]
+public sealed class OverloadEndToEndTests(EndToEndFixture fixture)
+{
+    private const int RequestCount = 300;
+    private const int QueueLimit = 4;
+
+    [Fact]
+    public async Task SignStream_FloodWithShortTimeouts_IsAnsweredOverloaded_AndEveryIdExactlyOnce()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+        await using var host = await KeyServerTestHost.StartAsync(
+            fixture.Keys.Path,
+            fixture.Tls,
+            new Dictionary<string, string?>
+            {
+                ["KeyServer:Admission:Workers"] = "1",
+                ["KeyServer:Admission:QueueLimit"] = QueueLimit.ToString(CultureInfo.InvariantCulture),
+            },
+            timeout.Token);
+        using var channel = host.CreateChannel();
+        var digests = new Dictionary<ulong, byte[]>();
+        for (ulong id = 1; id <= RequestCount; id++)
+        {
+            digests[id] = RandomNumberGenerator.GetBytes(32);
+        }
+
+        using var call = channel.StartDuplex(KeyServerMethods.SignStream, new RpcCallOptions { CancellationToken = timeout.Token });
+        var writer = Task.Run(
+            async () =>
+            {
+                foreach (var (id, digest) in digests)
+                {
+                    await call.RequestStream.WriteAsync(
+                        new SignRequest
+                        {
+                            Id = id,
+                            Key = new KeyRef { KeyId = EndToEndFixture.RsaPkcs1 },
+                            Operation = Operation.RsaPkcs1Sha256,
+                            Payload = ByteString.CopyFrom(digest),
+                            TimeoutMs = 50,
+                        },
+                        timeout.Token);
+                }
+
+                await call.RequestStream.CompleteAsync();
+            },
+            timeout.Token);
+        var responses = new List<SignResponse>();
+        while (await call.ResponseStream.ReadAsync(timeout.Token) is { } response)
+        {
+            responses.Add(response);
+        }
+
+        await writer;
+        Assert.Equal(StatusCode.OK, call.GetStatus().Code);
+
+        var byId = responses.ToDictionary(r => r.Id); // throws on a duplicate id
+        Assert.Equal(digests.Keys.Order(), byId.Keys.Order());
+        var successes = responses.Count(r => r.OutcomeCase == SignResponse.OutcomeOneofCase.Result);
+        var overloaded = responses.Count(r => r.Error?.Code == ErrorCode.Overloaded);
+        var expired = responses.Count(r => r.Error?.Code == ErrorCode.DeadlineExceeded);
+        Assert.True(overloaded >= 1, $"no request was refused: {successes} succeeded, {expired} expired");
+        Assert.Equal(RequestCount, successes + overloaded + expired);
+        foreach (var response in responses.Where(r => r.OutcomeCase == SignResponse.OutcomeOneofCase.Result))
+        {
+            Assert.True(SignatureCheck.InProcess(fixture.Keys, EndToEndFixture.RsaPkcs1, Operation.RsaPkcs1Sha256, digests[response.Id], response.Result.ToByteArray()));
+        }
+
+        var capacity = await channel.UnaryAsync(KeyServerMethods.GetCapacity, new GetCapacityRequest(), new RpcCallOptions { CancellationToken = timeout.Token });
+        Assert.Equal((ulong)overloaded, capacity.Load.RejectedOverloadedTotal);
+        Assert.Equal((uint)QueueLimit, capacity.Load.QueueLimit);
+        Assert.Equal(0U, capacity.Load.Queued);
+        Assert.Empty(host.ErrorLogs);
+    }
+}

@@ -1,0 +1,122 @@
+using System.Security.Cryptography;
+using Google.Protobuf;
+using KeylessGeo.Contracts.V1;
+using KeylessGeo.Rpc.Client;
+using KeylessGeo.Rpc.Contracts;
+using KeylessGeo.Testing;
+
+namespace KeylessGeo.KeyServer.Tests.EndToEnd;
+
+/// <summary>Every operation through unary Sign on the real keyserver, checked by the openssl CLI.</summary>
+[Collection(EndToEndCollection.Name)]
+public sealed class SignOperationsEndToEndTests(EndToEndFixture fixture) : IDisposable
+{
+    private readonly string _work = Directory.CreateTempSubdirectory("keylessgeo-e2e-ops-").FullName;
+
+    public static TheoryData<string, Operation, int, string[]> Signatures()
+    {
+        var data = new TheoryData<string, Operation, int, string[]>();
+        foreach (var key in new[] { EndToEndFixture.RsaPkcs1, EndToEndFixture.RsaPkcs8 })
+        {
+            data.Add(key, Operation.RsaPkcs1Md5Sha1, 36, ["-pkeyopt", "rsa_padding_mode:pkcs1"]);
+            data.Add(key, Operation.RsaPkcs1Sha1, 20, ["-pkeyopt", "rsa_padding_mode:pkcs1", "-pkeyopt", "digest:sha1"]);
+            data.Add(key, Operation.RsaPkcs1Sha224, 28, ["-pkeyopt", "rsa_padding_mode:pkcs1", "-pkeyopt", "digest:sha224"]);
+            data.Add(key, Operation.RsaPkcs1Sha256, 32, ["-pkeyopt", "rsa_padding_mode:pkcs1", "-pkeyopt", "digest:sha256"]);
+            data.Add(key, Operation.RsaPkcs1Sha384, 48, ["-pkeyopt", "rsa_padding_mode:pkcs1", "-pkeyopt", "digest:sha384"]);
+            data.Add(key, Operation.RsaPkcs1Sha512, 64, ["-pkeyopt", "rsa_padding_mode:pkcs1", "-pkeyopt", "digest:sha512"]);
+            data.Add(key, Operation.RsaPssSha256, 32, Pss("sha256"));
+            data.Add(key, Operation.RsaPssSha384, 48, Pss("sha384"));
+            data.Add(key, Operation.RsaPssSha512, 64, Pss("sha512"));
+        }
+
+        foreach (var key in new[] { EndToEndFixture.EcP256, EndToEndFixture.EcP384, EndToEndFixture.EcP521 })
+        {
+            data.Add(key, Operation.EcdsaMd5Sha1, 36, []);
+            data.Add(key, Operation.EcdsaSha1, 20, ["-pkeyopt", "digest:sha1"]);
+            data.Add(key, Operation.EcdsaSha224, 28, ["-pkeyopt", "digest:sha224"]);
+            data.Add(key, Operation.EcdsaSha256, 32, ["-pkeyopt", "digest:sha256"]);
+            data.Add(key, Operation.EcdsaSha384, 48, ["-pkeyopt", "digest:sha384"]);
+            data.Add(key, Operation.EcdsaSha512, 64, []);
+        }
+
+        data.Add(EndToEndFixture.Ed25519, Operation.Ed25519, 64, ["-rawin"]);
+        data.Add(EndToEndFixture.Ed25519, Operation.Ed25519, 300, ["-rawin"]);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Signatures))]
+    public async Task Sign_OverGrpc_ProducesASignatureOpenSslVerifies(string key, Operation operation, int payloadLength, string[] verifyOptions)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var payload = RandomNumberGenerator.GetBytes(payloadLength);
+
+        var response = await SignAsync(key, operation, payload, timeout.Token);
+
+        Assert.True(response.OutcomeCase == SignResponse.OutcomeOneofCase.Result, response.ToString());
+        Assert.Equal(7UL, response.Id);
+        var signature = Write("signature", response.Result.ToByteArray());
+        var publicKey = fixture.Keys.PublicKeyPath(key);
+        Assert.True(
+            await OpenSslCli.VerifyAsync(publicKey, Write("input", payload), signature, verifyOptions),
+            $"openssl did not verify the {operation} signature of {key}");
+
+        // The same check must fail for other input, or the assertion above proves nothing.
+        payload[0] ^= 1;
+        Assert.False(await OpenSslCli.VerifyAsync(publicKey, Write("other", payload), signature, verifyOptions));
+    }
+
+    public static TheoryData<string, Operation> Decryptions() => new()
+    {
+        { EndToEndFixture.RsaPkcs1, Operation.RsaDecryptPkcs1 },
+        { EndToEndFixture.RsaPkcs1, Operation.RsaDecryptRaw },
+        { EndToEndFixture.RsaPkcs8, Operation.RsaDecryptPkcs1 },
+        { EndToEndFixture.RsaPkcs8, Operation.RsaDecryptRaw },
+    };
+
+    [Theory]
+    [MemberData(nameof(Decryptions))]
+    public async Task Sign_WithRsaDecrypt_RecoversWhatOpenSslEncrypted(string key, Operation operation)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        byte[] plaintext;
+        string[] options;
+        if (operation == Operation.RsaDecryptRaw)
+        {
+            plaintext = RandomNumberGenerator.GetBytes(256);
+            plaintext[0] = 0; // below the modulus
+            options = ["-pkeyopt", "rsa_padding_mode:none"];
+        }
+        else
+        {
+            plaintext = RandomNumberGenerator.GetBytes(48);
+            options = ["-pkeyopt", "rsa_padding_mode:pkcs1"];
+        }
+
+        var ciphertextPath = Path.Combine(_work, "ciphertext");
+        await OpenSslCli.EncryptAsync(fixture.Keys.PublicKeyPath(key), Write("plaintext", plaintext), ciphertextPath, options);
+
+        var response = await SignAsync(key, operation, await File.ReadAllBytesAsync(ciphertextPath, timeout.Token), timeout.Token);
+
+        Assert.True(response.OutcomeCase == SignResponse.OutcomeOneofCase.Result, response.ToString());
+        Assert.Equal(plaintext, response.Result.ToByteArray());
+    }
+
+    private async Task<SignResponse> SignAsync(string key, Operation operation, byte[] payload, CancellationToken cancellationToken) =>
+        await fixture.Channel.UnaryAsync(
+            KeyServerMethods.Sign,
+            new SignRequest { Id = 7, Key = new KeyRef { KeyId = key }, Operation = operation, Payload = ByteString.CopyFrom(payload) },
+            new RpcCallOptions { CancellationToken = cancellationToken });
+
+    private static string[] Pss(string digest) =>
+        ["-pkeyopt", "rsa_padding_mode:pss", "-pkeyopt", "rsa_pss_saltlen:digest", "-pkeyopt", "digest:" + digest];
+
+    private string Write(string name, byte[] bytes)
+    {
+        var path = Path.Combine(_work, name);
+        File.WriteAllBytes(path, bytes);
+        return path;
+    }
+
+    public void Dispose() => Directory.Delete(_work, recursive: true);
+}
