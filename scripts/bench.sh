@@ -51,6 +51,7 @@ run() { # mode key-id operation connections inflight
 echo "| scenario | ops/s | vs openssl speed (1 core) | p50 µs | p99 µs | p99.9 µs | errors |"
 echo "| --- | ---: | ---: | ---: | ---: | ---: | --- |"
 for scenario in \
+  "stream demo-ecdsa-p256 EcdsaSha256 1 1 $ec_ref" \
   "stream demo-ecdsa-p256 EcdsaSha256 1 128 $ec_ref" \
   "stream demo-rsa2048 RsaPkcs1Sha256 1 32 $rsa_ref" \
   "unary demo-ecdsa-p256 EcdsaSha256 2 32 $ec_ref" \
