@@ -24,7 +24,7 @@ public sealed class FakeKeyServer
     /// <summary>Completes when a <c>wait-for-cancel</c> handler started waiting.</summary>
     public TaskCompletionSource HandlerWaiting { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    /// <summary>Completes when a <c>wait-for-cancel</c> handler saw its token cancelled; the value tells whether the deadline had passed.</summary>
+    /// <summary>Completes when a <c>wait-for-cancel</c> handler saw its token cancelled; the value tells whether the deadline timer (not the client) ended the call.</summary>
     public TaskCompletionSource<bool> HandlerCancelled { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>Malformed messages reported to the SignStream handler.</summary>
@@ -139,6 +139,6 @@ public sealed class FakeKeyServer
         await using var registration = context.CancellationToken.Register(() => cancelled.TrySetResult()).ConfigureAwait(false);
         HandlerWaiting.TrySetResult();
         await cancelled.Task.ConfigureAwait(false);
-        HandlerCancelled.TrySetResult(context.Deadline is { } deadline && deadline <= DateTimeOffset.UtcNow);
+        HandlerCancelled.TrySetResult(context.DeadlineExceeded);
     }
 }

@@ -69,7 +69,11 @@ public sealed class RpcCallContext : IDisposable
 
     internal bool HasDeadlineTimer => _deadlineCts is not null;
 
-    internal bool DeadlineExceeded => _deadlineCts?.IsCancellationRequested == true;
+    /// <summary>
+    /// Whether the call's deadline timer has fired: tells a handler whose token was cancelled
+    /// that the deadline, not the client, ended the call.
+    /// </summary>
+    public bool DeadlineExceeded => _deadlineCts?.IsCancellationRequested == true;
 
     internal bool ClientCancelled => HttpContext.RequestAborted.IsCancellationRequested;
 
