@@ -9,7 +9,7 @@ namespace KeylessGeo.LoadGen;
 /// <summary>
 /// <c>KeylessGeo.LoadGen --address https://localhost:7443 --ca ca.crt --cert client.crt --key client.key
 /// --key-id demo-ecdsa-p256 --operation EcdsaSha256 --mode stream --connections 1 --inflight 64
-/// --duration 10 --warmup 2</c>: prints one JSON line with throughput and latency percentiles.
+/// --duration 10 --warmup 2 --timeout-ms 2000</c>: prints one JSON line with throughput and latency percentiles.
 /// </summary>
 public static class Program
 {
@@ -115,6 +115,7 @@ public static class Program
             InFlight = int.Parse(values.GetValueOrDefault("inflight", "64"), CultureInfo.InvariantCulture),
             Duration = TimeSpan.FromSeconds(double.Parse(values.GetValueOrDefault("duration", "10"), CultureInfo.InvariantCulture)),
             Warmup = TimeSpan.FromSeconds(double.Parse(values.GetValueOrDefault("warmup", "2"), CultureInfo.InvariantCulture)),
+            TimeoutMs = uint.Parse(values.GetValueOrDefault("timeout-ms", "2000"), CultureInfo.InvariantCulture),
         };
     }
 }

@@ -15,6 +15,7 @@ internal sealed class AdmissionController : IDisposable
     private readonly ConcurrentQueue<AdmissionWorkItem> _queue = new();
     private readonly SemaphoreSlim _available = new(0);
     private readonly CancellationTokenSource _stopping = new();
+    private readonly CapacitySignal _capacityFreed = new();
     private readonly Thread[] _workers;
     private readonly int _queueLimit;
     private readonly TimeProvider _time;
@@ -88,6 +89,25 @@ internal sealed class AdmissionController : IDisposable
         return AdmissionResult.Accepted;
     }
 
+    /// <summary>
+    /// Completes when a worker next finishes a request, or at once when nothing is queued or
+    /// running. A reader of a request stream waits on this after an OVERLOADED answer, so a
+    /// client that floods one stream meets transport backpressure instead of being read, and
+    /// rejected, as fast as it can write.
+    /// </summary>
+    public Task WhenCapacityFreesAsync(CancellationToken cancellationToken)
+    {
+        var pulse = _capacityFreed.NextPulse();
+        if (Volatile.Read(ref _inFlight) == 0 && Volatile.Read(ref _queued) <= 0)
+        {
+            // Idle: no worker would pulse. Checked after taking the task, so a worker that
+            // finished in between has either pulsed it or left the controller idle.
+            _capacityFreed.Pulse();
+        }
+
+        return pulse.WaitAsync(cancellationToken);
+    }
+
     public void Dispose()
     {
         _stopping.Cancel();
@@ -102,8 +122,11 @@ internal sealed class AdmissionController : IDisposable
             if (item.TryClaim())
             {
                 item.Expire(TimeSpan.Zero);
+                item.Publish();
             }
         }
+
+        _capacityFreed.Pulse();
     }
 
     /// <summary>
@@ -142,6 +165,7 @@ internal sealed class AdmissionController : IDisposable
             Interlocked.Decrement(ref _queued);
             if (!item.TryClaim())
             {
+                _capacityFreed.Pulse();
                 continue;
             }
 
@@ -157,6 +181,7 @@ internal sealed class AdmissionController : IDisposable
             finally
             {
                 Interlocked.Decrement(ref _inFlight);
+                _capacityFreed.Pulse();
             }
 
             // Only now does the caller see its outcome, so GetCapacity read right after a

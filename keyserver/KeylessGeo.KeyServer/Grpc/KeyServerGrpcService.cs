@@ -47,7 +47,14 @@ internal sealed class KeyServerGrpcService(ISigningService signing, IOptions<Key
                 var response = signing.SignAsync(request, DeadlineFor(request, context.Deadline), cancellation);
                 if (response.IsCompletedSuccessfully)
                 {
-                    await responses.WriteAsync(response.Result, cancellation).ConfigureAwait(false);
+                    var answered = response.Result;
+                    await responses.WriteAsync(answered, cancellation).ConfigureAwait(false);
+                    if (answered.OutcomeCase == SignResponse.OutcomeOneofCase.Error && answered.Error.Code == ErrorCode.Overloaded)
+                    {
+                        // Read no further until a worker frees up: a flooding client then meets
+                        // HTTP/2 flow control instead of an endless stream of rejections.
+                        await signing.WhenCapacityFreesAsync(cancellation).ConfigureAwait(false);
+                    }
                 }
                 else
                 {

@@ -19,6 +19,14 @@ public interface ISigningService
     /// <param name="cancellationToken">Cancels a request still waiting for a worker.</param>
     public ValueTask<SignResponse> SignAsync(SignRequest request, DateTimeOffset? deadline, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Completes when a worker next finishes a request (at once when idle). Transports that
+    /// read a stream of requests wait on it after answering one <c>OVERLOADED</c>, so a client
+    /// flooding a stream is slowed by transport backpressure rather than read and rejected as
+    /// fast as it can write; the rejected request itself is still answered at once.
+    /// </summary>
+    public Task WhenCapacityFreesAsync(CancellationToken cancellationToken);
+
     /// <summary>Measured capacity per algorithm, the accelerator and the current load.</summary>
     public Contracts.V1.Capacity GetCapacity();
 }

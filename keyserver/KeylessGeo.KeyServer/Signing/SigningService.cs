@@ -71,6 +71,8 @@ internal sealed class SigningService : ISigningService
         return item.Completion;
     }
 
+    public Task WhenCapacityFreesAsync(CancellationToken cancellationToken) => _admission.WhenCapacityFreesAsync(cancellationToken);
+
     public Contracts.V1.Capacity GetCapacity()
     {
         var load = _admission.Load;

@@ -114,6 +114,46 @@ public sealed class AdmissionControllerTests : IDisposable
     }
 
     [Fact]
+    public void WhenCapacityFrees_WhileIdle_CompletesAtOnce()
+    {
+        var controller = Create(workers: 1, queueLimit: 2);
+
+        var freed = controller.WhenCapacityFreesAsync(CancellationToken.None);
+
+        Assert.True(freed.IsCompletedSuccessfully);
+    }
+
+    [Fact]
+    public async Task WhenCapacityFrees_WhileWorkersAreBusy_CompletesWhenAWorkerFinishes()
+    {
+        var controller = Create(workers: 1, queueLimit: 2);
+        var blocker = await OccupyWorkerAsync(controller);
+
+        var freed = controller.WhenCapacityFreesAsync(CancellationToken.None);
+        Assert.False(freed.IsCompleted);
+        _gate.Set();
+
+        await freed.WaitAsync(Bound);
+        Assert.Equal("executed", await blocker.Outcome.Task.WaitAsync(Bound));
+    }
+
+    [Fact]
+    public async Task Dispose_AnswersRequestsStillQueued_AsExpired()
+    {
+        var controller = Create(workers: 1, queueLimit: 4);
+        var blocker = await OccupyWorkerAsync(controller);
+        var queued = new GatedWorkItem(In(TimeSpan.FromHours(1)));
+        Assert.True(controller.TryEnqueue(queued).IsAccepted);
+
+        // The worker is held by the gate, so Dispose gives up waiting for it and drains the queue.
+        controller.Dispose();
+
+        Assert.Equal("expired", await queued.Outcome.Task.WaitAsync(Bound));
+        _gate.Set();
+        Assert.Equal("executed", await blocker.Outcome.Task.WaitAsync(Bound));
+    }
+
+    [Fact]
     public void Enqueue_WhenDeadlineAlreadyPassed_RejectsAsDeadlinePassed()
     {
         var controller = Create(workers: 1, queueLimit: 10);
