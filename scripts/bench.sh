@@ -40,26 +40,27 @@ speed=$(openssl speed -seconds "$seconds" rsa2048 ecdsap256 2>/dev/null)
 rsa_ref=$(awk '/^rsa 2048 bits/ {print $6}' <<<"$speed")
 ec_ref=$(awk '/nistp256\)/ {print $7}' <<<"$speed")
 
-run() { # mode key-id operation connections inflight
+run() { # mode key-id operation connections inflight timeout-ms
   dotnet "$loadgen" --address "https://localhost:$port" --ca "$work/demo/tls/ca.crt" \
     --cert "$work/demo/tls/client.crt" --key "$work/demo/tls/client.key" \
     --mode "$1" --key-id "$2" --operation "$3" --connections "$4" --inflight "$5" \
-    --duration "$seconds" --warmup 3
+    --timeout-ms "$6" --duration "$seconds" --warmup 3
 }
 
 : >"$out/latest.jsonl"
 echo "| scenario | ops/s | vs openssl speed (1 core) | p50 µs | p99 µs | p99.9 µs | errors |"
 echo "| --- | ---: | ---: | ---: | ---: | ---: | --- |"
 for scenario in \
-  "stream demo-ecdsa-p256 EcdsaSha256 1 1 $ec_ref" \
-  "stream demo-ecdsa-p256 EcdsaSha256 1 128 $ec_ref" \
-  "stream demo-rsa2048 RsaPkcs1Sha256 1 32 $rsa_ref" \
-  "unary demo-ecdsa-p256 EcdsaSha256 2 32 $ec_ref" \
-  "unary demo-rsa2048 RsaPkcs1Sha256 2 16 $rsa_ref"; do
+  "stream demo-ecdsa-p256 EcdsaSha256 1 1 2000 $ec_ref" \
+  "stream demo-ecdsa-p256 EcdsaSha256 1 128 2000 $ec_ref" \
+  "stream demo-rsa2048 RsaPkcs1Sha256 1 32 2000 $rsa_ref" \
+  "unary demo-ecdsa-p256 EcdsaSha256 2 32 2000 $ec_ref" \
+  "unary demo-rsa2048 RsaPkcs1Sha256 2 16 2000 $rsa_ref" \
+  "stream demo-rsa2048 RsaPkcs1Sha256 4 512 100 $rsa_ref"; do
   set -- $scenario
-  json=$(run "$1" "$2" "$3" "$4" "$5")
+  json=$(run "$1" "$2" "$3" "$4" "$5" "$6")
   echo "$json" >>"$out/latest.jsonl"
-  python3 - "$json" "$6" "$1 $3 ($4 conn × $5 in flight)" <<'PY'
+  python3 - "$json" "$7" "$1 $3 ($4 conn × $5 in flight, timeout $6 ms)" <<'PY'
 import json, sys
 r = json.loads(sys.argv[1]); ref = float(sys.argv[2])
 print(f"| {sys.argv[3]} | {r['ops_per_second']:.0f} | {r['ops_per_second']/ref:.2f} × {ref:.0f} | {r['p50_us']:.0f} | {r['p99_us']:.0f} | {r['p999_us']:.0f} | {r['errors'] or 'none'} |")
