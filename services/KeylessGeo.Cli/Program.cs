@@ -1,5 +1,6 @@
 using System.CommandLine;
 using KeylessGeo.Cli.Commands;
+using Spectre.Console;
 
 namespace KeylessGeo.Cli;
 
@@ -7,10 +8,19 @@ namespace KeylessGeo.Cli;
 public static class Program
 {
     /// <summary>Parses the command line and runs the chosen command.</summary>
-    public static Task<int> Main(string[] args)
+    public static Task<int> Main(string[] args) => RunAsync(args, Console.Out, Console.Error, AnsiConsole.Console);
+
+    /// <summary>Parses and runs <paramref name="args"/>; usage errors go to <paramref name="error"/>.</summary>
+    public static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, IAnsiConsole console)
+        => BuildRoot(output, console).Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
+
+    /// <summary>The command tree, writing to <paramref name="output"/> and <paramref name="console"/>.</summary>
+    public static RootCommand BuildRoot(TextWriter output, IAnsiConsole console)
     {
         var root = new RootCommand("KeylessGeo operator CLI");
-        root.Subcommands.Add(DemoCommand.Create());
-        return root.Parse(args).InvokeAsync();
+        root.Subcommands.Add(DemoCommand.Create(output));
+        root.Subcommands.Add(SignCommand.Create(output));
+        root.Subcommands.Add(CapacityCommand.Create(console));
+        return root;
     }
 }

@@ -7,7 +7,7 @@ namespace KeylessGeo.Cli.Commands;
 public static class DemoCommand
 {
     /// <summary>Builds the command.</summary>
-    public static Command Create()
+    public static Command Create(TextWriter output)
     {
         var keep = new Option<DirectoryInfo?>("--keep") { Description = "Write the demo CA, certificates and keys here and keep them (default: a temporary folder, deleted afterwards)." };
         var serve = new Option<bool>("--serve") { Description = "Keep the keyserver running after the signatures (until Ctrl+C)." };
@@ -20,7 +20,7 @@ public static class DemoCommand
         };
         command.SetAction((parse, cancellation) => DemoRunner.RunAsync(
             new DemoSettings(parse.GetValue(keep)?.FullName, parse.GetValue(serve), parse.GetValue(noServe)),
-            Console.Out,
+            output,
             cancellation));
         return command;
     }
