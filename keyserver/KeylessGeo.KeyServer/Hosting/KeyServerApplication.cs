@@ -1,5 +1,6 @@
 using System.Net;
 using KeylessGeo.KeyServer.Configuration;
+using KeylessGeo.KeyServer.Diagnostics;
 using KeylessGeo.KeyServer.Grpc;
 using KeylessGeo.Rpc.Hosting;
 using KeylessGeo.Rpc.Security;
@@ -38,10 +39,12 @@ public static class KeyServerApplication
 
         var listen = builder.Configuration.GetSection(ListenOptions.SectionName).Get<ListenOptions>() ?? new ListenOptions();
         var core = builder.Configuration.GetSection(KeyServerOptions.SectionName).Get<KeyServerOptions>() ?? new KeyServerOptions();
-        ThrowIfInvalid(listen, core);
+        var telemetry = builder.Configuration.GetSection(TelemetryOptions.SectionName).Get<TelemetryOptions>() ?? new TelemetryOptions();
+        ThrowIfInvalid(listen, core, telemetry);
         var endpoints = LoadEndpoints(listen);
 
         builder.Services.AddKeyServerCore(builder.Configuration);
+        builder.Services.AddKeyServerTelemetry(builder.Configuration);
         builder.Services.AddRpcServer();
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenRpc(endpoints));
         var app = builder.Build();
@@ -67,13 +70,14 @@ public static class KeyServerApplication
         return null;
     }
 
-    private static void ThrowIfInvalid(ListenOptions listen, KeyServerOptions core)
+    private static void ThrowIfInvalid(ListenOptions listen, KeyServerOptions core, TelemetryOptions telemetry)
     {
         var failures = new List<string>();
         var listenResult = new ListenOptionsValidator().Validate(null, listen);
         var coreResult = new KeyServerOptionsValidator().Validate(null, core);
         failures.AddRange(listenResult.Failures ?? []);
         failures.AddRange(coreResult.Failures ?? []);
+        failures.AddRange(new TelemetryOptionsValidator().Validate(null, telemetry).Failures ?? []);
         if (failures.Count > 0)
         {
             throw new OptionsValidationException("keyserver", typeof(KeyServerOptions), failures);

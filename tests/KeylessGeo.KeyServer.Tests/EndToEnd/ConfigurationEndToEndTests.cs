@@ -21,6 +21,7 @@ public sealed class ConfigurationEndToEndTests
             ["Listen:CertificatePath"] = Path.Combine(missing, "server.crt"),
             ["Listen:KeyPath"] = Path.Combine(missing, "server.key"),
             ["Listen:ClientCaPath"] = Path.Combine(missing, "ca.crt"),
+            ["Telemetry:OtlpProtocol"] = "udp",
         };
 
         var error = Assert.Throws<OptionsValidationException>(() =>
@@ -34,6 +35,7 @@ public sealed class ConfigurationEndToEndTests
             $"Listen:CertificatePath '{Path.Combine(missing, "server.crt")}'",
             $"Listen:KeyPath '{Path.Combine(missing, "server.key")}'",
             $"Listen:ClientCaPath '{Path.Combine(missing, "ca.crt")}'",
+            "Telemetry:OtlpProtocol",
         ];
         Assert.Equal(expected.Length, error.Failures.Count());
         foreach (var field in expected)

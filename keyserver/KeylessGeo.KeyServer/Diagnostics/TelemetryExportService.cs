@@ -1,0 +1,19 @@
+using Microsoft.Extensions.Hosting;
+using OpenTelemetry.Metrics;
+
+namespace KeylessGeo.KeyServer.Diagnostics;
+
+/// <summary>
+/// Creates the <see cref="MeterProvider"/> when the host starts, so export begins with the host.
+/// The provider is a singleton of the host's services: disposing them (after the server has
+/// drained) sends the last values and stops the exporter.
+/// </summary>
+internal sealed class TelemetryExportService(MeterProvider meterProvider) : IHostedService
+{
+    /// <summary>The provider this service started; held so it is created with the host.</summary>
+    public MeterProvider MeterProvider { get; } = meterProvider;
+
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
