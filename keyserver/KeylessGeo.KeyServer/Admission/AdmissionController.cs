@@ -68,7 +68,7 @@ internal sealed class AdmissionController : IDisposable
         var ahead = Interlocked.Increment(ref _queued) - 1;
         if (ahead >= _queueLimit)
         {
-            Interlocked.Decrement(ref _queued);
+            WithdrawQueueSlot();
             Interlocked.Increment(ref _rejectedOverloaded);
             return new AdmissionResult(AdmissionDecision.QueueFull, $"queue full: {ahead} requests are waiting (limit {_queueLimit})");
         }
@@ -76,7 +76,7 @@ internal sealed class AdmissionController : IDisposable
         var wait = PredictWait(item, ahead);
         if (now + wait > item.Deadline)
         {
-            Interlocked.Decrement(ref _queued);
+            WithdrawQueueSlot();
             Interlocked.Increment(ref _rejectedOverloaded);
             return new AdmissionResult(
                 AdmissionDecision.CannotStartBeforeDeadline,
@@ -85,6 +85,13 @@ internal sealed class AdmissionController : IDisposable
 
         item.EnqueuedTimestamp = _time.GetTimestamp();
         _queue.Enqueue(item);
+        if (_stopping.IsCancellationRequested && item.TryClaim())
+        {
+            // Dispose may already have stopped the workers and drained the queue: nothing
+            // would run or answer this item, so the caller is told now.
+            return new AdmissionResult(AdmissionDecision.ShuttingDown, "the keyserver is shutting down");
+        }
+
         _available.Release();
         return AdmissionResult.Accepted;
     }
@@ -98,13 +105,15 @@ internal sealed class AdmissionController : IDisposable
     public Task WhenCapacityFreesAsync(CancellationToken cancellationToken)
     {
         var pulse = _capacityFreed.NextPulse();
-        if (Volatile.Read(ref _inFlight) == 0 && Volatile.Read(ref _queued) <= 0)
+
+        // Checked after taking the task, so a worker that finished in between has either
+        // pulsed it or left the controller idle (or stopped), and then nobody else would.
+        if (_stopping.IsCancellationRequested)
         {
-            // Idle: no worker would pulse. Checked after taking the task, so a worker that
-            // finished in between has either pulsed it or left the controller idle.
             _capacityFreed.Pulse();
         }
 
+        PulseIfIdle();
         return pulse.WaitAsync(cancellationToken);
     }
 
@@ -119,6 +128,7 @@ internal sealed class AdmissionController : IDisposable
         // Whatever is still queued will not run: answer it as expired rather than leave callers waiting.
         while (_queue.TryDequeue(out var item))
         {
+            Interlocked.Decrement(ref _queued);
             if (item.TryClaim())
             {
                 item.Expire(TimeSpan.Zero);
@@ -127,6 +137,25 @@ internal sealed class AdmissionController : IDisposable
         }
 
         _capacityFreed.Pulse();
+    }
+
+    /// <summary>
+    /// Gives back a queue slot reserved by a request that was then rejected. A stream waiting
+    /// for capacity may have seen that reservation as queued work and be waiting for a worker
+    /// to finish it; if nothing else is queued or running, no worker ever will, so wake it.
+    /// </summary>
+    private void WithdrawQueueSlot()
+    {
+        Interlocked.Decrement(ref _queued);
+        PulseIfIdle();
+    }
+
+    private void PulseIfIdle()
+    {
+        if (Volatile.Read(ref _inFlight) == 0 && Volatile.Read(ref _queued) <= 0)
+        {
+            _capacityFreed.Pulse();
+        }
     }
 
     /// <summary>
@@ -162,14 +191,17 @@ internal sealed class AdmissionController : IDisposable
                 continue;
             }
 
+            // Counted as running before it stops counting as queued, so a waiter never sees
+            // an idle controller while a worker holds an item.
+            Interlocked.Increment(ref _inFlight);
             Interlocked.Decrement(ref _queued);
             if (!item.TryClaim())
             {
+                Interlocked.Decrement(ref _inFlight);
                 _capacityFreed.Pulse();
                 continue;
             }
 
-            Interlocked.Increment(ref _inFlight);
             try
             {
                 Run(item);

@@ -24,7 +24,7 @@ internal sealed class KeyServerMetrics
     {
         var tags = new TagList
         {
-            { KeyServerInstruments.OperationTag, WireNames.Of(operation) },
+            { KeyServerInstruments.OperationTag, WireNames.TagOf(operation) },
             { KeyServerInstruments.AlgorithmTag, algorithm },
             { KeyServerInstruments.ErrorCodeTag, error == ErrorCode.Unspecified ? "OK" : WireNames.Of(error) },
         };

@@ -8,9 +8,16 @@ internal static class KeyFilePermissions
         UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
 
     /// <summary>Throws <see cref="KeyFileException"/> when <paramref name="path"/> has any group/other bit.</summary>
-    public static void EnsurePrivate(string path)
+    public static void EnsurePrivate(string path) => Check(File.GetUnixFileMode(path), path);
+
+    /// <summary>
+    /// The same check on a file already open for reading, so the mode checked is the mode of
+    /// the file read, even if the path is swapped or re-permissioned in between.
+    /// </summary>
+    public static void EnsurePrivate(Microsoft.Win32.SafeHandles.SafeFileHandle handle, string path) => Check(File.GetUnixFileMode(handle), path);
+
+    private static void Check(UnixFileMode mode, string path)
     {
-        var mode = File.GetUnixFileMode(path);
         if ((mode & GroupOrOther) != 0)
         {
             throw new KeyFileException(

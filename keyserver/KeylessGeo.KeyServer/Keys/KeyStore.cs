@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using KeylessGeo.Contracts.V1;
 using KeylessGeo.KeyServer.Configuration;
 using KeylessGeo.KeyServer.Diagnostics;
@@ -93,6 +94,11 @@ internal sealed class KeyStore : IKeyStore, IDisposable
             catch (KeyFileException e)
             {
                 KeyServerLog.KeyFileRefused(_logger, file, e.Message);
+            }
+            catch (CryptographicException e)
+            {
+                // A malformed certificate or public key file: this key is not served, the others are.
+                KeyServerLog.KeyFileRefused(_logger, file, "its certificate or public key could not be parsed (" + e.GetType().Name + ")");
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {

@@ -14,15 +14,17 @@ internal static class PemReader
 
     /// <summary>
     /// Reads the PEM block and returns its label and DER contents in a buffer of exactly the
-    /// decoded length. The caller owns the DER and must zero it after use.
+    /// decoded length. The caller owns the DER and must zero it after use. With
+    /// <paramref name="privateKey"/>, the open file's permissions are checked before any byte
+    /// is read (see <see cref="KeyFilePermissions"/>).
     /// </summary>
-    public static (string Label, byte[] Der) ReadFirstBlock(string path)
+    public static (string Label, byte[] Der) ReadFirstBlock(string path, bool privateKey = false)
     {
         byte[]? bytes = null;
         char[]? chars = null;
         try
         {
-            bytes = ReadAllBytesBounded(path);
+            bytes = ReadAllBytesBounded(path, privateKey);
             chars = ArrayPool<char>.Shared.Rent(bytes.Length);
             var charCount = Encoding.ASCII.GetChars(bytes, chars);
             ReadOnlySpan<char> text = chars.AsSpan(0, charCount);
@@ -56,9 +58,14 @@ internal static class PemReader
         }
     }
 
-    private static byte[] ReadAllBytesBounded(string path)
+    private static byte[] ReadAllBytesBounded(string path, bool privateKey)
     {
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.None);
+        if (privateKey)
+        {
+            KeyFilePermissions.EnsurePrivate(stream.SafeFileHandle, path);
+        }
+
         var length = stream.Length;
         if (length > MaxFileBytes)
         {

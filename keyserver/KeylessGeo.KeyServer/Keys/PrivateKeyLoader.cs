@@ -35,8 +35,7 @@ internal static class PrivateKeyLoader
     /// <summary>Loads a key file without an index entry (used to derive a missing public key).</summary>
     public static PrivateKey LoadFile(string path, IndexedKey? key)
     {
-        KeyFilePermissions.EnsurePrivate(path);
-        var (label, der) = PemReader.ReadFirstBlock(path);
+        var (label, der) = PemReader.ReadFirstBlock(path, privateKey: true);
         try
         {
             var placeholder = key ?? Placeholder(path);

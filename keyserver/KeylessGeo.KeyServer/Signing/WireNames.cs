@@ -12,6 +12,14 @@ internal static class WireNames
     public static string Of(Operation operation) =>
         (uint)operation < (uint)Operations.Length ? Operations[(int)operation] : $"OPERATION({(int)operation})";
 
+    /// <summary>
+    /// The name for a metric tag: values outside the contract all become
+    /// <c>OPERATION_UNKNOWN</c>, so a client sending arbitrary numbers cannot create unbounded
+    /// time series.
+    /// </summary>
+    public static string TagOf(Operation operation) =>
+        (uint)operation < (uint)Operations.Length && Operations[(int)operation] is { } name ? name : "OPERATION_UNKNOWN";
+
     public static string Of(ErrorCode code) =>
         (uint)code < (uint)ErrorCodes.Length ? ErrorCodes[(int)code] : $"ERROR_CODE({(int)code})";
 

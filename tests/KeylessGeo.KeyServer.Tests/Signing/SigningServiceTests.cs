@@ -157,9 +157,15 @@ public sealed class SigningServiceTests : IDisposable
 
         await server.SignAsync(TestKeys.EcP256Sec1, Operation.EcdsaSha256, new byte[32]);
         await server.SignAsync("missing", Operation.EcdsaSha256, new byte[32]);
+        await server.SignAsync(TestKeys.EcP256Sec1, (Operation)1000, new byte[32]);
+        await server.SignAsync(TestKeys.EcP256Sec1, (Operation)2000, new byte[32]);
 
         Assert.Contains(("OPERATION_ECDSA_SHA256", "ecdsa-p256", "OK"), seen);
         Assert.Contains(("OPERATION_ECDSA_SHA256", "unknown", "KEY_NOT_FOUND"), seen);
+
+        // Numbers outside the contract share one tag value: no unbounded time series.
+        Assert.Equal(2, seen.Count(entry => entry == ("OPERATION_UNKNOWN", "ecdsa-p256", "BAD_REQUEST")));
+        Assert.DoesNotContain(seen, entry => entry.Operation.Contains("1000", StringComparison.Ordinal));
     }
 
     [Fact]
