@@ -9,6 +9,9 @@ internal sealed record IndexedKey
     /// <summary>The key id: the file name without <c>.key</c>.</summary>
     public required string KeyId { get; init; }
 
+    /// <summary>Which indexing pass produced this entry; a later pass has a larger number.</summary>
+    public long Generation { get; init; }
+
     public required string PrivateKeyPath { get; init; }
 
     public required KeyAlgorithm Algorithm { get; init; }

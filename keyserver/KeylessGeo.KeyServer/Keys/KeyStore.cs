@@ -17,6 +17,7 @@ internal sealed class KeyStore : IKeyStore, IDisposable
     private readonly ILogger<KeyStore> _logger;
     private readonly PrivateKeyCache _cache;
     private readonly Lock _reloadLock = new();
+    private long _generation;
     private KeyIndex? _index;
 
     public KeyStore(IOptions<KeyServerOptions> options, ILogger<KeyStore> logger)
@@ -45,7 +46,7 @@ internal sealed class KeyStore : IKeyStore, IDisposable
     {
         lock (_reloadLock)
         {
-            var index = new KeyIndex(Scan());
+            var index = new KeyIndex(Scan(++_generation));
             Volatile.Write(ref _index, index);
             _cache.Clear();
             KeyServerLog.KeyDirectoryIndexed(_logger, _directory, index.Keys.Count);
@@ -68,7 +69,7 @@ internal sealed class KeyStore : IKeyStore, IDisposable
         }
     }
 
-    private List<IndexedKey> Scan()
+    private List<IndexedKey> Scan(long generation)
     {
         var keys = new List<IndexedKey>();
         string[] files;
@@ -87,7 +88,7 @@ internal sealed class KeyStore : IKeyStore, IDisposable
         {
             try
             {
-                var key = KeyFileIndexer.Index(file, _logger);
+                var key = KeyFileIndexer.Index(file, _logger) with { Generation = generation };
                 keys.Add(key);
                 KeyServerLog.KeyIndexed(_logger, key.KeyId, key.Algorithm.Name(), key.PublicKeySource);
             }

@@ -35,9 +35,18 @@ internal sealed class PrivateKeyCache
             var entry = _entries.GetOrAdd(key.KeyId, static (_, state) => new Entry(state.Key, state.Cache), (Key: key, Cache: this));
             if (!ReferenceEquals(entry.Key, key))
             {
-                // Indexed again since this entry was made: drop the stale key and load anew.
-                Remove(entry);
-                continue;
+                if (entry.Key.Generation < key.Generation)
+                {
+                    // Indexed again since this entry was made: drop the stale key and load anew.
+                    Remove(entry);
+                    continue;
+                }
+
+                // This request looked its key up before the latest re-index. Serve it from a
+                // load of its own rather than evict the newer entry that later requests use.
+                var uncached = PrivateKeyLoader.Load(key);
+                Interlocked.Increment(ref _loadsTotal);
+                return new PrivateKeyLease(uncached);
             }
 
             PrivateKey loaded;

@@ -163,6 +163,33 @@ public sealed class PrivateKeyLoadingTests : IDisposable
         Assert.Null((await server.SignAsync("late", Operation.Ed25519, [1, 2, 3])).Error);
     }
 
+    [Fact]
+    public void Acquire_WithAKeyLookedUpBeforeAReload_DoesNotEvictTheReloadedEntry()
+    {
+        _keys.CopyTo(TestKeys.EcP256Pkcs8, _directory.Path, "shop");
+        using var server = new KeyServerHarness(_directory.Path);
+        var reference = new KeyRef { KeyId = "shop" };
+        var stale = server.Keys.Find(reference).Key!;
+        server.Keys.Reload();
+        var fresh = server.Keys.Find(reference).Key!;
+        using (server.Keys.Acquire(fresh))
+        {
+        }
+
+        using (server.Keys.Acquire(stale))
+        {
+        }
+
+        var loads = server.Keys.PrivateKeyLoadsTotal;
+        using (server.Keys.Acquire(fresh))
+        {
+        }
+
+        Assert.True(stale.Generation < fresh.Generation);
+        Assert.Equal(loads, server.Keys.PrivateKeyLoadsTotal);
+        Assert.Equal(1, server.Keys.LoadedPrivateKeyCount);
+    }
+
     private static void AssertNoKeyMaterial(KeyServerHarness server, string keyPath)
     {
         var fields = PemEncoding.Find(File.ReadAllText(keyPath));
