@@ -1,5 +1,6 @@
 using System.Net;
 using KeylessGeo.KeyServer.Configuration;
+using KeylessGeo.KeyServer.Crypto;
 using KeylessGeo.KeyServer.Diagnostics;
 using KeylessGeo.KeyServer.Grpc;
 using KeylessGeo.Rpc.Hosting;
@@ -78,6 +79,11 @@ public static class KeyServerApplication
         failures.AddRange(listenResult.Failures ?? []);
         failures.AddRange(coreResult.Failures ?? []);
         failures.AddRange(new TelemetryOptionsValidator().Validate(null, telemetry).Failures ?? []);
+        if (OpenSslRuntime.Incompatibility() is { } openssl)
+        {
+            failures.Add(openssl);
+        }
+
         if (failures.Count > 0)
         {
             throw new OptionsValidationException("keyserver", typeof(KeyServerOptions), failures);

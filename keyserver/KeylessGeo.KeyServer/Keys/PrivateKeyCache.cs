@@ -14,7 +14,6 @@ internal sealed class PrivateKeyCache
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private readonly int _capacity;
     private readonly ILogger _logger;
-    private long _clock;
     private int _loaded;
     private long _loadsTotal;
 
@@ -61,7 +60,8 @@ internal sealed class PrivateKeyCache
                 throw;
             }
 
-            Volatile.Write(ref entry.LastUse, Interlocked.Increment(ref _clock));
+            // A timestamp, not a shared counter: workers do not contend on one cache line.
+            Volatile.Write(ref entry.LastUse, System.Diagnostics.Stopwatch.GetTimestamp());
             if (loaded.TryAddReference())
             {
                 if (!_entries.TryGetValue(key.KeyId, out var current) || !ReferenceEquals(current, entry))

@@ -34,6 +34,12 @@ internal static class SubjectPublicKeyInfoParser
                 throw new KeyFileException("the public key bit string is malformed");
             }
 
+            if (oid == EcPublicKeyOid && (key.Length == 0 || key.Span[0] != 0x04))
+            {
+                // Loaded keys are matched against the uncompressed point OpenSSL exports.
+                throw new KeyFileException("the EC public key is in compressed form: write it uncompressed (openssl pkey -pubout without -ec_conv_form compressed)");
+            }
+
             var ski = SHA1.HashData(key.Span);
             return oid switch
             {

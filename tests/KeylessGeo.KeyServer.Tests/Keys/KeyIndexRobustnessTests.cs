@@ -33,6 +33,21 @@ public sealed class KeyIndexRobustnessTests : IDisposable
         Assert.Contains(server.Logs.Entries, entry => entry.Message.Contains("broken.key", StringComparison.Ordinal) && entry.Message.Contains("could not be parsed", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task Index_WhenAnEcPublicKeyIsCompressed_RefusesThatKeyWithTheFix()
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        WriteKey("compressed", key.ExportPkcs8PrivateKeyPem());
+        var result = await KeylessGeo.Testing.ExternalProcess.RunAsync(
+            "openssl", ["pkey", "-in", Path.Combine(_directory.Path, "compressed.key"), "-pubout", "-ec_conv_form", "compressed", "-out", Path.Combine(_directory.Path, "compressed.pub")]);
+        result.EnsureSuccess("openssl pkey");
+
+        using var server = new KeyServerHarness(_directory.Path);
+
+        Assert.Equal(ErrorCode.KeyNotFound, (await server.SignAsync("compressed", Operation.EcdsaSha256, new byte[32])).Error.Code);
+        Assert.Contains(server.Logs.Entries, entry => entry.Message.Contains("compressed form", StringComparison.Ordinal));
+    }
+
     public void Dispose() => _directory.Dispose();
 
     private void WriteKey(string name, string pem)
