@@ -100,7 +100,7 @@ internal static class ServerProtocol
     {
         if (!context.ResponseStarted)
         {
-            WriteTrailersOnly(http.Response, status, context.ResponseHeadersOrNull, context.ResponseTrailersOrNull);
+            WriteTrailersOnly(http.Response, status, context.FreezeResponseHeaders(), context.ResponseTrailersSnapshot);
             return;
         }
 
@@ -111,7 +111,7 @@ internal static class ServerProtocol
             response.AppendTrailer("grpc-message", PercentEncoding.Encode(status.Detail));
         }
 
-        if (context.ResponseTrailersOrNull is { } trailers)
+        if (context.ResponseTrailersSnapshot is { } trailers)
         {
             foreach (var entry in trailers)
             {

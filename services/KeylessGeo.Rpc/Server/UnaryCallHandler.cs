@@ -34,7 +34,7 @@ internal sealed class UnaryCallHandler<TRequest, TResponse>(
             var response = pending.IsCompleted || !context.HasDeadlineTimer
                 ? await pending.ConfigureAwait(false)
                 : await CallHandlers.WaitWithDeadline(pending.AsTask(), context, logger).ConfigureAwait(false);
-            ServerProtocol.PrepareResponse(http.Response, context.ResponseHeadersOrNull);
+            ServerProtocol.PrepareResponse(http.Response, context.FreezeResponseHeaders());
             GrpcFrame.Write(http.Response.BodyWriter, response, options.MaxSendMessageSize);
             context.ResponseStarted = true;
             status = RpcStatus.Ok;
