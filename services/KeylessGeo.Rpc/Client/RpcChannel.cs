@@ -103,7 +103,7 @@ public sealed class RpcChannel : IDisposable
         var scope = new CallScope(options, _time);
         var content = new StreamingRequestContent();
         var httpRequest = ClientProtocol.CreateRequest(_options.Address, method, options, scope, content);
-        var response = SendStreamingAsync(httpRequest, scope);
+        var response = SendStreamingAsync(httpRequest, content, scope);
 
         // The failure is reported through the response stream; never leave it unobserved.
         _ = response.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
@@ -116,15 +116,19 @@ public sealed class RpcChannel : IDisposable
     /// <inheritdoc />
     public void Dispose() => _invoker.Dispose();
 
-    private async Task<HttpResponseMessage> SendStreamingAsync(HttpRequestMessage request, CallScope scope)
+    private async Task<HttpResponseMessage> SendStreamingAsync(HttpRequestMessage request, StreamingRequestContent content, CallScope scope)
     {
         try
         {
             return await _invoker.SendAsync(request, scope.Token).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is not RpcException)
+        catch (Exception ex)
         {
-            throw scope.ToRpcException(ex);
+            // The request body may never start: fail queued writes and CompleteAsync with the call's status
+            // instead of leaving them waiting for a stream that will not come.
+            var error = scope.ToRpcException(ex);
+            content.Fail(error);
+            throw error;
         }
     }
 

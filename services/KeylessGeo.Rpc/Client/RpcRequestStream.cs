@@ -56,6 +56,11 @@ public sealed class RpcRequestStream<T>
         _queue.Writer.TryComplete();
         await _loop.ConfigureAwait(false);
         _content.Complete();
+        if (CallError() is { } error)
+        {
+            throw new RpcException(error.Status, error.Trailers, error);
+        }
+
         if (_failure is not null)
         {
             throw new InvalidOperationException("The request stream failed; see the call status.", _failure);
@@ -76,9 +81,17 @@ public sealed class RpcRequestStream<T>
         }
         catch (ChannelClosedException)
         {
+            if (CallError() is { } error)
+            {
+                throw new RpcException(error.Status, error.Trailers, error);
+            }
+
             throw new InvalidOperationException("The request stream is complete or the call has ended.", _failure);
         }
     }
+
+    /// <summary>The call's status when the request itself failed (for example the connection was refused).</summary>
+    private RpcException? CallError() => _content.Error ?? _failure as RpcException;
 
     private async Task RunAsync()
     {
