@@ -201,8 +201,11 @@ public sealed class RpcChannel : IDisposable
         handler.SslOptions = new SslClientAuthenticationOptions
         {
             ApplicationProtocols = [SslApplicationProtocol.Http2],
+            CertificateChainPolicy = CertificateValidation.CreateHandshakePolicy(),
             RemoteCertificateValidationCallback = (_, certificate, chain, errors) => ValidateServer(certificate, chain, errors, trusted),
-            LocalCertificateSelectionCallback = clientCertificate is null ? null : (_, _, _, _, _) => clientCertificate,
+
+            // offline: the chain sent with the certificate is built without downloading issuers from AIA URLs.
+            ClientCertificateContext = clientCertificate is null ? null : SslStreamCertificateContext.Create(clientCertificate, null, offline: true),
         };
         return handler;
     }
