@@ -82,6 +82,11 @@ public sealed class RpcResponseStream<T>
             _state.Finish(error.Status, error.Trailers, throwOnError: false);
             throw error;
         }
+        catch (Exception ex) when (_state.Status is { } status && ex is not RpcException)
+        {
+            // The call already ended elsewhere (DuplexCall disposed on another task): report its status.
+            throw new RpcException(status, _state.Trailers, ex);
+        }
     }
 
     /// <summary>Reads every response until the end of the call.</summary>
