@@ -28,7 +28,8 @@ public sealed class RpcResponseStream<T>
     /// <summary>
     /// The next response, or null at the end of a successful call. Throws
     /// <see cref="RpcException"/> when the call ends with a non-OK status. Cancelling
-    /// <paramref name="cancellationToken"/> cancels the whole call.
+    /// <paramref name="cancellationToken"/> cancels the whole call; the call's deadline still
+    /// applies when a token is passed.
     /// </summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<T?> ReadAsync(CancellationToken cancellationToken = default)
@@ -38,7 +39,11 @@ public sealed class RpcResponseStream<T>
             return finished.Code == StatusCode.OK ? null : throw new RpcException(finished, _state.Trailers);
         }
 
-        var token = cancellationToken.CanBeCanceled ? cancellationToken : _state.Scope.Token;
+        // The caller's token adds to the call's own cancellation (deadline, Dispose) instead of replacing it.
+        using var registration = cancellationToken.CanBeCanceled
+            ? cancellationToken.UnsafeRegister(static scope => ((CallScope)scope!).Cancel(), _state.Scope)
+            : default;
+        var token = _state.Scope.Token;
         try
         {
             if (_frames is null)
