@@ -129,16 +129,16 @@ public sealed class RpcCallContext : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
-        // Once cancelled, cancellation callbacks may still be running on another thread (or
-        // further up this one); disposing now could drop the handler's own registrations.
-        // Such sources hold no timer any more, so leaving them to the GC is safe.
-        if (_callCts.IsCancellationRequested)
-        {
-            return;
-        }
-
-        _callCts.Dispose();
+        // The deadline source owns a timer (up to 30 days for a long grpc-timeout): always release it.
         _deadlineCts?.Dispose();
+
+        // Once cancelled, the call source's callbacks may still be running on another thread (or
+        // further up this one); disposing it now could drop the handler's own registrations.
+        // It holds no timer, so leaving it to the GC is safe.
+        if (!_callCts.IsCancellationRequested)
+        {
+            _callCts.Dispose();
+        }
     }
 
     private static RpcMetadata ReadRequestHeaders(IHeaderDictionary headers)
