@@ -105,7 +105,7 @@ internal static class ServerProtocol
         }
 
         var response = http.Response;
-        response.AppendTrailer("grpc-status", StatusStrings[(int)status.Code]);
+        response.AppendTrailer("grpc-status", StatusString(status.Code));
         if (status.Detail.Length > 0)
         {
             response.AppendTrailer("grpc-message", PercentEncoding.Encode(status.Detail));
@@ -124,7 +124,7 @@ internal static class ServerProtocol
     public static void WriteTrailersOnly(HttpResponse response, RpcStatus status, RpcMetadata? headers, RpcMetadata? trailers)
     {
         PrepareResponse(response, headers);
-        response.Headers["grpc-status"] = StatusStrings[(int)status.Code];
+        response.Headers["grpc-status"] = StatusString(status.Code);
         if (status.Detail.Length > 0)
         {
             response.Headers["grpc-message"] = PercentEncoding.Encode(status.Detail);
@@ -132,6 +132,10 @@ internal static class ServerProtocol
 
         AppendMetadata(response.Headers, trailers);
     }
+
+    /// <summary>The wire form of <paramref name="code"/>; a code outside 0–16 is sent as UNKNOWN (2).</summary>
+    private static string StatusString(StatusCode code)
+        => (uint)code < (uint)StatusStrings.Length ? StatusStrings[(int)code] : StatusStrings[(int)StatusCode.Unknown];
 
     private static void AppendMetadata(IHeaderDictionary target, RpcMetadata? metadata)
     {
