@@ -66,17 +66,24 @@ public sealed class RpcChannel : IDisposable
             var pipe = PipeReader.Create(body);
             var frames = new GrpcMessageReader(pipe, _options.MaxReceiveMessageSize);
             TResponse? message = null;
-            if (await frames.ReadNextAsync(scope.Token).ConfigureAwait(false))
+            try
             {
-                message = ParseResponse(method, frames);
                 if (await frames.ReadNextAsync(scope.Token).ConfigureAwait(false))
                 {
-                    frames.Consume();
-                    throw new RpcException(StatusCode.Internal, "A unary call received more than one response message.");
+                    message = ParseResponse(method, frames);
+                    if (await frames.ReadNextAsync(scope.Token).ConfigureAwait(false))
+                    {
+                        frames.Consume();
+                        throw new RpcException(StatusCode.Internal, "A unary call received more than one response message.");
+                    }
                 }
             }
+            finally
+            {
+                // Returns the pipe's pooled buffers on every path, not only on success.
+                await pipe.CompleteAsync().ConfigureAwait(false);
+            }
 
-            await pipe.CompleteAsync().ConfigureAwait(false);
             var status = ClientProtocol.GetTrailerStatus(response);
             var trailers = ClientProtocol.ReadMetadata(response.TrailingHeaders);
             if (status.Code != StatusCode.OK)
