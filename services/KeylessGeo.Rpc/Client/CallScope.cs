@@ -63,7 +63,9 @@ internal sealed class CallScope : IDisposable
             return new RpcException(new RpcStatus(StatusCode.DeadlineExceeded, "Deadline exceeded."), null, exception);
         }
 
-        if (_user.IsCancellationRequested || exception is OperationCanceledException)
+        // Only a cancellation we asked for is CANCELLED: SocketsHttpHandler reports its connect
+        // (and TLS handshake) timeout as a TaskCanceledException too, and that is a transport failure.
+        if (_user.IsCancellationRequested || _call.IsCancellationRequested)
         {
             return new RpcException(new RpcStatus(StatusCode.Cancelled, "Call cancelled."), null, exception);
         }

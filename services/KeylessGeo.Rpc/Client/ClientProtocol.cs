@@ -109,7 +109,7 @@ internal static class ClientProtocol
             return new RpcException(new RpcStatus(code, $"HTTP/2 stream error {protocol.ErrorCode}: {protocol.Message}"), null, exception);
         }
 
-        if (exception is HttpRequestException or IOException)
+        if (exception is HttpRequestException or IOException or TimeoutException || exception.InnerException is TimeoutException)
         {
             return new RpcException(new RpcStatus(StatusCode.Unavailable, $"Error communicating with the server: {exception.Message}"), null, exception);
         }

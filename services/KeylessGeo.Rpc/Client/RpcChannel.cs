@@ -66,17 +66,24 @@ public sealed class RpcChannel : IDisposable
             var pipe = PipeReader.Create(body);
             var frames = new GrpcMessageReader(pipe, _options.MaxReceiveMessageSize);
             TResponse? message = null;
-            if (await frames.ReadNextAsync(scope.Token).ConfigureAwait(false))
+            try
             {
-                message = ParseResponse(method, frames);
                 if (await frames.ReadNextAsync(scope.Token).ConfigureAwait(false))
                 {
-                    frames.Consume();
-                    throw new RpcException(StatusCode.Internal, "A unary call received more than one response message.");
+                    message = ParseResponse(method, frames);
+                    if (await frames.ReadNextAsync(scope.Token).ConfigureAwait(false))
+                    {
+                        frames.Consume();
+                        throw new RpcException(StatusCode.Internal, "A unary call received more than one response message.");
+                    }
                 }
             }
+            finally
+            {
+                // Returns the pipe's pooled buffers on every path, not only on success.
+                await pipe.CompleteAsync().ConfigureAwait(false);
+            }
 
-            await pipe.CompleteAsync().ConfigureAwait(false);
             var status = ClientProtocol.GetTrailerStatus(response);
             var trailers = ClientProtocol.ReadMetadata(response.TrailingHeaders);
             if (status.Code != StatusCode.OK)
@@ -103,7 +110,7 @@ public sealed class RpcChannel : IDisposable
         var scope = new CallScope(options, _time);
         var content = new StreamingRequestContent();
         var httpRequest = ClientProtocol.CreateRequest(_options.Address, method, options, scope, content);
-        var response = SendStreamingAsync(httpRequest, scope);
+        var response = SendStreamingAsync(httpRequest, content, scope);
 
         // The failure is reported through the response stream; never leave it unobserved.
         _ = response.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
@@ -116,15 +123,19 @@ public sealed class RpcChannel : IDisposable
     /// <inheritdoc />
     public void Dispose() => _invoker.Dispose();
 
-    private async Task<HttpResponseMessage> SendStreamingAsync(HttpRequestMessage request, CallScope scope)
+    private async Task<HttpResponseMessage> SendStreamingAsync(HttpRequestMessage request, StreamingRequestContent content, CallScope scope)
     {
         try
         {
             return await _invoker.SendAsync(request, scope.Token).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is not RpcException)
+        catch (Exception ex)
         {
-            throw scope.ToRpcException(ex);
+            // The request body may never start: fail queued writes and CompleteAsync with the call's status
+            // instead of leaving them waiting for a stream that will not come.
+            var error = scope.ToRpcException(ex);
+            content.Fail(error);
+            throw error;
         }
     }
 
@@ -197,8 +208,11 @@ public sealed class RpcChannel : IDisposable
         handler.SslOptions = new SslClientAuthenticationOptions
         {
             ApplicationProtocols = [SslApplicationProtocol.Http2],
+            CertificateChainPolicy = CertificateValidation.CreateHandshakePolicy(),
             RemoteCertificateValidationCallback = (_, certificate, chain, errors) => ValidateServer(certificate, chain, errors, trusted),
-            LocalCertificateSelectionCallback = clientCertificate is null ? null : (_, _, _, _, _) => clientCertificate,
+
+            // offline: the chain sent with the certificate is built without downloading issuers from AIA URLs.
+            ClientCertificateContext = clientCertificate is null ? null : SslStreamCertificateContext.Create(clientCertificate, null, offline: true),
         };
         return handler;
     }

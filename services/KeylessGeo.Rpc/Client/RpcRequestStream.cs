@@ -16,7 +16,7 @@ public sealed class RpcRequestStream<T>
     where T : class, IMessage<T>
 {
     private const int MaxBatchBytes = 64 * 1024;
-    private readonly Channel<T> _queue;
+    private readonly Channel<(T Message, int Size)> _queue;
     private readonly StreamingRequestContent _content;
     private readonly int _maxMessageSize;
     private readonly CancellationToken _callToken;
@@ -28,7 +28,7 @@ public sealed class RpcRequestStream<T>
         _content = content;
         _maxMessageSize = maxMessageSize;
         _callToken = callToken;
-        _queue = Channel.CreateBounded<T>(new BoundedChannelOptions(capacity)
+        _queue = Channel.CreateBounded<(T Message, int Size)>(new BoundedChannelOptions(capacity)
         {
             SingleReader = true,
             SingleWriter = false,
@@ -37,17 +37,17 @@ public sealed class RpcRequestStream<T>
         _loop = RunAsync();
     }
 
-    /// <summary>Queues <paramref name="message"/> for sending. Throws RESOURCE_EXHAUSTED for an oversize message.</summary>
+    /// <summary>
+    /// Queues <paramref name="message"/> for sending. Throws RESOURCE_EXHAUSTED for an oversize message.
+    /// The message is serialized later, by the writer loop, with the size computed here:
+    /// it must not be mutated after this method returns.
+    /// </summary>
     public ValueTask WriteAsync(T message, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(message);
         var size = message.CalculateSize();
-        if (size > _maxMessageSize)
-        {
-            throw new RpcException(StatusCode.ResourceExhausted, $"Sending message exceeds the maximum configured message size ({size} > {_maxMessageSize}).");
-        }
-
-        return _queue.Writer.TryWrite(message) ? default : WriteSlowAsync(message, cancellationToken);
+        GrpcFrame.ThrowIfTooLarge(size, _maxMessageSize);
+        return _queue.Writer.TryWrite((message, size)) ? default : WriteSlowAsync((message, size), cancellationToken);
     }
 
     /// <summary>Sends the queued messages, then half-closes the request stream.</summary>
@@ -56,6 +56,11 @@ public sealed class RpcRequestStream<T>
         _queue.Writer.TryComplete();
         await _loop.ConfigureAwait(false);
         _content.Complete();
+        if (CallError() is { } error)
+        {
+            throw new RpcException(error.Status, error.Trailers, error);
+        }
+
         if (_failure is not null)
         {
             throw new InvalidOperationException("The request stream failed; see the call status.", _failure);
@@ -68,7 +73,7 @@ public sealed class RpcRequestStream<T>
         _content.Abort();
     }
 
-    private async ValueTask WriteSlowAsync(T message, CancellationToken cancellationToken)
+    private async ValueTask WriteSlowAsync((T Message, int Size) message, CancellationToken cancellationToken)
     {
         try
         {
@@ -76,9 +81,17 @@ public sealed class RpcRequestStream<T>
         }
         catch (ChannelClosedException)
         {
+            if (CallError() is { } error)
+            {
+                throw new RpcException(error.Status, error.Trailers, error);
+            }
+
             throw new InvalidOperationException("The request stream is complete or the call has ended.", _failure);
         }
     }
+
+    /// <summary>The call's status when the request itself failed (for example the connection was refused).</summary>
+    private RpcException? CallError() => _content.Error ?? _failure as RpcException;
 
     private async Task RunAsync()
     {
@@ -91,9 +104,9 @@ public sealed class RpcRequestStream<T>
             while (await reader.WaitToReadAsync(_callToken).ConfigureAwait(false))
             {
                 buffer.ResetWrittenCount();
-                while (buffer.WrittenCount < MaxBatchBytes && reader.TryRead(out var message))
+                while (buffer.WrittenCount < MaxBatchBytes && reader.TryRead(out var queued))
                 {
-                    GrpcFrame.Write(buffer, message, _maxMessageSize);
+                    GrpcFrame.Write(buffer, queued.Message, queued.Size, _maxMessageSize);
                 }
 
                 await stream.WriteAsync(buffer.WrittenMemory, _callToken).ConfigureAwait(false);

@@ -16,6 +16,7 @@ public sealed class RpcResponseStream<T>
     private readonly string _messageName;
     private readonly int _maxMessageSize;
     private GrpcMessageReader? _frames;
+    private PipeReader? _body;
 
     internal RpcResponseStream(DuplexCallState state, MessageParser<T> parser, string messageName, int maxMessageSize)
     {
@@ -28,7 +29,8 @@ public sealed class RpcResponseStream<T>
     /// <summary>
     /// The next response, or null at the end of a successful call. Throws
     /// <see cref="RpcException"/> when the call ends with a non-OK status. Cancelling
-    /// <paramref name="cancellationToken"/> cancels the whole call.
+    /// <paramref name="cancellationToken"/> cancels the whole call; the call's deadline still
+    /// applies when a token is passed.
     /// </summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<T?> ReadAsync(CancellationToken cancellationToken = default)
@@ -38,7 +40,11 @@ public sealed class RpcResponseStream<T>
             return finished.Code == StatusCode.OK ? null : throw new RpcException(finished, _state.Trailers);
         }
 
-        var token = cancellationToken.CanBeCanceled ? cancellationToken : _state.Scope.Token;
+        // The caller's token adds to the call's own cancellation (deadline, Dispose) instead of replacing it.
+        using var registration = cancellationToken.CanBeCanceled
+            ? cancellationToken.UnsafeRegister(static scope => ((CallScope)scope!).Cancel(), _state.Scope)
+            : default;
+        var token = _state.Scope.Token;
         try
         {
             if (_frames is null)
@@ -51,7 +57,8 @@ public sealed class RpcResponseStream<T>
                 }
 
                 var body = await response.Content.ReadAsStreamAsync(token).ConfigureAwait(false);
-                _frames = new GrpcMessageReader(PipeReader.Create(body), _maxMessageSize);
+                _body = PipeReader.Create(body);
+                _frames = new GrpcMessageReader(_body, _maxMessageSize);
             }
 
             if (await _frames.ReadNextAsync(token).ConfigureAwait(false))
@@ -70,6 +77,7 @@ public sealed class RpcResponseStream<T>
                 }
             }
 
+            await CompleteBodyAsync().ConfigureAwait(false);
             var completed = await _state.Response.ConfigureAwait(false);
             _state.Finish(ClientProtocol.GetTrailerStatus(completed), ClientProtocol.ReadMetadata(completed.TrailingHeaders));
             return null;
@@ -79,8 +87,25 @@ public sealed class RpcResponseStream<T>
             // A local failure (oversize or malformed message, transport error) ends the call: reset the stream.
             var error = _state.Scope.ToRpcException(ex);
             _state.Scope.Cancel();
+            await CompleteBodyAsync().ConfigureAwait(false);
             _state.Finish(error.Status, error.Trailers, throwOnError: false);
             throw error;
+        }
+        catch (Exception ex) when (_state.Status is { } status && ex is not RpcException)
+        {
+            // The call already ended elsewhere (DuplexCall disposed on another task): report its status.
+            await CompleteBodyAsync().ConfigureAwait(false);
+            throw new RpcException(status, _state.Trailers, ex);
+        }
+    }
+
+    /// <summary>Completes the body pipe once the stream ended or failed, returning its pooled buffers.</summary>
+    private async ValueTask CompleteBodyAsync()
+    {
+        if (_body is { } body)
+        {
+            _body = null;
+            await body.CompleteAsync().ConfigureAwait(false);
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Net;
+using KeylessGeo.Rpc.Status;
 
 namespace KeylessGeo.Rpc.Client;
 
@@ -14,11 +15,22 @@ internal sealed class StreamingRequestContent : HttpContent
     /// <summary>Completes with the request stream once the handler starts sending the body.</summary>
     public Task<Stream> Stream => _stream.Task;
 
+    /// <summary>The call's error when the request failed before or while the body was sent.</summary>
+    public RpcException? Error { get; private set; }
+
     public void Complete() => _completed.TrySetResult();
 
     public void Abort()
     {
         _stream.TrySetCanceled();
+        _completed.TrySetResult();
+    }
+
+    /// <summary>The request failed (connection refused, TLS failure, ...): writers waiting for the body fail with <paramref name="error"/>.</summary>
+    public void Fail(RpcException error)
+    {
+        Error ??= error;
+        _stream.TrySetException(error);
         _completed.TrySetResult();
     }
 

@@ -65,20 +65,37 @@ public static class GrpcFrame
     /// </summary>
     public static int Write(IBufferWriter<byte> writer, IMessage message, int maxMessageSize)
     {
-        var size = message.CalculateSize();
-        if (size > maxMessageSize)
+        ArgumentNullException.ThrowIfNull(message);
+        return Write(writer, message, message.CalculateSize(), maxMessageSize);
+    }
+
+    /// <summary>
+    /// Like <see cref="Write(IBufferWriter{byte}, IMessage, int)"/>, with the size the caller
+    /// already computed (<see cref="IMessage.CalculateSize"/>); the message must not have
+    /// changed since. Returns <paramref name="messageSize"/>.
+    /// </summary>
+    public static int Write(IBufferWriter<byte> writer, IMessage message, int messageSize, int maxMessageSize)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(message);
+        ThrowIfTooLarge(messageSize, maxMessageSize);
+        var span = writer.GetSpan(HeaderSize + messageSize);
+        span[0] = 0;
+        BinaryPrimitives.WriteUInt32BigEndian(span.Slice(1, 4), (uint)messageSize);
+        message.WriteTo(span.Slice(HeaderSize, messageSize));
+        writer.Advance(HeaderSize + messageSize);
+        return messageSize;
+    }
+
+    /// <summary>Throws <see cref="Status.RpcException"/> with RESOURCE_EXHAUSTED when <paramref name="messageSize"/> exceeds <paramref name="maxMessageSize"/>.</summary>
+    internal static void ThrowIfTooLarge(int messageSize, int maxMessageSize)
+    {
+        if (messageSize > maxMessageSize)
         {
             throw new Status.RpcException(
                 Status.StatusCode.ResourceExhausted,
-                $"Sending message exceeds the maximum configured message size ({size} > {maxMessageSize}).");
+                $"Sending message exceeds the maximum configured message size ({messageSize} > {maxMessageSize}).");
         }
-
-        var span = writer.GetSpan(HeaderSize + size);
-        span[0] = 0;
-        BinaryPrimitives.WriteUInt32BigEndian(span.Slice(1, 4), (uint)size);
-        message.WriteTo(span.Slice(HeaderSize, size));
-        writer.Advance(HeaderSize + size);
-        return size;
     }
 
     /// <summary>Writes a raw, already-serialized payload with its prefix (used by tests and tools).</summary>

@@ -45,7 +45,11 @@ public sealed class RpcMetadata : IReadOnlyList<RpcMetadataEntry>
             }
         }
 
-        _entries.Add(new RpcMetadataEntry(normalized, value, null));
+        lock (_entries)
+        {
+            _entries.Add(new RpcMetadataEntry(normalized, value, null));
+        }
+
         return this;
     }
 
@@ -59,7 +63,11 @@ public sealed class RpcMetadata : IReadOnlyList<RpcMetadataEntry>
         }
 
         ArgumentNullException.ThrowIfNull(value);
-        _entries.Add(new RpcMetadataEntry(normalized, null, value));
+        lock (_entries)
+        {
+            _entries.Add(new RpcMetadataEntry(normalized, null, value));
+        }
+
         return this;
     }
 
@@ -98,6 +106,22 @@ public sealed class RpcMetadata : IReadOnlyList<RpcMetadataEntry>
             || key.Equals("content-length", StringComparison.OrdinalIgnoreCase)
             || key.Equals("host", StringComparison.OrdinalIgnoreCase)
             || key.Equals("connection", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// A read-only copy, taken under the same lock as <see cref="Add(string, string)"/>: the
+    /// server sends copies so that a handler adding entries on another thread cannot break
+    /// the enumeration.
+    /// </summary>
+    internal RpcMetadata Snapshot()
+    {
+        var copy = new RpcMetadata(readOnly: true);
+        lock (_entries)
+        {
+            copy._entries.AddRange(_entries);
+        }
+
+        return copy;
+    }
 
     /// <summary>Adds an entry received from the wire, decoding base64 for <c>-bin</c> keys; malformed base64 is dropped.</summary>
     internal void AddFromWire(string key, string value)

@@ -17,6 +17,17 @@ public static class CertificateValidation
     public static readonly Oid ClientAuthentication = new("1.3.6.1.5.5.7.3.2", "Client Authentication");
 
     /// <summary>
+    /// The chain policy for <see cref="System.Net.Security.SslStream"/>'s own chain build during
+    /// the handshake (before <see cref="TryValidate"/> runs): no AIA certificate downloads and no
+    /// revocation checks, so a peer certificate cannot make this process connect anywhere.
+    /// </summary>
+    public static X509ChainPolicy CreateHandshakePolicy() => new()
+    {
+        RevocationMode = X509RevocationMode.NoCheck,
+        DisableCertificateDownloads = true,
+    };
+
+    /// <summary>
     /// True when <paramref name="certificate"/> chains to one of <paramref name="trustedRoots"/>.
     /// Intermediates the peer sent (<paramref name="peerChain"/>) are used to build the chain but
     /// are not trusted by themselves. <paramref name="error"/> explains a failure.
@@ -41,6 +52,10 @@ public static class CertificateValidation
         policy.TrustMode = X509ChainTrustMode.CustomRootTrust;
         policy.CustomTrustStore.AddRange(trustedRoots);
         policy.RevocationMode = X509RevocationMode.NoCheck;
+
+        // Never fetch a missing issuer from the certificate's AIA URL: the peer would choose
+        // where this process connects to (SSRF) and could stall the handshake for seconds.
+        policy.DisableCertificateDownloads = true;
         policy.ApplicationPolicy.Add(usage);
         if (peerChain is not null)
         {

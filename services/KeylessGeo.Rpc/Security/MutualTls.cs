@@ -25,6 +25,7 @@ public static class MutualTls
         https.SslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13;
         https.ClientCertificateMode = ClientCertificateMode.RequireCertificate;
         https.CheckCertificateRevocation = false;
+        https.OnAuthenticate = (_, ssl) => ssl.CertificateChainPolicy = CertificateValidation.CreateHandshakePolicy();
         https.ClientCertificateValidation = (certificate, chain, policyErrors) =>
             CertificateValidation.TryValidate(certificate, chain, trusted, CertificateValidation.ClientAuthentication, out _);
         return https;

@@ -16,6 +16,9 @@ public sealed class RpcCallContext : IDisposable
     private RpcMetadata? _requestHeaders;
     private RpcMetadata? _responseHeaders;
     private RpcMetadata? _responseTrailers;
+    private readonly Lock _headersLock = new();
+    private RpcMetadata? _sentResponseHeaders;
+    private bool _responseHeadersFrozen;
 
     internal RpcCallContext(HttpContext httpContext, RpcMethod method, TimeSpan? timeout, TimeProvider timeProvider)
     {
@@ -48,7 +51,10 @@ public sealed class RpcCallContext : IDisposable
     /// <summary>The request's custom metadata (reserved headers excluded; <c>-bin</c> values decoded).</summary>
     public RpcMetadata RequestHeaders => _requestHeaders ??= ReadRequestHeaders(HttpContext.Request.Headers);
 
-    /// <summary>Response headers to send; only effective before the first response message is written.</summary>
+    /// <summary>
+    /// Response headers to send. They are copied when the first response message is written
+    /// (or the status, when no message is); changes after that are ignored.
+    /// </summary>
     public RpcMetadata ResponseHeaders => _responseHeaders ??= new RpcMetadata();
 
     /// <summary>Response trailers to send with the status.</summary>
@@ -63,11 +69,13 @@ public sealed class RpcCallContext : IDisposable
     /// <summary>The underlying HTTP context (escape hatch; prefer the members above).</summary>
     public HttpContext HttpContext { get; }
 
-    internal RpcMetadata? ResponseHeadersOrNull => _responseHeaders;
-
-    internal RpcMetadata? ResponseTrailersOrNull => _responseTrailers;
+    /// <summary>A copy of the trailers as they are now; the handler may still be running on another thread.</summary>
+    internal RpcMetadata? ResponseTrailersSnapshot => _responseTrailers?.Snapshot();
 
     internal bool HasDeadlineTimer => _deadlineCts is not null;
+
+    /// <summary>The deadline timer's source (for tests that check it is released).</summary>
+    internal CancellationTokenSource? DeadlineSource => _deadlineCts;
 
     /// <summary>
     /// Whether the call's deadline timer has fired: tells a handler whose token was cancelled
@@ -79,6 +87,28 @@ public sealed class RpcCallContext : IDisposable
 
     /// <summary>True once response headers were committed to the body (so the status goes in trailers).</summary>
     internal bool ResponseStarted { get; set; }
+
+    /// <summary>
+    /// Copies the response headers on the first call and returns that copy ever after. Called
+    /// on the writing thread so that the copy is taken before the message is queued; later
+    /// handler changes to <see cref="ResponseHeaders"/> are ignored.
+    /// </summary>
+    internal RpcMetadata? FreezeResponseHeaders()
+    {
+        if (!Volatile.Read(ref _responseHeadersFrozen))
+        {
+            lock (_headersLock)
+            {
+                if (!_responseHeadersFrozen)
+                {
+                    _sentResponseHeaders = _responseHeaders?.Snapshot();
+                    Volatile.Write(ref _responseHeadersFrozen, true);
+                }
+            }
+        }
+
+        return _sentResponseHeaders;
+    }
 
     /// <summary>Cancels the handler after a stream-fatal error.</summary>
     internal void Abort()
@@ -99,16 +129,16 @@ public sealed class RpcCallContext : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
-        // Once cancelled, cancellation callbacks may still be running on another thread (or
-        // further up this one); disposing now could drop the handler's own registrations.
-        // Such sources hold no timer any more, so leaving them to the GC is safe.
-        if (_callCts.IsCancellationRequested)
-        {
-            return;
-        }
-
-        _callCts.Dispose();
+        // The deadline source owns a timer (up to 30 days for a long grpc-timeout): always release it.
         _deadlineCts?.Dispose();
+
+        // Once cancelled, the call source's callbacks may still be running on another thread (or
+        // further up this one); disposing it now could drop the handler's own registrations.
+        // It holds no timer, so leaving it to the GC is safe.
+        if (!_callCts.IsCancellationRequested)
+        {
+            _callCts.Dispose();
+        }
     }
 
     private static RpcMetadata ReadRequestHeaders(IHeaderDictionary headers)

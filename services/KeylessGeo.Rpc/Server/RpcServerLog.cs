@@ -22,4 +22,7 @@ internal static partial class RpcServerLog
 
     [LoggerMessage(EventId = 6, EventName = "AbandonedHandlerFailed", Level = LogLevel.Debug, Message = "Handler for {Method} failed after its call had ended.")]
     public static partial void AbandonedHandlerFailed(ILogger logger, string method, Exception exception);
+
+    [LoggerMessage(EventId = 7, EventName = "ResponseWriterFaulted", Level = LogLevel.Error, Message = "The response writer of {Method} failed while the client was still connected.")]
+    public static partial void ResponseWriterFaulted(ILogger logger, string method, Exception exception);
 }

@@ -41,10 +41,16 @@ public sealed class RpcStreamWriter<T>
     /// <summary>A stream-fatal status raised by the writer (oversize message, deadline), if any.</summary>
     internal RpcStatus? FatalStatus { get; private set; }
 
-    /// <summary>Queues <paramref name="message"/>; completes at once unless the queue is full.</summary>
+    /// <summary>
+    /// Queues <paramref name="message"/>; completes at once unless the queue is full. The first
+    /// call fixes the response headers: later changes to <see cref="RpcCallContext.ResponseHeaders"/> are ignored.
+    /// </summary>
     public ValueTask WriteAsync(T message, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(message);
+
+        // Copy the headers here, on the handler's thread, before the writer loop can see the message.
+        _context.FreezeResponseHeaders();
         return _queue.Writer.TryWrite(message) ? default : WriteSlowAsync(message, cancellationToken);
     }
 
@@ -81,7 +87,7 @@ public sealed class RpcStreamWriter<T>
             {
                 if (!_context.ResponseStarted)
                 {
-                    ServerProtocol.PrepareResponse(_http.Response, _context.ResponseHeadersOrNull);
+                    ServerProtocol.PrepareResponse(_http.Response, _context.FreezeResponseHeaders());
                     _context.ResponseStarted = true;
                 }
 
@@ -111,10 +117,17 @@ public sealed class RpcStreamWriter<T>
                 FatalStatus = new RpcStatus(StatusCode.DeadlineExceeded, "Deadline exceeded.");
             }
         }
-        catch (Exception ex) when (ex is IOException or InvalidOperationException or ObjectDisposedException)
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException || (ex is InvalidOperationException && _context.ClientCancelled))
         {
             // The client went away; nothing more can be sent.
             RpcServerLog.ResponseWriteFailed(_logger, _context.Method.FullName, ex);
+            _context.Abort();
+        }
+        catch (Exception ex)
+        {
+            // Not a disconnect: a fault in the writer itself. End the call with a status instead of hiding it.
+            RpcServerLog.ResponseWriterFaulted(_logger, _context.Method.FullName, ex);
+            FatalStatus = new RpcStatus(StatusCode.Internal, "Writing the response failed.");
             _context.Abort();
         }
         finally

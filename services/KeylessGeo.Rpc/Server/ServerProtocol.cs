@@ -100,18 +100,18 @@ internal static class ServerProtocol
     {
         if (!context.ResponseStarted)
         {
-            WriteTrailersOnly(http.Response, status, context.ResponseHeadersOrNull, context.ResponseTrailersOrNull);
+            WriteTrailersOnly(http.Response, status, context.FreezeResponseHeaders(), context.ResponseTrailersSnapshot);
             return;
         }
 
         var response = http.Response;
-        response.AppendTrailer("grpc-status", StatusStrings[(int)status.Code]);
+        response.AppendTrailer("grpc-status", StatusString(status.Code));
         if (status.Detail.Length > 0)
         {
             response.AppendTrailer("grpc-message", PercentEncoding.Encode(status.Detail));
         }
 
-        if (context.ResponseTrailersOrNull is { } trailers)
+        if (context.ResponseTrailersSnapshot is { } trailers)
         {
             foreach (var entry in trailers)
             {
@@ -124,7 +124,7 @@ internal static class ServerProtocol
     public static void WriteTrailersOnly(HttpResponse response, RpcStatus status, RpcMetadata? headers, RpcMetadata? trailers)
     {
         PrepareResponse(response, headers);
-        response.Headers["grpc-status"] = StatusStrings[(int)status.Code];
+        response.Headers["grpc-status"] = StatusString(status.Code);
         if (status.Detail.Length > 0)
         {
             response.Headers["grpc-message"] = PercentEncoding.Encode(status.Detail);
@@ -132,6 +132,10 @@ internal static class ServerProtocol
 
         AppendMetadata(response.Headers, trailers);
     }
+
+    /// <summary>The wire form of <paramref name="code"/>; a code outside 0–16 is sent as UNKNOWN (2).</summary>
+    private static string StatusString(StatusCode code)
+        => (uint)code < (uint)StatusStrings.Length ? StatusStrings[(int)code] : StatusStrings[(int)StatusCode.Unknown];
 
     private static void AppendMetadata(IHeaderDictionary target, RpcMetadata? metadata)
     {

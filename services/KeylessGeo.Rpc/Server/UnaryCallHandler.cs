@@ -34,8 +34,12 @@ internal sealed class UnaryCallHandler<TRequest, TResponse>(
             var response = pending.IsCompleted || !context.HasDeadlineTimer
                 ? await pending.ConfigureAwait(false)
                 : await CallHandlers.WaitWithDeadline(pending.AsTask(), context, logger).ConfigureAwait(false);
-            ServerProtocol.PrepareResponse(http.Response, context.ResponseHeadersOrNull);
-            GrpcFrame.Write(http.Response.BodyWriter, response, options.MaxSendMessageSize);
+            // Check the size before the headers are set: an oversize response becomes a trailers-only
+            // status, which adds the handler's headers itself.
+            var size = response.CalculateSize();
+            GrpcFrame.ThrowIfTooLarge(size, options.MaxSendMessageSize);
+            ServerProtocol.PrepareResponse(http.Response, context.FreezeResponseHeaders());
+            GrpcFrame.Write(http.Response.BodyWriter, response, size, options.MaxSendMessageSize);
             context.ResponseStarted = true;
             status = RpcStatus.Ok;
         }
