@@ -22,31 +22,11 @@ public sealed class OperationVerificationTests : IDisposable
     public static TheoryData<string, Operation, int, string[]> Signatures()
     {
         var data = new TheoryData<string, Operation, int, string[]>();
-        foreach (var key in TestKeys.RsaKeys)
+        foreach (var (key, operation, length, options) in OpenSslVerifyCases.For(TestKeys.RsaKeys, TestKeys.EcKeys, TestKeys.Ed25519))
         {
-            data.Add(key, Operation.RsaPkcs1Md5Sha1, 36, ["-pkeyopt", "rsa_padding_mode:pkcs1"]);
-            data.Add(key, Operation.RsaPkcs1Sha1, 20, ["-pkeyopt", "rsa_padding_mode:pkcs1", "-pkeyopt", "digest:sha1"]);
-            data.Add(key, Operation.RsaPkcs1Sha224, 28, ["-pkeyopt", "rsa_padding_mode:pkcs1", "-pkeyopt", "digest:sha224"]);
-            data.Add(key, Operation.RsaPkcs1Sha256, 32, ["-pkeyopt", "rsa_padding_mode:pkcs1", "-pkeyopt", "digest:sha256"]);
-            data.Add(key, Operation.RsaPkcs1Sha384, 48, ["-pkeyopt", "rsa_padding_mode:pkcs1", "-pkeyopt", "digest:sha384"]);
-            data.Add(key, Operation.RsaPkcs1Sha512, 64, ["-pkeyopt", "rsa_padding_mode:pkcs1", "-pkeyopt", "digest:sha512"]);
-            data.Add(key, Operation.RsaPssSha256, 32, Pss("sha256"));
-            data.Add(key, Operation.RsaPssSha384, 48, Pss("sha384"));
-            data.Add(key, Operation.RsaPssSha512, 64, Pss("sha512"));
+            data.Add(key, operation, length, options);
         }
 
-        foreach (var key in TestKeys.EcKeys)
-        {
-            data.Add(key, Operation.EcdsaMd5Sha1, 36, []);
-            data.Add(key, Operation.EcdsaSha1, 20, ["-pkeyopt", "digest:sha1"]);
-            data.Add(key, Operation.EcdsaSha224, 28, ["-pkeyopt", "digest:sha224"]);
-            data.Add(key, Operation.EcdsaSha256, 32, ["-pkeyopt", "digest:sha256"]);
-            data.Add(key, Operation.EcdsaSha384, 48, ["-pkeyopt", "digest:sha384"]);
-            data.Add(key, Operation.EcdsaSha512, 64, []);
-        }
-
-        data.Add(TestKeys.Ed25519, Operation.Ed25519, 64, ["-rawin"]);
-        data.Add(TestKeys.Ed25519, Operation.Ed25519, 300, ["-rawin"]);
         return data;
     }
 
@@ -124,8 +104,6 @@ public sealed class OperationVerificationTests : IDisposable
         Assert.Equal(ErrorCode.CryptoFailure, response.Error.Code);
     }
 
-    private static string[] Pss(string digest) =>
-        ["-pkeyopt", "rsa_padding_mode:pss", "-pkeyopt", "rsa_pss_saltlen:digest", "-pkeyopt", "digest:" + digest];
 
     private static int ModulusBytes(string key) => key switch
     {

@@ -16,31 +16,11 @@ public sealed class SignOperationsEndToEndTests(EndToEndFixture fixture) : IDisp
     public static TheoryData<string, Operation, int, string[]> Signatures()
     {
         var data = new TheoryData<string, Operation, int, string[]>();
-        foreach (var key in new[] { EndToEndFixture.RsaPkcs1, EndToEndFixture.RsaPkcs8 })
+        foreach (var (key, operation, length, options) in OpenSslVerifyCases.For([EndToEndFixture.RsaPkcs1, EndToEndFixture.RsaPkcs8], [EndToEndFixture.EcP256, EndToEndFixture.EcP384, EndToEndFixture.EcP521], EndToEndFixture.Ed25519))
         {
-            data.Add(key, Operation.RsaPkcs1Md5Sha1, 36, ["-pkeyopt", "rsa_padding_mode:pkcs1"]);
-            data.Add(key, Operation.RsaPkcs1Sha1, 20, ["-pkeyopt", "rsa_padding_mode:pkcs1", "-pkeyopt", "digest:sha1"]);
-            data.Add(key, Operation.RsaPkcs1Sha224, 28, ["-pkeyopt", "rsa_padding_mode:pkcs1", "-pkeyopt", "digest:sha224"]);
-            data.Add(key, Operation.RsaPkcs1Sha256, 32, ["-pkeyopt", "rsa_padding_mode:pkcs1", "-pkeyopt", "digest:sha256"]);
-            data.Add(key, Operation.RsaPkcs1Sha384, 48, ["-pkeyopt", "rsa_padding_mode:pkcs1", "-pkeyopt", "digest:sha384"]);
-            data.Add(key, Operation.RsaPkcs1Sha512, 64, ["-pkeyopt", "rsa_padding_mode:pkcs1", "-pkeyopt", "digest:sha512"]);
-            data.Add(key, Operation.RsaPssSha256, 32, Pss("sha256"));
-            data.Add(key, Operation.RsaPssSha384, 48, Pss("sha384"));
-            data.Add(key, Operation.RsaPssSha512, 64, Pss("sha512"));
+            data.Add(key, operation, length, options);
         }
 
-        foreach (var key in new[] { EndToEndFixture.EcP256, EndToEndFixture.EcP384, EndToEndFixture.EcP521 })
-        {
-            data.Add(key, Operation.EcdsaMd5Sha1, 36, []);
-            data.Add(key, Operation.EcdsaSha1, 20, ["-pkeyopt", "digest:sha1"]);
-            data.Add(key, Operation.EcdsaSha224, 28, ["-pkeyopt", "digest:sha224"]);
-            data.Add(key, Operation.EcdsaSha256, 32, ["-pkeyopt", "digest:sha256"]);
-            data.Add(key, Operation.EcdsaSha384, 48, ["-pkeyopt", "digest:sha384"]);
-            data.Add(key, Operation.EcdsaSha512, 64, []);
-        }
-
-        data.Add(EndToEndFixture.Ed25519, Operation.Ed25519, 64, ["-rawin"]);
-        data.Add(EndToEndFixture.Ed25519, Operation.Ed25519, 300, ["-rawin"]);
         return data;
     }
 
@@ -108,8 +88,6 @@ public sealed class SignOperationsEndToEndTests(EndToEndFixture fixture) : IDisp
             new SignRequest { Id = 7, Key = new KeyRef { KeyId = key }, Operation = operation, Payload = ByteString.CopyFrom(payload) },
             new RpcCallOptions { CancellationToken = cancellationToken });
 
-    private static string[] Pss(string digest) =>
-        ["-pkeyopt", "rsa_padding_mode:pss", "-pkeyopt", "rsa_pss_saltlen:digest", "-pkeyopt", "digest:" + digest];
 
     private string Write(string name, byte[] bytes)
     {
