@@ -104,7 +104,6 @@ public sealed class OperationVerificationTests : IDisposable
         Assert.Equal(ErrorCode.CryptoFailure, response.Error.Code);
     }
 
-
     private static int ModulusBytes(string key) => key switch
     {
         TestKeys.Rsa3072Pkcs1 => 384,

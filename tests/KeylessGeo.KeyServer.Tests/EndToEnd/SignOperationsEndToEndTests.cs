@@ -88,7 +88,6 @@ public sealed class SignOperationsEndToEndTests(EndToEndFixture fixture) : IDisp
             new SignRequest { Id = 7, Key = new KeyRef { KeyId = key }, Operation = operation, Payload = ByteString.CopyFrom(payload) },
             new RpcCallOptions { CancellationToken = cancellationToken });
 
-
     private string Write(string name, byte[] bytes)
     {
         var path = Path.Combine(_work, name);
