@@ -55,15 +55,10 @@ public static class Program
             channel.Dispose();
         }
 
-        var latencies = LatencyRecorder.MergeMicroseconds(recorders);
-        var errors = new Dictionary<string, long>();
-        foreach (var recorder in recorders)
-        {
-            foreach (var (error, count) in recorder.Errors)
-            {
-                errors[error] = errors.GetValueOrDefault(error) + count;
-            }
-        }
+        var total = new LatencyRecorder();
+        total.Absorb(recorders);
+        var latencies = LatencyRecorder.MergeMicroseconds([total]);
+        var errors = total.Errors;
 
         var report = new
         {

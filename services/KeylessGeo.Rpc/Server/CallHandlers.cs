@@ -1,3 +1,6 @@
+using KeylessGeo.Rpc.Methods;
+using KeylessGeo.Rpc.Status;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
 namespace KeylessGeo.Rpc.Server;
@@ -5,6 +8,32 @@ namespace KeylessGeo.Rpc.Server;
 /// <summary>Helpers shared by the call handlers.</summary>
 internal static class CallHandlers
 {
+    /// <summary>
+    /// Checks the request is a gRPC call this server accepts (answering it otherwise) and, if
+    /// so, creates its context with the deadline from <c>grpc-timeout</c>.
+    /// </summary>
+    public static RpcCallContext? TryStart(HttpContext http, RpcMethod method, TimeProvider timeProvider, ILogger logger)
+    {
+        if (!ServerProtocol.TryAccept(http, out var timeout))
+        {
+            RpcServerLog.CallRejected(logger, method.FullName, http.Response.StatusCode, http.Response.Headers["grpc-status"]);
+            return null;
+        }
+
+        return new RpcCallContext(http, method, timeout, timeProvider);
+    }
+
+    /// <summary>Ends the call with <paramref name="status"/> (trailers, or trailers-only).</summary>
+    public static void Finish(HttpContext http, RpcCallContext context, RpcStatus status, ILogger logger)
+    {
+        if (status.Code == StatusCode.DeadlineExceeded)
+        {
+            RpcServerLog.DeadlineExceeded(logger, context.Method.FullName);
+        }
+
+        ServerProtocol.WriteStatus(http, context, status);
+    }
+
     /// <summary>
     /// Waits for the handler, or until the deadline passes: then the call ends with
     /// DEADLINE_EXCEEDED even if the handler ignores its cancelled token. A handler left

@@ -18,13 +18,12 @@ internal sealed class DuplexCallHandler<TRequest, TResponse>(
 {
     public async Task HandleAsync(HttpContext http)
     {
-        if (!ServerProtocol.TryAccept(http, out var timeout))
+        using var context = CallHandlers.TryStart(http, method, timeProvider, logger);
+        if (context is null)
         {
-            RpcServerLog.CallRejected(logger, method.FullName, http.Response.StatusCode, http.Response.Headers["grpc-status"]);
             return;
         }
 
-        using var context = new RpcCallContext(http, method, timeout, timeProvider);
         var requests = new RpcStreamReader<TRequest>(
             http.Request.BodyReader, method.RequestParser, method.RequestMessageName, options.MaxReceiveMessageSize, context.CancellationToken);
         var responses = new RpcStreamWriter<TResponse>(http, context, options, logger);
@@ -54,11 +53,6 @@ internal sealed class DuplexCallHandler<TRequest, TResponse>(
             status = fatal;
         }
 
-        if (status.Code == StatusCode.DeadlineExceeded)
-        {
-            RpcServerLog.DeadlineExceeded(logger, method.FullName);
-        }
-
-        ServerProtocol.WriteStatus(http, context, status);
+        CallHandlers.Finish(http, context, status, logger);
     }
 }

@@ -19,13 +19,12 @@ internal sealed class UnaryCallHandler<TRequest, TResponse>(
 {
     public async Task HandleAsync(HttpContext http)
     {
-        if (!ServerProtocol.TryAccept(http, out var timeout))
+        using var context = CallHandlers.TryStart(http, method, timeProvider, logger);
+        if (context is null)
         {
-            RpcServerLog.CallRejected(logger, method.FullName, http.Response.StatusCode, http.Response.Headers["grpc-status"]);
             return;
         }
 
-        using var context = new RpcCallContext(http, method, timeout, timeProvider);
         RpcStatus status;
         try
         {
@@ -48,12 +47,7 @@ internal sealed class UnaryCallHandler<TRequest, TResponse>(
             status = RpcStatusMapper.FromException(ex, context, options.EnableDetailedErrors, logger);
         }
 
-        if (status.Code == StatusCode.DeadlineExceeded)
-        {
-            RpcServerLog.DeadlineExceeded(logger, method.FullName);
-        }
-
-        ServerProtocol.WriteStatus(http, context, status);
+        CallHandlers.Finish(http, context, status, logger);
     }
 
     private async ValueTask<TRequest> ReadRequestAsync(HttpContext http, CancellationToken cancellationToken)
