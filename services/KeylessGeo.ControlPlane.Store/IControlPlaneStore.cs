@@ -1,0 +1,66 @@
+using KeylessGeo.ControlPlane.Store.Audit;
+using KeylessGeo.ControlPlane.Store.Changes;
+using KeylessGeo.ControlPlane.Store.Model;
+
+namespace KeylessGeo.ControlPlane.Store;
+
+/// <summary>
+/// Where the control plane keeps topology, wrapping keys, policies, wrapped keys, keyserver
+/// leases and the audit log. Every change is one atomic commit at a new revision, with its
+/// audit entry in the same commit: a change lands whole or not at all. Keyservers follow the
+/// change feed (<see cref="WaitForChangeAsync"/>) and read snapshots.
+/// </summary>
+/// <remarks>
+/// Failures the caller may retry (the database is unreachable, an I/O error) throw
+/// <see cref="StoreUnavailableException"/>; a commit whose expected revision is stale throws
+/// <see cref="StoreConflictException"/>. Nothing else is thrown for an operational problem.
+/// </remarks>
+public interface IControlPlaneStore : IAsyncDisposable
+{
+    /// <summary>A short name for logs and docs: <c>embedded</c>, <c>postgresql</c>, <c>in-memory</c>.</summary>
+    public string Kind { get; }
+
+    /// <summary>A consistent view of everything but leases and the audit log, at one revision.</summary>
+    public Task<ControlPlaneSnapshot> ReadSnapshotAsync(CancellationToken cancellationToken);
+
+    /// <summary>The latest committed revision (0 for an empty store).</summary>
+    public Task<long> GetRevisionAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Applies <paramref name="changes"/> atomically if the store is still at
+    /// <paramref name="expectedRevision"/>, appending the change's audit entry to the hash chain
+    /// in the same commit. Throws <see cref="StoreConflictException"/> when another commit came
+    /// first (read a new snapshot, re-validate, try again).
+    /// </summary>
+    public Task<CommitResult> CommitAsync(ChangeSet changes, long expectedRevision, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The changes committed after <paramref name="afterRevision"/>, oldest first, at most
+    /// <paramref name="maxCount"/>. <see cref="ChangePage.Truncated"/> says older changes were
+    /// dropped from retention and the caller should read a snapshot instead.
+    /// </summary>
+    public Task<ChangePage> ReadChangesAsync(long afterRevision, int maxCount, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Completes with the latest revision as soon as it is greater than
+    /// <paramref name="afterRevision"/> (at once if it already is). PostgreSQL uses
+    /// LISTEN/NOTIFY; the embedded store watches its data directory.
+    /// </summary>
+    public Task<long> WaitForChangeAsync(long afterRevision, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Registers or renews a keyserver's lease. The store stamps <see cref="KeyserverLease.RenewedAt"/>
+    /// and <see cref="KeyserverLease.ExpiresAt"/> with its own clock (now + <paramref name="timeToLive"/>),
+    /// so keyserver clock skew does not matter. Returns the lease as stored.
+    /// </summary>
+    public Task<KeyserverLease> RenewLeaseAsync(KeyserverLease lease, TimeSpan timeToLive, CancellationToken cancellationToken);
+
+    /// <summary>Removes a lease (a keyserver shutting down cleanly). False if there was none.</summary>
+    public Task<bool> RemoveLeaseAsync(string keyserverId, CancellationToken cancellationToken);
+
+    /// <summary>Leases that have not expired by the store's clock, ordered by keyserver id.</summary>
+    public Task<IReadOnlyList<KeyserverLease>> ReadLiveLeasesAsync(CancellationToken cancellationToken);
+
+    /// <summary>Audit entries from sequence <paramref name="fromSequence"/> (1-based), at most <paramref name="maxCount"/>.</summary>
+    public Task<IReadOnlyList<AuditEntry>> ReadAuditAsync(long fromSequence, int maxCount, CancellationToken cancellationToken);
+}

@@ -1,0 +1,142 @@
+using KeylessGeo.ControlPlane.Store.Audit;
+using KeylessGeo.ControlPlane.Store.Changes;
+using KeylessGeo.ControlPlane.Store.Model;
+
+namespace KeylessGeo.ControlPlane.Store.InMemory;
+
+/// <summary>
+/// The reference implementation of <see cref="IControlPlaneStore"/>, held in memory: for tests
+/// and single-process tools. Same semantics as the embedded and PostgreSQL stores.
+/// </summary>
+public sealed class InMemoryControlPlaneStore : IControlPlaneStore
+{
+    /// <summary>How many change records the feed keeps.</summary>
+    public const int ChangeRetention = 10_000;
+
+    private readonly Lock _lock = new();
+    private readonly TimeProvider _time;
+    private readonly RevisionSignal _signal = new();
+    private readonly List<ChangeRecord> _changes = [];
+    private readonly List<AuditEntry> _audit = [];
+    private readonly SortedDictionary<string, KeyserverLease> _leases = new(StringComparer.Ordinal);
+    private ControlPlaneSnapshot _snapshot = ControlPlaneSnapshot.Empty;
+    private bool _changesTruncated;
+
+    public InMemoryControlPlaneStore(TimeProvider? time = null) => _time = time ?? TimeProvider.System;
+
+    public string Kind => "in-memory";
+
+    public Task<ControlPlaneSnapshot> ReadSnapshotAsync(CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            return Task.FromResult(_snapshot);
+        }
+    }
+
+    public Task<long> GetRevisionAsync(CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            return Task.FromResult(_snapshot.Revision);
+        }
+    }
+
+    public Task<CommitResult> CommitAsync(ChangeSet changes, long expectedRevision, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        CommitResult result;
+        lock (_lock)
+        {
+            if (_snapshot.Revision != expectedRevision)
+            {
+                throw new StoreConflictException(expectedRevision, _snapshot.Revision);
+            }
+
+            var revision = _snapshot.Revision + 1;
+            var (next, records) = SnapshotChanges.Apply(_snapshot, changes, revision);
+            var entry = AuditChain.Seal(changes.Audit, _audit.Count == 0 ? null : _audit[^1], revision, _time.GetUtcNow());
+            _snapshot = next;
+            _audit.Add(entry);
+            _changes.AddRange(records);
+            if (_changes.Count > ChangeRetention)
+            {
+                _changes.RemoveRange(0, _changes.Count - ChangeRetention);
+                _changesTruncated = true;
+            }
+
+            result = new CommitResult(revision, entry);
+        }
+
+        _signal.Publish(result.Revision);
+        return Task.FromResult(result);
+    }
+
+    public Task<ChangePage> ReadChangesAsync(long afterRevision, int maxCount, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxCount);
+        lock (_lock)
+        {
+            var truncated = _changesTruncated && (_changes.Count == 0 || _changes[0].Revision > afterRevision + 1);
+            var page = _changes.Where(c => c.Revision > afterRevision).Take(maxCount).ToList();
+            return Task.FromResult(new ChangePage(page, _snapshot.Revision, truncated));
+        }
+    }
+
+    public Task<long> WaitForChangeAsync(long afterRevision, CancellationToken cancellationToken) =>
+        _signal.WaitAsync(afterRevision, cancellationToken);
+
+    public Task<KeyserverLease> RenewLeaseAsync(KeyserverLease lease, TimeSpan timeToLive, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(lease);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(timeToLive, TimeSpan.Zero);
+        var now = _time.GetUtcNow();
+        var stored = lease with { RenewedAt = now, ExpiresAt = now + timeToLive };
+        lock (_lock)
+        {
+            _leases[lease.KeyserverId] = stored;
+        }
+
+        return Task.FromResult(stored);
+    }
+
+    public Task<bool> RemoveLeaseAsync(string keyserverId, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            return Task.FromResult(_leases.Remove(keyserverId));
+        }
+    }
+
+    public Task<IReadOnlyList<KeyserverLease>> ReadLiveLeasesAsync(CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        lock (_lock)
+        {
+            IReadOnlyList<KeyserverLease> live = [.. _leases.Values.Where(l => l.ExpiresAt > now)];
+            return Task.FromResult(live);
+        }
+    }
+
+    public Task<IReadOnlyList<AuditEntry>> ReadAuditAsync(long fromSequence, int maxCount, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxCount);
+        lock (_lock)
+        {
+            IReadOnlyList<AuditEntry> page = [.. _audit.Where(e => e.Sequence >= fromSequence).Take(maxCount)];
+            return Task.FromResult(page);
+        }
+    }
+
+    /// <summary>Test hook: replaces a stored audit entry, as an attacker editing the store would.</summary>
+    internal void TamperWithAudit(long sequence, Func<AuditEntry, AuditEntry> edit)
+    {
+        lock (_lock)
+        {
+            var index = _audit.FindIndex(e => e.Sequence == sequence);
+            _audit[index] = edit(_audit[index]);
+        }
+    }
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+}

@@ -1,0 +1,29 @@
+using System.Collections.Immutable;
+
+namespace KeylessGeo.ControlPlane.Store.Model;
+
+/// <summary>A keyserver's registration: who it is, where, what it can do; renewed before it expires.</summary>
+public sealed record KeyserverLease
+{
+    public required string KeyserverId { get; init; }
+
+    public required string DatacenterId { get; init; }
+
+    /// <summary>Where edge agents reach it, e.g. <c>grpc://10.0.0.5:7443</c>, <c>keyless://10.0.0.5:2407</c>.</summary>
+    public ImmutableArray<string> Endpoints { get; init; } = [];
+
+    /// <summary>Measured operations per second per algorithm name.</summary>
+    public ImmutableSortedDictionary<string, double> Capacity { get; init; } = ImmutableSortedDictionary<string, double>.Empty;
+
+    /// <summary>Accelerator kind (<c>none</c>, <c>qat</c>, …).</summary>
+    public string Accelerator { get; init; } = "none";
+
+    /// <summary>The store revision whose keys this keyserver has applied (its view of the change feed).</summary>
+    public long AppliedRevision { get; init; }
+
+    /// <summary>Set by the store on renewal.</summary>
+    public DateTimeOffset RenewedAt { get; init; }
+
+    /// <summary>Set by the store on renewal; after it the keyserver is out of routing.</summary>
+    public DateTimeOffset ExpiresAt { get; init; }
+}

@@ -1,0 +1,14 @@
+namespace KeylessGeo.ControlPlane.Store;
+
+/// <summary>
+/// A transient store failure (database unreachable, I/O error, lock timeout). Nothing was
+/// applied; the caller may retry. Keyservers report it as an internal error, never as
+/// "key not found".
+/// </summary>
+public sealed class StoreUnavailableException : Exception
+{
+    public StoreUnavailableException(string message, Exception? inner = null)
+        : base(message, inner)
+    {
+    }
+}
