@@ -30,4 +30,11 @@ public sealed record PolicyRecord
 
     /// <summary>The current policy key wrapped to each permitted datacenter (one per id).</summary>
     public ImmutableArray<WrappedPolicyKey> WrappedKeys { get; init; } = [];
+
+    /// <summary>
+    /// The current policy key wrapped to the control plane's own wrapping key, so it can wrap
+    /// newly imported keys and re-wrap the policy key when the permitted set changes.
+    /// <see cref="WrappedPolicyKey.DatacenterId"/> is <c>control-plane</c>.
+    /// </summary>
+    public required WrappedPolicyKey ControlPlaneCopy { get; init; }
 }
