@@ -1,0 +1,27 @@
+namespace KeylessGeo.Keyless.Protocol;
+
+/// <summary>Classifies <see cref="KeylessOpcode"/> values.</summary>
+public static class KeylessOpcodes
+{
+    /// <summary>True for the server-to-client opcodes, <see cref="KeylessOpcode.Response"/> and <see cref="KeylessOpcode.Error"/>.</summary>
+    public static bool IsResponse(KeylessOpcode opcode) => opcode is KeylessOpcode.Response or KeylessOpcode.Error;
+
+    /// <summary>True for every opcode a client may send that the protocol defines (including the optional ones and ping).</summary>
+    public static bool IsKnownRequest(KeylessOpcode opcode) => opcode is
+        (>= KeylessOpcode.RsaDecrypt and <= KeylessOpcode.RsaDecryptRaw) or
+        (>= KeylessOpcode.EcdsaSignMd5Sha1 and <= KeylessOpcode.Ed25519Sign) or
+        (>= KeylessOpcode.Seal and <= KeylessOpcode.CustomFunction) or
+        (>= KeylessOpcode.RsaPssSignSha256 and <= KeylessOpcode.RsaPssSignSha512) or
+        KeylessOpcode.Ping;
+
+    /// <summary>True for the RSA operations (decrypt, raw decrypt, PKCS#1 v1.5 and PSS sign).</summary>
+    public static bool IsRsa(KeylessOpcode opcode) => opcode is
+        (>= KeylessOpcode.RsaDecrypt and <= KeylessOpcode.RsaDecryptRaw) or
+        (>= KeylessOpcode.RsaPssSignSha256 and <= KeylessOpcode.RsaPssSignSha512);
+
+    /// <summary>True for the ECDSA sign operations.</summary>
+    public static bool IsEcdsa(KeylessOpcode opcode) => opcode is >= KeylessOpcode.EcdsaSignMd5Sha1 and <= KeylessOpcode.EcdsaSignSha512;
+
+    /// <summary>True for the optional operations: seal, unseal, RPC and custom function.</summary>
+    public static bool IsOptional(KeylessOpcode opcode) => opcode is >= KeylessOpcode.Seal and <= KeylessOpcode.CustomFunction;
+}
