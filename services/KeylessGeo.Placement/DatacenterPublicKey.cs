@@ -12,6 +12,9 @@ public sealed class DatacenterPublicKey : IEquatable<DatacenterPublicKey>
     /// <summary>The OID of the NIST P-256 curve (secp256r1, prime256v1).</summary>
     internal const string P256Oid = "1.2.840.10045.3.1.7";
 
+    /// <summary>The OID of id-ecPublicKey, the SubjectPublicKeyInfo algorithm of every EC key.</summary>
+    private const string EcPublicKeyOid = "1.2.840.10045.2.1";
+
     /// <summary>Size of one P-256 coordinate.</summary>
     internal const int CoordinateSize = 32;
 
@@ -116,11 +119,13 @@ public sealed class DatacenterPublicKey : IEquatable<DatacenterPublicKey>
         try
         {
             var key = System.Security.Cryptography.X509Certificates.PublicKey.CreateFromSubjectPublicKeyInfo(spki, out _);
-            return $" (it is a {key.Oid.FriendlyName ?? key.Oid.Value} key)";
+            return key.Oid.Value == EcPublicKeyOid
+                ? ": it is an EC key whose point is not on its curve, or whose curve is not supported"
+                : $": its algorithm is {key.Oid.FriendlyName ?? key.Oid.Value}, not EC";
         }
         catch (CryptographicException)
         {
-            return " (it is not DER SubjectPublicKeyInfo at all)";
+            return ": it is not DER SubjectPublicKeyInfo at all";
         }
     }
 }

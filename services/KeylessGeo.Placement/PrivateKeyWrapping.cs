@@ -106,6 +106,27 @@ public static class PrivateKeyWrapping
         }
     }
 
+    /// <summary>
+    /// Re-wraps a private key from one policy key and context to another, for policy key
+    /// rotation (a new generation) or a key version bump. The plaintext exists only in a pinned
+    /// buffer that is zeroed before this returns. Throws like <see cref="Unwrap"/> when the old
+    /// blob cannot be opened.
+    /// </summary>
+    public static byte[] Rewrap(ReadOnlySpan<byte> blob, PolicyKey oldKey, KeyWrapContext oldContext, PolicyKey newKey, KeyWrapContext newContext)
+    {
+        ArgumentNullException.ThrowIfNull(newKey);
+        _ = AssociatedData.ForPrivateKey(newContext);
+        var plaintext = Unwrap(blob, oldKey, oldContext);
+        try
+        {
+            return Wrap(plaintext, newKey, newContext);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(plaintext);
+        }
+    }
+
     private static void CheckShape(ReadOnlySpan<byte> blob, KeyWrapContext context)
     {
         if (blob.IsEmpty)
