@@ -51,26 +51,22 @@ public sealed class DatacenterWrappingKey : IDisposable
             return new DatacenterWrappingKey(existing);
         }
 
-        var generated = ECDiffieHellman.Create(ECCurve.NamedCurves.nistP256);
-        try
+        DatacenterPublicKey generatedPublic;
+        bool wrote;
+        using (var generated = ECDiffieHellman.Create(ECCurve.NamedCurves.nistP256))
         {
-            if (WrappingKeyFile.TryCreate(path, generated))
-            {
-                created = true;
-                return new DatacenterWrappingKey(generated);
-            }
-        }
-        catch
-        {
-            generated.Dispose();
-            throw;
+            generatedPublic = DatacenterPublicKey.FromAlgorithm(generated);
+            wrote = WrappingKeyFile.TryCreate(path, generated);
         }
 
-        // Another process created the file between our look and our rename; use theirs.
-        generated.Dispose();
-        created = false;
-        return new DatacenterWrappingKey(WrappingKeyFile.TryLoad(path)
+        // Whether we wrote the file or another process beat us to it, the key in force is the
+        // one on disk, which every later start will load; reading it back also proves that the
+        // file we wrote loads. A process that raced us past the existence check and renamed last
+        // wins, and we report created = false.
+        var onDisk = new DatacenterWrappingKey(WrappingKeyFile.TryLoad(path)
             ?? throw new WrappingKeyFileException(path, $"The datacenter wrapping key file '{path}' vanished while it was being created."));
+        created = wrote && onDisk.Public.Equals(generatedPublic);
+        return onDisk;
     }
 
     /// <summary>Parses and validates a datacenter's published public key; see <see cref="DatacenterPublicKey.Parse"/>.</summary>

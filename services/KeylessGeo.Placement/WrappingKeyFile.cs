@@ -43,8 +43,11 @@ internal static class WrappingKeyFile
 
     /// <summary>
     /// Writes <paramref name="key"/> to <paramref name="path"/> with mode 0600: into a temporary
-    /// file in the same directory (created 0600, never wider), fsync, then rename without
-    /// replacing. Returns false, leaving nothing behind, when <paramref name="path"/> already exists.
+    /// file in the same directory (created 0600, never wider), fsync, then rename, so the path
+    /// never names a partial file. Returns false, leaving nothing behind, when
+    /// <paramref name="path"/> already exists. .NET's no-overwrite move checks and then renames,
+    /// so a process racing past the same check can still replace the file; the caller reads the
+    /// file back to learn which key won.
     /// </summary>
     public static bool TryCreate(string path, ECDiffieHellman key)
     {
