@@ -112,6 +112,18 @@ public sealed class DatacenterWrappingKeyFileTests
     }
 
     [Fact]
+    public void LoadOrCreate_InAMissingDirectory_FailsWithoutCreatingIt()
+    {
+        using var directory = new TemporaryDirectory();
+        var missing = directory.File("missing");
+
+        var ex = Assert.Throws<DirectoryNotFoundException>(() => DatacenterWrappingKey.LoadOrCreate(Path.Combine(missing, "wrapping-key.pem"), out _));
+
+        Assert.Contains(missing, ex.Message, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(missing));
+    }
+
+    [Fact]
     public void LoadOrCreate_OfAnRsaKeyFile_IsRefused()
     {
         using var directory = new TemporaryDirectory();
