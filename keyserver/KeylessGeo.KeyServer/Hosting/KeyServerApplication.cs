@@ -3,6 +3,7 @@ using KeylessGeo.KeyServer.Configuration;
 using KeylessGeo.KeyServer.Crypto;
 using KeylessGeo.KeyServer.Diagnostics;
 using KeylessGeo.KeyServer.Grpc;
+using KeylessGeo.KeyServer.Keyless;
 using KeylessGeo.Rpc.Hosting;
 using KeylessGeo.Rpc.Security;
 using Microsoft.Extensions.Options;
@@ -12,8 +13,8 @@ namespace KeylessGeo.KeyServer.Hosting;
 /// <summary>
 /// Builds the keyserver process: configuration (one JSON file named by <c>--config</c>, then
 /// <c>KEYLESSGEO_</c> environment variables, then command-line flags, later ones winning),
-/// validation of every setting before anything starts, the signing core, and the gRPC
-/// endpoints on Kestrel.
+/// validation of every setting before anything starts, the signing core, the gRPC endpoints
+/// and the Keyless protocol endpoint on Kestrel.
 /// </summary>
 public static class KeyServerApplication
 {
@@ -41,15 +42,32 @@ public static class KeyServerApplication
         var listen = builder.Configuration.GetSection(ListenOptions.SectionName).Get<ListenOptions>() ?? new ListenOptions();
         var core = builder.Configuration.GetSection(KeyServerOptions.SectionName).Get<KeyServerOptions>() ?? new KeyServerOptions();
         var telemetry = builder.Configuration.GetSection(TelemetryOptions.SectionName).Get<TelemetryOptions>() ?? new TelemetryOptions();
-        ThrowIfInvalid(listen, core, telemetry);
-        var endpoints = LoadEndpoints(listen);
+        var keyless = builder.Configuration.GetSection(KeylessOptions.SectionName).Get<KeylessOptions>() ?? new KeylessOptions();
+        ThrowIfInvalid(listen, core, telemetry, keyless);
+        var (endpoints, keylessEndpoint) = LoadEndpoints(listen, keyless);
 
+        var keylessState = new KeylessListenerState();
+        builder.Services.AddSingleton(keylessState);
         builder.Services.AddKeyServerCore(builder.Configuration);
+        builder.Services.AddKeylessListener(builder.Configuration);
         builder.Services.AddKeyServerTelemetry(builder.Configuration);
         builder.Services.AddRpcServer();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenRpc(endpoints));
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.ListenRpc(endpoints);
+            if (keylessEndpoint is var (endPoint, mutualTls))
+            {
+                kestrel.ListenKeyless(endPoint, mutualTls, keylessState);
+            }
+        });
         var app = builder.Build();
         app.MapKeyServer();
+        if (keylessEndpoint is not null)
+        {
+            var logger = app.Services.GetRequiredService<ILogger<KeylessConnectionHandler>>();
+            app.Lifetime.ApplicationStarted.Register(() => KeylessLog.Listening(logger, keylessState.EndPoint?.ToString() ?? "?"));
+        }
+
         return app;
     }
 
@@ -71,12 +89,13 @@ public static class KeyServerApplication
         return null;
     }
 
-    private static void ThrowIfInvalid(ListenOptions listen, KeyServerOptions core, TelemetryOptions telemetry)
+    private static void ThrowIfInvalid(ListenOptions listen, KeyServerOptions core, TelemetryOptions telemetry, KeylessOptions keyless)
     {
         var failures = new List<string>();
         var listenResult = new ListenOptionsValidator().Validate(null, listen);
         var coreResult = new KeyServerOptionsValidator().Validate(null, core);
         failures.AddRange(listenResult.Failures ?? []);
+        failures.AddRange(new KeylessOptionsValidator().Validate(keyless, listen).Failures ?? []);
         failures.AddRange(coreResult.Failures ?? []);
         failures.AddRange(new TelemetryOptionsValidator().Validate(null, telemetry).Failures ?? []);
         if (OpenSslRuntime.Incompatibility() is { } openssl)
@@ -90,17 +109,48 @@ public static class KeyServerApplication
         }
     }
 
-    private static RpcListenOptions LoadEndpoints(ListenOptions listen)
+    /// <summary>
+    /// Loads the certificates of every endpoint before start, so a bad file is a configuration
+    /// error; problems with both endpoints are reported together.
+    /// </summary>
+    private static (RpcListenOptions Rpc, (IPEndPoint EndPoint, MutualTlsOptions MutualTls)? Keyless) LoadEndpoints(ListenOptions listen, KeylessOptions keyless)
     {
+        var failures = new List<string>();
+        RpcListenOptions? rpc = null;
+        (IPEndPoint, MutualTlsOptions)? keylessEndpoint = null;
         try
         {
-            return ToRpcListenOptions(listen);
+            rpc = ToRpcListenOptions(listen);
         }
         catch (InvalidOperationException ex)
         {
-            // Certificates are loaded here, before start, so a bad file is a configuration error.
-            throw new OptionsValidationException("keyserver", typeof(ListenOptions), [ex.Message]);
+            failures.Add(ex.Message);
         }
+
+        if (keyless.IsListening)
+        {
+            var resolved = keyless.WithDefaultsFrom(listen);
+            try
+            {
+                var mutualTls = new MutualTlsOptions
+                {
+                    ServerCertificate = MutualTls.LoadPem(resolved.CertificatePath, resolved.KeyPath),
+                    TrustedClientCa = MutualTls.LoadPemBundle(resolved.ClientCaPath),
+                };
+                keylessEndpoint = (new IPEndPoint(IPAddress.Parse(resolved.Address), resolved.Port), mutualTls);
+            }
+            catch (InvalidOperationException ex)
+            {
+                failures.Add($"{KeylessOptions.SectionName}: {ex.Message}");
+            }
+        }
+
+        if (failures.Count > 0)
+        {
+            throw new OptionsValidationException("keyserver", typeof(ListenOptions), failures);
+        }
+
+        return (rpc!, keylessEndpoint);
     }
 
     private static RpcListenOptions ToRpcListenOptions(ListenOptions listen)
