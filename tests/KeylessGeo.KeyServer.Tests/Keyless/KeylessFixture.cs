@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
 using System.Security.Authentication;
@@ -30,6 +31,7 @@ public sealed class KeylessFixture : IAsyncLifetime
     /// <summary>Both TLS versions the listener speaks, as theory data.</summary>
     public static TheoryData<SslProtocols> TlsVersions => new() { SslProtocols.Tls12, SslProtocols.Tls13 };
 
+    private readonly ConcurrentDictionary<string, byte[]> _skis = new();
     private KeyServerTestHost? _host;
 
     public TestTlsMaterial Tls { get; } = TestTlsMaterial.Create();
@@ -58,8 +60,9 @@ public sealed class KeylessFixture : IAsyncLifetime
             ["KeyServer:Admission:QueueLimit"] = "4096",
 
             // Generous: a shared two-core test machine must not turn valid requests into OVERLOADED.
-            ["KeyServer:Admission:DefaultDeadline"] = "00:00:30",
+            ["KeyServer:Admission:DefaultDeadline"] = "00:01:00",
         });
+        await WarmUpAsync();
     }
 
     /// <summary>A connection with the trusted client certificate over <paramref name="protocol"/>.</summary>
@@ -73,17 +76,49 @@ public sealed class KeylessFixture : IAsyncLifetime
             new KeylessTestClientOptions { TrustedCa = Tls.TrustedCa, ClientCertificate = Tls.ClientCertificate, Protocol = protocol },
             cancellationToken);
 
+    /// <summary>The SKI of <paramref name="key"/> (read once).</summary>
+    public byte[] Ski(string key) => _skis.GetOrAdd(key, Keys.Ski);
+
     /// <summary>A signing request for <paramref name="key"/> by SKI.</summary>
     public byte[] SignBySki(uint id, string key, KeylessOpcode opcode, byte[] payload, bool pad = true) =>
-        KeylessTestClient.Encode(id, new KeylessGeo.Keyless.Codec.KeylessRequest { Opcode = opcode, Payload = payload, Ski = Keys.Ski(key) }, pad);
+        KeylessTestClient.Encode(id, new KeylessGeo.Keyless.Codec.KeylessRequest { Opcode = opcode, Payload = payload, Ski = Ski(key) }, pad);
 
     /// <summary>Starts another keyserver over the same keys and certificates with extra settings.</summary>
     public Task<KeyServerTestHost> StartHostAsync(IReadOnlyDictionary<string, string?> settings, CancellationToken cancellationToken)
     {
         var all = new Dictionary<string, string?>(settings);
-        all.TryAdd("KeyServer:Admission:DefaultDeadline", "00:00:30");
+        all.TryAdd("KeyServer:Admission:DefaultDeadline", "00:01:00");
         all.TryAdd("KeyServer:Admission:Workers", 2.ToString(CultureInfo.InvariantCulture));
         return KeyServerTestHost.StartAsync(Keys.Path, Tls, all, cancellationToken);
+    }
+
+    /// <summary>
+    /// With calibration off, the first service time the core measures for an algorithm includes
+    /// loading the key; a thousand pipelined requests queued behind that estimate would be
+    /// refused OVERLOADED ("cannot start before deadline"). A few dozen sequential signatures per
+    /// key bring every estimate down to the real cost, as calibration does in production.
+    /// </summary>
+    private async Task WarmUpAsync()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await using var client = await ConnectAsync(SslProtocols.Tls13, timeout.Token);
+        (string Key, KeylessOpcode Opcode, int Length)[] keys =
+        [
+            (Rsa2048, KeylessOpcode.RsaSignSha256, 32), (Rsa3072, KeylessOpcode.RsaSignSha256, 32), (Rsa4096, KeylessOpcode.RsaSignSha256, 32),
+            (EcP256, KeylessOpcode.EcdsaSignSha256, 32), (EcP384, KeylessOpcode.EcdsaSignSha384, 48), (EcP521, KeylessOpcode.EcdsaSignSha512, 64),
+            (Ed25519, KeylessOpcode.Ed25519Sign, 32),
+        ];
+        foreach (var (key, opcode, length) in keys)
+        {
+            for (uint i = 0; i < 40; i++)
+            {
+                var response = await client.ExchangeAsync(SignBySki(i, key, opcode, new byte[length]), timeout.Token);
+                if (response.IsError)
+                {
+                    throw new InvalidOperationException($"warm-up signature with {key} failed: {response}");
+                }
+            }
+        }
     }
 
     public async Task DisposeAsync()
