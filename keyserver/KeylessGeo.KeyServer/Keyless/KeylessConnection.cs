@@ -30,12 +30,16 @@ internal sealed class KeylessConnection : IDisposable
 
     /// <param name="transport">The decrypted duplex stream.</param>
     /// <param name="services">What the listener's connections share.</param>
-    /// <param name="connectionClosed">Fires when the transport is gone: requests still queued are abandoned.</param>
-    public KeylessConnection(IDuplexPipe transport, KeylessListenerServices services, CancellationToken connectionClosed)
+    /// <remarks>
+    /// Kestrel's <c>ConnectionClosed</c> is not used to abandon work: it fires when the client
+    /// half-closes (FIN), and a client may do that and still read its answers. A reset shows as
+    /// a failed read or write instead, and that abandons what is still queued.
+    /// </remarks>
+    public KeylessConnection(IDuplexPipe transport, KeylessListenerServices services)
     {
         _transport = transport;
         _services = services;
-        _aborted = CancellationTokenSource.CreateLinkedTokenSource(connectionClosed);
+        _aborted = new CancellationTokenSource();
         _writer = new KeylessResponseWriter(transport.Output, services.MaxInFlightPerConnection, OnOutputBroken);
     }
 

@@ -39,7 +39,7 @@ internal sealed class KeylessConnectionHandler : ConnectionHandler
         try
         {
             LogOpened(connection);
-            using var keyless = new KeylessConnection(connection.Transport, _services, connection.ConnectionClosed);
+            using var keyless = new KeylessConnection(connection.Transport, _services);
 
             // Server shutdown asks connections to close: stop reading, answer what was read.
             var stopping = connection.Features.Get<IConnectionLifetimeNotificationFeature>()?.ConnectionClosedRequested ?? default;

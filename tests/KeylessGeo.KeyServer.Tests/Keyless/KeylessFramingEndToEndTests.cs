@@ -51,6 +51,31 @@ public sealed class KeylessFramingEndToEndTests(KeylessFixture fixture)
         Assert.Equal(payload, response.Payload);
     }
 
+    [Theory]
+    [MemberData(nameof(KeylessFixture.TlsVersions), MemberType = typeof(KeylessFixture))]
+    public async Task ClientHalfClose_IsAnsweredForEverythingSent_ThenTheServerCloses(SslProtocols protocol)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var bytes = new List<byte>();
+        for (uint id = 1; id <= InFlight; id++)
+        {
+            bytes.AddRange(fixture.SignBySki(id, KeylessFixture.Rsa4096, KeylessOpcode.RsaSignSha256, new byte[32]));
+        }
+
+        await using var client = await fixture.ConnectAsync(protocol, timeout.Token);
+        await client.WriteAsync(bytes.ToArray(), timeout.Token);
+        await client.ShutdownAsync();
+
+        var ids = new HashSet<uint>();
+        while (await client.ReadAsync(timeout.Token) is { } response)
+        {
+            Assert.False(response.IsError, response.ToString());
+            Assert.True(ids.Add(response.Id));
+        }
+
+        Assert.Equal(InFlight, ids.Count);
+    }
+
     /// <summary>
     /// Sends slow RSA-4096 signatures, then the fatal frame, then a ping, in one write: every
     /// signature must come back before the fatal frame's answer, the ping never, then the end.

@@ -93,6 +93,16 @@ public sealed class KeylessTestClient : IAsyncDisposable
     }
 
     /// <summary>
+    /// Ends the sending side (TLS close_notify, then a TCP half-close) while responses can still
+    /// be read: the server answers what it has read, then closes.
+    /// </summary>
+    public async Task ShutdownAsync()
+    {
+        await _ssl.ShutdownAsync();
+        _tcp.Client.Shutdown(SocketShutdown.Send);
+    }
+
+    /// <summary>
     /// Reads the next response; null when the server closed the connection. Throws
     /// <see cref="InvalidDataException"/> when the server sent something that is not a valid response.
     /// </summary>
