@@ -1,5 +1,6 @@
 using KeylessGeo.KeyServer.Hosting;
 using KeylessGeo.KeyServer.Keyless;
+using Microsoft.Extensions.Configuration;
 
 namespace KeylessGeo.KeyServer.Tests.Keyless;
 
@@ -103,6 +104,22 @@ public sealed class KeylessOptionsValidatorTests : IDisposable
         Assert.Equal(Path.Combine(_directory, "server.crt"), resolved.CertificatePath);
         Assert.Equal("/own.key", resolved.KeyPath);
         Assert.Equal(Path.Combine(_directory, "ca.crt"), resolved.ClientCaPath);
+    }
+
+    [Fact]
+    public void SampleConfiguration_BindsTheKeylessSection()
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "keyserver.sample.json"))
+            .Build();
+
+        var options = configuration.GetSection(KeylessOptions.SectionName).Get<KeylessOptions>();
+
+        Assert.NotNull(options);
+        Assert.True(options.IsListening);
+        Assert.Equal(KeylessOptions.DefaultPort, options.Port);
+        Assert.Equal(1024, options.MaxInFlightPerConnection);
+        Assert.Equal(16384, options.MaxBodyLength);
     }
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
