@@ -71,10 +71,10 @@ public sealed class ServiceHarness : IAsyncDisposable
     public Task<PolicyChange> UpdatePolicyAsync(string id, string text, bool force = false) =>
         Services.Policies.UpdateAsync(Actor, new PolicyRequest { Id = id, Policy = PolicyInput.FromText(text), Comment = "test update", Force = force }, CancellationToken.None);
 
-    public async Task<Keys.KeyChange> ImportAsync(string keyId, string policy, string pem, string? passphrase = null, string? certificate = null, params string[] hosts)
+    public async Task<KeylessGeo.ControlPlane.Keys.KeyChange> ImportAsync(string keyId, string policy, string pem, string? passphrase = null, string? certificate = null, params string[] hosts)
     {
         using var material = TestKeys.Material(pem, passphrase);
-        return await Services.Keys.ImportAsync(Actor, new Keys.ImportKeyRequest { KeyId = keyId, PolicyId = policy, PrivateKey = material, CertificatePem = certificate, HostNames = [.. hosts] }, CancellationToken.None);
+        return await Services.Keys.ImportAsync(Actor, new KeylessGeo.ControlPlane.Keys.ImportKeyRequest { KeyId = keyId, PolicyId = policy, PrivateKey = material, CertificatePem = certificate, HostNames = [.. hosts] }, CancellationToken.None);
     }
 
     public Task<ControlPlaneSnapshot> SnapshotAsync() => Store.ReadSnapshotAsync(CancellationToken.None);
