@@ -133,7 +133,7 @@ public sealed class PolicyPlacementTests : IAsyncLifetime
         await _harness.CreatePolicyAsync("unused", "region: NA");
         await _harness.ImportAsync("shop", "eu-only", TestKeys.EcP256Pkcs8());
 
-        var refused = await Refusals.AssertRefusedAsync(_harness, "policy-in-use", Operations.ErrorKind.Conflict,
+        var refused = await Refusals.AssertRefusedAsync(_harness, "policy-in-use", KeylessGeo.ControlPlane.Operations.ErrorKind.Conflict,
             () => _harness.Services.PolicyKeys.DeleteAsync(ServiceHarness.Actor, "eu-only", CancellationToken.None));
         Assert.Contains("shop", refused.Message, StringComparison.Ordinal);
 
