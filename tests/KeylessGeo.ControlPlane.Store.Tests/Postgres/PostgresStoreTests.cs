@@ -79,6 +79,38 @@ public sealed class PostgresStoreTests(PostgresFixture fixture) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AfterTheServerDropsEveryConnection_CallsFailOnlyAsUnavailableAndThenRecover()
+    {
+        var store = Open();
+        await store.CommitAsync(TestRecords.Change(), 0, CancellationToken.None);
+        Assert.Equal(1, await store.WaitForChangeAsync(0, Bounded()));
+
+        var terminated = await PostgresFixture.ScalarAsync<long>(_connectionString,
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()");
+
+        Assert.True(terminated >= 1);
+        var failures = new List<Exception>();
+        var commits = 0;
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            try
+            {
+                var revision = await store.GetRevisionAsync(CancellationToken.None);
+                await store.CommitAsync(TestRecords.Change(), revision, CancellationToken.None);
+                commits++;
+            }
+            catch (Exception e)
+            {
+                failures.Add(e);
+            }
+        }
+
+        Assert.All(failures, e => Assert.IsType<StoreUnavailableException>(e));
+        Assert.True(commits > 0, "the store never recovered");
+        Assert.Equal(1 + commits, await store.GetRevisionAsync(CancellationToken.None));
+    }
+
+    [Fact]
     public async Task DroppedListeningConnection_Reconnects_AndAWaiterStillSeesCommitsMadeMeanwhile()
     {
         var writer = Open();
