@@ -23,7 +23,9 @@ switch (args[0])
         var conflicts = 0;
         for (var i = 0; i < count; i++)
         {
-            var policy = new PolicyRecord { Id = $"{args[3]}-{i}", Version = 1, Text = "allow region EU", UpdatedAt = DateTimeOffset.UnixEpoch, KeyGeneration = 1 };
+            var policy = new PolicyRecord { Id = $"{args[3]}-{i}", Version = 1, Text = "allow region EU", UpdatedAt = DateTimeOffset.UnixEpoch, KeyGeneration = 1,
+                ControlPlaneCopy = new WrappedPolicyKey { DatacenterId = WrappedPolicyKey.ControlPlaneDatacenterId, WrappingKeyFingerprint = "cp", Blob = [1, 2, 3] },
+            };
             var changes = new ChangeSet { Audit = new AuditDraft(args[3], "policy.create", $"policy/{policy.Id}", "{}"), UpsertPolicies = [policy] };
             while (true)
             {

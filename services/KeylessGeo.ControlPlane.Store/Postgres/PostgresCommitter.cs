@@ -88,10 +88,13 @@ internal static class PostgresCommitter
     private static void AddPolicy(NpgsqlBatch batch, PolicyRecord p)
     {
         batch.BatchCommands.Add(Command(
-            "INSERT INTO policies (id, version, text, author, comment, updated_at, key_generation, permitted_datacenters) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) " +
+            "INSERT INTO policies (id, version, text, author, comment, updated_at, key_generation, permitted_datacenters, control_plane_fingerprint, control_plane_blob) " +
+            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) " +
             "ON CONFLICT (id) DO UPDATE SET version = EXCLUDED.version, text = EXCLUDED.text, author = EXCLUDED.author, comment = EXCLUDED.comment, " +
-            "updated_at = EXCLUDED.updated_at, key_generation = EXCLUDED.key_generation, permitted_datacenters = EXCLUDED.permitted_datacenters",
-            Value(p.Id), Value(p.Version), Value(p.Text), Value(p.Author), Value(p.Comment), Timestamp(p.UpdatedAt), Value(p.KeyGeneration), TextArray(p.PermittedDatacenters)));
+            "updated_at = EXCLUDED.updated_at, key_generation = EXCLUDED.key_generation, permitted_datacenters = EXCLUDED.permitted_datacenters, " +
+            "control_plane_fingerprint = EXCLUDED.control_plane_fingerprint, control_plane_blob = EXCLUDED.control_plane_blob",
+            Value(p.Id), Value(p.Version), Value(p.Text), Value(p.Author), Value(p.Comment), Timestamp(p.UpdatedAt), Value(p.KeyGeneration), TextArray(p.PermittedDatacenters),
+            Value(p.ControlPlaneCopy.WrappingKeyFingerprint), Value(p.ControlPlaneCopy.Blob)));
         batch.BatchCommands.Add(Command("DELETE FROM policy_wrapped_keys WHERE policy_id = $1", Value(p.Id)));
         batch.BatchCommands.Add(Command(
             "INSERT INTO policy_wrapped_keys (policy_id, ordinal, datacenter_id, wrapping_key_fingerprint, blob) " +

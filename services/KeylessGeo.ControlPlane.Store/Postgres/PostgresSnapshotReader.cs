@@ -33,7 +33,7 @@ internal sealed class PostgresSnapshotReader
         await using var batch = new NpgsqlBatch(connection, transaction);
         batch.BatchCommands.Add(new("SELECT id, region, country, tier, labels FROM datacenters"));
         batch.BatchCommands.Add(new("SELECT datacenter_id, fingerprint, public_key, registered_at FROM wrapping_keys"));
-        batch.BatchCommands.Add(new("SELECT id, version, text, author, comment, updated_at, key_generation, permitted_datacenters FROM policies"));
+        batch.BatchCommands.Add(new("SELECT id, version, text, author, comment, updated_at, key_generation, permitted_datacenters, control_plane_fingerprint, control_plane_blob FROM policies"));
         batch.BatchCommands.Add(new("SELECT policy_id, datacenter_id, wrapping_key_fingerprint, blob FROM policy_wrapped_keys ORDER BY policy_id, ordinal"));
         batch.BatchCommands.Add(new(
             "SELECT key_id, policy_id, version, algorithm, subject_public_key_info, ski, cert_digest, certificate_pem, host_names, " +
@@ -67,6 +67,12 @@ internal sealed class PostgresSnapshotReader
             UpdatedAt = r.GetFieldValue<DateTimeOffset>(5),
             KeyGeneration = r.GetInt32(6),
             PermittedDatacenters = [.. r.GetFieldValue<string[]>(7)],
+            ControlPlaneCopy = new WrappedPolicyKey
+            {
+                DatacenterId = WrappedPolicyKey.ControlPlaneDatacenterId,
+                WrappingKeyFingerprint = r.GetString(8),
+                Blob = r.GetFieldValue<byte[]>(9),
+            },
         }, cancellationToken).ConfigureAwait(false);
         await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
         var wrapped = await ReadAllAsync(reader, r => (PolicyId: r.GetString(0), Key: new WrappedPolicyKey

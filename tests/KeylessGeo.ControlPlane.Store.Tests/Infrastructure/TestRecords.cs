@@ -48,6 +48,12 @@ public static class TestRecords
             new WrappedPolicyKey { DatacenterId = "fra1", WrappingKeyFingerprint = "f1", Blob = Bytes(77, seed: 1) },
             new WrappedPolicyKey { DatacenterId = "ams1", WrappingKeyFingerprint = "a1", Blob = Bytes(78, seed: 2) },
         ],
+        ControlPlaneCopy = new WrappedPolicyKey
+        {
+            DatacenterId = WrappedPolicyKey.ControlPlaneDatacenterId,
+            WrappingKeyFingerprint = "cp1",
+            Blob = Bytes(79, seed: 5),
+        },
     };
 
     public static ManagedKeyRecord Key(string keyId, int version = 1, string policyId = "eu-only") => new()

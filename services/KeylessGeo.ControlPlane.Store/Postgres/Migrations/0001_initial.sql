@@ -37,7 +37,10 @@ CREATE TABLE policies (
     comment text NOT NULL,
     updated_at timestamptz NOT NULL,
     key_generation integer NOT NULL,
-    permitted_datacenters text[] NOT NULL
+    permitted_datacenters text[] NOT NULL,
+    -- The policy key wrapped to the control plane's own wrapping key.
+    control_plane_fingerprint text NOT NULL,
+    control_plane_blob bytea NOT NULL
 );
 
 -- A policy's key wrapped to each permitted datacenter, in the order the control plane gave.
