@@ -1,4 +1,5 @@
 using KeylessGeo.ControlPlane.Hosting;
+using KeylessGeo.ControlPlane.Store;
 using Microsoft.Extensions.Options;
 
 namespace KeylessGeo.ControlPlane;
@@ -6,7 +7,7 @@ namespace KeylessGeo.ControlPlane;
 /// <summary>Control-plane entry point: <c>keylessgeo-controlplane --config controlplane.json [--ControlPlane:Key value ...]</c>.</summary>
 public static class Program
 {
-    /// <summary>Runs the control plane until it is stopped; exits 2 on a configuration error.</summary>
+    /// <summary>Runs the control plane until it is stopped; exits 2 on a configuration error, 1 when the store cannot be opened.</summary>
     public static async Task<int> Main(string[] args)
     {
         WebApplication app;
@@ -27,7 +28,15 @@ public static class Program
 
         await using (app)
         {
-            await app.RunAsync();
+            try
+            {
+                await app.RunAsync();
+            }
+            catch (StoreUnavailableException ex)
+            {
+                await Console.Error.WriteLineAsync("keylessgeo-controlplane: cannot open the store: " + ex.Message);
+                return 1;
+            }
         }
 
         return 0;

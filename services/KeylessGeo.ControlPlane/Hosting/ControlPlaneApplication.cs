@@ -54,7 +54,9 @@ public static class ControlPlaneApplication
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(keyring);
         builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.TryAddSingleton<IControlPlaneStore>(services => ControlPlaneStoreFactory.Create(options.Store, services.GetRequiredService<TimeProvider>()));
+        builder.Services.TryAddSingleton<IControlPlaneStore>(services => ControlPlaneStoreFactory.Create(
+            options.Store, services.GetRequiredService<TimeProvider>(), services.GetRequiredService<ILoggerFactory>().CreateLogger("KeylessGeo.ControlPlane.Store")));
+        builder.Services.AddHostedService<StoreWarmup>();
         builder.Services.AddSingleton(services => ControlPlaneServices.Create(
             services.GetRequiredService<IControlPlaneStore>(),
             keyring,

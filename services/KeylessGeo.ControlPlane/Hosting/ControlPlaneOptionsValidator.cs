@@ -39,25 +39,10 @@ public sealed class ControlPlaneOptionsValidator : IValidateOptions<ControlPlane
 
     private static void ValidateStore(StoreOptions store, List<string> errors)
     {
-        var section = $"{Section}:Store";
-        if (!StoreKinds.All.Contains(store.Kind, StringComparer.Ordinal))
-        {
-            errors.Add($"{section}:Kind '{store.Kind}' is not one of {string.Join(", ", StoreKinds.All)}.");
-        }
-        else if (!ControlPlaneStoreFactory.IsAvailable(store.Kind))
-        {
-            errors.Add($"{section}:Kind '{store.Kind}' is not available in this build; use {string.Join(" or ", StoreKinds.All.Where(ControlPlaneStoreFactory.IsAvailable))}.");
-        }
-
-        if (store.Kind == StoreKinds.Embedded && string.IsNullOrWhiteSpace(store.DataDirectory))
-        {
-            errors.Add($"{section}:DataDirectory is required for the embedded store.");
-        }
-
-        if (store.Kind == StoreKinds.PostgreSql && string.IsNullOrWhiteSpace(store.ConnectionString))
-        {
-            errors.Add($"{section}:ConnectionString is required for the postgresql store.");
-        }
+        var known = StoreKinds.All.Contains(store.Kind?.Trim() ?? "", StringComparer.OrdinalIgnoreCase);
+        errors.AddRange(known
+            ? ControlPlaneStoreFactory.Validate(store)
+            : [$"{Section}:Store:Kind '{store.Kind}' is not one of {string.Join(", ", StoreKinds.All)}."]);
     }
 
     private static void ValidateListen(ControlPlaneListenOptions listen, List<string> errors)

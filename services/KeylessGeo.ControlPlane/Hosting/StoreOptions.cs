@@ -3,7 +3,7 @@ namespace KeylessGeo.ControlPlane.Hosting;
 /// <summary>Which control-plane store to use (configuration section <c>ControlPlane:Store</c>).</summary>
 public sealed record StoreOptions
 {
-    /// <summary><c>embedded</c> (files in <see cref="DataDirectory"/>), <c>postgresql</c> or <c>in-memory</c> (tests and demos; lost on exit).</summary>
+    /// <summary><c>embedded</c> (the default; files in <see cref="DataDirectory"/>), <c>postgresql</c> or <c>in-memory</c> (tests and demos; lost on exit), in any letter case.</summary>
     public string Kind { get; init; } = StoreKinds.Embedded;
 
     /// <summary>The embedded store's directory.</summary>
