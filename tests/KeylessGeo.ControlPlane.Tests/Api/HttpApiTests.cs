@@ -166,6 +166,28 @@ public sealed class HttpApiTests : IAsyncLifetime
 
         using var withPassphrase = await _client.PostAsJsonAsync("/v1/keys", new { keyId = "k", policy = "eu", privateKey = encrypted, passphrase = TestKeys.Passphrase });
         Assert.Equal(HttpStatusCode.Created, withPassphrase.StatusCode);
+        var logs = string.Join("\n", _host.AllLogs.Messages);
+        Assert.Contains("key.import key/k by local-operator committed", logs, StringComparison.Ordinal);
+        Assert.Contains("malformed-pem", logs, StringComparison.Ordinal);
+        foreach (var secret in new[] { pem.Split('\n')[1][..16], encrypted.Split('\n')[1][..16], TestKeys.Passphrase, Convert.ToBase64String(TestKeys.Pkcs8Der(pem))[..16] })
+        {
+            Assert.DoesNotContain(secret, logs, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task TopologyThatWouldEmptyAPolicy_Is422_UnlessForcedInTheQuery()
+    {
+        await _client.PostAsJsonAsync("/v1/policies", new { id = "us", text = "region: NA" });
+        var withoutIad = TestTopology.Json.Replace(",\n    { \"id\": \"iad1\", \"region\": \"NA\", \"country\": \"US\", \"tier\": \"high-security\", \"labels\": [\"pci\", \"fips\"] }", "", StringComparison.Ordinal);
+        Assert.DoesNotContain("iad1", withoutIad, StringComparison.Ordinal);
+
+        using var refused = await _client.PutAsync("/v1/topology", new StringContent(withoutIad, Encoding.UTF8, "application/json"));
+        using var forced = await _client.PutAsync("/v1/topology?force=true", new StringContent(withoutIad, Encoding.UTF8, "application/json"));
+
+        var error = ProblemAssert.FirstError(await ProblemAssert.IsAsync(refused, HttpStatusCode.UnprocessableEntity, "topology-breaks-policy"));
+        Assert.Equal("policies[us]", error.GetProperty("field").GetString());
+        Assert.Equal(HttpStatusCode.OK, forced.StatusCode);
     }
 
     [Fact]

@@ -23,8 +23,9 @@ public sealed class ApiHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private ApiHost(WebApplication app, Uri address, InMemoryControlPlaneStore store, CollectingLoggerProvider logs, TempDirectory directory)
+    private ApiHost(WebApplication app, Uri address, InMemoryControlPlaneStore store, CollectingLoggerProvider logs, RecordingLoggerProvider allLogs, TempDirectory directory)
     {
+        AllLogs = allLogs;
         _app = app;
         Address = address;
         Store = store;
@@ -37,6 +38,9 @@ public sealed class ApiHost : IAsyncDisposable
     public InMemoryControlPlaneStore Store { get; }
 
     public CollectingLoggerProvider Logs { get; }
+
+    /// <summary>Every log message, all levels.</summary>
+    public RecordingLoggerProvider AllLogs { get; }
 
     public TempDirectory Directory { get; }
 
@@ -73,17 +77,20 @@ public sealed class ApiHost : IAsyncDisposable
 
         var store = new InMemoryControlPlaneStore();
         var logs = new CollectingLoggerProvider();
+        var allLogs = new RecordingLoggerProvider();
         var app = ControlPlaneApplication.Create([], builder =>
         {
             builder.Configuration.AddInMemoryCollection(configuration);
             builder.Services.AddSingleton<IControlPlaneStore>(store);
             builder.Logging.ClearProviders();
             builder.Logging.AddProvider(logs);
+            builder.Logging.AddProvider(allLogs);
+            builder.Logging.SetMinimumLevel(LogLevel.Trace);
         });
         await app.StartAsync();
         var port = app.Services.GetRequiredService<IServer>().GetBoundAddresses()[0].Port;
         var scheme = tls is null ? "http" : "https";
-        return new ApiHost(app, new Uri(string.Create(CultureInfo.InvariantCulture, $"{scheme}://127.0.0.1:{port}/")), store, logs, directory);
+        return new ApiHost(app, new Uri(string.Create(CultureInfo.InvariantCulture, $"{scheme}://127.0.0.1:{port}/")), store, logs, allLogs, directory);
     }
 
     /// <summary>A client for the plaintext endpoint.</summary>
