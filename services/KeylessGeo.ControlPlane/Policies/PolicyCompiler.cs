@@ -55,6 +55,24 @@ internal static class PolicyCompiler
         }
     }
 
+    /// <summary>The longest comment kept with a policy version.</summary>
+    public const int MaxCommentLength = 1000;
+
+    /// <summary>A 400 unless <paramref name="comment"/> is at most 1000 characters without control characters (newlines and tabs allowed).</summary>
+    public static void CheckComment(string? comment)
+    {
+        if (comment is null)
+        {
+            return;
+        }
+
+        if (comment.Length > MaxCommentLength || comment.Any(c => char.IsControl(c) && c is not ('\n' or '\r' or '\t')))
+        {
+            throw ControlPlaneException.Syntax(ErrorCodes.InvalidRequest, "comment",
+                $"a comment is at most {MaxCommentLength} characters, without control characters other than newlines and tabs");
+        }
+    }
+
     /// <summary>One validation finding as a field error (position and code kept).</summary>
     public static FieldError ToFieldError(PolicyIssue issue, string field) =>
         new(field, issue.Message, issue.Position is { } p ? new TextPosition(p.Line, p.Column) : null, issue.Code);

@@ -47,6 +47,7 @@ public sealed class PolicyService
     {
         ArgumentNullException.ThrowIfNull(request);
         Ids.CheckPolicyId(request.Id);
+        PolicyCompiler.CheckComment(request.Comment);
         var (expression, field) = PolicyCompiler.Parse(request.Policy);
         var text = PolicyPrinter.Print(expression);
         return _context.Committer.RunAsync("policy create", snapshot =>
@@ -107,6 +108,7 @@ public sealed class PolicyService
     {
         ArgumentNullException.ThrowIfNull(request);
         Ids.CheckPolicyId(request.Id);
+        PolicyCompiler.CheckComment(request.Comment);
         var (expression, field) = PolicyCompiler.Parse(request.Policy);
         var text = PolicyPrinter.Print(expression);
         return _context.Committer.RunAsync("policy update", snapshot =>

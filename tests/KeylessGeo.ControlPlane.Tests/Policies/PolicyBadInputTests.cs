@@ -118,6 +118,16 @@ public sealed class PolicyBadInputTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Create_WithAControlCharacterInTheComment_IsRefused()
+    {
+        var refused = await Refusals.AssertRefusedAsync(_harness, ErrorCodes.InvalidRequest, ErrorKind.Syntax,
+            () => _harness.Services.Policies.CreateAsync(ServiceHarness.Actor,
+                new PolicyRequest { Id = "eu", Policy = PolicyInput.FromText("region: EU"), Comment = "bad\0comment" }, CancellationToken.None));
+
+        Assert.Equal("comment", Assert.Single(refused.Errors).Field);
+    }
+
+    [Fact]
     public async Task Update_OfAnUnknownPolicy_IsNotFound()
     {
         await Refusals.AssertRefusedAsync(_harness, ErrorCodes.PolicyNotFound, ErrorKind.NotFound,
