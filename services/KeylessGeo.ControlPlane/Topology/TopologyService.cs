@@ -49,10 +49,10 @@ public sealed class TopologyService
 
         var topology = DatacenterTopology.Create(replacement.Datacenters);
         var records = replacement.Datacenters.Select(TopologyRecords.ToRecord).OrderBy(d => d.Id, StringComparer.Ordinal).ToImmutableArray();
-        return _context.Committer.RunAsync("topology replace", snapshot => Plan(actor, snapshot, topology, records, replacement.Force), cancellationToken);
+        return _context.Committer.RunAsync("topology replace", snapshot => PlanReplacement(actor, snapshot, topology, records, replacement.Force), cancellationToken);
     }
 
-    private Plan<TopologyChange> Plan(string actor, ControlPlaneSnapshot snapshot, DatacenterTopology topology, ImmutableArray<DatacenterRecord> records, bool force)
+    private Plan<TopologyChange> PlanReplacement(string actor, ControlPlaneSnapshot snapshot, DatacenterTopology topology, ImmutableArray<DatacenterRecord> records, bool force)
     {
         var before = snapshot.Datacenters.ToDictionary(d => d.Id, StringComparer.Ordinal);
         var added = records.Where(d => !before.ContainsKey(d.Id)).Select(d => d.Id).ToImmutableArray();

@@ -200,6 +200,8 @@ public sealed class HttpApiTests : IAsyncLifetime
         await ProblemAssert.IsAsync(await _client.PostAsJsonAsync("/v1/keys", new { keyId = "k", policy = "eu", privateKey = 5 }), HttpStatusCode.BadRequest, "invalid-request");
         await ProblemAssert.IsAsync(await _client.PutAsync("/v1/topology", new StringContent("[1,", Encoding.UTF8, "application/json")), HttpStatusCode.BadRequest, "invalid-request");
         await ProblemAssert.IsAsync(await _client.GetAsync("/v1/audit?limit=0"), HttpStatusCode.BadRequest, "invalid-request");
+        await ProblemAssert.IsAsync(await _client.GetAsync("/v1/audit?limit=many"), HttpStatusCode.BadRequest, "invalid-request");
+        await ProblemAssert.IsAsync(await _client.GetAsync("/v1/keys/x?include=plaintext"), HttpStatusCode.BadRequest, "invalid-request");
         await ProblemAssert.IsAsync(await _client.PostAsJsonAsync("/v1/policies", new { id = "bad id", text = "all" }), HttpStatusCode.BadRequest, "invalid-id");
     }
 
