@@ -32,7 +32,7 @@ internal sealed class ConnectionPool
         foreach (var slot in _slots)
         {
             var current = slot.Current;
-            if (current is null)
+            if (current is null || current.IsClosed)
             {
                 if (idle is null && !slot.IsBackingOff(now))
                 {
@@ -43,11 +43,6 @@ internal sealed class ConnectionPool
             }
 
             var load = current.InFlight;
-            if (current.IsClosed)
-            {
-                continue;
-            }
-
             if (load >= max)
             {
                 anyFull = true;

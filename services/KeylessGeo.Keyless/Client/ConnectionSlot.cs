@@ -23,20 +23,20 @@ internal sealed class ConnectionSlot
     /// <summary>True while a reconnection must wait.</summary>
     public bool IsBackingOff(long now) => now < Volatile.Read(ref _retryAt);
 
-    /// <summary>The current connection, or a new one started now.</summary>
+    /// <summary>The current connection, or a new one started now (replacing one that has closed).</summary>
     public KeylessConnection Open()
     {
         var current = Current;
-        if (current is not null)
+        if (current is { IsClosed: false })
         {
             return current;
         }
 
         var created = new KeylessConnection(_context, this);
-        var raced = Interlocked.CompareExchange(ref _current, created, null);
-        if (raced is not null)
+        var raced = Interlocked.CompareExchange(ref _current, created, current);
+        if (raced != current)
         {
-            return raced;
+            return raced ?? Open();
         }
 
         created.Start();

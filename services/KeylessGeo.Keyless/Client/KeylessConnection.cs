@@ -81,6 +81,10 @@ internal sealed class KeylessConnection
         var entries = _table.Close() ?? [];
         _shutdown.Cancel();
 
+        // The slot learns first (backoff, then empty), so a caller woken below never sees a stale slot.
+        var failure = connectFailed || !Volatile.Read(ref _answered);
+        var delay = _slot.OnClosed(this, failure && !_context.IsDisposed, reason);
+
         // Dispose before reading the byte count: a write that starts later cannot send anything.
         Volatile.Read(ref _ssl)?.Dispose();
         Volatile.Read(ref _socket)?.Dispose();
@@ -93,8 +97,6 @@ internal sealed class KeylessConnection
             entry.Request.TryComplete(entry.Generation, entry.EndOffset > attempted ? unsent : sent);
         }
 
-        var failure = connectFailed || !Volatile.Read(ref _answered);
-        var delay = _slot.OnClosed(this, failure && !_context.IsDisposed, reason);
         if (Volatile.Read(ref _open))
         {
             KeylessClientLog.ConnectionClosed(_context.Logger, Number, _context.Endpoint, reason, entries.Length);

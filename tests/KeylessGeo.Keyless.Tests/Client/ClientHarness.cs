@@ -19,7 +19,11 @@ internal sealed class ClientHarness : IAsyncDisposable
     /// <summary>A request timeout that never fires in a healthy run on real time.</summary>
     public static readonly TimeSpan Generous = TimeSpan.FromSeconds(60);
 
-    private ClientHarness(Func<KeylessClientOptions, KeylessClientOptions>? configure, TimeProvider? time, Func<TestTlsMaterial, X509Certificate2>? serverCertificate)
+    private ClientHarness(
+        Func<KeylessClientOptions, KeylessClientOptions>? configure,
+        TimeProvider? time,
+        Func<TestTlsMaterial, X509Certificate2>? serverCertificate,
+        Func<TestTlsMaterial, X509Certificate2>? clientCertificate)
     {
         Tls = TestTlsMaterial.Create();
         Signer = new TestSigner();
@@ -28,15 +32,18 @@ internal sealed class ClientHarness : IAsyncDisposable
         {
             Host = "127.0.0.1",
             Port = Server.Port,
-            ClientCertificate = Tls.ClientCertificate,
+            ClientCertificate = clientCertificate?.Invoke(Tls) ?? Tls.ClientCertificate,
             TrustedCa = Tls.TrustedCa,
             ConnectionCount = 1,
         };
         Options = configure?.Invoke(Options) ?? Options;
-        Client = new KeylessClient(Options, null, time, static () => 0.0);
+        Client = new KeylessClient(Options, Log, time, static () => 0.0);
     }
 
     public TestTlsMaterial Tls { get; }
+
+    /// <summary>What the client logged.</summary>
+    public RecordingLogger Log { get; } = new();
 
     public TestSigner Signer { get; }
 
@@ -50,8 +57,9 @@ internal sealed class ClientHarness : IAsyncDisposable
     public static ClientHarness Start(
         Func<KeylessClientOptions, KeylessClientOptions>? configure = null,
         TimeProvider? time = null,
-        Func<TestTlsMaterial, X509Certificate2>? serverCertificate = null)
-        => new(configure, time, serverCertificate);
+        Func<TestTlsMaterial, X509Certificate2>? serverCertificate = null,
+        Func<TestTlsMaterial, X509Certificate2>? clientCertificate = null)
+        => new(configure, time, serverCertificate, clientCertificate);
 
     /// <summary>An ECDSA-SHA256 sign request for <paramref name="digest"/>.</summary>
     public static KeylessOperationRequest EcdsaSign(byte[] digest, byte[]? ski = null)
