@@ -23,6 +23,8 @@ internal sealed class ClientContext
 
         // offline: the chain sent with the certificate is built without downloading issuers from AIA URLs.
         ClientCertificate = SslStreamCertificateContext.Create(options.ClientCertificate, null, offline: true);
+        OverloadedMessage = string.Create(
+            CultureInfo.InvariantCulture, $"Every connection to {Endpoint} has {options.MaxInFlightPerConnection} requests in flight.");
         Requests = new PendingRequestPool(time, Math.Min(options.ConnectionCount * options.MaxInFlightPerConnection, 4096));
     }
 
@@ -37,6 +39,9 @@ internal sealed class ClientContext
 
     /// <summary>"host:port", for messages and logs.</summary>
     public string Endpoint { get; }
+
+    /// <summary>The OVERLOADED message, built once: overload is when allocations hurt most.</summary>
+    public string OverloadedMessage { get; }
 
     public SslStreamCertificateContext ClientCertificate { get; }
 

@@ -90,6 +90,18 @@ internal sealed class ConnectionPool
         return count;
     }
 
+    /// <summary>Requests awaiting an answer across the pool.</summary>
+    public int InFlight()
+    {
+        var count = 0;
+        foreach (var slot in _slots)
+        {
+            count += slot.Current?.InFlight ?? 0;
+        }
+
+        return count;
+    }
+
     /// <summary>Closes every connection and waits for their loops to stop.</summary>
     public Task CloseAllAsync(string reason)
     {

@@ -51,6 +51,9 @@ public sealed class KeylessClient : IAsyncDisposable
     /// <summary>Connections currently open or being established.</summary>
     public int ConnectionCount => _pool.ConnectionCount();
 
+    /// <summary>Requests awaiting an answer across the pool (for tests and diagnostics).</summary>
+    internal int InFlight => _pool.InFlight();
+
     /// <summary>Sends <paramref name="request"/> with <see cref="KeylessClientOptions.RequestTimeout"/>.</summary>
     public ValueTask<KeylessResult> SignAsync(KeylessOperationRequest request, CancellationToken cancellationToken = default)
         => SignAsync(request, _context.Options.RequestTimeout, cancellationToken);
@@ -146,7 +149,7 @@ public sealed class KeylessClient : IAsyncDisposable
             }
 
             refused = status == SelectStatus.Overloaded
-                ? KeylessResult.Failure(ErrorCode.Overloaded, $"Every connection to {_context.Endpoint} has {_context.Options.MaxInFlightPerConnection} requests in flight.", false)
+                ? KeylessResult.Failure(ErrorCode.Overloaded, _context.OverloadedMessage, false)
                 : Unavailable();
             _context.Requests.Return(pending);
             return false;

@@ -94,7 +94,7 @@ internal sealed class KeylessConnection
         var unsent = KeylessResult.Failure(ErrorCode.Unavailable, message, false);
         foreach (var entry in entries)
         {
-            entry.Request.TryComplete(entry.Generation, entry.EndOffset > attempted ? unsent : sent);
+            entry.Request.TryComplete(entry.Generation, entry.EndOffset > attempted ? unsent : sent, taken: true);
         }
 
         if (Volatile.Read(ref _open))
@@ -255,7 +255,7 @@ internal sealed class KeylessConnection
             KeylessClientLog.MalformedResponse(_context.Logger, Number, _context.Endpoint, frame.Id, malformed.Reason);
         }
 
-        entry.Request.TryComplete(entry.Generation, result);
+        entry.Request.TryComplete(entry.Generation, result, taken: true);
     }
 
     private string Describe(Exception ex) => ex switch

@@ -5,9 +5,9 @@ namespace KeylessGeo.Keyless.Client;
 
 /// <summary>
 /// One private-key operation to send with <see cref="KeylessClient"/>: the opcode, the payload,
-/// and the identifiers the server uses to find the key. Empty identifiers are not sent. The
-/// bytes are copied into the connection's send buffer before <c>SignAsync</c> first yields, so
-/// the caller may reuse them as soon as the call returns its <see cref="ValueTask{TResult}"/>.
+/// and the identifiers the server uses to find the key. Empty identifiers are not sent. As with
+/// <c>Stream.WriteAsync</c>, the memory must stay unchanged until the call completes: a request
+/// retried after a connection failure is serialized again.
 /// </summary>
 public readonly struct KeylessOperationRequest
 {

@@ -84,8 +84,11 @@ internal sealed class PendingRequest : IValueTaskSource<KeylessResult>
         }
     }
 
-    /// <summary>Completes the use of <paramref name="generation"/> once; false when another party already did.</summary>
-    public bool TryComplete(int generation, in KeylessResult result, Exception? error = null)
+    /// <summary>
+    /// Completes the use of <paramref name="generation"/> once; false when another party already
+    /// did. <paramref name="taken"/>: the caller already removed the request from its table.
+    /// </summary>
+    public bool TryComplete(int generation, in KeylessResult result, Exception? error = null, bool taken = false)
     {
         var pending = unchecked(generation << 1);
         if (Interlocked.CompareExchange(ref _state, pending | 1, pending) != pending)
@@ -103,7 +106,11 @@ internal sealed class PendingRequest : IValueTaskSource<KeylessResult>
         }
 
         registration.Unregister();
-        _connection?.Forget(_id, this, generation);
+        if (!taken)
+        {
+            _connection?.Forget(_id, this, generation);
+        }
+
         if (error is null)
         {
             _core.SetResult(result);
