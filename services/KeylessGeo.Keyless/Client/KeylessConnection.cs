@@ -1,9 +1,6 @@
 using System.Buffers;
 using System.IO.Pipelines;
-using System.Net;
 using System.Net.Security;
-using System.Net.Sockets;
-using System.Security.Authentication;
 using KeylessGeo.Contracts.V1;
 using KeylessGeo.Keyless.Codec;
 using KeylessGeo.Keyless.Protocol;
@@ -29,9 +26,7 @@ internal sealed class KeylessConnection
     private readonly Pipe _outbound = new(OutboundOptions);
     private readonly RequestTable _table;
     private readonly CancellationTokenSource _shutdown = new();
-    private Socket? _socket;
     private SslStream? _ssl;
-    private string? _tlsRejection;
     private long _bytesAttempted;
     private int _failed;
     private bool _open;
@@ -87,7 +82,6 @@ internal sealed class KeylessConnection
 
         // Dispose before reading the byte count: a write that starts later cannot send anything.
         Volatile.Read(ref _ssl)?.Dispose();
-        Volatile.Read(ref _socket)?.Dispose();
         var attempted = Interlocked.Read(ref _bytesAttempted);
         var message = $"The connection to the key server {_context.Endpoint} failed: {reason}.";
         var sent = KeylessResult.Failure(ErrorCode.Unavailable, message, true);
@@ -109,48 +103,30 @@ internal sealed class KeylessConnection
 
     private async Task RunAsync()
     {
+        var (ssl, failure) = await ConnectionDialer.ConnectAsync(_context, _shutdown.Token).ConfigureAwait(false);
+        if (ssl is null)
+        {
+            Fail(failure!, connectFailed: true);
+            return;
+        }
+
+        // Either Fail sees the stream and disposes it, or this sees the failure (full fences on both sides).
+        Interlocked.Exchange(ref _ssl, ssl);
+        if (Volatile.Read(ref _failed) != 0)
+        {
+            await ssl.DisposeAsync().ConfigureAwait(false);
+            return;
+        }
+
+        Volatile.Write(ref _open, true);
+        KeylessClientLog.ConnectionOpened(_context.Logger, Number, _context.Endpoint);
         try
         {
-            var ssl = await ConnectAsync().ConfigureAwait(false);
-            if (ssl is null)
-            {
-                return;
-            }
-
-            Volatile.Write(ref _open, true);
-            KeylessClientLog.ConnectionOpened(_context.Logger, Number, _context.Endpoint);
             await Task.WhenAll(WriteLoopAsync(ssl), ReadLoopAsync(ssl)).ConfigureAwait(false);
         }
         finally
         {
-            Volatile.Read(ref _ssl)?.Dispose();
-            Volatile.Read(ref _socket)?.Dispose();
-        }
-    }
-
-    private async Task<SslStream?> ConnectAsync()
-    {
-        var options = _context.Options;
-        using var timeout = new CancellationTokenSource(options.ConnectTimeout, _context.Time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, _shutdown.Token);
-        try
-        {
-            var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-            Volatile.Write(ref _socket, socket);
-            await socket.ConnectAsync(new DnsEndPoint(options.Host, options.Port), linked.Token).ConfigureAwait(false);
-            var ssl = new SslStream(new NetworkStream(socket, ownsSocket: true), leaveInnerStreamOpen: false);
-            Volatile.Write(ref _ssl, ssl);
-            var tls = _context.CreateTlsOptions(reason => _tlsRejection = reason);
-            await ssl.AuthenticateAsClientAsync(tls, linked.Token).ConfigureAwait(false);
-            return ssl;
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            var reason = timeout.IsCancellationRequested
-                ? $"no TLS connection within the connect timeout ({options.ConnectTimeout.TotalMilliseconds:0} ms)"
-                : _tlsRejection is { } rejected ? $"TLS handshake failed: {rejected}" : Describe(ex);
-            Fail(reason, connectFailed: true);
-            return null;
+            await ssl.DisposeAsync().ConfigureAwait(false);
         }
     }
 
@@ -179,7 +155,7 @@ internal sealed class KeylessConnection
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            Fail(Describe(ex), connectFailed: false);
+            Fail(_shutdown.IsCancellationRequested ? "the connection was shut down" : ConnectionDialer.Describe(ex), connectFailed: false);
         }
         finally
         {
@@ -213,7 +189,7 @@ internal sealed class KeylessConnection
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            Fail(Describe(ex), connectFailed: false);
+            Fail(_shutdown.IsCancellationRequested ? "the connection was shut down" : ConnectionDialer.Describe(ex), connectFailed: false);
         }
         finally
         {
@@ -257,13 +233,4 @@ internal sealed class KeylessConnection
 
         entry.Request.TryComplete(entry.Generation, result, taken: true);
     }
-
-    private string Describe(Exception ex) => ex switch
-    {
-        OperationCanceledException when _shutdown.IsCancellationRequested => "the connection was shut down",
-        SocketException socket => $"{socket.SocketErrorCode}: {socket.Message}",
-        AuthenticationException tls => $"TLS handshake failed: {tls.InnerException?.Message ?? tls.Message}",
-        IOException { InnerException: SocketException socket } => $"{socket.SocketErrorCode}: {socket.Message}",
-        _ => ex.Message,
-    };
 }

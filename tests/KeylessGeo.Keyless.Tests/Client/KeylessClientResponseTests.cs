@@ -1,4 +1,5 @@
 using System.Net;
+using System.Security.Cryptography;
 using System.Text;
 using KeylessGeo.Contracts.V1;
 using KeylessGeo.Keyless.Client;
@@ -45,7 +46,7 @@ public sealed class KeylessClientResponseTests
         await using var harness = ClientHarness.Start();
         harness.Server.Handler = (connection, request) =>
         {
-            var signature = harness.Signer.Ecdsa.SignHash(request.Payload, System.Security.Cryptography.DSASignatureFormat.Rfc3279DerSequence);
+            var signature = harness.Signer.Ecdsa.SignHash(request.Payload, DSASignatureFormat.Rfc3279DerSequence);
             return connection.SendAsync(FactsWire.Response(request.Id, signature, padTo: 1024, unknownItems: true));
         };
         var digest = ClientHarness.Digest();
@@ -85,6 +86,25 @@ public sealed class KeylessClientResponseTests
         Assert.Equal([192, 0, 2, 7], received.Item(0x03));
         Assert.Equal(IPAddress.Parse("2001:db8::1").GetAddressBytes(), received.Item(0x05));
         Assert.Equal("cert-42"u8.ToArray(), received.Item(0x06));
+    }
+
+    [Fact]
+    public async Task Sign_WithRsaOperations_ReturnsSignaturesAndPlaintextThatVerify()
+    {
+        await using var harness = ClientHarness.Start();
+        var rsa = harness.Signer.Rsa;
+        var digest = SHA256.HashData("handshake transcript"u8);
+        var secret = "premaster secret"u8.ToArray();
+        var ciphertext = rsa.Encrypt(secret, RSAEncryptionPadding.Pkcs1);
+        KeylessOperationRequest Rsa(KeylessOpcode opcode, byte[] payload) => new() { Opcode = opcode, Payload = payload, Ski = harness.Signer.RsaSki };
+
+        var pkcs1 = await harness.Client.SignAsync(Rsa(KeylessOpcode.RsaSignSha256, digest), ClientHarness.Generous).AsTask().WaitAsync(ClientHarness.Bound);
+        var pss = await harness.Client.SignAsync(Rsa(KeylessOpcode.RsaPssSignSha256, digest), ClientHarness.Generous).AsTask().WaitAsync(ClientHarness.Bound);
+        var decrypted = await harness.Client.SignAsync(Rsa(KeylessOpcode.RsaDecrypt, ciphertext), ClientHarness.Generous).AsTask().WaitAsync(ClientHarness.Bound);
+
+        Assert.True(rsa.VerifyHash(digest, pkcs1.Value.Span, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1), pkcs1.ToString());
+        Assert.True(rsa.VerifyHash(digest, pss.Value.Span, HashAlgorithmName.SHA256, RSASignaturePadding.Pss), pss.ToString());
+        Assert.Equal(secret, decrypted.Value.ToArray());
     }
 
     [Fact]
