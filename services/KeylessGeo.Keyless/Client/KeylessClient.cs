@@ -128,6 +128,7 @@ public sealed class KeylessClient : IAsyncDisposable
     {
         pending = _context.Requests.Rent();
         pending.Prepare(deadline, cancellationToken);
+        var full = false;
         for (var tries = 0; tries <= _maxAttempts; tries++)
         {
             var status = _pool.Select(out var connection);
@@ -143,8 +144,11 @@ public sealed class KeylessClient : IAsyncDisposable
                         refused = KeylessResult.Failure(ErrorCode.BadRequest, invalid!, false);
                         _context.Requests.Return(pending);
                         return false;
+                    case EnqueueStatus.Full:
+                        full = true;
+                        continue; // lost a race with another request: choose again
                     default:
-                        continue; // lost a race with another request or a closing connection: choose again
+                        continue; // the connection is closing: choose again
                 }
             }
 
@@ -155,7 +159,7 @@ public sealed class KeylessClient : IAsyncDisposable
             return false;
         }
 
-        refused = Unavailable();
+        refused = full ? KeylessResult.Failure(ErrorCode.Overloaded, _context.OverloadedMessage, false) : Unavailable();
         _context.Requests.Return(pending);
         return false;
     }
