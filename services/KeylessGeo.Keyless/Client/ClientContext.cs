@@ -10,6 +10,7 @@ namespace KeylessGeo.Keyless.Client;
 /// <summary>What every connection of one <see cref="KeylessClient"/> shares: options, clock, logger, TLS identity.</summary>
 internal sealed class ClientContext
 {
+    private string? _lastFailure;
     private int _connectionNumber;
     private int _disposed;
 
@@ -46,6 +47,13 @@ internal sealed class ClientContext
     public SslStreamCertificateContext ClientCertificate { get; }
 
     public PendingRequestPool Requests { get; }
+
+    /// <summary>Why the pool's most recent connection ended, for UNAVAILABLE messages.</summary>
+    public string LastFailure
+    {
+        get => Volatile.Read(ref _lastFailure) ?? "no connection could be established";
+        set => Volatile.Write(ref _lastFailure, value);
+    }
 
     public bool IsDisposed => Volatile.Read(ref _disposed) != 0;
 

@@ -64,20 +64,6 @@ internal sealed class ConnectionPool
         return best is not null ? SelectStatus.Selected : anyFull ? SelectStatus.Overloaded : SelectStatus.Unavailable;
     }
 
-    /// <summary>Why the most recent connection ended, for an UNAVAILABLE message.</summary>
-    public string LastError()
-    {
-        foreach (var slot in _slots)
-        {
-            if (slot.LastError is { } error)
-            {
-                return error;
-            }
-        }
-
-        return "no connection could be established";
-    }
-
     /// <summary>Connections currently open or connecting.</summary>
     public int ConnectionCount()
     {

@@ -17,9 +17,6 @@ internal sealed class ConnectionSlot
     /// <summary>The current connection (connecting or open), or null.</summary>
     public KeylessConnection? Current => Volatile.Read(ref _current);
 
-    /// <summary>Why the last connection of this slot ended, for error messages.</summary>
-    public string? LastError { get; private set; }
-
     /// <summary>True while a reconnection must wait.</summary>
     public bool IsBackingOff(long now) => now < Volatile.Read(ref _retryAt);
 
@@ -59,7 +56,7 @@ internal sealed class ConnectionSlot
         var delay = TimeSpan.Zero;
         lock (_sync)
         {
-            LastError = reason;
+            _context.LastFailure = reason;
             if (failure)
             {
                 _failures++;

@@ -165,5 +165,5 @@ public sealed class KeylessClient : IAsyncDisposable
     }
 
     private KeylessResult Unavailable() => KeylessResult.Failure(
-        ErrorCode.Unavailable, $"No connection to the key server {_context.Endpoint} is available: {_pool.LastError()}.", false);
+        ErrorCode.Unavailable, $"No connection to the key server {_context.Endpoint} is available: {_context.LastFailure}.", false);
 }
