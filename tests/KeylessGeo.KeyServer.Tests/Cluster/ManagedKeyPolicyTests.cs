@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using KeylessGeo.Contracts.V1;
-using KeylessGeo.ControlPlane.Store.InMemory;
 using KeylessGeo.KeyServer.Cluster;
 
 namespace KeylessGeo.KeyServer.Tests.Cluster;
@@ -12,28 +11,18 @@ namespace KeylessGeo.KeyServer.Tests.Cluster;
 /// </summary>
 public sealed class ManagedKeyPolicyTests : IAsyncLifetime
 {
-    private readonly InMemoryControlPlaneStore _store = new();
+    private TwoDatacenters _cluster = null!;
     private StoreSeeder _seeder = null!;
     private ClusterHarness _fra1 = null!;
     private ClusterHarness _sfo1 = null!;
 
     public async Task InitializeAsync()
     {
-        _seeder = new StoreSeeder(_store);
-        await _seeder.SetTopologyAsync(StoreSeeder.FraAndSfo);
-        _fra1 = await ClusterHarness.StartAsync(_store, "fra1");
-        _sfo1 = await ClusterHarness.StartAsync(_store, "sfo1");
-        await StoreWaits.WhenWrappingKeysRegisteredAsync(_store, "fra1", "sfo1");
-        await _seeder.CreatePolicyAsync("eu-only", "region: EU");
+        _cluster = await TwoDatacenters.StartAsync();
+        (_seeder, _fra1, _sfo1) = (_cluster.Seeder, _cluster.Fra1, _cluster.Sfo1);
     }
 
-    public async Task DisposeAsync()
-    {
-        await _fra1.DisposeAsync();
-        await _sfo1.DisposeAsync();
-        _seeder.Dispose();
-        await _store.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await _cluster.DisposeAsync();
 
     [Fact]
     public async Task KeyUnderEuPolicy_IsSignedInFra1_AndPolicyDeniedInSfo1()
