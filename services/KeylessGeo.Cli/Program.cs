@@ -21,6 +21,7 @@ public static class Program
         root.Subcommands.Add(DemoCommand.Create(output));
         root.Subcommands.Add(SignCommand.Create(output));
         root.Subcommands.Add(CapacityCommand.Create(console));
+        root.Subcommands.Add(KeyIdCommand.Create(output));
         return root;
     }
 }
