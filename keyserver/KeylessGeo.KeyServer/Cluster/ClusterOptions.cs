@@ -1,3 +1,5 @@
+using KeylessGeo.ControlPlane.Store;
+
 namespace KeylessGeo.KeyServer.Cluster;
 
 /// <summary>
@@ -9,11 +11,25 @@ public sealed record ClusterOptions
     /// <summary>The configuration section these options bind from.</summary>
     public const string SectionName = "Cluster";
 
+    /// <summary>
+    /// <c>Cluster:Store:Kind</c> for a store held in this process only, besides the store
+    /// library's <c>embedded</c> and <c>postgresql</c>: for tests, which register their own
+    /// <see cref="IControlPlaneStore"/> instance to share it between keyservers.
+    /// </summary>
+    public const string InMemoryStoreKind = "in-memory-for-tests";
+
     /// <summary>Join the cluster: register a lease, follow the control-plane store and serve managed keys.</summary>
     public bool Enabled { get; init; }
 
-    /// <summary>Which control-plane store to open and where.</summary>
-    public ClusterStoreOptions Store { get; init; } = new();
+    /// <summary>
+    /// Which control-plane store to open and where (<c>Kind</c> <c>embedded</c> with
+    /// <c>DataDirectory</c>, <c>postgresql</c> with <c>ConnectionString</c>, or
+    /// <see cref="InMemoryStoreKind"/>).
+    /// </summary>
+    public ControlPlaneStoreOptions Store { get; init; } = new();
+
+    /// <summary>True when <see cref="Store"/> names the in-process test store.</summary>
+    public bool UsesInMemoryStore => string.Equals(Store?.Kind?.Trim(), InMemoryStoreKind, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>
     /// This datacenter's wrapping private key (PKCS#8 PEM, mode 0600). Generated on first start

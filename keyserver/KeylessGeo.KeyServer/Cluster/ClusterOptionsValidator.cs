@@ -22,7 +22,7 @@ public sealed class ClusterOptionsValidator : IValidateOptions<ClusterOptions>
         }
 
         var errors = new List<string>();
-        ValidateStore(errors, options.Store);
+        ValidateStore(errors, options);
         ValidateWrappingKeyPath(errors, options.WrappingKeyPath);
         RequireDuration(errors, "LeaseTimeToLive", options.LeaseTimeToLive, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1));
         RequireDuration(errors, "LeaseRenewInterval", options.LeaseRenewInterval, TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(1));
@@ -57,35 +57,23 @@ public sealed class ClusterOptionsValidator : IValidateOptions<ClusterOptions>
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 
-    private static void ValidateStore(List<string> errors, ClusterStoreOptions? store)
+    private static void ValidateStore(List<string> errors, ClusterOptions options)
     {
-        if (store is null)
+        if (options.Store is null)
         {
             errors.Add($"{Prefix}Store is required when {Prefix}Enabled is true.");
             return;
         }
 
-        switch (store.Kind)
+        if (options.UsesInMemoryStore)
         {
-            case ClusterStoreOptions.Embedded:
-                if (string.IsNullOrWhiteSpace(store.DataDirectory))
-                {
-                    errors.Add($"{StorePrefix}DataDirectory is required for the embedded store, got '{store.DataDirectory}'.");
-                }
+            return;
+        }
 
-                break;
-            case ClusterStoreOptions.PostgreSql:
-                if (string.IsNullOrWhiteSpace(store.ConnectionString))
-                {
-                    errors.Add($"{StorePrefix}ConnectionString is required for the postgresql store.");
-                }
-
-                break;
-            case ClusterStoreOptions.InMemoryForTests:
-                break;
-            default:
-                errors.Add($"{StorePrefix}Kind must be \"{ClusterStoreOptions.Embedded}\", \"{ClusterStoreOptions.PostgreSql}\" or \"{ClusterStoreOptions.InMemoryForTests}\", got '{store.Kind}'.");
-                break;
+        // The store library's own checks; they name the field, never a connection string's value.
+        foreach (var error in options.Store.Validate())
+        {
+            errors.Add($"{StorePrefix}{error} (or '{ClusterOptions.InMemoryStoreKind}' in tests).");
         }
     }
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace KeylessGeo.KeyServer.Cluster;
@@ -31,7 +32,9 @@ public static class ClusterServiceCollectionExtensions
         }
 
         services.TryAddSingleton(static provider => ClusterStoreFactory.Create(
-            provider.GetRequiredService<IOptions<ClusterOptions>>().Value.Store, provider.GetRequiredService<TimeProvider>()));
+            provider.GetRequiredService<IOptions<ClusterOptions>>().Value,
+            provider.GetRequiredService<TimeProvider>(),
+            provider.GetRequiredService<ILoggerFactory>()));
         services.TryAddSingleton<LocalWrappingKey>();
         services.TryAddSingleton<ClusterState>();
         services.TryAddSingleton<ClusterMetrics>();

@@ -65,7 +65,7 @@ public static class KeyServerApplication
     }
 
     // The wrapping key file is loaded (or created) and the store opened before anything starts,
-    // so a bad key file or an unavailable store kind stops the process like any other setting.
+    // so a bad key file or invalid store options stop the process like any other setting.
     private static void OpenCluster(WebApplication app)
     {
         try
@@ -73,9 +73,9 @@ public static class KeyServerApplication
             app.Services.GetRequiredService<LocalWrappingKey>();
             app.Services.GetRequiredService<IControlPlaneStore>();
         }
-        catch (Exception e) when (e is WrappingKeyFileException or InvalidOperationException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is WrappingKeyFileException or ArgumentException or IOException or UnauthorizedAccessException)
         {
-            var message = e is WrappingKeyFileException or InvalidOperationException
+            var message = e is WrappingKeyFileException or ArgumentException
                 ? e.Message
                 : $"{ClusterOptions.SectionName}:WrappingKeyPath: the wrapping key file cannot be created or read ({e.Message}).";
             throw new OptionsValidationException("keyserver", typeof(ClusterOptions), [message]);
