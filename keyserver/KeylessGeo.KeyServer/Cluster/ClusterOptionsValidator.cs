@@ -73,7 +73,9 @@ public sealed class ClusterOptionsValidator : IValidateOptions<ClusterOptions>
         // The store library's own checks; they name the field, never a connection string's value.
         foreach (var error in options.Store.Validate())
         {
-            errors.Add($"{StorePrefix}{error} (or '{ClusterOptions.InMemoryStoreKind}' in tests).");
+            errors.Add(error.StartsWith("Kind:", StringComparison.Ordinal)
+                ? $"{StorePrefix}{error} (or '{ClusterOptions.InMemoryStoreKind}' in tests)."
+                : $"{StorePrefix}{error}.");
         }
     }
 
