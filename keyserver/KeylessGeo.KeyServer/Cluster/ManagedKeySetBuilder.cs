@@ -10,8 +10,11 @@ namespace KeylessGeo.KeyServer.Cluster;
 
 /// <summary>
 /// Turns a snapshot into this datacenter's managed key set. A key is servable only when its
-/// policy lists this datacenter, holds a policy key wrapped to it, and its text (evaluated here)
-/// permits it; otherwise it is indexed as denied. Public facts only: nothing is unwrapped here.
+/// policy lists this datacenter, its text (evaluated here) permits it, and it holds a policy key
+/// wrapped to this keyserver's wrapping key; a policy that does not permit the datacenter makes
+/// the key denied, a permitted key that cannot be opened here (no copy yet, a copy for another
+/// wrapping key, another generation, unusable public facts) unavailable. Public facts only:
+/// nothing is unwrapped here.
 /// Entries whose facts did not change are carried over, so their loaded private keys stay.
 /// Logs every key that becomes servable, denied or unavailable, and every change.
 /// </summary>
@@ -129,7 +132,7 @@ internal sealed class ManagedKeySetBuilder
             ReportOnce(tag + "text", () => ClusterLog.PolicyListIgnored(_logger, policy.Id, policy.Version, _datacenter, verdict.Explanation));
         }
 
-        if (verdict.Listed && verdict.Copy is null)
+        if (verdict.Listed && verdict.TextPermits && verdict.Copy is null)
         {
             ReportOnce(tag + "copy", () => ClusterLog.PolicyCopyMissing(_logger, policy.Id, policy.Version, _datacenter));
         }
@@ -173,12 +176,17 @@ internal sealed class ManagedKeySetBuilder
             return facts with { Reason = $"policy '{policy.Id}' v{policy.Version} lists datacenter '{_datacenter}' as permitted, but its text does not permit it ({verdict.Explanation}); refused as defence in depth" };
         }
 
+        var unavailable = facts with { Status = ManagedKeyStatus.Unavailable, Refusal = CannotOpen(record) };
         if (verdict.Copy is null)
         {
-            return facts with { Reason = $"policy '{policy.Id}' v{policy.Version} lists datacenter '{_datacenter}' as permitted, but holds no policy key wrapped to it" };
+            // Permitted, but pending: the control plane wraps a copy once this datacenter's
+            // wrapping key is registered. Not a policy decision, so not POLICY_DENIED.
+            return unavailable with
+            {
+                Reason = $"policy '{policy.Id}' v{policy.Version} permits datacenter '{_datacenter}', but holds no policy key wrapped to it yet (is its wrapping key registered?)",
+            };
         }
 
-        var unavailable = facts with { Status = ManagedKeyStatus.Unavailable, Refusal = CannotOpen(record) };
         if (!string.Equals(verdict.Copy.WrappingKeyFingerprint, _wrappingKey.Fingerprint, StringComparison.OrdinalIgnoreCase))
         {
             return unavailable with

@@ -47,6 +47,23 @@ public sealed class ManagedKeyOpeningTests : IDisposable
     }
 
     [Fact]
+    public async Task PermittedDatacenter_WhoseCopyIsNotWrappedYet_AnswersInternalNotPolicyDenied()
+    {
+        await using var store = new InMemoryControlPlaneStore();
+        using var seeder = new StoreSeeder(store);
+        await seeder.SetTopologyAsync(StoreSeeder.FraAndSfo);
+        await seeder.CreatePolicyAsync("fra-only", "dc: fra1");
+        await seeder.ImportKeyAsync("k1", "fra-only", _key);
+        await using var fra1 = await ClusterHarness.StartAsync(store, "fra1", settings: new Dictionary<string, string?> { ["Cluster:RegisterWrappingKey"] = "false" });
+
+        var response = await fra1.SignAsync("k1", Operation.EcdsaSha256, Digest);
+
+        Assert.Equal(ErrorCode.Internal, response.Error.Code);
+        Assert.Contains(fra1.Logs.Entries, e => e.EventId.Name == "PolicyCopyMissing");
+        Assert.Contains(fra1.Logs.Entries, e => e.EventId.Name == "ManagedKeyUnavailable" && e.Message.Contains("no policy key wrapped to it yet", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task CopyAlteredToClaimThisKeyserversFingerprint_FailsAuthentication_AndAnswersInternal()
     {
         await using var cluster = await TwoDatacenters.StartAsync();

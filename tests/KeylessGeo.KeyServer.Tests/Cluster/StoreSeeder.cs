@@ -16,7 +16,7 @@ namespace KeylessGeo.KeyServer.Tests.Cluster;
 /// <summary>
 /// Writes control-plane store contents with change sets exactly as the control plane does:
 /// topology, datacenter wrapping keys, policies whose key is wrapped to each permitted datacenter
-/// and to the control plane, keys wrapped under their policy key, narrowing and widening (delete
+/// with a registered wrapping key and to the control plane, keys wrapped under their policy key, narrowing and widening (delete
 /// or add a datacenter's wrapped copy, update the permitted list and version), key rotation and
 /// removal. Every method returns the commit's revision.
 /// </summary>
@@ -76,7 +76,7 @@ public sealed class StoreSeeder : IDisposable
             UpdatedAt = _time.GetUtcNow(),
             KeyGeneration = 1,
             PermittedDatacenters = permitted,
-            WrappedKeys = [.. permitted.Select(dc => WrapFor(snapshot, policyKey, id, 1, dc))],
+            WrappedKeys = Copies(snapshot, policyKey, id, 1, permitted, []),
             ControlPlaneCopy = new WrappedPolicyKey
             {
                 DatacenterId = ControlPlaneId,
@@ -98,14 +98,13 @@ public sealed class StoreSeeder : IDisposable
         var policy = snapshot.FindPolicy(id) ?? throw new InvalidOperationException($"no policy {id}");
         var permitted = Permitted(snapshot, text);
         using var policyKey = OpenPolicyKey(policy);
-        var copies = permitted.Select(dc => policy.WrappedKeys.FirstOrDefault(w => w.DatacenterId == dc) ?? WrapFor(snapshot, policyKey, id, policy.KeyGeneration, dc));
         var updated = policy with
         {
             Version = policy.Version + 1,
             Text = text,
             UpdatedAt = _time.GetUtcNow(),
             PermittedDatacenters = permitted,
-            WrappedKeys = [.. copies],
+            WrappedKeys = Copies(snapshot, policyKey, id, policy.KeyGeneration, permitted, policy.WrappedKeys),
         };
         return await CommitAsync(new ChangeSet { Audit = Audit("policy.update", "policy/" + id), UpsertPolicies = [updated] }, snapshot.Revision);
     }
@@ -194,16 +193,29 @@ public sealed class StoreSeeder : IDisposable
     private PolicyKey OpenPolicyKey(PolicyRecord policy) =>
         PolicyKeyWrapping.Unwrap(policy.ControlPlaneCopy.Blob, ControlPlaneKey, new PolicyKeyContext(policy.Id, policy.KeyGeneration, ControlPlaneId));
 
-    private static WrappedPolicyKey WrapFor(ControlPlaneSnapshot snapshot, PolicyKey policyKey, string policyId, int generation, string datacenter)
+    // As the control plane does: every permitted datacenter with a registered wrapping key gets a
+    // copy (an existing one for the same registered key is kept byte for byte); a permitted
+    // datacenter without a registered key is pending and gets none.
+    private static ImmutableArray<WrappedPolicyKey> Copies(
+        ControlPlaneSnapshot snapshot, PolicyKey policyKey, string policyId, int generation, ImmutableArray<string> permitted, ImmutableArray<WrappedPolicyKey> existing)
     {
-        var registered = snapshot.FindWrappingKey(datacenter) ?? throw new InvalidOperationException($"datacenter {datacenter} has no registered wrapping key");
-        var publicKey = DatacenterPublicKey.Parse(registered.PublicKey);
-        return new WrappedPolicyKey
+        var copies = ImmutableArray.CreateBuilder<WrappedPolicyKey>();
+        foreach (var datacenter in permitted)
         {
-            DatacenterId = datacenter,
-            WrappingKeyFingerprint = registered.Fingerprint,
-            Blob = PolicyKeyWrapping.WrapFor(policyKey, publicKey, new PolicyKeyContext(policyId, generation, datacenter)),
-        };
+            if (snapshot.FindWrappingKey(datacenter) is not { } registered)
+            {
+                continue;
+            }
+
+            copies.Add(existing.FirstOrDefault(c => c.DatacenterId == datacenter && c.WrappingKeyFingerprint == registered.Fingerprint) ?? new WrappedPolicyKey
+            {
+                DatacenterId = datacenter,
+                WrappingKeyFingerprint = registered.Fingerprint,
+                Blob = PolicyKeyWrapping.WrapFor(policyKey, DatacenterPublicKey.Parse(registered.PublicKey), new PolicyKeyContext(policyId, generation, datacenter)),
+            });
+        }
+
+        return copies.ToImmutable();
     }
 
     private static ImmutableArray<string> Permitted(ControlPlaneSnapshot snapshot, string text)
