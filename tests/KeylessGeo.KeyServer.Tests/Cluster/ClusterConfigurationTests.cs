@@ -140,6 +140,21 @@ public sealed class ClusterConfigurationTests : IDisposable
         Assert.False(File.Exists(WrappingKeyPath));
     }
 
+    [Fact]
+    public void SampleConfiguration_ClusterSection_BindsEveryField()
+    {
+        var configuration = new ConfigurationBuilder().AddJsonFile(Path.Combine(AppContext.BaseDirectory, "keyserver.sample.json")).Build();
+
+        var options = configuration.GetSection(ClusterOptions.SectionName).Get<ClusterOptions>()!;
+
+        Assert.False(options.Enabled);
+        Assert.Equal(ControlPlaneStoreOptions.EmbeddedKind, options.Store.Kind);
+        Assert.Equal("/var/lib/keylessgeo/store", options.Store.DataDirectory);
+        Assert.Equal("/var/lib/keylessgeo/wrapping-key.pem", options.WrappingKeyPath);
+        Assert.Equal(new[] { "grpc://10.0.0.5:7443" }, options.AdvertisedEndpoints.ToArray());
+        Assert.Equal(TimeSpan.FromSeconds(15), options.LeaseTimeToLive);
+    }
+
     private string WrappingKeyPath => Path.Combine(_directory.Path, "wrapping-key.pem");
 
     private Dictionary<string, string?> ValidSettings()
