@@ -20,7 +20,7 @@ namespace KeylessGeo.KeyServer.Cluster;
 internal sealed class ClusterMembershipService : BackgroundService
 {
     private readonly IControlPlaneStore _store;
-    private readonly WrappingKeyRegistration _registration;
+    private readonly WrappingKeyRegistration _registrar;
     private readonly CapacityState _capacity;
     private readonly ClusterState _state;
     private readonly ClusterMetrics _metrics;
@@ -29,13 +29,14 @@ internal sealed class ClusterMembershipService : BackgroundService
     private readonly string _datacenter;
     private readonly TimeProvider _time;
     private readonly ILogger<ClusterMembershipService> _logger;
+    private volatile WrappingKeyRegistrationOutcome _registration;
 
     public ClusterMembershipService(
         IControlPlaneStore store, WrappingKeyRegistration registration, CapacityState capacity, ClusterState state, ClusterMetrics metrics,
         IOptions<ClusterOptions> options, IOptions<KeyServerOptions> core, TimeProvider time, ILogger<ClusterMembershipService> logger)
     {
         _store = store;
-        _registration = registration;
+        _registrar = registration;
         _capacity = capacity;
         _state = state;
         _metrics = metrics;
@@ -47,7 +48,7 @@ internal sealed class ClusterMembershipService : BackgroundService
     }
 
     /// <summary>What the wrapping key check found (<see cref="WrappingKeyRegistrationOutcome.Pending"/> until the store answers).</summary>
-    public WrappingKeyRegistrationOutcome Registration { get; private set; }
+    public WrappingKeyRegistrationOutcome Registration => _registration;
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
@@ -115,9 +116,9 @@ internal sealed class ClusterMembershipService : BackgroundService
     {
         try
         {
-            Registration = await _registration.RunAsync(cancellationToken).ConfigureAwait(false);
+            _registration = await _registrar.RunAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is not OperationCanceledException and not OutOfMemoryException)
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is not OutOfMemoryException)
         {
             Failed("the wrapping key check", "register", e);
         }
@@ -132,8 +133,9 @@ internal sealed class ClusterMembershipService : BackgroundService
             var stored = await _store.RenewLeaseAsync(lease, _options.LeaseTimeToLive, cancellationToken).ConfigureAwait(false);
             ClusterLog.LeaseRenewed(_logger, _keyserverId, stored.ExpiresAt, stored.AppliedRevision);
         }
-        catch (Exception e) when (e is not OperationCanceledException and not OutOfMemoryException)
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is not OutOfMemoryException)
         {
+            // Whatever the store throws (a timeout included) is retried at the next renewal.
             Failed("the lease renewal", "lease", e);
         }
 

@@ -124,7 +124,7 @@ internal sealed class ManagedKeyFeedService : BackgroundService
     }
 
     /// <summary>Applies <paramref name="snapshot"/> unless it is the revision in force already.</summary>
-    internal void Apply(ControlPlaneSnapshot snapshot)
+    private void Apply(ControlPlaneSnapshot snapshot)
     {
         var now = _time.GetUtcNow();
         var applied = _state.AppliedRevision;
