@@ -2,9 +2,11 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
 using KeylessGeo.Contracts.V1;
+using KeylessGeo.ControlPlane.Store;
 using KeylessGeo.KeyServer.Tests.Infrastructure;
 using KeylessGeo.Rpc.Client;
 using KeylessGeo.Testing;
+using KeylessGeo.Testing.Postgres;
 using Xunit.Abstractions;
 
 namespace KeylessGeo.KeyServer.Tests.Cluster;
@@ -57,8 +59,18 @@ public sealed class ClusterEndToEndTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public async Task ImportNarrowWidenRemove_TakeEffectOnRunningKeyservers_EmbeddedStoreOpenedByEachKeyserver()
     {
-        await using var cluster = await GrpcCluster.StartEmbeddedAsync(Path.Combine(_work.Path, "store"));
+        await using var cluster = await GrpcCluster.StartWithStoreAsync(
+            new ControlPlaneStoreOptions { Kind = ControlPlaneStoreOptions.EmbeddedKind, DataDirectory = Path.Combine(_work.Path, "store") });
         await RunLifecycleAsync(cluster, "embedded store, opened separately by the test and each keyserver");
+    }
+
+    [Fact]
+    public async Task ImportNarrowWidenRemove_TakeEffectOnRunningKeyservers_PostgreSqlStoreOpenedByEachKeyserver()
+    {
+        await using var postgres = await PostgresCluster.StartAsync();
+        await using var cluster = await GrpcCluster.StartWithStoreAsync(
+            new ControlPlaneStoreOptions { Kind = ControlPlaneStoreOptions.PostgresKind, ConnectionString = postgres.ConnectionString("postgres") });
+        await RunLifecycleAsync(cluster, "PostgreSQL (a throwaway local cluster), opened separately by the test and each keyserver");
     }
 
     private async Task RunLifecycleAsync(GrpcCluster cluster, string storeDescription)

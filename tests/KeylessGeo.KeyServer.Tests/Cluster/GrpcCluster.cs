@@ -14,8 +14,8 @@ namespace KeylessGeo.KeyServer.Tests.Cluster;
 
 /// <summary>
 /// Two real keyservers (fra1 and sfo1) on loopback with mutual TLS, joined to one control-plane
-/// store: either an in-memory store object both share, or the embedded store opened separately
-/// by each keyserver and by the test on one data directory (as separate processes would).
+/// store: either an in-memory store object both share, or an embedded or PostgreSQL store that
+/// each keyserver and the test open separately (as separate processes would).
 /// Topology fra1 (EU, DE) and sfo1 (NA, US); policy <c>eu-only</c> (<c>region: EU</c>).
 /// Every log message from Debug up is collected.
 /// </summary>
@@ -55,11 +55,9 @@ internal sealed class GrpcCluster : IAsyncDisposable
         return StartAsync(store, null, _ => store);
     }
 
-    /// <summary>Each keyserver opens the embedded store in <paramref name="dataDirectory"/> itself; so does the test.</summary>
-    public static Task<GrpcCluster> StartEmbeddedAsync(string dataDirectory) => StartAsync(
-        ControlPlaneStoreFactory.Create(new ControlPlaneStoreOptions { Kind = ControlPlaneStoreOptions.EmbeddedKind, DataDirectory = dataDirectory }),
-        dataDirectory,
-        null);
+    /// <summary>Each keyserver opens the store <paramref name="options"/> describe itself (through its configuration); so does the test.</summary>
+    public static Task<GrpcCluster> StartWithStoreAsync(ControlPlaneStoreOptions options) =>
+        StartAsync(ControlPlaneStoreFactory.Create(options), options, null);
 
     public ClusterState StateOf(KeyServerTestHost host) => host.Services.GetRequiredService<ClusterState>();
 
@@ -98,14 +96,14 @@ internal sealed class GrpcCluster : IAsyncDisposable
         Tls.Dispose();
     }
 
-    private static async Task<GrpcCluster> StartAsync(IControlPlaneStore store, string? embeddedDirectory, Func<string, IControlPlaneStore?>? shared)
+    private static async Task<GrpcCluster> StartAsync(IControlPlaneStore store, ControlPlaneStoreOptions? opened, Func<string, IControlPlaneStore?>? shared)
     {
         var cluster = new GrpcCluster(store, TestTlsMaterial.Create());
         try
         {
             await cluster.Seeder.SetTopologyAsync(StoreSeeder.FraAndSfo);
-            cluster.Fra1 = await cluster.StartHostAsync("fra1", embeddedDirectory, shared?.Invoke("fra1"));
-            cluster.Sfo1 = await cluster.StartHostAsync("sfo1", embeddedDirectory, shared?.Invoke("sfo1"));
+            cluster.Fra1 = await cluster.StartHostAsync("fra1", opened, shared?.Invoke("fra1"));
+            cluster.Sfo1 = await cluster.StartHostAsync("sfo1", opened, shared?.Invoke("sfo1"));
             cluster.Fra1Channel = cluster.Fra1.CreateChannel();
             cluster.Sfo1Channel = cluster.Sfo1.CreateChannel();
             cluster._owned.Add(cluster.Fra1Channel);
@@ -121,7 +119,7 @@ internal sealed class GrpcCluster : IAsyncDisposable
         }
     }
 
-    private async Task<KeyServerTestHost> StartHostAsync(string datacenter, string? embeddedDirectory, IControlPlaneStore? store)
+    private async Task<KeyServerTestHost> StartHostAsync(string datacenter, ControlPlaneStoreOptions? opened, IControlPlaneStore? store)
     {
         var keys = new TestKeyDirectory();
         _owned.Add(keys);
@@ -135,10 +133,11 @@ internal sealed class GrpcCluster : IAsyncDisposable
             ["Cluster:WrappingKeyPath"] = Path.Combine(keys.Path, "wrapping-key.pem"),
             ["Cluster:AdvertisedEndpoints:0"] = $"grpc://{datacenter}.keyserver.test:7443",
         };
-        if (embeddedDirectory is not null)
+        if (opened is not null)
         {
-            settings["Cluster:Store:Kind"] = ControlPlaneStoreOptions.EmbeddedKind;
-            settings["Cluster:Store:DataDirectory"] = embeddedDirectory;
+            settings["Cluster:Store:Kind"] = opened.Kind;
+            settings["Cluster:Store:DataDirectory"] = opened.DataDirectory;
+            settings["Cluster:Store:ConnectionString"] = opened.ConnectionString;
         }
         else
         {
