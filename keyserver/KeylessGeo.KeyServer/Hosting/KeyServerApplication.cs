@@ -1,8 +1,11 @@
 using System.Net;
+using KeylessGeo.ControlPlane.Store;
+using KeylessGeo.KeyServer.Cluster;
 using KeylessGeo.KeyServer.Configuration;
 using KeylessGeo.KeyServer.Crypto;
 using KeylessGeo.KeyServer.Diagnostics;
 using KeylessGeo.KeyServer.Grpc;
+using KeylessGeo.Placement;
 using KeylessGeo.Rpc.Hosting;
 using KeylessGeo.Rpc.Security;
 using Microsoft.Extensions.Options;
@@ -12,8 +15,9 @@ namespace KeylessGeo.KeyServer.Hosting;
 /// <summary>
 /// Builds the keyserver process: configuration (one JSON file named by <c>--config</c>, then
 /// <c>KEYLESSGEO_</c> environment variables, then command-line flags, later ones winning),
-/// validation of every setting before anything starts, the signing core, and the gRPC
-/// endpoints on Kestrel.
+/// validation of every setting before anything starts, the signing core, cluster membership
+/// and managed keys when the <c>Cluster</c> section enables them, and the gRPC endpoints on
+/// Kestrel.
 /// </summary>
 public static class KeyServerApplication
 {
@@ -41,16 +45,41 @@ public static class KeyServerApplication
         var listen = builder.Configuration.GetSection(ListenOptions.SectionName).Get<ListenOptions>() ?? new ListenOptions();
         var core = builder.Configuration.GetSection(KeyServerOptions.SectionName).Get<KeyServerOptions>() ?? new KeyServerOptions();
         var telemetry = builder.Configuration.GetSection(TelemetryOptions.SectionName).Get<TelemetryOptions>() ?? new TelemetryOptions();
-        ThrowIfInvalid(listen, core, telemetry);
+        var cluster = builder.Configuration.GetSection(ClusterOptions.SectionName).Get<ClusterOptions>() ?? new ClusterOptions();
+        ThrowIfInvalid(listen, core, telemetry, cluster);
         var endpoints = LoadEndpoints(listen);
 
         builder.Services.AddKeyServerCore(builder.Configuration);
+        builder.Services.AddKeyServerCluster(builder.Configuration);
         builder.Services.AddKeyServerTelemetry(builder.Configuration);
         builder.Services.AddRpcServer();
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenRpc(endpoints));
         var app = builder.Build();
+        if (cluster.Enabled)
+        {
+            OpenCluster(app);
+        }
+
         app.MapKeyServer();
         return app;
+    }
+
+    // The wrapping key file is loaded (or created) and the store opened before anything starts,
+    // so a bad key file or invalid store options stop the process like any other setting.
+    private static void OpenCluster(WebApplication app)
+    {
+        try
+        {
+            app.Services.GetRequiredService<LocalWrappingKey>();
+            app.Services.GetRequiredService<IControlPlaneStore>();
+        }
+        catch (Exception e) when (e is WrappingKeyFileException or ArgumentException or IOException or UnauthorizedAccessException)
+        {
+            var message = e is WrappingKeyFileException or ArgumentException
+                ? e.Message
+                : $"{ClusterOptions.SectionName}:WrappingKeyPath: the wrapping key file cannot be created or read ({e.Message}).";
+            throw new OptionsValidationException("keyserver", typeof(ClusterOptions), [message]);
+        }
     }
 
     private static string? ConfigFileArgument(string[] args)
@@ -71,7 +100,7 @@ public static class KeyServerApplication
         return null;
     }
 
-    private static void ThrowIfInvalid(ListenOptions listen, KeyServerOptions core, TelemetryOptions telemetry)
+    private static void ThrowIfInvalid(ListenOptions listen, KeyServerOptions core, TelemetryOptions telemetry, ClusterOptions cluster)
     {
         var failures = new List<string>();
         var listenResult = new ListenOptionsValidator().Validate(null, listen);
@@ -79,6 +108,7 @@ public static class KeyServerApplication
         failures.AddRange(listenResult.Failures ?? []);
         failures.AddRange(coreResult.Failures ?? []);
         failures.AddRange(new TelemetryOptionsValidator().Validate(null, telemetry).Failures ?? []);
+        failures.AddRange(new ClusterOptionsValidator().Validate(null, cluster).Failures ?? []);
         if (OpenSslRuntime.Incompatibility() is { } openssl)
         {
             failures.Add(openssl);
