@@ -1,5 +1,6 @@
 using KeylessGeo.Contracts.V1;
 using KeylessGeo.KeyServer.Hosting;
+using KeylessGeo.KeyServer.Keyless;
 using KeylessGeo.Rpc.Client;
 using KeylessGeo.Rpc.Contracts;
 using KeylessGeo.Rpc.Hosting;
@@ -35,8 +36,9 @@ public static class DemoRunner
 
             await using var app = KeyServerApplication.Create([], builder => builder.Configuration.AddInMemoryCollection(Configuration(material)));
             await app.StartAsync(cancellationToken);
-            var port = app.Services.GetRequiredService<IServer>().GetBoundAddresses()[0].Port;
-            await output.WriteLineAsync($"keyserver ks-demo-1 (datacenter demo1) listening on https://127.0.0.1:{port}, mutual TLS required");
+            var keyless = app.Services.GetRequiredService<KeylessListenerState>().EndPoint;
+            var port = app.Services.GetRequiredService<IServer>().GetBoundAddresses().First(address => address.Port != keyless?.Port).Port;
+            await output.WriteLineAsync($"keyserver ks-demo-1 (datacenter demo1) listening on https://127.0.0.1:{port} (gRPC) and {keyless} (Keyless protocol), mutual TLS required");
 
             using var channel = new RpcChannel(new RpcChannelOptions
             {
@@ -120,6 +122,7 @@ public static class DemoRunner
         ["Listen:CertificatePath"] = material.Tls("server.crt"),
         ["Listen:KeyPath"] = material.Tls("server.key"),
         ["Listen:ClientCaPath"] = material.Tls("ca.crt"),
+        ["Keyless:Port"] = "0",
         ["Logging:LogLevel:Default"] = "Error",
     };
 }
