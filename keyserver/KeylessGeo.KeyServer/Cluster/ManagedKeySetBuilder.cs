@@ -180,7 +180,7 @@ internal sealed class ManagedKeySetBuilder
             // wrapping key is registered. Not a policy decision, so not POLICY_DENIED.
             return unavailable with
             {
-                Reason = $"policy '{policy.Id}' v{policy.Version} permits datacenter '{_datacenter}', but holds no policy key wrapped to it yet (is its wrapping key registered?)",
+                Reason = $"policy '{policy.Id}' v{policy.Version} permits datacenter '{_datacenter}', but holds no policy key wrapped to it yet (register the datacenter's wrapping key through the control plane)",
             };
         }
 
