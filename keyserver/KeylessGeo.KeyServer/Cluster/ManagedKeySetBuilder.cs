@@ -1,6 +1,3 @@
-using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
-using KeylessGeo.Contracts.V1;
 using KeylessGeo.ControlPlane.Store.Model;
 using KeylessGeo.KeyServer.Keys;
 using KeylessGeo.Policy.Topology;
@@ -55,7 +52,7 @@ internal sealed class ManagedKeySetBuilder
             }
 
             // Checked for new and changed keys only: an unchanged entry passed it already.
-            if (facts.Status == ManagedKeyStatus.Servable && PublicKeyProblem(record) is { } problem)
+            if (facts.Status == ManagedKeyStatus.Servable && ManagedKeyEntries.PublicKeyProblem(record) is { } problem)
             {
                 facts = facts with
                 {
@@ -71,7 +68,7 @@ internal sealed class ManagedKeySetBuilder
                 generation = _nextGeneration();
             }
 
-            keys.Add(Index(facts, generation));
+            keys.Add(ManagedKeyEntries.Create(facts, generation, new ManagedKeySource(facts, _wrappingKey, _datacenter)));
             LogTransition(oldFacts, facts);
         }
 
@@ -183,7 +180,7 @@ internal sealed class ManagedKeySetBuilder
             // wrapping key is registered. Not a policy decision, so not POLICY_DENIED.
             return unavailable with
             {
-                Reason = $"policy '{policy.Id}' v{policy.Version} permits datacenter '{_datacenter}', but holds no policy key wrapped to it yet (is its wrapping key registered?)",
+                Reason = $"policy '{policy.Id}' v{policy.Version} permits datacenter '{_datacenter}', but holds no policy key wrapped to it yet (register the datacenter's wrapping key through the control plane)",
             };
         }
 
@@ -214,89 +211,6 @@ internal sealed class ManagedKeySetBuilder
 
     private string CannotOpen(ManagedKeyRecord record) =>
         $"key '{record.KeyId}' cannot be opened by this keyserver in datacenter '{_datacenter}'; the keyserver log names the cause";
-
-    private static string? PublicKeyProblem(ManagedKeyRecord record)
-    {
-        ParsedPublicKey parsed;
-        try
-        {
-            parsed = SubjectPublicKeyInfoParser.Parse(record.SubjectPublicKeyInfo);
-        }
-        catch (KeyFileException e)
-        {
-            return $"its public key cannot be served: {e.Message}";
-        }
-
-        if (!parsed.Ski.AsSpan().SequenceEqual(record.Ski))
-        {
-            return "its recorded SKI is not the SKI of its public key";
-        }
-
-        if (!parsed.CertDigest.AsSpan().SequenceEqual(record.CertDigest))
-        {
-            return "its recorded certificate digest is not the digest of its public key";
-        }
-
-        return null;
-    }
-
-    private IndexedKey Index(ManagedKeyFacts facts, long generation)
-    {
-        var record = facts.Record;
-        ParsedPublicKey? parsed = null;
-        try
-        {
-            parsed = SubjectPublicKeyInfoParser.Parse(record.SubjectPublicKeyInfo);
-        }
-        catch (KeyFileException)
-        {
-            // Only a refused key gets here (a servable one was parsed in Build); its refusal
-            // answers every lookup, so the placeholders below are never used for an operation.
-        }
-
-        return new IndexedKey
-        {
-            KeyId = record.KeyId,
-            Generation = generation,
-            Source = new ManagedKeySource(facts, _wrappingKey, _datacenter),
-            RefusalCode = facts.Status switch
-            {
-                ManagedKeyStatus.Servable => ErrorCode.Unspecified,
-                ManagedKeyStatus.Denied => ErrorCode.PolicyDenied,
-                _ => ErrorCode.Internal,
-            },
-            RefusalMessage = facts.Refusal,
-            Algorithm = parsed?.Algorithm ?? KeyAlgorithm.Rsa2048,
-            ModulusBytes = parsed?.ModulusBytes ?? 0,
-            KeySizeBits = parsed?.KeySizeBits ?? 0,
-            SubjectPublicKeyInfo = record.SubjectPublicKeyInfo,
-            Ski = record.Ski,
-            CertDigest = record.CertDigest,
-            HostNames = record.HostNames,
-            IpAddresses = CertificateIpAddresses(record.CertificatePem),
-            PublicKeySource = "control plane",
-        };
-    }
-
-    private static IReadOnlyList<byte[]> CertificateIpAddresses(string? certificatePem)
-    {
-        if (string.IsNullOrEmpty(certificatePem))
-        {
-            return [];
-        }
-
-        try
-        {
-            using var certificate = X509Certificate2.CreateFromPem(certificatePem);
-            return CertificateNames.Read(certificate).IpAddresses;
-        }
-        catch (CryptographicException)
-        {
-            // Lookup by server IP is a convenience: a certificate the keyserver cannot parse
-            // leaves the key reachable by id, SKI, digest and host name.
-            return [];
-        }
-    }
 
     private void LogTransition(ManagedKeyFacts? old, ManagedKeyFacts facts)
     {
