@@ -3,6 +3,7 @@
 # same run as the reference. Keyserver and load generator share this machine.
 #   scripts/bench.sh [seconds-per-scenario]     (default 10)
 #   BENCH_SUITES="keyless" scripts/bench.sh 5   (only the Keyless protocol scenarios; default "grpc keyless")
+#   BENCH_KEYSERVER_ENV="DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1" scripts/bench.sh   (extra environment for the keyserver only)
 # Prints a markdown table; raw JSON lines go to bench/results/latest.jsonl.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,7 +28,7 @@ dotnet "$cli" demo --keep "$work/demo" --no-serve >/dev/null
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 port=$(free_port)
 kport=$(free_port)
-dotnet "$keyserver" \
+env ${BENCH_KEYSERVER_ENV:-} dotnet "$keyserver" \
   --KeyServer:Id ks-bench --KeyServer:Datacenter bench1 --KeyServer:KeysDirectory "$work/demo/keys" \
   --Listen:Port "$port" --Keyless:Port "$kport" --Listen:CertificatePath "$work/demo/tls/server.crt" \
   --Listen:KeyPath "$work/demo/tls/server.key" --Listen:ClientCaPath "$work/demo/tls/ca.crt" \
@@ -103,4 +104,4 @@ PY
 done
 fi
 echo
-echo "openssl speed (single core, ${seconds}s): rsa2048 sign ${rsa_ref}/s, ecdsa p256 sign ${ec_ref}/s; $(nproc) cores; $(date -u +%Y-%m-%d)"
+echo "openssl speed (single core, ${seconds}s): rsa2048 sign ${rsa_ref}/s, ecdsa p256 sign ${ec_ref}/s; $(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg); keyserver env: ${BENCH_KEYSERVER_ENV:-none}; $(date -u +%Y-%m-%d)"
