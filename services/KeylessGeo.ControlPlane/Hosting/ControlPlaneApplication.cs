@@ -63,6 +63,7 @@ public static class ControlPlaneApplication
             new ControlPlaneServiceOptions { MinimumPermittedDatacenters = options.MinimumPermittedDatacenters },
             services.GetRequiredService<TimeProvider>(),
             services.GetRequiredService<ILoggerFactory>()));
+        builder.Services.AddHostedService<PendingCopyService>();
         builder.Services.Configure<JsonOptions>(json => ApiJson.Configure(json.SerializerOptions));
         builder.Services.Configure<RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = true);
         builder.WebHost.ConfigureKestrel(kestrel => Listen(kestrel, options.Listen, tls));
