@@ -17,14 +17,30 @@ public sealed record LoadSettings
     /// <summary>The client certificate's private key.</summary>
     public required string KeyPath { get; init; }
 
-    /// <summary>The key to sign with.</summary>
-    public required string KeyId { get; init; }
+    /// <summary>The key to sign with (gRPC modes).</summary>
+    public string KeyId { get; init; } = "";
 
     /// <summary>The operation (its payload is a digest of the right size, or a message for Ed25519).</summary>
     public Operation Operation { get; init; } = Operation.EcdsaSha256;
 
-    /// <summary><c>stream</c> (SignStream) or <c>unary</c> (Sign).</summary>
+    /// <summary>
+    /// <c>stream</c> (SignStream) or <c>unary</c> (Sign) over gRPC; <c>keyless</c> (closed loop)
+    /// or <c>keyless-flood</c> (a writer bounded only by TCP backpressure and a reader per
+    /// connection) over the Keyless protocol.
+    /// </summary>
     public string Mode { get; init; } = "stream";
+
+    /// <summary>Keyless modes: the PEM certificate or public key of the key to sign with (its SKI is sent).</summary>
+    public string PublicKeyPath { get; init; } = "";
+
+    /// <summary>Keyless modes: the one TLS version offered.</summary>
+    public System.Security.Authentication.SslProtocols Tls { get; init; } = System.Security.Authentication.SslProtocols.Tls13;
+
+    /// <summary>Keyless modes: pad requests to 1024 bytes as Keyless clients do.</summary>
+    public bool Pad { get; init; } = true;
+
+    /// <summary>Whether this is a Keyless protocol mode.</summary>
+    public bool IsKeyless => Mode.StartsWith("keyless", StringComparison.Ordinal);
 
     /// <summary>Independent HTTP/2 connections.</summary>
     public int Connections { get; init; } = 1;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Security.Authentication;
 using System.Text.Json;
 using KeylessGeo.Contracts.V1;
 using KeylessGeo.Rpc.Client;
@@ -10,6 +11,8 @@ namespace KeylessGeo.LoadGen;
 /// <c>KeylessGeo.LoadGen --address https://localhost:7443 --ca ca.crt --cert client.crt --key client.key
 /// --key-id demo-ecdsa-p256 --operation EcdsaSha256 --mode stream --connections 1 --inflight 64
 /// --duration 10 --warmup 2 --timeout-ms 2000</c>: prints one JSON line with throughput and latency percentiles.
+/// Keyless protocol: <c>--mode keyless|keyless-flood --address https://localhost:2407
+/// --public-key keys/demo-ecdsa-p256.crt [--tls 1.2|1.3] [--pad true|false]</c>.
 /// </summary>
 public static class Program
 {
@@ -29,17 +32,29 @@ public static class Program
 
         var client = MutualTls.LoadPem(settings.CertificatePath, settings.KeyPath);
         var ca = MutualTls.LoadPemBundle(settings.CaPath);
-        var channels = new RpcChannel[settings.Connections];
         var recorders = new LatencyRecorder[settings.Connections];
         using var stop = new CancellationTokenSource();
         var workers = new Task[settings.Connections];
-        for (var i = 0; i < channels.Length; i++)
+        var disposables = new List<IAsyncDisposable>();
+        var target = settings.IsKeyless ? KeylessTarget.Create(settings.Operation, settings.PublicKeyPath, settings.Pad) : null;
+        for (var i = 0; i < workers.Length; i++)
         {
-            channels[i] = new RpcChannel(new RpcChannelOptions { Address = settings.Address, ClientCertificate = client, TrustedCa = ca });
             recorders[i] = new LatencyRecorder();
+            if (target is not null)
+            {
+                var connection = await KeylessConnection.ConnectAsync(settings.Address.Host, settings.Address.Port, client, ca, settings.Tls);
+                disposables.Add(connection);
+                workers[i] = settings.Mode == "keyless-flood"
+                    ? KeylessWorkers.RunFloodAsync(connection, target, recorders[i], stop.Token)
+                    : KeylessWorkers.RunClosedLoopAsync(connection, target, settings, recorders[i], stop.Token);
+                continue;
+            }
+
+            var channel = new RpcChannel(new RpcChannelOptions { Address = settings.Address, ClientCertificate = client, TrustedCa = ca });
+            disposables.Add(new DisposeAsync(channel.Dispose));
             workers[i] = settings.Mode == "unary"
-                ? LoadWorkers.RunUnaryAsync(channels[i], settings, recorders[i], stop.Token)
-                : LoadWorkers.RunStreamAsync(channels[i], settings, recorders[i], stop.Token);
+                ? LoadWorkers.RunUnaryAsync(channel, settings, recorders[i], stop.Token)
+                : LoadWorkers.RunStreamAsync(channel, settings, recorders[i], stop.Token);
         }
 
         await Task.Delay(settings.Warmup);
@@ -49,26 +64,29 @@ public static class Program
         LatencyRecorder.Measuring = false;
         var elapsed = TimeProvider.System.GetElapsedTime(started);
         await stop.CancelAsync();
-        await Task.WhenAll(workers).WaitAsync(TimeSpan.FromSeconds(30));
-        foreach (var channel in channels)
+        await Task.WhenAll(workers).WaitAsync(TimeSpan.FromSeconds(60));
+        foreach (var disposable in disposables)
         {
-            channel.Dispose();
+            await disposable.DisposeAsync();
         }
 
         var total = new LatencyRecorder();
         total.Absorb(recorders);
         var latencies = LatencyRecorder.MergeMicroseconds([total]);
         var errors = total.Errors;
+        var answered = latencies.Length + errors.Values.Sum();
 
         var report = new
         {
             mode = settings.Mode,
+            tls = settings.IsKeyless ? (settings.Tls == SslProtocols.Tls12 ? "1.2" : "1.3") : null,
             operation = settings.Operation.ToString(),
             connections = settings.Connections,
             inflight = settings.InFlight,
             seconds = Math.Round(elapsed.TotalSeconds, 2),
             ops = latencies.Length,
             ops_per_second = Math.Round(latencies.Length / elapsed.TotalSeconds),
+            answered_per_second = Math.Round(answered / elapsed.TotalSeconds),
             p50_us = Math.Round(LatencyRecorder.Percentile(latencies, 0.50)),
             p99_us = Math.Round(LatencyRecorder.Percentile(latencies, 0.99)),
             p999_us = Math.Round(LatencyRecorder.Percentile(latencies, 0.999)),
@@ -92,10 +110,18 @@ public static class Program
         }
 
         var mode = values.GetValueOrDefault("mode", "stream");
-        if (mode is not ("stream" or "unary"))
+        if (mode is not ("stream" or "unary" or "keyless" or "keyless-flood"))
         {
-            throw new ArgumentException($"--mode must be 'stream' or 'unary', got '{mode}'");
+            throw new ArgumentException($"--mode must be 'stream', 'unary', 'keyless' or 'keyless-flood', got '{mode}'");
         }
+
+        var keyless = mode.StartsWith("keyless", StringComparison.Ordinal);
+        var tls = values.GetValueOrDefault("tls", "1.3") switch
+        {
+            "1.2" => SslProtocols.Tls12,
+            "1.3" => SslProtocols.Tls13,
+            var other => throw new ArgumentException($"--tls must be 1.2 or 1.3, got '{other}'"),
+        };
 
         return new LoadSettings
         {
@@ -103,11 +129,14 @@ public static class Program
             CaPath = values["ca"],
             CertificatePath = values["cert"],
             KeyPath = values["key"],
-            KeyId = values["key-id"],
+            KeyId = keyless ? values.GetValueOrDefault("key-id", "") : values["key-id"],
+            PublicKeyPath = keyless ? values["public-key"] : "",
+            Tls = tls,
+            Pad = bool.Parse(values.GetValueOrDefault("pad", "true")),
             Operation = Enum.Parse<Operation>(values.GetValueOrDefault("operation", nameof(Operation.EcdsaSha256))),
             Mode = mode,
-            Connections = int.Parse(values.GetValueOrDefault("connections", "1"), CultureInfo.InvariantCulture),
-            InFlight = int.Parse(values.GetValueOrDefault("inflight", "64"), CultureInfo.InvariantCulture),
+            Connections = int.Parse(values.GetValueOrDefault("connections", keyless ? "8" : "1"), CultureInfo.InvariantCulture),
+            InFlight = int.Parse(values.GetValueOrDefault("inflight", keyless ? "1" : "64"), CultureInfo.InvariantCulture),
             Duration = TimeSpan.FromSeconds(double.Parse(values.GetValueOrDefault("duration", "10"), CultureInfo.InvariantCulture)),
             Warmup = TimeSpan.FromSeconds(double.Parse(values.GetValueOrDefault("warmup", "2"), CultureInfo.InvariantCulture)),
             TimeoutMs = uint.Parse(values.GetValueOrDefault("timeout-ms", "2000"), CultureInfo.InvariantCulture),

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Security.Cryptography.X509Certificates;
+using System.Net;
 using KeylessGeo.KeyServer.Hosting;
+using KeylessGeo.KeyServer.Keyless;
 using KeylessGeo.Rpc.Client;
 using KeylessGeo.Rpc.Hosting;
 using KeylessGeo.Testing;
@@ -13,8 +15,9 @@ using Microsoft.Extensions.Logging;
 namespace KeylessGeo.KeyServer.Testing;
 
 /// <summary>
-/// The real keyserver (<see cref="KeyServerApplication.Create"/>) on 127.0.0.1 with a free port
-/// and mutual TLS, serving a key directory the test prepared. Capacity calibration is off and
+/// The real keyserver (<see cref="KeyServerApplication.Create"/>) on 127.0.0.1 with free ports
+/// for gRPC and the Keyless protocol, both with mutual TLS, serving a key directory the test
+/// prepared. Capacity calibration is off and
 /// accelerator detection disabled. Error-level log entries are collected in <see cref="ErrorLogs"/>.
 /// </summary>
 public sealed class KeyServerTestHost : IAsyncDisposable
@@ -29,10 +32,11 @@ public sealed class KeyServerTestHost : IAsyncDisposable
     private readonly CollectingLoggerProvider _logs;
     private readonly string _tlsDirectory;
 
-    private KeyServerTestHost(WebApplication app, Uri address, TestTlsMaterial tls, CollectingLoggerProvider logs, string tlsDirectory)
+    private KeyServerTestHost(WebApplication app, Uri address, IPEndPoint? keylessEndPoint, TestTlsMaterial tls, CollectingLoggerProvider logs, string tlsDirectory)
     {
         _app = app;
         Address = address;
+        KeylessEndPoint = keylessEndPoint;
         Tls = tls;
         _logs = logs;
         _tlsDirectory = tlsDirectory;
@@ -40,6 +44,12 @@ public sealed class KeyServerTestHost : IAsyncDisposable
 
     /// <summary>The https address with the bound port.</summary>
     public Uri Address { get; }
+
+    /// <summary>The Keyless protocol endpoint with its bound port; null when the settings disabled it.</summary>
+    public IPEndPoint? KeylessEndPoint { get; }
+
+    /// <summary>The Keyless listener's state (open connections).</summary>
+    public KeylessListenerState Keyless => _app.Services.GetRequiredService<KeylessListenerState>();
 
     /// <summary>The certificates in use.</summary>
     public TestTlsMaterial Tls { get; }
@@ -89,6 +99,7 @@ public sealed class KeyServerTestHost : IAsyncDisposable
             ["Listen:CertificatePath"] = pem.ServerCertificate,
             ["Listen:KeyPath"] = pem.ServerKey,
             ["Listen:ClientCaPath"] = pem.CaCertificate,
+            ["Keyless:Port"] = "0",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
@@ -119,8 +130,9 @@ public sealed class KeyServerTestHost : IAsyncDisposable
             using var startup = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             startup.CancelAfter(TimeSpan.FromSeconds(30));
             await app.StartAsync(startup.Token);
-            var port = app.Services.GetRequiredService<IServer>().GetBoundAddresses()[0].Port;
-            return new KeyServerTestHost(app, new Uri(string.Create(CultureInfo.InvariantCulture, $"https://127.0.0.1:{port}")), tls, logs, tlsDirectory);
+            var keyless = app.Services.GetRequiredService<KeylessListenerState>().EndPoint;
+            var port = app.Services.GetRequiredService<IServer>().GetBoundAddresses().First(address => address.Port != keyless?.Port).Port;
+            return new KeyServerTestHost(app, new Uri(string.Create(CultureInfo.InvariantCulture, $"https://127.0.0.1:{port}")), keyless, tls, logs, tlsDirectory);
         }
         catch
         {

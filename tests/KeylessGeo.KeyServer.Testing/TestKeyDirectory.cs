@@ -33,6 +33,8 @@ public sealed class TestKeyDirectory : IDisposable
         {
             TestKeyType.Rsa2048Pkcs1 => OpenSslCli.GenerateRsaPkcs1Async(key, 2048),
             TestKeyType.Rsa2048Pkcs8 => OpenSslCli.GenerateRsaPkcs8Async(key, 2048),
+            TestKeyType.Rsa3072Pkcs1 => OpenSslCli.GenerateRsaPkcs1Async(key, 3072),
+            TestKeyType.Rsa4096Pkcs8 => OpenSslCli.GenerateRsaPkcs8Async(key, 4096),
             TestKeyType.EcP256 => OpenSslCli.GenerateEcSec1Async(key, "prime256v1"),
             TestKeyType.EcP384 => OpenSslCli.GenerateEcSec1Async(key, "secp384r1"),
             TestKeyType.EcP521 => OpenSslCli.GenerateEcPkcs8Async(key, "P-521"),
@@ -49,6 +51,16 @@ public sealed class TestKeyDirectory : IDisposable
         var der = Convert.FromBase64String(File.ReadAllText(PublicKeyPath(name))[spki.Base64Data]);
         var publicKey = PublicKey.CreateFromSubjectPublicKeyInfo(der, out _);
         return SHA1.HashData(publicKey.EncodedKeyValue.RawData);
+    }
+
+    /// <summary>
+    /// The key's certificate digest (RSA only): SHA-256 over the uppercase hex text of the modulus.
+    /// </summary>
+    public byte[] CertificateDigest(string name)
+    {
+        using var rsa = LoadRsa(name);
+        var modulus = rsa.ExportParameters(false).Modulus!;
+        return SHA256.HashData(System.Text.Encoding.ASCII.GetBytes(Convert.ToHexString(modulus)));
     }
 
     /// <summary>The RSA public key of <paramref name="name"/>.</summary>

@@ -9,6 +9,12 @@ public enum TestKeyType
     /// <summary>RSA 2048 as PKCS#8 (<c>PRIVATE KEY</c>).</summary>
     Rsa2048Pkcs8,
 
+    /// <summary>RSA 3072 as PKCS#1.</summary>
+    Rsa3072Pkcs1,
+
+    /// <summary>RSA 4096 as PKCS#8.</summary>
+    Rsa4096Pkcs8,
+
     /// <summary>ECDSA P-256 as SEC1 (<c>EC PRIVATE KEY</c>).</summary>
     EcP256,
 

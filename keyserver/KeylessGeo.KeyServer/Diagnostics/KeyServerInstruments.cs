@@ -44,4 +44,19 @@ public static class KeyServerInstruments
 
     /// <summary>Tag: the error code, "OK" on success.</summary>
     public const string ErrorCodeTag = "keylessgeo.error.code";
+
+    /// <summary>Up-down counter of open Keyless protocol connections (after the TLS handshake).</summary>
+    public const string KeylessConnections = "keylessgeo.keyserver.keyless.connections";
+
+    /// <summary>Counter of Keyless protocol requests answered, tagged by opcode and wire error.</summary>
+    public const string KeylessRequests = "keylessgeo.keyserver.keyless.requests";
+
+    /// <summary>Counter of Keyless connections closed by a framing error, tagged by the wire error answered.</summary>
+    public const string KeylessFramingErrors = "keylessgeo.keyserver.keyless.framing_errors";
+
+    /// <summary>Tag: the Keyless opcode ("ECDSA_SIGN_SHA256", "PING" …; "UNKNOWN" for undefined values, "NONE" when missing).</summary>
+    public const string KeylessOpcodeTag = "keylessgeo.keyless.opcode";
+
+    /// <summary>Tag: the Keyless wire error ("KEY_NOT_FOUND" …), "OK" on success.</summary>
+    public const string KeylessErrorTag = "keylessgeo.keyless.error";
 }

@@ -6,6 +6,7 @@ using KeylessGeo.KeyServer.Crypto;
 using KeylessGeo.KeyServer.Diagnostics;
 using KeylessGeo.KeyServer.Grpc;
 using KeylessGeo.Placement;
+using KeylessGeo.KeyServer.Keyless;
 using KeylessGeo.Rpc.Hosting;
 using KeylessGeo.Rpc.Security;
 using Microsoft.Extensions.Options;
@@ -16,8 +17,8 @@ namespace KeylessGeo.KeyServer.Hosting;
 /// Builds the keyserver process: configuration (one JSON file named by <c>--config</c>, then
 /// <c>KEYLESSGEO_</c> environment variables, then command-line flags, later ones winning),
 /// validation of every setting before anything starts, the signing core, cluster membership
-/// and managed keys when the <c>Cluster</c> section enables them, and the gRPC endpoints on
-/// Kestrel.
+/// and managed keys when the <c>Cluster</c> section enables them, the gRPC endpoints and the
+/// Keyless protocol endpoint on Kestrel.
 /// </summary>
 public static class KeyServerApplication
 {
@@ -46,14 +47,25 @@ public static class KeyServerApplication
         var core = builder.Configuration.GetSection(KeyServerOptions.SectionName).Get<KeyServerOptions>() ?? new KeyServerOptions();
         var telemetry = builder.Configuration.GetSection(TelemetryOptions.SectionName).Get<TelemetryOptions>() ?? new TelemetryOptions();
         var cluster = builder.Configuration.GetSection(ClusterOptions.SectionName).Get<ClusterOptions>() ?? new ClusterOptions();
-        ThrowIfInvalid(listen, core, telemetry, cluster);
-        var endpoints = LoadEndpoints(listen);
+        var keyless = builder.Configuration.GetSection(KeylessOptions.SectionName).Get<KeylessOptions>() ?? new KeylessOptions();
+        ThrowIfInvalid(listen, core, telemetry, cluster, keyless);
+        var (endpoints, keylessEndpoint) = LoadEndpoints(listen, keyless);
 
+        var keylessState = new KeylessListenerState();
+        builder.Services.AddSingleton(keylessState);
         builder.Services.AddKeyServerCore(builder.Configuration);
         builder.Services.AddKeyServerCluster(builder.Configuration);
+        builder.Services.AddKeylessListener(builder.Configuration);
         builder.Services.AddKeyServerTelemetry(builder.Configuration);
         builder.Services.AddRpcServer();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenRpc(endpoints));
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.ListenRpc(endpoints);
+            if (keylessEndpoint is var (endPoint, mutualTls))
+            {
+                kestrel.ListenKeyless(endPoint, mutualTls, keylessState);
+            }
+        });
         var app = builder.Build();
         if (cluster.Enabled)
         {
@@ -61,6 +73,12 @@ public static class KeyServerApplication
         }
 
         app.MapKeyServer();
+        if (keylessEndpoint is not null)
+        {
+            var logger = app.Services.GetRequiredService<ILogger<KeylessConnectionHandler>>();
+            app.Lifetime.ApplicationStarted.Register(() => KeylessLog.Listening(logger, keylessState.EndPoint?.ToString() ?? "?"));
+        }
+
         return app;
     }
 
@@ -100,12 +118,13 @@ public static class KeyServerApplication
         return null;
     }
 
-    private static void ThrowIfInvalid(ListenOptions listen, KeyServerOptions core, TelemetryOptions telemetry, ClusterOptions cluster)
+    private static void ThrowIfInvalid(ListenOptions listen, KeyServerOptions core, TelemetryOptions telemetry, ClusterOptions cluster, KeylessOptions keyless)
     {
         var failures = new List<string>();
         var listenResult = new ListenOptionsValidator().Validate(null, listen);
         var coreResult = new KeyServerOptionsValidator().Validate(null, core);
         failures.AddRange(listenResult.Failures ?? []);
+        failures.AddRange(new KeylessOptionsValidator().Validate(keyless, listen).Failures ?? []);
         failures.AddRange(coreResult.Failures ?? []);
         failures.AddRange(new TelemetryOptionsValidator().Validate(null, telemetry).Failures ?? []);
         failures.AddRange(new ClusterOptionsValidator().Validate(null, cluster).Failures ?? []);
@@ -120,17 +139,48 @@ public static class KeyServerApplication
         }
     }
 
-    private static RpcListenOptions LoadEndpoints(ListenOptions listen)
+    /// <summary>
+    /// Loads the certificates of every endpoint before start, so a bad file is a configuration
+    /// error; problems with both endpoints are reported together.
+    /// </summary>
+    private static (RpcListenOptions Rpc, (IPEndPoint EndPoint, MutualTlsOptions MutualTls)? Keyless) LoadEndpoints(ListenOptions listen, KeylessOptions keyless)
     {
+        var failures = new List<string>();
+        RpcListenOptions? rpc = null;
+        (IPEndPoint, MutualTlsOptions)? keylessEndpoint = null;
         try
         {
-            return ToRpcListenOptions(listen);
+            rpc = ToRpcListenOptions(listen);
         }
         catch (InvalidOperationException ex)
         {
-            // Certificates are loaded here, before start, so a bad file is a configuration error.
-            throw new OptionsValidationException("keyserver", typeof(ListenOptions), [ex.Message]);
+            failures.Add(ex.Message);
         }
+
+        if (keyless.IsListening)
+        {
+            var resolved = keyless.WithDefaultsFrom(listen);
+            try
+            {
+                var mutualTls = new MutualTlsOptions
+                {
+                    ServerCertificate = MutualTls.LoadPem(resolved.CertificatePath, resolved.KeyPath),
+                    TrustedClientCa = MutualTls.LoadPemBundle(resolved.ClientCaPath),
+                };
+                keylessEndpoint = (new IPEndPoint(IPAddress.Parse(resolved.Address), resolved.Port), mutualTls);
+            }
+            catch (InvalidOperationException ex)
+            {
+                failures.Add($"{KeylessOptions.SectionName}: {ex.Message}");
+            }
+        }
+
+        if (failures.Count > 0)
+        {
+            throw new OptionsValidationException("keyserver", typeof(ListenOptions), failures);
+        }
+
+        return (rpc!, keylessEndpoint);
     }
 
     private static RpcListenOptions ToRpcListenOptions(ListenOptions listen)

@@ -1,0 +1,77 @@
+using System.Buffers;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using KeylessGeo.Contracts.V1;
+using KeylessGeo.Keyless.Codec;
+using KeylessGeo.Keyless.Protocol;
+
+namespace KeylessGeo.LoadGen;
+
+/// <summary>
+/// What a Keyless load run asks for: one encoded request (by SKI, padded to 1024 bytes as
+/// Keyless clients send them) whose id is patched per send.
+/// </summary>
+public sealed class KeylessTarget
+{
+    private KeylessTarget(byte[] frame) => Frame = frame;
+
+    /// <summary>The encoded request with id 0.</summary>
+    public byte[] Frame { get; }
+
+    /// <summary>Builds the request for <paramref name="operation"/> with the key whose public key or certificate is in <paramref name="publicKeyPath"/>.</summary>
+    public static KeylessTarget Create(Operation operation, string publicKeyPath, bool pad)
+    {
+        var payload = new byte[PayloadLength(operation)];
+        RandomNumberGenerator.Fill(payload);
+        var buffer = new ArrayBufferWriter<byte>(1024);
+        KeylessWriter.WriteRequest(buffer, 0, new KeylessRequest { Opcode = Opcode(operation), Payload = payload, Ski = Ski(publicKeyPath) }, pad);
+        return new KeylessTarget(buffer.WrittenSpan.ToArray());
+    }
+
+    /// <summary>The SKI: SHA-1 of the subjectPublicKey bit string of a PEM certificate or SPKI public key.</summary>
+    public static byte[] Ski(string publicKeyPath)
+    {
+        var pem = File.ReadAllText(publicKeyPath);
+        var fields = PemEncoding.Find(pem);
+        var der = Convert.FromBase64String(pem[fields.Base64Data]);
+        var label = pem[fields.Label];
+        if (label == "CERTIFICATE")
+        {
+            using var certificate = X509CertificateLoader.LoadCertificate(der);
+            return SHA1.HashData(certificate.PublicKey.EncodedKeyValue.RawData);
+        }
+
+        return SHA1.HashData(PublicKey.CreateFromSubjectPublicKeyInfo(der, out _).EncodedKeyValue.RawData);
+    }
+
+    private static int PayloadLength(Operation operation) => operation switch
+    {
+        Operation.RsaPkcs1Md5Sha1 or Operation.EcdsaMd5Sha1 => 36,
+        Operation.RsaPkcs1Sha1 or Operation.EcdsaSha1 => 20,
+        Operation.RsaPkcs1Sha224 or Operation.EcdsaSha224 => 28,
+        Operation.RsaPkcs1Sha384 or Operation.RsaPssSha384 or Operation.EcdsaSha384 => 48,
+        Operation.RsaPkcs1Sha512 or Operation.RsaPssSha512 or Operation.EcdsaSha512 => 64,
+        _ => 32,
+    };
+
+    private static KeylessOpcode Opcode(Operation operation) => operation switch
+    {
+        Operation.RsaPkcs1Md5Sha1 => KeylessOpcode.RsaSignMd5Sha1,
+        Operation.RsaPkcs1Sha1 => KeylessOpcode.RsaSignSha1,
+        Operation.RsaPkcs1Sha224 => KeylessOpcode.RsaSignSha224,
+        Operation.RsaPkcs1Sha256 => KeylessOpcode.RsaSignSha256,
+        Operation.RsaPkcs1Sha384 => KeylessOpcode.RsaSignSha384,
+        Operation.RsaPkcs1Sha512 => KeylessOpcode.RsaSignSha512,
+        Operation.RsaPssSha256 => KeylessOpcode.RsaPssSignSha256,
+        Operation.RsaPssSha384 => KeylessOpcode.RsaPssSignSha384,
+        Operation.RsaPssSha512 => KeylessOpcode.RsaPssSignSha512,
+        Operation.EcdsaMd5Sha1 => KeylessOpcode.EcdsaSignMd5Sha1,
+        Operation.EcdsaSha1 => KeylessOpcode.EcdsaSignSha1,
+        Operation.EcdsaSha224 => KeylessOpcode.EcdsaSignSha224,
+        Operation.EcdsaSha256 => KeylessOpcode.EcdsaSignSha256,
+        Operation.EcdsaSha384 => KeylessOpcode.EcdsaSignSha384,
+        Operation.EcdsaSha512 => KeylessOpcode.EcdsaSignSha512,
+        Operation.Ed25519 => KeylessOpcode.Ed25519Sign,
+        _ => throw new ArgumentException($"--operation {operation} has no Keyless signing opcode (decryption needs a real ciphertext)"),
+    };
+}

@@ -1,0 +1,109 @@
+using System.Buffers;
+using System.Diagnostics;
+using KeylessGeo.Keyless.Protocol;
+
+namespace KeylessGeo.LoadGen;
+
+/// <summary>Keyless protocol load: closed loop (fixed requests in flight) and flood (write as fast as TCP allows).</summary>
+public static class KeylessWorkers
+{
+    private const int FloodBatchBytes = 32 * 1024;
+    private const int TimestampRing = 1 << 20;
+
+    /// <summary>
+    /// <see cref="LoadSettings.InFlight"/> requests outstanding on one connection; every response
+    /// sends the next request from the same slot (the id's low 16 bits).
+    /// </summary>
+    public static async Task RunClosedLoopAsync(KeylessConnection connection, KeylessTarget target, LoadSettings settings, LatencyRecorder recorder, CancellationToken stop)
+    {
+        var slots = settings.InFlight;
+        var starts = new long[slots];
+        var frame = target.Frame;
+        var send = new byte[frame.Length * slots];
+        uint sequence = 0;
+        for (var slot = 0; slot < slots; slot++)
+        {
+            starts[slot] = Stopwatch.GetTimestamp();
+            KeylessConnection.WriteWithId(send.AsSpan(slot * frame.Length), frame, (++sequence << 16) | (uint)slot);
+        }
+
+        await connection.Stream.WriteAsync(send);
+        var outstanding = slots;
+        while (outstanding > 0)
+        {
+            var (ok, id, error, _) = await connection.ReadResponseAsync(CancellationToken.None);
+            if (!ok)
+            {
+                throw new IOException($"the server closed the connection with {outstanding} requests outstanding");
+            }
+
+            var slot = (int)(id & 0xFFFF);
+            Record(recorder, error, starts[slot]);
+            if (stop.IsCancellationRequested)
+            {
+                outstanding--;
+                continue;
+            }
+
+            starts[slot] = Stopwatch.GetTimestamp();
+            KeylessConnection.WriteWithId(send, frame, (++sequence << 16) | (uint)slot);
+            await connection.Stream.WriteAsync(send.AsMemory(0, frame.Length));
+        }
+    }
+
+    /// <summary>
+    /// A writer writing requests in batches as fast as the connection accepts them (bounded only
+    /// by TCP backpressure) and a reader draining responses, until stopped; then the writer stops
+    /// and the reader drains what is outstanding.
+    /// </summary>
+    public static async Task RunFloodAsync(KeylessConnection connection, KeylessTarget target, LatencyRecorder recorder, CancellationToken stop)
+    {
+        var starts = new long[TimestampRing];
+        long written = 0;
+        var writer = Task.Run(async () =>
+        {
+            var frame = target.Frame;
+            var perBatch = Math.Max(1, FloodBatchBytes / frame.Length);
+            var batch = new byte[perBatch * frame.Length];
+            uint id = 0;
+            while (!stop.IsCancellationRequested)
+            {
+                var now = Stopwatch.GetTimestamp();
+                for (var i = 0; i < perBatch; i++)
+                {
+                    id++;
+                    starts[id & (TimestampRing - 1)] = now;
+                    KeylessConnection.WriteWithId(batch.AsSpan(i * frame.Length), frame, id);
+                }
+
+                await connection.Stream.WriteAsync(batch);
+                Volatile.Write(ref written, id);
+            }
+        });
+
+        var reader = DrainAsync(connection, recorder, starts);
+        await writer;
+        reader.Finish(Volatile.Read(ref written));
+        connection.Reader.CancelPendingRead();
+        await reader.Completion;
+    }
+
+    private static FloodReader DrainAsync(KeylessConnection connection, LatencyRecorder recorder, long[] starts)
+    {
+        var reader = new FloodReader();
+        reader.Completion = reader.RunAsync(connection, recorder, starts);
+        return reader;
+    }
+
+    internal static void Record(LatencyRecorder recorder, KeylessError? error, long start)
+    {
+        if (error is { } code)
+        {
+            recorder.Failure(code.ToString());
+        }
+        else
+        {
+            recorder.Success(start);
+        }
+    }
+}

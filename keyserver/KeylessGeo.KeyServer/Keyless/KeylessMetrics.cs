@@ -1,0 +1,44 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using KeylessGeo.Keyless.Codec;
+using KeylessGeo.Keyless.Protocol;
+using KeylessGeo.KeyServer.Diagnostics;
+
+namespace KeylessGeo.KeyServer.Keyless;
+
+/// <summary>The Keyless listener's instruments, on the keyserver's meter (names in <see cref="KeyServerInstruments"/>).</summary>
+internal sealed class KeylessMetrics
+{
+    private readonly UpDownCounter<long> _connections;
+    private readonly Counter<long> _requests;
+    private readonly Counter<long> _framingErrors;
+
+    public KeylessMetrics(IMeterFactory meterFactory)
+    {
+        var meter = meterFactory.Create(KeyServerInstruments.MeterName);
+        _connections = meter.CreateUpDownCounter<long>(KeyServerInstruments.KeylessConnections, "{connection}", "Open Keyless protocol connections.");
+        _requests = meter.CreateCounter<long>(KeyServerInstruments.KeylessRequests, "{request}", "Keyless protocol requests answered.");
+        _framingErrors = meter.CreateCounter<long>(KeyServerInstruments.KeylessFramingErrors, "{connection}", "Keyless connections closed by a framing error.");
+    }
+
+    public void ConnectionOpened() => _connections.Add(1);
+
+    public void ConnectionClosed() => _connections.Add(-1);
+
+    /// <summary>Counts one answered request; <paramref name="error"/> is null on success.</summary>
+    public void Request(KeylessOpcode? opcode, KeylessError? error)
+    {
+        if (_requests.Enabled)
+        {
+            var tags = new TagList
+            {
+                { KeyServerInstruments.KeylessOpcodeTag, KeylessWireNames.Of(opcode) },
+                { KeyServerInstruments.KeylessErrorTag, KeylessWireNames.Of(error) },
+            };
+            _requests.Add(1, tags);
+        }
+    }
+
+    public void FramingError(KeylessFrameStatus status) =>
+        _framingErrors.Add(1, new KeyValuePair<string, object?>(KeyServerInstruments.KeylessErrorTag, KeylessWireNames.Of(KeylessErrorMap.ForFraming(status))));
+}

@@ -1,0 +1,14 @@
+namespace KeylessGeo.KeyServer.Keyless;
+
+/// <summary>What a <see cref="KeylessReply"/> writes.</summary>
+internal enum KeylessReplyKind
+{
+    /// <summary>A response (opcode 0xF0) carrying a result or a ping's echo.</summary>
+    Result,
+
+    /// <summary>An error response (opcode 0xFF) carrying one error byte.</summary>
+    Error,
+
+    /// <summary>Not a message: flush what precedes it, then complete the output.</summary>
+    Close,
+}

@@ -1,0 +1,26 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace KeylessGeo.KeyServer.Keyless;
+
+/// <summary>Registers the Keyless protocol listener's services.</summary>
+public static class KeylessServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the connection handler, its metrics and <see cref="KeylessListenerState"/>, and binds
+    /// <see cref="KeylessOptions"/> from the <c>Keyless</c> section. Needs the signing core
+    /// (<c>AddKeyServerCore</c>). The endpoint itself is added to Kestrel by the host.
+    /// </summary>
+    public static IServiceCollection AddKeylessListener(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOptions<KeylessOptions>().Bind(configuration.GetSection(KeylessOptions.SectionName));
+        services.TryAddSingleton<KeylessListenerState>();
+        services.TryAddSingleton<KeylessMetrics>();
+        services.TryAddSingleton<KeyTypeSupport>();
+        services.TryAddSingleton<KeylessConnectionHandler>();
+        return services;
+    }
+}
