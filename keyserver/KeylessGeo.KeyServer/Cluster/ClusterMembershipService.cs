@@ -143,7 +143,7 @@ internal sealed class ClusterMembershipService : BackgroundService
     }
 
     /// <summary>The lease as this keyserver reports it now.</summary>
-    internal KeyserverLease Lease()
+    private KeyserverLease Lease()
     {
         var capacity = ImmutableSortedDictionary.CreateBuilder<string, double>(StringComparer.Ordinal);
         foreach (var (algorithm, perSecond) in _capacity.Measured)

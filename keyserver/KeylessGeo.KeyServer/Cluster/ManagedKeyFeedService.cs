@@ -81,12 +81,13 @@ internal sealed class ManagedKeyFeedService : BackgroundService
                 }
 
                 var snapshot = await _store.ReadSnapshotAsync(stoppingToken).ConfigureAwait(false);
-                Apply(snapshot);
                 if (failures > 0)
                 {
                     ClusterLog.StoreRecovered(_logger, failures);
                     failures = 0;
                 }
+
+                Apply(snapshot);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {

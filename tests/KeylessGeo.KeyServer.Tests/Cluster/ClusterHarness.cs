@@ -1,4 +1,3 @@
-using System.Globalization;
 using Google.Protobuf;
 using KeylessGeo.Contracts.V1;
 using KeylessGeo.ControlPlane.Store;
@@ -27,7 +26,7 @@ internal sealed class ClusterHarness : IAsyncDisposable
     private readonly List<IHostedService> _started = [];
     private readonly TempDirectory? _ownDirectory;
 
-    private ClusterHarness(ServiceProvider provider, TempDirectory? ownDirectory, CapturingLoggerProvider logs, string keyserverId)
+    private ClusterHarness(ServiceProvider provider, TempDirectory? ownDirectory, RecordingLoggerProvider logs, string keyserverId)
     {
         _provider = provider;
         _ownDirectory = ownDirectory;
@@ -37,7 +36,7 @@ internal sealed class ClusterHarness : IAsyncDisposable
 
     public string KeyserverId { get; }
 
-    public CapturingLoggerProvider Logs { get; }
+    public RecordingLoggerProvider Logs { get; }
 
     public IServiceProvider Services => _provider;
 
@@ -80,7 +79,7 @@ internal sealed class ClusterHarness : IAsyncDisposable
         }
 
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
-        var logs = new CapturingLoggerProvider();
+        var logs = new RecordingLoggerProvider();
         var services = new ServiceCollection();
         services.AddLogging(logging => logging.AddProvider(logs).SetMinimumLevel(LogLevel.Debug));
         services.AddSingleton(time ?? new TestClock());
@@ -147,7 +146,6 @@ internal sealed class ClusterHarness : IAsyncDisposable
         }
     }
 
-    /// <summary>A settings entry, formatted invariantly.</summary>
-    public static KeyValuePair<string, string?> Setting(string key, object value) =>
-        new(key, Convert.ToString(value, CultureInfo.InvariantCulture));
+    /// <summary>A token that cancels after <see cref="HangGuard"/>, for waits that should end long before.</summary>
+    public static CancellationToken Guard() => new CancellationTokenSource(HangGuard).Token;
 }

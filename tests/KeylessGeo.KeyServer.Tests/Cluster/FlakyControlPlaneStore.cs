@@ -50,17 +50,21 @@ public sealed class FlakyControlPlaneStore : IControlPlaneStore
         }
     }
 
+    /// <summary>Completes at the next call to the store (take it before checking what the call would change).</summary>
+    public Task NextCall()
+    {
+        lock (_lock)
+        {
+            return _called.Task;
+        }
+    }
+
     /// <summary>Completes once <paramref name="condition"/> holds after some call to the store.</summary>
     public async Task WhenAsync(Func<FlakyControlPlaneStore, bool> condition, CancellationToken cancellationToken)
     {
         while (true)
         {
-            Task called;
-            lock (_lock)
-            {
-                called = _called.Task;
-            }
-
+            var called = NextCall();
             if (condition(this))
             {
                 return;

@@ -48,7 +48,7 @@ public sealed class StoreOutageTests : IAsyncLifetime, IDisposable
         await using var fra1 = await StartAsync();
         await ImportAsync(fra1);
         _store.Down = true;
-        await _store.WhenAsync(_ => fra1.Logs.Entries.Any(e => e.EventId.Name == "StoreFailed" && e.Message.Contains("change feed", StringComparison.Ordinal)), Guard());
+        await fra1.Logs.WhenLoggedAsync("StoreFailed", e => e.Message.Contains("change feed", StringComparison.Ordinal));
 
         var managed = await fra1.SignAsync("k1", Operation.EcdsaSha256, Digest);
         var unknown = await fra1.SignAsync("k2", Operation.EcdsaSha256, Digest);
@@ -64,7 +64,7 @@ public sealed class StoreOutageTests : IAsyncLifetime, IDisposable
         await using var fra1 = await StartAsync();
         await ImportAsync(fra1);
         _store.Down = true;
-        await _store.WhenAsync(s => s.Failures > 0, Guard());
+        await _store.WhenAsync(s => s.Failures > 0, ClusterHarness.Guard());
         var removed = await _seeder.RemoveKeyAsync("k1");
 
         _store.Down = false;
@@ -72,7 +72,7 @@ public sealed class StoreOutageTests : IAsyncLifetime, IDisposable
         var response = await fra1.SignAsync("k1", Operation.EcdsaSha256, Digest);
 
         Assert.Equal(ErrorCode.KeyNotFound, response.Error.Code);
-        Assert.Contains(fra1.Logs.Entries, e => e.EventId.Name == "StoreRecovered");
+        await fra1.Logs.WhenLoggedAsync("StoreRecovered");
     }
 
     [Fact]
@@ -108,8 +108,6 @@ public sealed class StoreOutageTests : IAsyncLifetime, IDisposable
     }
 
     private string WrappingKeyPath => Path.Combine(_keys.Path, "wrapping-key.pem");
-
-    private static CancellationToken Guard() => new CancellationTokenSource(ClusterHarness.HangGuard).Token;
 
     private Task<ClusterHarness> StartAsync() => ClusterHarness.StartAsync(_store, "fra1", _clock, new Dictionary<string, string?>
     {

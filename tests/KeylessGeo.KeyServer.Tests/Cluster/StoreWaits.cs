@@ -26,12 +26,20 @@ internal static class StoreWaits
     public static Task<ControlPlaneSnapshot> WhenWrappingKeysRegisteredAsync(IControlPlaneStore store, params string[] datacenters) =>
         WhenAsync(store, snapshot => datacenters.All(dc => snapshot.FindWrappingKey(dc) is not null));
 
-    /// <summary>Waits until the live leases satisfy <paramref name="condition"/>, re-reading after every renewal the flaky store reports.</summary>
+    /// <summary>Waits until the live leases satisfy <paramref name="condition"/>, reading them again after every call to the store.</summary>
     public static async Task<IReadOnlyList<KeyserverLease>> WhenLeasesAsync(FlakyControlPlaneStore store, Func<IReadOnlyList<KeyserverLease>, bool> condition)
     {
         using var guard = new CancellationTokenSource(ClusterHarness.HangGuard);
-        IReadOnlyList<KeyserverLease> leases = [];
-        await store.WhenAsync(s => condition(leases = s.ReadLiveLeasesAsync(CancellationToken.None).GetAwaiter().GetResult()), guard.Token);
-        return leases;
+        while (true)
+        {
+            var called = store.NextCall();
+            var leases = await store.ReadLiveLeasesAsync(guard.Token);
+            if (condition(leases))
+            {
+                return leases;
+            }
+
+            await called.WaitAsync(guard.Token);
+        }
     }
 }

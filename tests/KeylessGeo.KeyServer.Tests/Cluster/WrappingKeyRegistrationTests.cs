@@ -81,7 +81,7 @@ public sealed class WrappingKeyRegistrationTests : IAsyncLifetime
         await WhenRegistrationDecidedAsync(fra1);
         var renewals = _store.Renewals;
         await _seeder.CreatePolicyAsync("nowhere", "none");
-        await _store.WhenAsync(s => s.Renewals > renewals, Guard());
+        await _store.WhenAsync(s => s.Renewals > renewals, ClusterHarness.Guard());
 
         Assert.Equal(WrappingKeyRegistrationOutcome.Conflict, fra1.Membership.Registration);
         var conflict = Assert.Single(fra1.Logs.Entries, e => e.EventId.Name == "WrappingKeyConflict");
@@ -111,18 +111,16 @@ public sealed class WrappingKeyRegistrationTests : IAsyncLifetime
         var clock = new TestClock();
         _store.Down = true;
         await using var fra1 = await StartAsync("ks-fra1-a", time: clock);
-        await _store.WhenAsync(_ => fra1.Logs.Entries.Any(e => e.EventId.Name == "StoreFailed" && e.Message.Contains("wrapping key", StringComparison.Ordinal)), Guard());
+        await fra1.Logs.WhenLoggedAsync("StoreFailed", e => e.Message.Contains("wrapping key", StringComparison.Ordinal));
         Assert.Equal(WrappingKeyRegistrationOutcome.Pending, fra1.Membership.Registration);
 
         _store.Down = false;
-        await clock.WhenTimerDueWithinAsync(TimeSpan.FromSeconds(5), Guard());
+        await clock.WhenTimerDueWithinAsync(TimeSpan.FromSeconds(5), ClusterHarness.Guard());
         clock.Advance(TimeSpan.FromSeconds(5));
         await WhenRegistrationDecidedAsync(fra1);
 
         Assert.Equal(WrappingKeyRegistrationOutcome.Registered, fra1.Membership.Registration);
     }
-
-    private static CancellationToken Guard() => new CancellationTokenSource(ClusterHarness.HangGuard).Token;
 
     private Task<ClusterHarness> StartAsync(string keyserverId, Dictionary<string, string?>? settings = null, TimeProvider? time = null)
     {
@@ -133,5 +131,5 @@ public sealed class WrappingKeyRegistrationTests : IAsyncLifetime
 
     // The check runs before the first lease renewal, so a renewal seen after it proves the outcome is set.
     private Task WhenRegistrationDecidedAsync(ClusterHarness harness) =>
-        _store.WhenAsync(_ => harness.Membership.Registration != WrappingKeyRegistrationOutcome.Pending, Guard());
+        _store.WhenAsync(_ => harness.Membership.Registration != WrappingKeyRegistrationOutcome.Pending, ClusterHarness.Guard());
 }
