@@ -69,7 +69,7 @@ internal static partial class ClusterLog
     [LoggerMessage(119, LogLevel.Error, "Policy {PolicyId} v{PolicyVersion} lists datacenter {Datacenter} as permitted, but its text does not permit it ({Explanation}): its keys are refused here. The control-plane store may have been altered", EventName = "PolicyListIgnored")]
     public static partial void PolicyListIgnored(ILogger logger, string policyId, long policyVersion, string datacenter, string explanation);
 
-    [LoggerMessage(120, LogLevel.Warning, "Policy {PolicyId} v{PolicyVersion} permits datacenter {Datacenter} but holds no policy key wrapped to it yet: its keys cannot be opened here until the control plane wraps one. Register this datacenter's wrapping key through the control plane (keylessgeo dc register-key, or PUT /v1/datacenters/{Datacenter}/wrapping-key), which wraps every policy that permits it", EventName = "PolicyCopyMissing")]
+    [LoggerMessage(120, LogLevel.Warning, "Policy {PolicyId} v{PolicyVersion} permits datacenter {Datacenter} but holds no policy key wrapped to it yet: its keys cannot be opened here until the control plane wraps one (a running control plane does so when it sees this datacenter's key registered; by hand: keylessgeo dc register-key, or PUT /v1/datacenters/{Datacenter}/wrapping-key)", EventName = "PolicyCopyMissing")]
     public static partial void PolicyCopyMissing(ILogger logger, string policyId, long policyVersion, string datacenter);
 
     [LoggerMessage(121, LogLevel.Warning, "Policy {PolicyId} v{PolicyVersion} holds a policy key wrapped to datacenter {Datacenter} but does not list it as permitted: the copy is ignored and its keys are refused here", EventName = "PolicyCopyNotListed")]
