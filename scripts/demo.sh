@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The main job: a keyserver on a generated demo key set, and verified signatures from it.
+# The main job: a local multi-region cluster (control plane + one keyserver per datacenter) on the
+# embedded store, with verified signatures, a policy refusal and a measured eviction.
 # Extra arguments go to `keylessgeo demo` (--keep DIR, --serve).
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using KeylessGeo.Cli.Commands;
+using KeylessGeo.Cli.ControlPlane;
 using Spectre.Console;
 
 namespace KeylessGeo.Cli;
@@ -21,6 +22,8 @@ public static class Program
         root.Subcommands.Add(DemoCommand.Create(output));
         root.Subcommands.Add(SignCommand.Create(output));
         root.Subcommands.Add(CapacityCommand.Create(console));
+        root.Subcommands.Add(KeyIdCommand.Create(output));
+        ControlPlaneCommands.AddTo(root, output);
         return root;
     }
 }

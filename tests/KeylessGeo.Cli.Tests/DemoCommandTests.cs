@@ -4,13 +4,18 @@ namespace KeylessGeo.Cli.Tests;
 public sealed class DemoCommandTests
 {
     [Fact]
-    public async Task Demo_StartsAKeyServer_AndEverySignatureVerifies()
+    public async Task Demo_RunsAMultiRegionCluster_SignsWherePermitted_RefusesElsewhere_AndEvicts()
     {
         var (exitCode, output) = await CliRunner.RunAsync("demo");
 
         Assert.Equal(0, exitCode);
-        Assert.Equal(3, output.Split('\n').Count(line => line.EndsWith("=> VERIFIED", StringComparison.Ordinal)));
-        Assert.Contains("all demo signatures verified", output, StringComparison.Ordinal);
+        var lines = output.Split('\n');
+        // 2 EU keys in fra1 and ams1, the global key in all three, and one Keyless-protocol signature.
+        Assert.Equal(8, lines.Count(line => line.EndsWith("=> VERIFIED", StringComparison.Ordinal) || line.EndsWith("): VERIFIED", StringComparison.Ordinal)));
+        Assert.Equal(2, lines.Count(line => line.Contains("(sfo1): PolicyDenied", StringComparison.Ordinal) && line.EndsWith("refused, as the policy requires", StringComparison.Ordinal)));
+        Assert.Contains(lines, line => line.Contains("first POLICY_DENIED", StringComparison.Ordinal) && !line.Contains("POLICY_DENIED never", StringComparison.Ordinal));
+        Assert.Contains("audit log: audit chain intact", output, StringComparison.Ordinal);
+        Assert.Contains("demo complete: every step gave the expected outcome", output, StringComparison.Ordinal);
     }
 
     [Fact]

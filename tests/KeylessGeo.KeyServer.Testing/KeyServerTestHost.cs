@@ -64,13 +64,27 @@ public sealed class KeyServerTestHost : IAsyncDisposable
     /// Starts a keyserver over <paramref name="keysDirectory"/>. <paramref name="settings"/> add to
     /// or override the defaults (for example <c>KeyServer:Admission:Workers</c>).
     /// </summary>
-    public static async Task<KeyServerTestHost> StartAsync(
+    public static Task<KeyServerTestHost> StartAsync(
         string keysDirectory,
         TestTlsMaterial tls,
         IReadOnlyDictionary<string, string?>? settings = null,
+        CancellationToken cancellationToken = default) =>
+        StartAsync(keysDirectory, tls, new KeyServerTestHostOptions { Settings = settings }, cancellationToken);
+
+    /// <summary>
+    /// Starts a keyserver over <paramref name="keysDirectory"/> with <paramref name="options"/>:
+    /// settings (for example a <c>Cluster</c> section), a control-plane store instance to share
+    /// between keyservers of one test, services and extra log providers.
+    /// </summary>
+    public static async Task<KeyServerTestHost> StartAsync(
+        string keysDirectory,
+        TestTlsMaterial tls,
+        KeyServerTestHostOptions options,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(tls);
+        ArgumentNullException.ThrowIfNull(options);
+        var settings = options.Settings;
         var tlsDirectory = Directory.CreateTempSubdirectory("keylessgeo-e2e-tls-").FullName;
         var pem = tls.WritePem(tlsDirectory);
         var configuration = new Dictionary<string, string?>
@@ -101,6 +115,17 @@ public sealed class KeyServerTestHost : IAsyncDisposable
                 builder.Configuration.AddInMemoryCollection(configuration);
                 builder.Logging.ClearProviders();
                 builder.Logging.AddProvider(logs);
+                foreach (var provider in options.LoggerProviders)
+                {
+                    builder.Logging.AddProvider(provider);
+                }
+
+                if (options.Store is { } store)
+                {
+                    builder.Services.AddSingleton(store);
+                }
+
+                options.ConfigureServices?.Invoke(builder.Services);
             });
             using var startup = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             startup.CancelAfter(TimeSpan.FromSeconds(30));

@@ -15,6 +15,27 @@ public static class KeyServerInstruments
     /// <summary>Histogram (seconds) a request waited for a worker, tagged by key algorithm.</summary>
     public const string QueueWait = "keylessgeo.keyserver.queue.wait";
 
+    /// <summary>Gauge of managed keys in this datacenter, tagged by <see cref="KeyStateTag"/>.</summary>
+    public const string ManagedKeys = "keylessgeo.keyserver.cluster.managed_keys";
+
+    /// <summary>Gauge: the control-plane store revision whose managed keys are in force.</summary>
+    public const string AppliedRevision = "keylessgeo.keyserver.cluster.applied_revision";
+
+    /// <summary>Gauge (Unix seconds): when the change feed last read the store successfully.</summary>
+    public const string FeedLastUpdate = "keylessgeo.keyserver.cluster.feed.last_update";
+
+    /// <summary>Counter of failed store calls, tagged by <see cref="ClusterOperationTag"/>.</summary>
+    public const string StoreFailures = "keylessgeo.keyserver.cluster.store.failures";
+
+    /// <summary>Counter of loaded managed private keys dropped because the key was denied, removed or changed.</summary>
+    public const string ManagedKeyEvictions = "keylessgeo.keyserver.cluster.evictions";
+
+    /// <summary>Tag: a managed key's state here, "servable", "denied" or "unavailable".</summary>
+    public const string KeyStateTag = "keylessgeo.key.state";
+
+    /// <summary>Tag: the cluster operation that used the store, "feed", "lease" or "register".</summary>
+    public const string ClusterOperationTag = "keylessgeo.cluster.operation";
+
     /// <summary>Tag: the operation (contract enum name).</summary>
     public const string OperationTag = "keylessgeo.operation";
 

@@ -50,4 +50,7 @@ internal static partial class KeyServerLog
 
     [LoggerMessage(14, LogLevel.Critical, "An admission worker caught an unexpected exception", EventName = "AdmissionWorkerFailed")]
     public static partial void AdmissionWorkerFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(15, LogLevel.Warning, "Managed key {KeyId} is not served: a key file of the same id in {Directory} takes precedence", EventName = "ManagedKeyShadowed")]
+    public static partial void ManagedKeyShadowed(ILogger logger, string keyId, string directory);
 }

@@ -1,8 +1,11 @@
 using System.Net;
+using KeylessGeo.ControlPlane.Store;
+using KeylessGeo.KeyServer.Cluster;
 using KeylessGeo.KeyServer.Configuration;
 using KeylessGeo.KeyServer.Crypto;
 using KeylessGeo.KeyServer.Diagnostics;
 using KeylessGeo.KeyServer.Grpc;
+using KeylessGeo.Placement;
 using KeylessGeo.KeyServer.Keyless;
 using KeylessGeo.Rpc.Hosting;
 using KeylessGeo.Rpc.Security;
@@ -13,8 +16,9 @@ namespace KeylessGeo.KeyServer.Hosting;
 /// <summary>
 /// Builds the keyserver process: configuration (one JSON file named by <c>--config</c>, then
 /// <c>KEYLESSGEO_</c> environment variables, then command-line flags, later ones winning),
-/// validation of every setting before anything starts, the signing core, the gRPC endpoints
-/// and the Keyless protocol endpoint on Kestrel.
+/// validation of every setting before anything starts, the signing core, cluster membership
+/// and managed keys when the <c>Cluster</c> section enables them, the gRPC endpoints and the
+/// Keyless protocol endpoint on Kestrel.
 /// </summary>
 public static class KeyServerApplication
 {
@@ -42,13 +46,15 @@ public static class KeyServerApplication
         var listen = builder.Configuration.GetSection(ListenOptions.SectionName).Get<ListenOptions>() ?? new ListenOptions();
         var core = builder.Configuration.GetSection(KeyServerOptions.SectionName).Get<KeyServerOptions>() ?? new KeyServerOptions();
         var telemetry = builder.Configuration.GetSection(TelemetryOptions.SectionName).Get<TelemetryOptions>() ?? new TelemetryOptions();
+        var cluster = builder.Configuration.GetSection(ClusterOptions.SectionName).Get<ClusterOptions>() ?? new ClusterOptions();
         var keyless = builder.Configuration.GetSection(KeylessOptions.SectionName).Get<KeylessOptions>() ?? new KeylessOptions();
-        ThrowIfInvalid(listen, core, telemetry, keyless);
+        ThrowIfInvalid(listen, core, telemetry, cluster, keyless);
         var (endpoints, keylessEndpoint) = LoadEndpoints(listen, keyless);
 
         var keylessState = new KeylessListenerState();
         builder.Services.AddSingleton(keylessState);
         builder.Services.AddKeyServerCore(builder.Configuration);
+        builder.Services.AddKeyServerCluster(builder.Configuration);
         builder.Services.AddKeylessListener(builder.Configuration);
         builder.Services.AddKeyServerTelemetry(builder.Configuration);
         builder.Services.AddRpcServer();
@@ -61,6 +67,11 @@ public static class KeyServerApplication
             }
         });
         var app = builder.Build();
+        if (cluster.Enabled)
+        {
+            OpenCluster(app);
+        }
+
         app.MapKeyServer();
         if (keylessEndpoint is not null)
         {
@@ -69,6 +80,24 @@ public static class KeyServerApplication
         }
 
         return app;
+    }
+
+    // The wrapping key file is loaded (or created) and the store opened before anything starts,
+    // so a bad key file or invalid store options stop the process like any other setting.
+    private static void OpenCluster(WebApplication app)
+    {
+        try
+        {
+            app.Services.GetRequiredService<LocalWrappingKey>();
+            app.Services.GetRequiredService<IControlPlaneStore>();
+        }
+        catch (Exception e) when (e is WrappingKeyFileException or ArgumentException or IOException or UnauthorizedAccessException)
+        {
+            var message = e is WrappingKeyFileException or ArgumentException
+                ? e.Message
+                : $"{ClusterOptions.SectionName}:WrappingKeyPath: the wrapping key file cannot be created or read ({e.Message}).";
+            throw new OptionsValidationException("keyserver", typeof(ClusterOptions), [message]);
+        }
     }
 
     private static string? ConfigFileArgument(string[] args)
@@ -89,7 +118,7 @@ public static class KeyServerApplication
         return null;
     }
 
-    private static void ThrowIfInvalid(ListenOptions listen, KeyServerOptions core, TelemetryOptions telemetry, KeylessOptions keyless)
+    private static void ThrowIfInvalid(ListenOptions listen, KeyServerOptions core, TelemetryOptions telemetry, ClusterOptions cluster, KeylessOptions keyless)
     {
         var failures = new List<string>();
         var listenResult = new ListenOptionsValidator().Validate(null, listen);
@@ -98,6 +127,7 @@ public static class KeyServerApplication
         failures.AddRange(new KeylessOptionsValidator().Validate(keyless, listen).Failures ?? []);
         failures.AddRange(coreResult.Failures ?? []);
         failures.AddRange(new TelemetryOptionsValidator().Validate(null, telemetry).Failures ?? []);
+        failures.AddRange(new ClusterOptionsValidator().Validate(null, cluster).Failures ?? []);
         if (OpenSslRuntime.Incompatibility() is { } openssl)
         {
             failures.Add(openssl);

@@ -11,7 +11,8 @@ public interface IKeyStore
 
     /// <summary>
     /// Re-reads the key directory's public information and swaps the index atomically; loaded
-    /// private keys are dropped and loaded again on next use. Returns the number of keys indexed.
+    /// private keys of key files are dropped and loaded again on next use (managed keys are
+    /// unaffected). Returns the number of keys indexed, managed keys included.
     /// </summary>
     public int Reload();
 }

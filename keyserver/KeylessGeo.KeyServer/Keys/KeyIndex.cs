@@ -4,8 +4,9 @@ using KeylessGeo.Contracts.V1;
 namespace KeylessGeo.KeyServer.Keys;
 
 /// <summary>
-/// An immutable snapshot of the key directory with one frozen dictionary per identifier.
-/// Lookups take no lock and allocate nothing; a reload builds a new snapshot.
+/// An immutable snapshot of the served keys (key directory and managed keys) with one frozen
+/// dictionary per identifier. Lookups take no lock and allocate nothing; a reload or a
+/// control-plane change builds a new snapshot.
 /// </summary>
 internal sealed class KeyIndex
 {
@@ -15,11 +16,23 @@ internal sealed class KeyIndex
     private readonly FrozenDictionary<byte[], IndexedKey>.AlternateLookup<ReadOnlySpan<byte>> _byIp;
     private readonly FrozenDictionary<string, IndexedKey>.AlternateLookup<ReadOnlySpan<char>> _byHostName;
     private readonly FrozenDictionary<string, IndexedKey>.AlternateLookup<ReadOnlySpan<char>> _byWildcardParent;
+    private readonly KeyLookupResult _miss;
 
     /// <summary>Indexes <paramref name="keys"/>; when two keys claim one identifier, the first wins.</summary>
     public KeyIndex(IReadOnlyList<IndexedKey> keys)
+        : this(keys, KeyLookupResult.NotFound)
+    {
+    }
+
+    /// <summary>
+    /// Indexes <paramref name="keys"/> (the first wins when two claim one identifier); a lookup
+    /// that matches no key answers <paramref name="miss"/>: <c>KEY_NOT_FOUND</c> when the index is
+    /// complete, a transient error while part of it (the managed keys) could not be read yet.
+    /// </summary>
+    public KeyIndex(IReadOnlyList<IndexedKey> keys, KeyLookupResult miss)
     {
         Keys = keys;
+        _miss = miss;
         var byId = new Dictionary<string, IndexedKey>(StringComparer.Ordinal);
         var bySki = new Dictionary<byte[], IndexedKey>(ByteArrayComparer.Instance);
         var byDigest = new Dictionary<byte[], IndexedKey>(ByteArrayComparer.Instance);
@@ -65,9 +78,15 @@ internal sealed class KeyIndex
 
     public IReadOnlyList<IndexedKey> Keys { get; }
 
+    /// <summary>The key indexed under <paramref name="keyId"/>, refused or not (the cache evicts keys not found here).</summary>
+    public bool TryGetById(string keyId, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out IndexedKey? key) =>
+        _byId.TryGetValue(keyId, out key);
+
     /// <summary>
     /// Finds the key by key_id, then SKI, then certificate digest, then SNI, then server IP.
-    /// Malformed identifiers are BAD_REQUEST, except an invalid SNI which is ignored.
+    /// Malformed identifiers are BAD_REQUEST, except an invalid SNI which is ignored. A key that
+    /// is indexed but refused (a managed key its policy denies here) answers its refusal, never
+    /// KEY_NOT_FOUND.
     /// </summary>
     public KeyLookupResult Find(KeyRef? reference)
     {
@@ -108,10 +127,10 @@ internal sealed class KeyIndex
             TryFindByHostName(reference.Sni, out key) ||
             (!serverIp.IsEmpty && _byIp.TryGetValue(NormalizeIp(serverIp), out key)))
         {
-            return KeyLookupResult.Found(key!);
+            return key!.RefusalMessage is { } refusal ? KeyLookupResult.Refused(key.RefusalCode, refusal) : KeyLookupResult.Found(key);
         }
 
-        return KeyLookupResult.NotFound;
+        return _miss;
     }
 
     private bool TryFindByHostName(string sni, out IndexedKey? key)

@@ -23,4 +23,10 @@ internal readonly struct KeyLookupResult
     public static KeyLookupResult NotFound { get; } = new(null, ErrorCode.KeyNotFound, "no key matches the key reference");
 
     public static KeyLookupResult BadRequest(string message) => new(null, ErrorCode.BadRequest, message);
+
+    /// <summary>A key that exists but may not or cannot be used here (see <see cref="IndexedKey.RefusalMessage"/>).</summary>
+    public static KeyLookupResult Refused(ErrorCode code, string message) => new(null, code, message);
+
+    /// <summary>A transient failure: the lookup cannot be answered definitively right now.</summary>
+    public static KeyLookupResult Unavailable(string message) => new(null, ErrorCode.Internal, message);
 }

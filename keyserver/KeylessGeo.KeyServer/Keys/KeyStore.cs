@@ -8,17 +8,32 @@ using Microsoft.Extensions.Options;
 namespace KeylessGeo.KeyServer.Keys;
 
 /// <summary>
-/// Indexes the key directory (public information only) and hands out loaded private keys.
-/// The index is an immutable snapshot read without locks and replaced by <see cref="Reload"/>.
+/// Indexes the key directory (public information only) together with the control plane's
+/// managed keys, and hands out loaded private keys. The index is an immutable snapshot read
+/// without locks and replaced by <see cref="Reload"/> and <see cref="ApplyManagedKeys"/>.
 /// </summary>
+/// <remarks>
+/// Directory keys come first in the index, so a key file wins over a managed key claiming the
+/// same key id, SKI, certificate digest or host name: the operator of this machine put the file
+/// there on purpose, and a control-plane change cannot take a local key over. A shadowed
+/// managed key id is logged.
+/// </remarks>
 internal sealed class KeyStore : IKeyStore, IDisposable
 {
+    private const string ManagedKeysPending =
+        "the keyserver has not read its managed keys from the control-plane store yet; try again or another keyserver";
+
     private readonly string _directory;
     private readonly ILogger<KeyStore> _logger;
     private readonly PrivateKeyCache _cache;
     private readonly Lock _reloadLock = new();
     private long _generation;
     private KeyIndex? _index;
+    private IReadOnlyList<IndexedKey> _directoryKeys = [];
+    private IReadOnlyList<IndexedKey> _managedKeys = [];
+    private bool _managedKeysPending;
+    private bool _managedKeysApplied;
+    private HashSet<string> _shadowed = new(StringComparer.Ordinal);
 
     public KeyStore(IOptions<KeyServerOptions> options, ILogger<KeyStore> logger)
     {
@@ -42,15 +57,70 @@ internal sealed class KeyStore : IKeyStore, IDisposable
     /// <summary>Leases the loaded private key, loading it on first use.</summary>
     public PrivateKeyLease Acquire(IndexedKey key) => _cache.Acquire(key);
 
+    /// <summary>A number larger than every generation handed out before (see <see cref="IndexedKey.Generation"/>).</summary>
+    public long NextGeneration() => Interlocked.Increment(ref _generation);
+
     public int Reload()
     {
         lock (_reloadLock)
         {
-            var index = new KeyIndex(Scan(++_generation));
-            Volatile.Write(ref _index, index);
-            _cache.Clear();
-            KeyServerLog.KeyDirectoryIndexed(_logger, _directory, index.Keys.Count);
+            _directoryKeys = Scan(NextGeneration());
+            var index = Publish();
+            KeyServerLog.KeyDirectoryIndexed(_logger, _directory, _directoryKeys.Count);
             return index.Keys.Count;
+        }
+    }
+
+    /// <summary>
+    /// Declares that managed keys will be applied: until the first <see cref="ApplyManagedKeys"/>,
+    /// a lookup that matches no directory key is a transient <c>INTERNAL</c> error, not
+    /// <c>KEY_NOT_FOUND</c>, because the key may well exist in the control plane.
+    /// </summary>
+    public void ExpectManagedKeys()
+    {
+        lock (_reloadLock)
+        {
+            if (_managedKeysPending || _managedKeysApplied)
+            {
+                return;
+            }
+
+            _managedKeysPending = true;
+            if (_index is not null)
+            {
+                Publish();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Swaps in a new set of managed keys. New lookups see it at once. Managed keys of the
+    /// previous set that are not in <paramref name="keys"/> (the same <see cref="IndexedKey"/>
+    /// object: removed, refused or changed keys are new objects) are retired, and their loaded
+    /// private keys dropped from the cache; operations already holding one finish with it.
+    /// Returns the ids of the loaded private keys that were dropped.
+    /// </summary>
+    public IReadOnlyList<string> ApplyManagedKeys(IReadOnlyList<IndexedKey> keys)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        lock (_reloadLock)
+        {
+            _ = Index;
+            var previous = _managedKeys;
+            _managedKeys = keys;
+            _managedKeysPending = false;
+            _managedKeysApplied = true;
+            var index = PublishIndex();
+            var kept = new HashSet<IndexedKey>(keys, ReferenceEqualityComparer.Instance);
+            foreach (var key in previous)
+            {
+                if (!kept.Contains(key))
+                {
+                    key.Source?.Retire();
+                }
+            }
+
+            return _cache.EvictStale(index);
         }
     }
 
@@ -67,6 +137,48 @@ internal sealed class KeyStore : IKeyStore, IDisposable
 
             return _index!;
         }
+    }
+
+    private KeyIndex Publish()
+    {
+        var index = PublishIndex();
+        _cache.EvictStale(index);
+        return index;
+    }
+
+    private KeyIndex PublishIndex()
+    {
+        List<IndexedKey> keys = [.. _directoryKeys];
+        var shadowed = new HashSet<string>(StringComparer.Ordinal);
+        if (_managedKeys.Count > 0)
+        {
+            var directoryIds = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var key in _directoryKeys)
+            {
+                directoryIds.Add(key.KeyId);
+            }
+
+            foreach (var key in _managedKeys)
+            {
+                if (directoryIds.Contains(key.KeyId))
+                {
+                    shadowed.Add(key.KeyId);
+                    if (!_shadowed.Contains(key.KeyId))
+                    {
+                        KeyServerLog.ManagedKeyShadowed(_logger, key.KeyId, _directory);
+                    }
+
+                    continue;
+                }
+
+                keys.Add(key);
+            }
+        }
+
+        _shadowed = shadowed;
+        var index = new KeyIndex(keys, _managedKeysPending ? KeyLookupResult.Unavailable(ManagedKeysPending) : KeyLookupResult.NotFound);
+        Volatile.Write(ref _index, index);
+        return index;
     }
 
     private List<IndexedKey> Scan(long generation)

@@ -70,6 +70,14 @@ internal sealed class PrivateKeyCache
                     // reference; the cache's reference is dropped here if Remove could not.
                     entry.ReleaseCacheReference(this);
                 }
+                else if (key.Source is { IsRetired: true })
+                {
+                    // The key was denied, removed or changed while this request loaded it: the
+                    // request finishes with its own reference, the cache keeps nothing. (The
+                    // retirement is published before the index's eviction pass, and the reference
+                    // above was taken with a full fence, so one of the two always sees the other.)
+                    Remove(entry);
+                }
                 else if (entry.NeedsTrim)
                 {
                     entry.NeedsTrim = false;
@@ -88,6 +96,30 @@ internal sealed class PrivateKeyCache
         {
             Remove(entry);
         }
+    }
+
+    /// <summary>
+    /// Drops every loaded key that <paramref name="index"/> no longer serves as the same
+    /// <see cref="IndexedKey"/> (removed, refused, or re-indexed as a new entry); keys in use are
+    /// freed when their operations finish. Returns the ids of the keys dropped.
+    /// </summary>
+    public List<string> EvictStale(KeyIndex index)
+    {
+        var evicted = new List<string>();
+        foreach (var entry in _entries.Values)
+        {
+            if (!index.TryGetById(entry.Key.KeyId, out var current) || !ReferenceEquals(current, entry.Key))
+            {
+                var wasLoaded = entry.Loaded.IsValueCreated;
+                Remove(entry);
+                if (wasLoaded)
+                {
+                    evicted.Add(entry.Key.KeyId);
+                }
+            }
+        }
+
+        return evicted;
     }
 
     private PrivateKey Load(IndexedKey key)

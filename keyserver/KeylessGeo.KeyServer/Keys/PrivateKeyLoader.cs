@@ -5,22 +5,59 @@ using KeylessGeo.KeyServer.Crypto;
 namespace KeylessGeo.KeyServer.Keys;
 
 /// <summary>
-/// Loads a private key file (PKCS#1, PKCS#8 or SEC1 PEM) into an OpenSSL-backed key, zeroing
-/// every buffer that held key bytes. Permissions are checked again before reading.
+/// Loads a private key file (PKCS#1, PKCS#8 or SEC1 PEM), or PKCS#8 DER bytes a managed key was
+/// unwrapped to, into an OpenSSL-backed key, zeroing every buffer that held key bytes.
+/// Permissions are checked again before reading a file.
 /// </summary>
 internal static class PrivateKeyLoader
 {
-    /// <summary>Loads the key and checks it matches the indexed public key.</summary>
+    /// <summary>
+    /// Loads the key (from its file, or through its <see cref="IndexedKey.Source"/>) and checks
+    /// it matches the indexed public key.
+    /// </summary>
     public static PrivateKey Load(IndexedKey key)
     {
-        var loaded = LoadFile(key.PrivateKeyPath, key);
+        if (key.Source is { } source)
+        {
+            return source.Load(key);
+        }
+
+        return Matching(LoadFile(key.PrivateKeyPath, key), key, $"the private key in '{key.PrivateKeyPath}'");
+    }
+
+    /// <summary>
+    /// Imports PKCS#8 DER <paramref name="pkcs8"/> (RSA, EC or Ed25519) for <paramref name="key"/>
+    /// and checks it matches the indexed public key. The caller owns and zeroes
+    /// <paramref name="pkcs8"/>; no copy of it outlives this call.
+    /// </summary>
+    /// <exception cref="KeyFileException">The bytes are not a supported private key, or not the one indexed.</exception>
+    public static PrivateKey LoadPkcs8(IndexedKey key, byte[] pkcs8)
+    {
+        PrivateKey loaded;
+        try
+        {
+            loaded = Pkcs8(key, pkcs8);
+        }
+        catch (CryptographicException e)
+        {
+            throw new KeyFileException($"the private key of '{key.KeyId}' is not a valid PKCS#8 private key", e);
+        }
+        catch (AsnContentException e)
+        {
+            throw new KeyFileException($"the private key of '{key.KeyId}' is not a valid PKCS#8 private key", e);
+        }
+
+        return Matching(loaded, key, $"the private key of '{key.KeyId}'");
+    }
+
+    private static PrivateKey Matching(PrivateKey loaded, IndexedKey key, string what)
+    {
         try
         {
             var spki = ExportSubjectPublicKeyInfo(loaded);
             if (!CryptographicOperations.FixedTimeEquals(spki, key.SubjectPublicKeyInfo))
             {
-                throw new KeyFileException(
-                    $"the private key in '{key.PrivateKeyPath}' does not match the public key indexed from its {key.PublicKeySource}");
+                throw new KeyFileException($"{what} does not match the public key indexed from its {key.PublicKeySource}");
             }
 
             return loaded;

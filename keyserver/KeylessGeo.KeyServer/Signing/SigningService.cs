@@ -2,6 +2,7 @@ using Google.Protobuf;
 using KeylessGeo.Contracts.V1;
 using KeylessGeo.KeyServer.Admission;
 using KeylessGeo.KeyServer.Capacity;
+using KeylessGeo.KeyServer.Cluster;
 using KeylessGeo.KeyServer.Configuration;
 using KeylessGeo.KeyServer.Crypto;
 using KeylessGeo.KeyServer.Diagnostics;
@@ -103,34 +104,53 @@ internal sealed class SigningService : ISigningService
     internal SignResponse Execute(SignWorkItem item)
     {
         var request = item.Request;
+        var key = item.Key;
+        if (key.Source is { IsRetired: true })
+        {
+            // A control-plane change replaced the key after this request looked it up: answer
+            // from the current state (denied, removed, or the new version), as a request arriving
+            // now would be, and never load the retired key again.
+            var lookup = _keys.Find(request.Key);
+            if (lookup.Key is null)
+            {
+                return Failure(request, key, lookup.Error, lookup.Message!, item.StartedTimestamp);
+            }
+
+            key = lookup.Key;
+            if (OperationRules.Check(request.Operation, key, request.Payload.Length) is { } problem)
+            {
+                return Failure(request, key, ErrorCode.BadRequest, problem, item.StartedTimestamp);
+            }
+        }
+
         try
         {
             byte[] result;
-            using (var lease = _keys.Acquire(item.Key))
+            using (var lease = _keys.Acquire(key))
             {
                 result = PrivateKeyOperations.Execute(lease.Key, request.Operation, request.Payload.Span);
             }
 
-            Record(request, item.Key, ErrorCode.Unspecified, item.StartedTimestamp);
+            Record(request, key, ErrorCode.Unspecified, item.StartedTimestamp);
             return new SignResponse { Id = request.Id, Result = UnsafeByteOperations.UnsafeWrap(result), ServedBy = _servedBy.Clone() };
         }
         catch (Exception e)
         {
-            if (e is KeyFileException)
+            if (e is KeyFileException or ManagedKeyException { AlreadyReported: false })
             {
-                KeyServerLog.PrivateKeyLoadFailed(_logger, item.Key.KeyId, e.Message);
+                KeyServerLog.PrivateKeyLoadFailed(_logger, key.KeyId, e.Message);
             }
 
-            var (code, message) = SignErrorMapper.Map(e, item.Key);
+            var (code, message) = SignErrorMapper.Map(e, key);
             KeyServerLog.OperationFailed(
                 _logger,
                 code == ErrorCode.CryptoFailure ? LogLevel.Debug : LogLevel.Warning,
                 request.Id,
                 WireNames.Of(request.Operation),
-                item.Key.KeyId,
+                key.KeyId,
                 WireNames.Of(code),
                 e.GetType().Name);
-            return Failure(request, item.Key, code, message, item.StartedTimestamp);
+            return Failure(request, key, code, message, item.StartedTimestamp);
         }
     }
 

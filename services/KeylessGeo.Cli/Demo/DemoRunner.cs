@@ -1,25 +1,20 @@
 using KeylessGeo.Contracts.V1;
-using KeylessGeo.KeyServer.Hosting;
-using KeylessGeo.KeyServer.Keyless;
-using KeylessGeo.Rpc.Client;
-using KeylessGeo.Rpc.Contracts;
-using KeylessGeo.Rpc.Hosting;
-using KeylessGeo.Rpc.Security;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
+using KeylessGeo.ControlPlane.Keys;
+using KeylessGeo.ControlPlane.Policies;
 
 namespace KeylessGeo.Cli.Demo;
 
 /// <summary>
-/// Runs the demo: material, a keyserver on 127.0.0.1 with mutual TLS, one signature per demo
-/// key over gRPC, each verified without the keyserver.
+/// Runs the demo: material, a local multi-region cluster on the embedded store (control plane
+/// and one keyserver in each of three datacenters), policies, key import, signatures verified
+/// without the keyservers, a refusal where the policy forbids the key, a measured eviction
+/// after narrowing a policy, and the audit chain verified.
 /// </summary>
 public static class DemoRunner
 {
-    /// <summary>Runs the demo; returns 0 when every signature verified.</summary>
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(15);
+
+    /// <summary>Runs the demo; returns 0 when every step gave the expected outcome.</summary>
     public static async Task<int> RunAsync(DemoSettings settings, TextWriter output, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(settings);
@@ -34,32 +29,34 @@ public static class DemoRunner
                 return 0;
             }
 
-            await using var app = KeyServerApplication.Create([], builder => builder.Configuration.AddInMemoryCollection(Configuration(material)));
-            await app.StartAsync(cancellationToken);
-            var keyless = app.Services.GetRequiredService<KeylessListenerState>().EndPoint;
-            var port = app.Services.GetRequiredService<IServer>().GetBoundAddresses().First(address => address.Port != keyless?.Port).Port;
-            await output.WriteLineAsync($"keyserver ks-demo-1 (datacenter demo1) listening on https://127.0.0.1:{port} (gRPC) and {keyless} (Keyless protocol), mutual TLS required");
+            await using var cluster = await DemoCluster.StartAsync(material, cancellationToken);
+            await DescribeAsync(cluster, output);
+            await ImportAsync(cluster, material, output, cancellationToken);
 
-            using var channel = new RpcChannel(new RpcChannelOptions
-            {
-                Address = new Uri($"https://localhost:{port}"),
-                ClientCertificate = MutualTls.LoadPem(material.Tls("client.crt"), material.Tls("client.key")),
-                TrustedCa = MutualTls.LoadPemBundle(material.Tls("ca.crt")),
-            });
             var failures = 0;
+            await output.WriteLineAsync();
+            await output.WriteLineAsync("signatures over gRPC with mutual TLS, verified without the keyservers:");
             foreach (var check in DemoSignatureCheck.All)
             {
-                failures += await SignAndVerifyAsync(channel, check, material, output, cancellationToken) ? 0 : 1;
+                foreach (var keyserver in cluster.Keyservers)
+                {
+                    var permitted = keyserver.Datacenter != "sfo1" || DemoDatacenters.PolicyOf(check.KeyId) == DemoDatacenters.GlobalPolicyId;
+                    failures += await DemoChecks.SignAndVerifyAsync(keyserver, check, material, permitted, Patience, output, cancellationToken) ? 0 : 1;
+                }
             }
+
+            failures += await DemoChecks.KeylessProtocolAsync(cluster.Keyservers[0], material, output, cancellationToken) ? 0 : 1;
+            failures += await DemoChecks.EvictionAsync(cluster, output, cancellationToken) ? 0 : 1;
+            failures += await DemoChecks.AuditAsync(cluster, output, cancellationToken) ? 0 : 1;
 
             if (settings.Serve)
             {
                 await output.WriteLineAsync("serving; press Ctrl+C to stop");
-                await app.WaitForShutdownAsync(cancellationToken);
+                await Task.Delay(Timeout.Infinite, cancellationToken).ContinueWith(static _ => { }, TaskScheduler.Default);
             }
 
-            await app.StopAsync(CancellationToken.None);
-            await output.WriteLineAsync(failures == 0 ? "all demo signatures verified" : $"{failures} demo signature(s) failed");
+            await output.WriteLineAsync();
+            await output.WriteLineAsync(failures == 0 ? "demo complete: every step gave the expected outcome" : $"{failures} demo step(s) failed");
             return failures == 0 ? 0 : 1;
         }
         finally
@@ -71,58 +68,38 @@ public static class DemoRunner
         }
     }
 
-    private static async Task<bool> SignAndVerifyAsync(RpcChannel channel, DemoSignatureCheck check, DemoMaterial material, TextWriter output, CancellationToken cancellationToken)
+    private static async Task DescribeAsync(DemoCluster cluster, TextWriter output)
     {
-        var request = new SignRequest
+        await output.WriteLineAsync($"control plane on {cluster.ControlPlaneAddress} (HTTP API), embedded store in {cluster.StoreDirectory}");
+        foreach (var keyserver in cluster.Keyservers)
         {
-            Id = 1,
-            Key = new KeyRef { KeyId = check.KeyId },
-            Operation = check.Operation,
-            Payload = Google.Protobuf.ByteString.CopyFrom(check.Payload),
-        };
-        var response = await channel.UnaryAsync(KeyServerMethods.Sign, request, new RpcCallOptions
-        {
-            Deadline = DateTimeOffset.UtcNow.AddSeconds(10),
-            CancellationToken = cancellationToken,
-        });
-        if (response.OutcomeCase != SignResponse.OutcomeOneofCase.Result)
-        {
-            await output.WriteLineAsync($"{check.KeyId,-16} {check.Operation,-16} error {response.Error.Code}: {response.Error.Message}");
-            return false;
+            await output.WriteLineAsync(
+                $"keyserver {keyserver.Id} in {keyserver.Datacenter}: gRPC https://127.0.0.1:{keyserver.GrpcPort}, Keyless protocol {keyserver.Keyless}, mutual TLS required");
         }
-
-        var signature = response.Result.ToByteArray();
-        var inProcess = check.VerifyInProcess(material.KeysDirectory, signature);
-        bool? openssl = OpenSslVerifier.IsAvailable
-            ? await OpenSslVerifier.VerifyAsync(check, material.KeysDirectory, signature, cancellationToken)
-            : null;
-        var verified = inProcess != false && openssl != false && (inProcess ?? openssl) == true;
-        await output.WriteLineAsync(
-            $"{check.KeyId,-16} {check.Operation,-16} served by {response.ServedBy.KeyserverId}/{response.ServedBy.Datacenter}  " +
-            $"{signature.Length,3}-byte signature {Convert.ToHexStringLower(signature)[..32]}…  " +
-            $".NET: {Describe(inProcess)}, openssl: {Describe(openssl)} => {(verified ? "VERIFIED" : "NOT VERIFIED")}");
-        return verified;
     }
 
-    private static string Describe(bool? verified) => verified switch
+    private static async Task ImportAsync(DemoCluster cluster, DemoMaterial material, TextWriter output, CancellationToken cancellationToken)
     {
-        true => "ok",
-        false => "FAILED",
-        null => "n/a",
-    };
+        await DemoChecks.WaitForWrappingKeysAsync(cluster, Patience, cancellationToken);
+        await output.WriteLineAsync("each keyserver generated its datacenter's wrapping key and registered the public half");
+        foreach (var (id, text) in new[] { (DemoDatacenters.EuPolicyId, DemoDatacenters.EuPolicy), (DemoDatacenters.GlobalPolicyId, DemoDatacenters.GlobalPolicy) })
+        {
+            var change = await cluster.Services.Policies.CreateAsync(DemoCluster.Operator, new PolicyRequest { Id = id, Policy = PolicyInput.FromText(text) }, cancellationToken);
+            await output.WriteLineAsync($"policy {id} ({text}) permits {string.Join(", ", change.Policy.PermittedDatacenters)}; its key is wrapped to each of them");
+        }
 
-    private static Dictionary<string, string?> Configuration(DemoMaterial material) => new()
-    {
-        ["KeyServer:Id"] = "ks-demo-1",
-        ["KeyServer:Datacenter"] = "demo1",
-        ["KeyServer:KeysDirectory"] = material.KeysDirectory,
-        ["KeyServer:Admission:CalibrationDuration"] = "00:00:00",
-        ["Listen:Address"] = "127.0.0.1",
-        ["Listen:Port"] = "0",
-        ["Listen:CertificatePath"] = material.Tls("server.crt"),
-        ["Listen:KeyPath"] = material.Tls("server.key"),
-        ["Listen:ClientCaPath"] = material.Tls("ca.crt"),
-        ["Keyless:Port"] = "0",
-        ["Logging:LogLevel:Default"] = "Error",
-    };
+        foreach (var keyId in DemoMaterial.KeyIds)
+        {
+            var certificate = Path.Combine(material.KeysDirectory, keyId + ".crt");
+            using var pem = KeyMaterial.FromPem(File.ReadAllText(Path.Combine(material.KeysDirectory, keyId + ".key")));
+            var imported = await cluster.Services.Keys.ImportAsync(DemoCluster.Operator, new ImportKeyRequest
+            {
+                KeyId = keyId,
+                PolicyId = DemoDatacenters.PolicyOf(keyId),
+                PrivateKey = pem,
+                CertificatePem = File.Exists(certificate) ? File.ReadAllText(certificate) : null,
+            }, cancellationToken);
+            await output.WriteLineAsync($"imported {keyId} under policy {DemoDatacenters.PolicyOf(keyId)} (wrapped at once; the store never sees the plaintext), revision {imported.Revision}");
+        }
+    }
 }

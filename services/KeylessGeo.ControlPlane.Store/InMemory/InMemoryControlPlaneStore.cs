@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using KeylessGeo.ControlPlane.Store.Audit;
 using KeylessGeo.ControlPlane.Store.Changes;
 using KeylessGeo.ControlPlane.Store.Model;
@@ -16,13 +17,25 @@ public sealed class InMemoryControlPlaneStore : IControlPlaneStore
     private readonly Lock _lock = new();
     private readonly TimeProvider _time;
     private readonly RevisionSignal _signal = new();
-    private readonly List<ChangeRecord> _changes = [];
+    private readonly int _changeRetention;
     private readonly List<AuditEntry> _audit = [];
     private readonly SortedDictionary<string, KeyserverLease> _leases = new(StringComparer.Ordinal);
     private ControlPlaneSnapshot _snapshot = ControlPlaneSnapshot.Empty;
-    private bool _changesTruncated;
+    private ImmutableArray<ChangeRecord> _changes = [];
+    private long _changesTruncatedThrough;
 
-    public InMemoryControlPlaneStore(TimeProvider? time = null) => _time = time ?? TimeProvider.System;
+    public InMemoryControlPlaneStore(TimeProvider? time = null)
+        : this(time, ChangeRetention)
+    {
+    }
+
+    /// <summary>A store whose change feed keeps <paramref name="changeRetention"/> records (whole revisions are dropped beyond it).</summary>
+    public InMemoryControlPlaneStore(TimeProvider? time, int changeRetention)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(changeRetention);
+        _time = time ?? TimeProvider.System;
+        _changeRetention = changeRetention;
+    }
 
     public string Kind => "in-memory";
 
@@ -58,12 +71,7 @@ public sealed class InMemoryControlPlaneStore : IControlPlaneStore
             var entry = AuditChain.Seal(changes.Audit, _audit.Count == 0 ? null : _audit[^1], revision, _time.GetUtcNow());
             _snapshot = next;
             _audit.Add(entry);
-            _changes.AddRange(records);
-            if (_changes.Count > ChangeRetention)
-            {
-                _changes.RemoveRange(0, _changes.Count - ChangeRetention);
-                _changesTruncated = true;
-            }
+            (_changes, _changesTruncatedThrough) = ChangeFeedRetention.Append(_changes, records, _changeRetention, _changesTruncatedThrough);
 
             result = new CommitResult(revision, entry);
         }
@@ -77,7 +85,7 @@ public sealed class InMemoryControlPlaneStore : IControlPlaneStore
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxCount);
         lock (_lock)
         {
-            var truncated = _changesTruncated && (_changes.Count == 0 || _changes[0].Revision > afterRevision + 1);
+            var truncated = ChangeFeedRetention.IsTruncated(afterRevision, _changesTruncatedThrough);
             var page = _changes.Where(c => c.Revision > afterRevision).Take(maxCount).ToList();
             return Task.FromResult(new ChangePage(page, _snapshot.Revision, truncated));
         }

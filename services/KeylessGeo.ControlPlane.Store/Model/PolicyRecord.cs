@@ -34,7 +34,7 @@ public sealed record PolicyRecord
     /// <summary>
     /// The current policy key wrapped to the control plane's own wrapping key, so it can wrap
     /// newly imported keys and re-wrap the policy key when the permitted set changes.
-    /// <see cref="WrappedPolicyKey.DatacenterId"/> is <c>control-plane</c>.
+    /// <see cref="WrappedPolicyKey.DatacenterId"/> is <see cref="WrappedPolicyKey.ControlPlaneDatacenterId"/>.
     /// </summary>
     public required WrappedPolicyKey ControlPlaneCopy { get; init; }
 }

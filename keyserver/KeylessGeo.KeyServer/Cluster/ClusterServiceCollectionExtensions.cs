@@ -1,0 +1,48 @@
+using KeylessGeo.ControlPlane.Store;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace KeylessGeo.KeyServer.Cluster;
+
+/// <summary>Registers cluster membership and managed keys.</summary>
+public static class ClusterServiceCollectionExtensions
+{
+    /// <summary>
+    /// Binds <see cref="ClusterOptions"/> from the <c>Cluster</c> section and validates them on
+    /// start. When <see cref="ClusterOptions.Enabled"/> is set, adds the control-plane store
+    /// (unless an <see cref="IControlPlaneStore"/> is registered already, as tests do to share
+    /// one), the datacenter wrapping key, the change-feed follower and the membership lease.
+    /// Call after <see cref="KeyServerServiceCollectionExtensions.AddKeyServerCore"/>.
+    /// </summary>
+    public static IServiceCollection AddKeyServerCluster(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+
+        var section = configuration.GetSection(ClusterOptions.SectionName);
+        services.AddOptions<ClusterOptions>().Bind(section).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ClusterOptions>, ClusterOptionsValidator>());
+        if (!(section.Get<ClusterOptions>() ?? new ClusterOptions()).Enabled)
+        {
+            return services;
+        }
+
+        services.TryAddSingleton(static provider => ClusterStoreFactory.Create(
+            provider.GetRequiredService<IOptions<ClusterOptions>>().Value,
+            provider.GetRequiredService<TimeProvider>(),
+            provider.GetRequiredService<ILoggerFactory>()));
+        services.TryAddSingleton<LocalWrappingKey>();
+        services.TryAddSingleton<ClusterState>();
+        services.TryAddSingleton<ClusterMetrics>();
+        services.TryAddSingleton<WrappingKeyRegistration>();
+        services.TryAddSingleton<ManagedKeyFeedService>();
+        services.TryAddSingleton<ClusterMembershipService>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ManagedKeyFeedService>(static p => p.GetRequiredService<ManagedKeyFeedService>()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ClusterMembershipService>(static p => p.GetRequiredService<ClusterMembershipService>()));
+        return services;
+    }
+}

@@ -1,0 +1,100 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using KeylessGeo.Contracts.V1;
+using KeylessGeo.ControlPlane.Store.Model;
+using KeylessGeo.KeyServer.Keys;
+
+namespace KeylessGeo.KeyServer.Cluster;
+
+/// <summary>
+/// Managed keys as key index entries: the identifiers a lookup can use (key id, SKI,
+/// certificate digest, host names, the certificate's IP addresses), the algorithm from the
+/// public key, and the refusal a denied or unavailable key answers with.
+/// </summary>
+internal static class ManagedKeyEntries
+{
+    /// <summary>Why the key's public facts cannot be served as recorded, or null when they can.</summary>
+    public static string? PublicKeyProblem(ManagedKeyRecord record)
+    {
+        ParsedPublicKey parsed;
+        try
+        {
+            parsed = SubjectPublicKeyInfoParser.Parse(record.SubjectPublicKeyInfo);
+        }
+        catch (KeyFileException e)
+        {
+            return $"its public key cannot be served: {e.Message}";
+        }
+
+        if (!parsed.Ski.AsSpan().SequenceEqual(record.Ski))
+        {
+            return "its recorded SKI is not the SKI of its public key";
+        }
+
+        if (!parsed.CertDigest.AsSpan().SequenceEqual(record.CertDigest))
+        {
+            return "its recorded certificate digest is not the digest of its public key";
+        }
+
+        return null;
+    }
+
+    /// <summary>The index entry for <paramref name="facts"/>: public facts, the refusal if any, and the source that opens it.</summary>
+    public static IndexedKey Create(ManagedKeyFacts facts, long generation, ManagedKeySource source)
+    {
+        var record = facts.Record;
+        ParsedPublicKey? parsed = null;
+        try
+        {
+            parsed = SubjectPublicKeyInfoParser.Parse(record.SubjectPublicKeyInfo);
+        }
+        catch (KeyFileException)
+        {
+            // Only a refused key gets here (a servable one was parsed in Build); its refusal
+            // answers every lookup, so the placeholders below are never used for an operation.
+        }
+
+        return new IndexedKey
+        {
+            KeyId = record.KeyId,
+            Generation = generation,
+            Source = source,
+            RefusalCode = facts.Status switch
+            {
+                ManagedKeyStatus.Servable => ErrorCode.Unspecified,
+                ManagedKeyStatus.Denied => ErrorCode.PolicyDenied,
+                _ => ErrorCode.Internal,
+            },
+            RefusalMessage = facts.Refusal,
+            Algorithm = parsed?.Algorithm ?? KeyAlgorithm.Rsa2048,
+            ModulusBytes = parsed?.ModulusBytes ?? 0,
+            KeySizeBits = parsed?.KeySizeBits ?? 0,
+            SubjectPublicKeyInfo = record.SubjectPublicKeyInfo,
+            Ski = record.Ski,
+            CertDigest = record.CertDigest,
+            HostNames = record.HostNames,
+            IpAddresses = CertificateIpAddresses(record.CertificatePem),
+            PublicKeySource = "control plane",
+        };
+    }
+
+    private static IReadOnlyList<byte[]> CertificateIpAddresses(string? certificatePem)
+    {
+        if (string.IsNullOrEmpty(certificatePem))
+        {
+            return [];
+        }
+
+        try
+        {
+            using var certificate = X509Certificate2.CreateFromPem(certificatePem);
+            return CertificateNames.Read(certificate).IpAddresses;
+        }
+        catch (CryptographicException)
+        {
+            // Lookup by server IP is a convenience: a certificate the keyserver cannot parse
+            // leaves the key reachable by id, SKI, digest and host name.
+            return [];
+        }
+    }
+}

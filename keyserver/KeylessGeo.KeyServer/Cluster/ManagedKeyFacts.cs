@@ -1,0 +1,63 @@
+using System.Collections.Immutable;
+using KeylessGeo.ControlPlane.Store.Model;
+
+namespace KeylessGeo.KeyServer.Cluster;
+
+/// <summary>
+/// Everything one snapshot says about one managed key in this datacenter: its state, and for a
+/// servable key the ciphertexts needed to open it. Two snapshots that give a key the same facts
+/// keep its index entry, and with it the loaded private key.
+/// </summary>
+internal sealed record ManagedKeyFacts
+{
+    public required ManagedKeyRecord Record { get; init; }
+
+    public required ManagedKeyStatus Status { get; init; }
+
+    /// <summary>The policy's version when these facts were computed (for logs; not compared).</summary>
+    public long PolicyVersion { get; init; }
+
+    /// <summary>The policy's current key generation: the generation of <see cref="Copy"/>.</summary>
+    public int PolicyKeyGeneration { get; init; }
+
+    /// <summary>The policy key wrapped to this datacenter (servable keys only).</summary>
+    public WrappedPolicyKey? Copy { get; init; }
+
+    /// <summary>What a client is told for a refused key; null for a servable one.</summary>
+    public string? Refusal { get; init; }
+
+    /// <summary>Why, for the keyserver log (may name policies, datacenters and fingerprints; never key material).</summary>
+    public required string Reason { get; init; }
+
+    /// <summary>True when <paramref name="other"/> would index and open the key exactly as these facts do.</summary>
+    public bool SameAs(ManagedKeyFacts other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        var a = Record;
+        var b = other.Record;
+        return Status == other.Status
+            && string.Equals(Refusal, other.Refusal, StringComparison.Ordinal)
+            && PolicyKeyGeneration == other.PolicyKeyGeneration
+            && string.Equals(a.KeyId, b.KeyId, StringComparison.Ordinal)
+            && string.Equals(a.PolicyId, b.PolicyId, StringComparison.Ordinal)
+            && a.Version == b.Version
+            && a.PolicyKeyGeneration == b.PolicyKeyGeneration
+            && a.SubjectPublicKeyInfo.AsSpan().SequenceEqual(b.SubjectPublicKeyInfo)
+            && a.Ski.AsSpan().SequenceEqual(b.Ski)
+            && a.CertDigest.AsSpan().SequenceEqual(b.CertDigest)
+            && string.Equals(a.CertificatePem, b.CertificatePem, StringComparison.Ordinal)
+            && SameNames(a.HostNames, b.HostNames)
+            && a.WrappedPrivateKey.AsSpan().SequenceEqual(b.WrappedPrivateKey)
+            && SameCopy(Copy, other.Copy);
+    }
+
+    private static bool SameNames(ImmutableArray<string> a, ImmutableArray<string> b) =>
+        a.AsSpan().SequenceEqual(b.AsSpan(), StringComparer.Ordinal);
+
+    private static bool SameCopy(WrappedPolicyKey? a, WrappedPolicyKey? b) =>
+        a is null || b is null
+            ? a is null && b is null
+            : string.Equals(a.DatacenterId, b.DatacenterId, StringComparison.Ordinal)
+              && string.Equals(a.WrappingKeyFingerprint, b.WrappingKeyFingerprint, StringComparison.Ordinal)
+              && a.Blob.AsSpan().SequenceEqual(b.Blob);
+}

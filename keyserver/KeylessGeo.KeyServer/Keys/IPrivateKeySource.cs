@@ -1,0 +1,21 @@
+namespace KeylessGeo.KeyServer.Keys;
+
+/// <summary>
+/// Where the private half of a key that is not a key file comes from (a control-plane managed
+/// key, unwrapped on first use). Holds no plaintext key material itself.
+/// </summary>
+internal interface IPrivateKeySource
+{
+    /// <summary>
+    /// True once the index that held this key was replaced by one without it (the key was
+    /// denied, removed or changed): the cache keeps nothing loaded for a retired key, and a
+    /// request that looked it up before the change looks its key up again.
+    /// </summary>
+    public bool IsRetired { get; }
+
+    /// <summary>Marks the key retired (with a full fence, before the cache is swept).</summary>
+    public void Retire();
+
+    /// <summary>Loads the private key into an OpenSSL-backed key that matches <paramref name="key"/>'s public key.</summary>
+    public PrivateKey Load(IndexedKey key);
+}

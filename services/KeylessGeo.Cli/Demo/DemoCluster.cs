@@ -1,0 +1,112 @@
+using KeylessGeo.ControlPlane.Hosting;
+using KeylessGeo.ControlPlane.Operations;
+using KeylessGeo.ControlPlane.Topology;
+using KeylessGeo.KeyServer.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using KeylessGeo.Rpc.Hosting;
+
+namespace KeylessGeo.Cli.Demo;
+
+/// <summary>
+/// A local multi-region cluster on one machine: the control plane and one keyserver per demo
+/// datacenter, every one of them opening the same embedded store directory, as separate
+/// processes on one machine would.
+/// </summary>
+public sealed class DemoCluster : IAsyncDisposable
+{
+    /// <summary>The operator identity the demo acts as in the audit log.</summary>
+    public const string Operator = "demo-operator";
+
+    private readonly List<DemoKeyserver> _keyservers = [];
+
+    private DemoCluster(WebApplication controlPlane, string storeDirectory)
+    {
+        ControlPlane = controlPlane;
+        StoreDirectory = storeDirectory;
+        Services = controlPlane.Services.GetRequiredService<ControlPlaneServices>();
+        ControlPlaneAddress = controlPlane.Services.GetRequiredService<IServer>().GetBoundAddresses()[0];
+    }
+
+    public WebApplication ControlPlane { get; }
+
+    public Uri ControlPlaneAddress { get; }
+
+    public ControlPlaneServices Services { get; }
+
+    public string StoreDirectory { get; }
+
+    public IReadOnlyList<DemoKeyserver> Keyservers => _keyservers;
+
+    /// <summary>Starts the control plane, sets the topology, then starts the keyservers.</summary>
+    public static async Task<DemoCluster> StartAsync(DemoMaterial material, CancellationToken cancellationToken)
+    {
+        var store = Path.Combine(material.Root, "store");
+        var controlPlane = ControlPlaneApplication.Create([], builder => builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ControlPlane:Store:Kind"] = "embedded",
+            ["ControlPlane:Store:DataDirectory"] = store,
+            ["ControlPlane:WrappingKeyPath"] = Path.Combine(material.Root, "control-plane-wrapping-key.pem"),
+            ["ControlPlane:LocalActor"] = Operator,
+            ["ControlPlane:Listen:Port"] = "-1",
+            ["ControlPlane:Listen:PlaintextPort"] = "0",
+            ["Logging:LogLevel:Default"] = "Error",
+        }));
+        await controlPlane.StartAsync(cancellationToken);
+        var cluster = new DemoCluster(controlPlane, store);
+        try
+        {
+            await cluster.Services.Topology.ReplaceAsync(Operator, TopologyReplacement.FromJson(DemoDatacenters.TopologyJson), cancellationToken);
+            foreach (var (id, datacenter) in DemoDatacenters.Keyservers)
+            {
+                var app = KeyServerApplication.Create([], builder => builder.Configuration.AddInMemoryCollection(KeyserverConfiguration(material, store, id, datacenter)));
+                await app.StartAsync(cancellationToken);
+                cluster._keyservers.Add(DemoKeyserver.Attach(id, datacenter, app, material));
+            }
+
+            return cluster;
+        }
+        catch
+        {
+            await cluster.DisposeAsync();
+            throw;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var keyserver in _keyservers)
+        {
+            await keyserver.DisposeAsync();
+        }
+
+        await ControlPlane.StopAsync(CancellationToken.None);
+        await ControlPlane.DisposeAsync();
+    }
+
+    private static Dictionary<string, string?> KeyserverConfiguration(DemoMaterial material, string store, string id, string datacenter)
+    {
+        var home = Directory.CreateDirectory(Path.Combine(material.Root, "keyservers", id)).FullName;
+        var keys = Directory.CreateDirectory(Path.Combine(home, "keys")).FullName;
+        return new()
+        {
+            ["KeyServer:Id"] = id,
+            ["KeyServer:Datacenter"] = datacenter,
+            ["KeyServer:KeysDirectory"] = keys,
+            ["KeyServer:Admission:CalibrationDuration"] = "00:00:00",
+            ["Listen:Address"] = "127.0.0.1",
+            ["Listen:Port"] = "0",
+            ["Listen:CertificatePath"] = material.Tls("server.crt"),
+            ["Listen:KeyPath"] = material.Tls("server.key"),
+            ["Listen:ClientCaPath"] = material.Tls("ca.crt"),
+            ["Keyless:Port"] = "0",
+            ["Cluster:Enabled"] = "true",
+            ["Cluster:Store:Kind"] = "embedded",
+            ["Cluster:Store:DataDirectory"] = store,
+            ["Cluster:WrappingKeyPath"] = Path.Combine(home, "wrapping-key.pem"),
+            ["Logging:LogLevel:Default"] = "Error",
+        };
+    }
+}

@@ -1,0 +1,16 @@
+using Microsoft.Extensions.Logging;
+
+namespace KeylessGeo.ControlPlane.Store.Embedded;
+
+/// <summary>Log messages of the embedded store.</summary>
+internal static partial class EmbeddedStoreLog
+{
+    [LoggerMessage(EventId = 1, EventName = "WatcherFailed", Level = LogLevel.Warning, Message = "Watching {Directory} for changes failed; falling back to polling.")]
+    public static partial void WatcherFailed(ILogger logger, string directory, Exception exception);
+
+    [LoggerMessage(EventId = 2, EventName = "RevisionCheckFailed", Level = LogLevel.Warning, Message = "Reading the revision in {Directory} failed; retrying at the next poll.")]
+    public static partial void RevisionCheckFailed(ILogger logger, string directory, Exception exception);
+
+    [LoggerMessage(EventId = 3, EventName = "Opened", Level = LogLevel.Information, Message = "Embedded control-plane store opened at {Directory}, revision {Revision}.")]
+    public static partial void Opened(ILogger logger, string directory, long revision);
+}

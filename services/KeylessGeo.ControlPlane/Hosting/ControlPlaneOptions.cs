@@ -1,0 +1,27 @@
+namespace KeylessGeo.ControlPlane.Hosting;
+
+/// <summary>The control plane's configuration (section <c>ControlPlane</c>).</summary>
+public sealed record ControlPlaneOptions
+{
+    /// <summary>The configuration section these options bind from.</summary>
+    public const string SectionName = "ControlPlane";
+
+    /// <summary>The store.</summary>
+    public StoreOptions Store { get; init; } = new();
+
+    /// <summary>
+    /// The control plane's own wrapping key (PKCS#8 PEM, P-256, mode 0600); created on first start.
+    /// Every policy key is wrapped to it. Losing it means no policy can be changed or key imported
+    /// until every policy is recreated: back it up like a CA key.
+    /// </summary>
+    public string WrappingKeyPath { get; init; } = "";
+
+    /// <summary>The fewest datacenters a policy must permit unless forced (default 1).</summary>
+    public int MinimumPermittedDatacenters { get; init; } = 1;
+
+    /// <summary>The audit actor for requests on the loopback plaintext endpoint without an <c>X-Actor</c> header.</summary>
+    public string LocalActor { get; init; } = "local-operator";
+
+    /// <summary>Where the HTTP API listens.</summary>
+    public ControlPlaneListenOptions Listen { get; init; } = new();
+}

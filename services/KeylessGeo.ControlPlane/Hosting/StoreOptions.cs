@@ -1,0 +1,14 @@
+namespace KeylessGeo.ControlPlane.Hosting;
+
+/// <summary>Which control-plane store to use (configuration section <c>ControlPlane:Store</c>).</summary>
+public sealed record StoreOptions
+{
+    /// <summary><c>embedded</c> (the default; files in <see cref="DataDirectory"/>), <c>postgresql</c> or <c>in-memory</c> (tests and demos; lost on exit), in any letter case.</summary>
+    public string Kind { get; init; } = StoreKinds.Embedded;
+
+    /// <summary>The embedded store's directory.</summary>
+    public string DataDirectory { get; init; } = "";
+
+    /// <summary>The PostgreSQL connection string (Npgsql syntax).</summary>
+    public string ConnectionString { get; init; } = "";
+}

@@ -1,0 +1,81 @@
+using System.Collections.Immutable;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using KeylessGeo.ControlPlane.Operations;
+using KeylessGeo.Keyless.Identifiers;
+
+namespace KeylessGeo.ControlPlane.Keys;
+
+/// <summary>Reads the certificate given with a key and checks it is the key's.</summary>
+internal static class CertificateReader
+{
+    /// <summary>The request field errors are reported under.</summary>
+    public const string Field = "certificate";
+
+    /// <summary>
+    /// The first certificate of <paramref name="pem"/>, which must carry <paramref name="key"/>'s
+    /// public key (422 otherwise), its leaf PEM and its host names (SAN DNS names, or the CN when
+    /// there are none, as the keyserver indexes them).
+    /// </summary>
+    public static (string Pem, ImmutableArray<string> HostNames, string? Warning) Read(string pem, KeyIdentity key, DateTimeOffset now)
+    {
+        X509Certificate2 certificate;
+        try
+        {
+            certificate = X509Certificate2.CreateFromPem(pem);
+        }
+        catch (CryptographicException)
+        {
+            throw ControlPlaneException.Invalid(ErrorCodes.MalformedCertificate, Field, "no readable '-----BEGIN CERTIFICATE-----' block (PEM, X.509)");
+        }
+
+        using (certificate)
+        {
+            var certified = KeyIdentifiers.FromCertificate(certificate);
+            if (certified.AlgorithmOid != key.AlgorithmOid || certified.CurveOid != key.CurveOid || !certified.SubjectPublicKey.Span.SequenceEqual(key.SubjectPublicKey.Span))
+            {
+                throw ControlPlaneException.Invalid(ErrorCodes.CertificateMismatch, Field,
+                    $"the certificate ('{certificate.Subject}', {certified.Description}, SKI {Convert.ToHexStringLower(certified.Ski)}) is not for this private key ({key.Description}, SKI {Convert.ToHexStringLower(key.Ski)})");
+            }
+
+            var warning = certificate.NotAfter.ToUniversalTime() < now.UtcDateTime
+                ? $"the certificate '{certificate.Subject}' expired on {certificate.NotAfter.ToUniversalTime():yyyy-MM-dd HH:mm:ss}Z"
+                : null;
+            return (certificate.ExportCertificatePem(), [.. HostNameRules.Valid(Names(certificate))], warning);
+        }
+    }
+
+    /// <summary>The public facts of a stored certificate.</summary>
+    public static CertificateView View(string pem)
+    {
+        using var certificate = X509Certificate2.CreateFromPem(pem);
+        return new CertificateView
+        {
+            Subject = certificate.Subject,
+            Issuer = certificate.Issuer,
+            NotBefore = certificate.NotBefore.ToUniversalTime(),
+            NotAfter = certificate.NotAfter.ToUniversalTime(),
+            Sha256 = Convert.ToHexStringLower(certificate.GetCertHash(HashAlgorithmName.SHA256)),
+            Pem = pem,
+        };
+    }
+
+    private static List<string> Names(X509Certificate2 certificate)
+    {
+        var names = new List<string>();
+        foreach (var extension in certificate.Extensions)
+        {
+            if (extension is X509SubjectAlternativeNameExtension san)
+            {
+                names.AddRange(san.EnumerateDnsNames());
+            }
+        }
+
+        if (names.Count == 0 && certificate.GetNameInfo(X509NameType.SimpleName, forIssuer: false) is { Length: > 0 } commonName)
+        {
+            names.Add(commonName);
+        }
+
+        return names;
+    }
+}

@@ -1,0 +1,79 @@
+using KeylessGeo.ControlPlane.Audit;
+using KeylessGeo.ControlPlane.Keys;
+using KeylessGeo.ControlPlane.Keyservers;
+using KeylessGeo.ControlPlane.Placement;
+using KeylessGeo.ControlPlane.Policies;
+using KeylessGeo.ControlPlane.Store;
+using KeylessGeo.ControlPlane.Topology;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace KeylessGeo.ControlPlane.Operations;
+
+/// <summary>
+/// The control plane's service layer, usable in-process (tests, the demo) and behind the HTTP API.
+/// Every mutating operation takes the acting operator's identity first, validates everything
+/// against one snapshot, commits one audited change with optimistic concurrency, and on refusal
+/// throws <see cref="ControlPlaneException"/> having changed nothing.
+/// </summary>
+public sealed class ControlPlaneServices
+{
+    private ControlPlaneServices(ControlPlaneContext context)
+    {
+        Store = context.Store;
+        Keyring = context.Keyring;
+        Topology = new TopologyService(context);
+        WrappingKeys = new WrappingKeyService(context);
+        Policies = new PolicyService(context);
+        PolicyKeys = new PolicyKeyService(context);
+        Keys = new KeyService(context);
+        Placement = new KeyPlacementService(context);
+        Keyservers = new KeyserverService(context);
+        Audit = new AuditService(context);
+    }
+
+    /// <summary>The store the services commit to.</summary>
+    public IControlPlaneStore Store { get; }
+
+    /// <summary>The control plane's own wrapping key.</summary>
+    public ControlPlaneKeyring Keyring { get; }
+
+    /// <summary>Get and replace the topology.</summary>
+    public TopologyService Topology { get; }
+
+    /// <summary>Register datacenter wrapping keys.</summary>
+    public WrappingKeyService WrappingKeys { get; }
+
+    /// <summary>Create, update, explain, list and get policies.</summary>
+    public PolicyService Policies { get; }
+
+    /// <summary>Rotate policy keys; delete policies.</summary>
+    public PolicyKeyService PolicyKeys { get; }
+
+    /// <summary>Import, rotate, remove, attach, list and get keys.</summary>
+    public KeyService Keys { get; }
+
+    /// <summary>Where a key can be used and who serves it.</summary>
+    public KeyPlacementService Placement { get; }
+
+    /// <summary>Live keyservers.</summary>
+    public KeyserverService Keyservers { get; }
+
+    /// <summary>Read and verify the audit log.</summary>
+    public AuditService Audit { get; }
+
+    /// <summary>Builds the services over <paramref name="store"/> and <paramref name="keyring"/> (neither is disposed by them).</summary>
+    public static ControlPlaneServices Create(
+        IControlPlaneStore store,
+        ControlPlaneKeyring keyring,
+        ControlPlaneServiceOptions? options = null,
+        TimeProvider? time = null,
+        ILoggerFactory? loggers = null)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(keyring);
+        options ??= new ControlPlaneServiceOptions();
+        ArgumentOutOfRangeException.ThrowIfNegative(options.MinimumPermittedDatacenters);
+        return new ControlPlaneServices(new ControlPlaneContext(store, keyring, options, time ?? TimeProvider.System, loggers ?? NullLoggerFactory.Instance));
+    }
+}

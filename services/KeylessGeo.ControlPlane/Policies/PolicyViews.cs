@@ -1,0 +1,25 @@
+using KeylessGeo.ControlPlane.Placement;
+using KeylessGeo.ControlPlane.Store.Model;
+using KeylessGeo.Policy.Language;
+
+namespace KeylessGeo.ControlPlane.Policies;
+
+/// <summary>Builds <see cref="PolicyView"/>s from stored records.</summary>
+internal static class PolicyViews
+{
+    public static PolicyView From(PolicyRecord policy, ControlPlaneSnapshot snapshot) => new()
+    {
+        Id = policy.Id,
+        Version = policy.Version,
+        Text = policy.Text,
+        Json = PolicyJson.Serialize(PolicyParser.Parse(policy.Text)),
+        Author = policy.Author,
+        Comment = policy.Comment,
+        UpdatedAt = policy.UpdatedAt,
+        KeyGeneration = policy.KeyGeneration,
+        PermittedDatacenters = policy.PermittedDatacenters,
+        WrappedFor = [.. policy.WrappedKeys.Select(c => c.DatacenterId)],
+        PendingDatacenters = PolicyKeyCopies.Pending(policy.PermittedDatacenters, snapshot),
+        Keys = [.. snapshot.Keys.Where(k => string.Equals(k.PolicyId, policy.Id, StringComparison.Ordinal)).Select(k => k.KeyId)],
+    };
+}

@@ -1,0 +1,44 @@
+using KeylessGeo.ControlPlane.Hosting;
+using KeylessGeo.ControlPlane.Store;
+using Microsoft.Extensions.Options;
+
+namespace KeylessGeo.ControlPlane;
+
+/// <summary>Control-plane entry point: <c>keylessgeo-controlplane --config controlplane.json [--ControlPlane:Key value ...]</c>.</summary>
+public static class Program
+{
+    /// <summary>Runs the control plane until it is stopped; exits 2 on a configuration error, 1 when the store cannot be opened.</summary>
+    public static async Task<int> Main(string[] args)
+    {
+        WebApplication app;
+        try
+        {
+            app = ControlPlaneApplication.Create(args);
+        }
+        catch (OptionsValidationException ex)
+        {
+            await Console.Error.WriteLineAsync("keylessgeo-controlplane: the configuration has errors:");
+            foreach (var failure in ex.Failures)
+            {
+                await Console.Error.WriteLineAsync("  - " + failure);
+            }
+
+            return 2;
+        }
+
+        await using (app)
+        {
+            try
+            {
+                await app.RunAsync();
+            }
+            catch (StoreUnavailableException ex)
+            {
+                await Console.Error.WriteLineAsync("keylessgeo-controlplane: cannot open the store: " + ex.Message);
+                return 1;
+            }
+        }
+
+        return 0;
+    }
+}

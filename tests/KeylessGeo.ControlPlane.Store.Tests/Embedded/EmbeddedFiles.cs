@@ -1,0 +1,24 @@
+using System.Text.Json;
+using KeylessGeo.ControlPlane.Store.Audit;
+using KeylessGeo.ControlPlane.Store.Embedded;
+
+namespace KeylessGeo.ControlPlane.Store.Tests.Embedded;
+
+/// <summary>Reads and edits the embedded store's files directly, as an operator (or attacker) with shell access would.</summary>
+public static class EmbeddedFiles
+{
+    public static string State(string directory) => Path.Combine(directory, StateFile.FileName);
+
+    public static string AuditLog(string directory) => Path.Combine(directory, AuditLogFile.FileName);
+
+    /// <summary>Rewrites line <paramref name="sequence"/> of audit.log with an edited entry (the file is otherwise untouched).</summary>
+    public static async Task EditAuditLineAsync(string directory, long sequence, Func<AuditEntry, AuditEntry> edit)
+    {
+        var path = AuditLog(directory);
+        var lines = await File.ReadAllLinesAsync(path);
+        var index = (int)sequence - 1;
+        var entry = JsonSerializer.Deserialize(lines[index], EmbeddedJsonContext.Default.AuditEntry)!;
+        lines[index] = JsonSerializer.Serialize(edit(entry), EmbeddedJsonContext.Default.AuditEntry);
+        await File.WriteAllTextAsync(path, string.Join('\n', lines) + "\n");
+    }
+}

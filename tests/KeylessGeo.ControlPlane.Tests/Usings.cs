@@ -1,0 +1,1 @@
+global using KeylessGeo.ControlPlane.Tests.Infrastructure;

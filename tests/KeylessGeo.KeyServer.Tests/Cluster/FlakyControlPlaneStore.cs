@@ -1,0 +1,165 @@
+using KeylessGeo.ControlPlane.Store;
+using KeylessGeo.ControlPlane.Store.Audit;
+using KeylessGeo.ControlPlane.Store.Changes;
+using KeylessGeo.ControlPlane.Store.Model;
+
+namespace KeylessGeo.KeyServer.Tests.Cluster;
+
+/// <summary>
+/// A store in front of another that can be switched off: while <see cref="Down"/>, every call
+/// throws <see cref="StoreUnavailableException"/> (a pending change-feed wait fails too, as a
+/// dropped database connection would). Counts calls so tests can wait for an attempt.
+/// </summary>
+public sealed class FlakyControlPlaneStore : IControlPlaneStore
+{
+    private readonly IControlPlaneStore _inner;
+    private readonly Lock _lock = new();
+    private CancellationTokenSource _outage = new();
+    private TaskCompletionSource _called = NewSource();
+    private volatile bool _down;
+    private int _failures;
+    private int _renewals;
+
+    public FlakyControlPlaneStore(IControlPlaneStore inner) => _inner = inner;
+
+    public string Kind => "flaky";
+
+    /// <summary>Calls that failed because the store was down.</summary>
+    public int Failures => Volatile.Read(ref _failures);
+
+    /// <summary>Successful lease renewals.</summary>
+    public int Renewals => Volatile.Read(ref _renewals);
+
+    public bool Down
+    {
+        get => _down;
+        set
+        {
+            lock (_lock)
+            {
+                _down = value;
+                if (value)
+                {
+                    _outage.Cancel();
+                }
+                else
+                {
+                    _outage = new CancellationTokenSource();
+                }
+            }
+        }
+    }
+
+    /// <summary>Completes at the next call to the store (take it before checking what the call would change).</summary>
+    public Task NextCall()
+    {
+        lock (_lock)
+        {
+            return _called.Task;
+        }
+    }
+
+    /// <summary>Completes once <paramref name="condition"/> holds after some call to the store.</summary>
+    public async Task WhenAsync(Func<FlakyControlPlaneStore, bool> condition, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var called = NextCall();
+            if (condition(this))
+            {
+                return;
+            }
+
+            await called.WaitAsync(cancellationToken);
+        }
+    }
+
+    public Task<ControlPlaneSnapshot> ReadSnapshotAsync(CancellationToken cancellationToken) => Call(() => _inner.ReadSnapshotAsync(cancellationToken));
+
+    public Task<long> GetRevisionAsync(CancellationToken cancellationToken) => Call(() => _inner.GetRevisionAsync(cancellationToken));
+
+    public Task<CommitResult> CommitAsync(ChangeSet changes, long expectedRevision, CancellationToken cancellationToken) =>
+        Call(() => _inner.CommitAsync(changes, expectedRevision, cancellationToken));
+
+    public Task<ChangePage> ReadChangesAsync(long afterRevision, int maxCount, CancellationToken cancellationToken) =>
+        Call(() => _inner.ReadChangesAsync(afterRevision, maxCount, cancellationToken));
+
+    public async Task<long> WaitForChangeAsync(long afterRevision, CancellationToken cancellationToken)
+    {
+        CancellationToken outage;
+        lock (_lock)
+        {
+            outage = _outage.Token;
+        }
+
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, outage);
+        try
+        {
+            return await Call(() => _inner.WaitForChangeAsync(afterRevision, linked.Token));
+        }
+        catch (OperationCanceledException) when (outage.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            Fail();
+            throw new StoreUnavailableException("the test store went down during a change-feed wait");
+        }
+    }
+
+    public async Task<KeyserverLease> RenewLeaseAsync(KeyserverLease lease, TimeSpan timeToLive, CancellationToken cancellationToken)
+    {
+        var stored = await Call(() => _inner.RenewLeaseAsync(lease, timeToLive, cancellationToken));
+        Interlocked.Increment(ref _renewals);
+        Signal();
+        return stored;
+    }
+
+    public Task<bool> RemoveLeaseAsync(string keyserverId, CancellationToken cancellationToken) => Call(() => _inner.RemoveLeaseAsync(keyserverId, cancellationToken));
+
+    public Task<IReadOnlyList<KeyserverLease>> ReadLiveLeasesAsync(CancellationToken cancellationToken) => _inner.ReadLiveLeasesAsync(cancellationToken);
+
+    public Task<IReadOnlyList<AuditEntry>> ReadAuditAsync(long fromSequence, int maxCount, CancellationToken cancellationToken) =>
+        _inner.ReadAuditAsync(fromSequence, maxCount, cancellationToken);
+
+    public ValueTask DisposeAsync()
+    {
+        _outage.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    private static TaskCompletionSource NewSource() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private async Task<T> Call<T>(Func<Task<T>> call)
+    {
+        if (_down)
+        {
+            Fail();
+            throw new StoreUnavailableException("the test store is down");
+        }
+
+        try
+        {
+            return await call();
+        }
+        finally
+        {
+            Signal();
+        }
+    }
+
+    private void Fail()
+    {
+        Interlocked.Increment(ref _failures);
+        Signal();
+    }
+
+    private void Signal()
+    {
+        TaskCompletionSource called;
+        lock (_lock)
+        {
+            called = _called;
+            _called = NewSource();
+        }
+
+        called.TrySetResult();
+    }
+}
