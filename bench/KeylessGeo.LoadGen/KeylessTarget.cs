@@ -1,8 +1,8 @@
 using System.Buffers;
 using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using KeylessGeo.Contracts.V1;
 using KeylessGeo.Keyless.Codec;
+using KeylessGeo.Keyless.Identifiers;
 using KeylessGeo.Keyless.Protocol;
 
 namespace KeylessGeo.LoadGen;
@@ -18,30 +18,14 @@ public sealed class KeylessTarget
     /// <summary>The encoded request with id 0.</summary>
     public byte[] Frame { get; }
 
-    /// <summary>Builds the request for <paramref name="operation"/> with the key whose public key or certificate is in <paramref name="publicKeyPath"/>.</summary>
+    /// <summary>Builds the request for <paramref name="operation"/> with the key whose certificate or key file is <paramref name="publicKeyPath"/> (its SKI is sent).</summary>
     public static KeylessTarget Create(Operation operation, string publicKeyPath, bool pad)
     {
         var payload = new byte[PayloadLength(operation)];
         RandomNumberGenerator.Fill(payload);
         var buffer = new ArrayBufferWriter<byte>(1024);
-        KeylessWriter.WriteRequest(buffer, 0, new KeylessRequest { Opcode = Opcode(operation), Payload = payload, Ski = Ski(publicKeyPath) }, pad);
+        KeylessWriter.WriteRequest(buffer, 0, new KeylessRequest { Opcode = Opcode(operation), Payload = payload, Ski = KeyIdentifiers.FromFile(publicKeyPath).Ski }, pad);
         return new KeylessTarget(buffer.WrittenSpan.ToArray());
-    }
-
-    /// <summary>The SKI: SHA-1 of the subjectPublicKey bit string of a PEM certificate or SPKI public key.</summary>
-    public static byte[] Ski(string publicKeyPath)
-    {
-        var pem = File.ReadAllText(publicKeyPath);
-        var fields = PemEncoding.Find(pem);
-        var der = Convert.FromBase64String(pem[fields.Base64Data]);
-        var label = pem[fields.Label];
-        if (label == "CERTIFICATE")
-        {
-            using var certificate = X509CertificateLoader.LoadCertificate(der);
-            return SHA1.HashData(certificate.PublicKey.EncodedKeyValue.RawData);
-        }
-
-        return SHA1.HashData(PublicKey.CreateFromSubjectPublicKeyInfo(der, out _).EncodedKeyValue.RawData);
     }
 
     private static int PayloadLength(Operation operation) => operation switch
