@@ -7,7 +7,7 @@ using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using KeylessGeo.Keyless.Codec;
 using KeylessGeo.Keyless.Protocol;
-using KeylessGeo.Rpc.Security;
+using KeylessGeo.Transport.Tls;
 
 namespace KeylessGeo.LoadGen;
 

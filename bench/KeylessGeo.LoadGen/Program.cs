@@ -3,7 +3,7 @@ using System.Security.Authentication;
 using System.Text.Json;
 using KeylessGeo.Contracts.V1;
 using KeylessGeo.Rpc.Client;
-using KeylessGeo.Rpc.Security;
+using KeylessGeo.Transport.Tls;
 
 namespace KeylessGeo.LoadGen;
 

@@ -4,7 +4,7 @@ using System.Net;
 using KeylessGeo.KeyServer.Hosting;
 using KeylessGeo.KeyServer.Keyless;
 using KeylessGeo.Rpc.Client;
-using KeylessGeo.Rpc.Hosting;
+using KeylessGeo.Transport.Kestrel;
 using KeylessGeo.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;

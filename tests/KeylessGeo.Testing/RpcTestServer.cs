@@ -1,8 +1,8 @@
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using KeylessGeo.Rpc.Client;
-using KeylessGeo.Rpc.Hosting;
-using KeylessGeo.Rpc.Security;
+using KeylessGeo.Transport.Kestrel;
+using KeylessGeo.Transport.Tls;
 using KeylessGeo.Rpc.Server;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -53,7 +53,7 @@ public sealed class RpcTestServer : IAsyncDisposable
         var logs = new CollectingLoggerProvider();
         builder.Logging.ClearProviders();
         builder.Logging.AddProvider(logs);
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenRpc(new RpcListenOptions
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenGrpc(new GrpcListenOptions
         {
             TlsEndpoint = new IPEndPoint(IPAddress.Loopback, 0),
             MutualTls = mutualTls ?? tls.ServerOptions(),

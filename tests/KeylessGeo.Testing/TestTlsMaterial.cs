@@ -1,5 +1,5 @@
 using System.Security.Cryptography.X509Certificates;
-using KeylessGeo.Rpc.Security;
+using KeylessGeo.Transport.Tls;
 
 namespace KeylessGeo.Testing;
 

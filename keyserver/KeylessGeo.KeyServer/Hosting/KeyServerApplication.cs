@@ -7,8 +7,8 @@ using KeylessGeo.KeyServer.Diagnostics;
 using KeylessGeo.KeyServer.Grpc;
 using KeylessGeo.Placement;
 using KeylessGeo.KeyServer.Keyless;
-using KeylessGeo.Rpc.Hosting;
-using KeylessGeo.Rpc.Security;
+using KeylessGeo.Transport.Kestrel;
+using KeylessGeo.Transport.Tls;
 using Microsoft.Extensions.Options;
 
 namespace KeylessGeo.KeyServer.Hosting;
@@ -60,7 +60,7 @@ public static class KeyServerApplication
         builder.Services.AddRpcServer();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            kestrel.ListenRpc(endpoints);
+            kestrel.ListenGrpc(endpoints);
             if (keylessEndpoint is var (endPoint, mutualTls))
             {
                 kestrel.ListenKeyless(endPoint, mutualTls, keylessState);
@@ -143,14 +143,14 @@ public static class KeyServerApplication
     /// Loads the certificates of every endpoint before start, so a bad file is a configuration
     /// error; problems with both endpoints are reported together.
     /// </summary>
-    private static (RpcListenOptions Rpc, (IPEndPoint EndPoint, MutualTlsOptions MutualTls)? Keyless) LoadEndpoints(ListenOptions listen, KeylessOptions keyless)
+    private static (GrpcListenOptions Rpc, (IPEndPoint EndPoint, MutualTlsOptions MutualTls)? Keyless) LoadEndpoints(ListenOptions listen, KeylessOptions keyless)
     {
         var failures = new List<string>();
-        RpcListenOptions? rpc = null;
+        GrpcListenOptions? rpc = null;
         (IPEndPoint, MutualTlsOptions)? keylessEndpoint = null;
         try
         {
-            rpc = ToRpcListenOptions(listen);
+            rpc = ToGrpcListenOptions(listen);
         }
         catch (InvalidOperationException ex)
         {
@@ -183,10 +183,10 @@ public static class KeyServerApplication
         return (rpc!, keylessEndpoint);
     }
 
-    private static RpcListenOptions ToRpcListenOptions(ListenOptions listen)
+    private static GrpcListenOptions ToGrpcListenOptions(ListenOptions listen)
     {
         var address = IPAddress.Parse(listen.Address);
-        return new RpcListenOptions
+        return new GrpcListenOptions
         {
             TlsEndpoint = listen.TlsEnabled ? new IPEndPoint(address, listen.Port) : null,
             MutualTls = listen.TlsEnabled

@@ -1,5 +1,5 @@
 using System.Net;
-using KeylessGeo.Rpc.Security;
+using KeylessGeo.Transport.Tls;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 

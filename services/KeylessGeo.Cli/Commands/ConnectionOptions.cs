@@ -1,6 +1,6 @@
 using System.CommandLine;
 using KeylessGeo.Rpc.Client;
-using KeylessGeo.Rpc.Security;
+using KeylessGeo.Transport.Tls;
 
 namespace KeylessGeo.Cli.Commands;
 

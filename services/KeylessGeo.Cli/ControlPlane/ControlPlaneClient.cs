@@ -6,7 +6,7 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using KeylessGeo.Rpc.Security;
+using KeylessGeo.Transport.Tls;
 
 namespace KeylessGeo.Cli.ControlPlane;
 

@@ -3,7 +3,7 @@ using KeylessGeo.Contracts.V1;
 using KeylessGeo.Keyless.Client;
 using KeylessGeo.Keyless.Identifiers;
 using KeylessGeo.Keyless.Protocol;
-using KeylessGeo.Rpc.Security;
+using KeylessGeo.Transport.Tls;
 
 namespace KeylessGeo.Cli.Demo;
 

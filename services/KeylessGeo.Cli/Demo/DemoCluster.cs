@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using KeylessGeo.Rpc.Hosting;
+using KeylessGeo.Transport.Kestrel;
 
 namespace KeylessGeo.Cli.Demo;
 

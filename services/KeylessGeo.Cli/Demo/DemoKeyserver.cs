@@ -1,8 +1,8 @@
 using System.Net;
 using KeylessGeo.KeyServer.Keyless;
 using KeylessGeo.Rpc.Client;
-using KeylessGeo.Rpc.Hosting;
-using KeylessGeo.Rpc.Security;
+using KeylessGeo.Transport.Kestrel;
+using KeylessGeo.Transport.Tls;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.Extensions.DependencyInjection;

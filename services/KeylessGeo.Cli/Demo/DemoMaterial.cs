@@ -1,7 +1,7 @@
 using System.Formats.Asn1;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using KeylessGeo.Rpc.Security;
+using KeylessGeo.Transport.Tls;
 
 namespace KeylessGeo.Cli.Demo;
 

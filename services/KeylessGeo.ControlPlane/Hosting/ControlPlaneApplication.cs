@@ -4,7 +4,7 @@ using KeylessGeo.ControlPlane.Operations;
 using KeylessGeo.ControlPlane.Placement;
 using KeylessGeo.ControlPlane.Store;
 using KeylessGeo.Placement;
-using KeylessGeo.Rpc.Security;
+using KeylessGeo.Transport.Tls;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;

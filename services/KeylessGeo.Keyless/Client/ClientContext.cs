@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Net.Security;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
-using KeylessGeo.Rpc.Security;
+using KeylessGeo.Transport.Tls;
 using Microsoft.Extensions.Logging;
 
 namespace KeylessGeo.Keyless.Client;

@@ -5,7 +5,7 @@ using System.Security.Cryptography.X509Certificates;
 using Google.Protobuf;
 using KeylessGeo.Rpc.Framing;
 using KeylessGeo.Rpc.Methods;
-using KeylessGeo.Rpc.Security;
+using KeylessGeo.Transport.Tls;
 using KeylessGeo.Rpc.Status;
 
 namespace KeylessGeo.Rpc.Client;

@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using KeylessGeo.ControlPlane.Hosting;
-using KeylessGeo.Rpc.Hosting;
+using KeylessGeo.Transport.Kestrel;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.Extensions.Configuration;

@@ -4,7 +4,7 @@ using KeylessGeo.ControlPlane.Hosting;
 using KeylessGeo.ControlPlane.Operations;
 using KeylessGeo.ControlPlane.Store;
 using KeylessGeo.ControlPlane.Store.InMemory;
-using KeylessGeo.Rpc.Hosting;
+using KeylessGeo.Transport.Kestrel;
 using KeylessGeo.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Threading.Channels;
-using KeylessGeo.Rpc.Hosting;
+using KeylessGeo.Transport.Kestrel;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;

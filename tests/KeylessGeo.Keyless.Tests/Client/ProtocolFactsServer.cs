@@ -4,7 +4,7 @@ using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
-using KeylessGeo.Rpc.Security;
+using KeylessGeo.Transport.Tls;
 using KeylessGeo.Testing;
 
 namespace KeylessGeo.Keyless.Tests.Client;

@@ -2,7 +2,7 @@ using System.Net;
 using KeylessGeo.Contracts.V1;
 using KeylessGeo.Rpc.Client;
 using KeylessGeo.Rpc.Contracts;
-using KeylessGeo.Rpc.Hosting;
+using KeylessGeo.Transport.Kestrel;
 using KeylessGeo.Rpc.Tests.Infrastructure;
 using KeylessGeo.Testing;
 using Microsoft.AspNetCore.Builder;
@@ -21,7 +21,7 @@ public sealed class PlaintextLoopbackTests
         using var timeout = TestTimeout.Create();
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [], EnvironmentName = "Testing" });
         builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenRpc(new RpcListenOptions { PlaintextEndpoint = new IPEndPoint(IPAddress.Loopback, 0) }));
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenGrpc(new GrpcListenOptions { PlaintextEndpoint = new IPEndPoint(IPAddress.Loopback, 0) }));
         builder.Services.AddRpcServer();
         await using var app = builder.Build();
         new FakeKeyServer().Map(app);

@@ -5,7 +5,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using KeylessGeo.Rpc.Contracts;
 using KeylessGeo.Rpc.Client;
-using KeylessGeo.Rpc.Security;
+using KeylessGeo.Transport.Tls;
 using KeylessGeo.Rpc.Status;
 using KeylessGeo.Rpc.Tests.Infrastructure;
 using KeylessGeo.Rpc.Tests.Server;

@@ -3,8 +3,8 @@ using System.Security.Cryptography.X509Certificates;
 using KeylessGeo.Contracts.V1;
 using KeylessGeo.Rpc.Client;
 using KeylessGeo.Rpc.Contracts;
-using KeylessGeo.Rpc.Hosting;
-using KeylessGeo.Rpc.Security;
+using KeylessGeo.Transport.Kestrel;
+using KeylessGeo.Transport.Tls;
 using KeylessGeo.Rpc.Status;
 using KeylessGeo.Rpc.Tests.Infrastructure;
 using KeylessGeo.Rpc.Tests.Server;
@@ -75,9 +75,9 @@ public sealed class MutualTlsTests : IDisposable
     public void PlaintextEndpoint_OffLoopback_IsRefused()
     {
         var kestrel = new KestrelServerOptions();
-        var error = Assert.Throws<InvalidOperationException>(() => kestrel.ListenRpc(new RpcListenOptions { PlaintextEndpoint = new IPEndPoint(IPAddress.Any, 0) }));
+        var error = Assert.Throws<InvalidOperationException>(() => kestrel.ListenGrpc(new GrpcListenOptions { PlaintextEndpoint = new IPEndPoint(IPAddress.Any, 0) }));
         Assert.Contains("loopback", error.Message, StringComparison.Ordinal);
-        Assert.Throws<InvalidOperationException>(() => kestrel.ListenRpc(new RpcListenOptions { TlsEndpoint = new IPEndPoint(IPAddress.Loopback, 0) }));
+        Assert.Throws<InvalidOperationException>(() => kestrel.ListenGrpc(new GrpcListenOptions { TlsEndpoint = new IPEndPoint(IPAddress.Loopback, 0) }));
     }
 
     [Theory]

@@ -6,7 +6,7 @@ using System.Net.Sockets;
 using System.Security.Authentication;
 using KeylessGeo.Keyless.Codec;
 using KeylessGeo.Keyless.Protocol;
-using KeylessGeo.Rpc.Security;
+using KeylessGeo.Transport.Tls;
 
 namespace KeylessGeo.Testing.Keyless;
 

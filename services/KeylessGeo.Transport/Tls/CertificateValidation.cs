@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
-namespace KeylessGeo.Rpc.Security;
+namespace KeylessGeo.Transport.Tls;
 
 /// <summary>
 /// Verifies a peer certificate against a configured CA only (never the system store):

@@ -1,10 +1,10 @@
 using System.Net;
-using KeylessGeo.Rpc.Security;
+using KeylessGeo.Transport.Tls;
 
-namespace KeylessGeo.Rpc.Hosting;
+namespace KeylessGeo.Transport.Kestrel;
 
-/// <summary>Where the RPC server listens. TLS endpoints always use mutual TLS; plaintext is opt-in and local only.</summary>
-public sealed class RpcListenOptions
+/// <summary>Where the gRPC server listens. TLS endpoints always use mutual TLS; plaintext is opt-in and local only.</summary>
+public sealed class GrpcListenOptions
 {
     /// <summary>The mutual-TLS endpoint (port 0 picks a free port), or null for none.</summary>
     public IPEndPoint? TlsEndpoint { get; init; }

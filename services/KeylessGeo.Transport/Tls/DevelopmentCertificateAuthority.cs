@@ -2,7 +2,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
-namespace KeylessGeo.Rpc.Security;
+namespace KeylessGeo.Transport.Tls;
 
 /// <summary>
 /// A throwaway certificate authority for the demo cluster and tests: issues ECDSA P-256

@@ -1,22 +1,22 @@
-using KeylessGeo.Rpc.Security;
+using KeylessGeo.Transport.Tls;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
-namespace KeylessGeo.Rpc.Hosting;
+namespace KeylessGeo.Transport.Kestrel;
 
-/// <summary>Kestrel endpoints for the RPC server: HTTP/2 only, mutual TLS, plaintext only on loopback or a Unix socket.</summary>
-public static class RpcKestrelExtensions
+/// <summary>Kestrel endpoints for the gRPC server: HTTP/2 only, mutual TLS, plaintext only on loopback or a Unix socket.</summary>
+public static class GrpcKestrelExtensions
 {
     /// <summary>Adds the endpoints described by <paramref name="options"/>; throws when they are unsafe or incomplete.</summary>
-    public static KestrelServerOptions ListenRpc(this KestrelServerOptions kestrel, RpcListenOptions options)
+    public static KestrelServerOptions ListenGrpc(this KestrelServerOptions kestrel, GrpcListenOptions options)
     {
         ArgumentNullException.ThrowIfNull(kestrel);
         ArgumentNullException.ThrowIfNull(options);
         if (options.TlsEndpoint is null && options.PlaintextEndpoint is null && options.UnixSocketPath is null)
         {
-            throw new InvalidOperationException("No RPC endpoint is configured: set TlsEndpoint, PlaintextEndpoint or UnixSocketPath.");
+            throw new InvalidOperationException("No gRPC endpoint is configured: set TlsEndpoint, PlaintextEndpoint or UnixSocketPath.");
         }
 
         if (options.TlsEndpoint is { } tls)
@@ -35,7 +35,7 @@ public static class RpcKestrelExtensions
             if (!System.Net.IPAddress.IsLoopback(plain.Address))
             {
                 throw new InvalidOperationException(
-                    $"Plaintext RPC endpoint {plain} is not a loopback address; plaintext HTTP/2 is allowed only on loopback or a Unix socket.");
+                    $"Plaintext gRPC endpoint {plain} is not a loopback address; plaintext HTTP/2 is allowed only on loopback or a Unix socket.");
             }
 
             kestrel.Listen(plain, listen => listen.Protocols = HttpProtocols.Http2);

@@ -1,6 +1,6 @@
 using System.Security.Cryptography.X509Certificates;
 
-namespace KeylessGeo.Rpc.Security;
+namespace KeylessGeo.Transport.Tls;
 
 /// <summary>The server side of mutual TLS: the server's certificate and the CA its clients must chain to.</summary>
 public sealed class MutualTlsOptions

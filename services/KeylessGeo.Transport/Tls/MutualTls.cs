@@ -2,7 +2,7 @@ using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 
-namespace KeylessGeo.Rpc.Security;
+namespace KeylessGeo.Transport.Tls;
 
 /// <summary>Mutual TLS helpers: Kestrel configuration and PEM loading.</summary>
 public static class MutualTls
