@@ -28,7 +28,7 @@ internal readonly struct KeylessReply
     /// <summary>The error code of an <see cref="KeylessReplyKind.Error"/> reply.</summary>
     public KeylessError Error { get; }
 
-    /// <summary>The result of a <see cref="KeylessReplyKind.Result"/> reply.</summary>
+    /// <summary>The result of a <see cref="KeylessReplyKind.Result"/> reply, or the echo of a <see cref="KeylessReplyKind.Pong"/>.</summary>
     public ReadOnlyMemory<byte> Payload { get; }
 
     /// <summary>Whether the reply answers a request that holds an in-flight slot.</summary>
@@ -47,7 +47,7 @@ internal readonly struct KeylessReply
         var length = (int)payload.Length;
         var rented = ArrayPool<byte>.Shared.Rent(Math.Max(length, 1));
         payload.CopyTo(rented);
-        return new KeylessReply(KeylessReplyKind.Result, id, default, rented.AsMemory(0, length), rented, holdsSlot: true);
+        return new KeylessReply(KeylessReplyKind.Pong, id, default, rented.AsMemory(0, length), rented, holdsSlot: true);
     }
 
     /// <summary>An error response.</summary>

@@ -126,13 +126,17 @@ internal sealed class KeylessResponseWriter : IDisposable
     {
         try
         {
-            if (reply.Kind == KeylessReplyKind.Error)
+            switch (reply.Kind)
             {
-                KeylessWriter.WriteError(_output, reply.Id, reply.Error);
-            }
-            else
-            {
-                KeylessWriter.WriteResponse(_output, reply.Id, reply.Payload.Span);
+                case KeylessReplyKind.Error:
+                    KeylessWriter.WriteError(_output, reply.Id, reply.Error);
+                    break;
+                case KeylessReplyKind.Pong:
+                    KeylessWriter.WritePong(_output, reply.Id, reply.Payload.Span);
+                    break;
+                default:
+                    KeylessWriter.WriteResponse(_output, reply.Id, reply.Payload.Span);
+                    break;
             }
 
             return true;

@@ -67,7 +67,7 @@ public sealed class KeylessClient : IAsyncDisposable
             return ValueTask.FromCanceled<KeylessResult>(cancellationToken);
         }
 
-        if (request.Opcode is KeylessOpcode.Response or KeylessOpcode.Error)
+        if (KeylessOpcodes.IsResponse(request.Opcode))
         {
             return new(KeylessResult.Failure(ErrorCode.BadRequest, $"Opcode 0x{(byte)request.Opcode:X2} is a response opcode and cannot be sent.", false));
         }
@@ -86,7 +86,11 @@ public sealed class KeylessClient : IAsyncDisposable
     public ValueTask<KeylessResult> SignAsync(KeylessOperationRequest request, DateTimeOffset deadline, CancellationToken cancellationToken = default)
         => SignAsync(request, deadline - _context.Time.GetUtcNow(), cancellationToken);
 
-    /// <summary>Pings the server (opcode 0xF1); a successful result's value is the server's echo of <paramref name="payload"/>.</summary>
+    /// <summary>
+    /// Pings the server (opcode 0xF1); a successful result's value is the server's echo of
+    /// <paramref name="payload"/> (a pong, opcode 0xF2). An error answer (0xFF) is returned as
+    /// such; any other answer fails the ping with INTERNAL.
+    /// </summary>
     public ValueTask<KeylessResult> PingAsync(ReadOnlyMemory<byte> payload, TimeSpan timeout, CancellationToken cancellationToken = default)
         => SignAsync(new KeylessOperationRequest { Opcode = KeylessOpcode.Ping, Payload = payload }, timeout, cancellationToken);
 

@@ -225,10 +225,10 @@ internal sealed class KeylessConnection
         }
 
         Volatile.Write(ref _answered, true);
-        var result = ResponseDecoder.Decode(frame.Body, out var malformed);
-        if (malformed.IsError)
+        var result = ResponseDecoder.Decode(frame.Body, entry.Opcode, out var malformed);
+        if (malformed is not null)
         {
-            KeylessClientLog.MalformedResponse(_context.Logger, Number, _context.Endpoint, frame.Id, malformed.Reason);
+            KeylessClientLog.MalformedResponse(_context.Logger, Number, _context.Endpoint, frame.Id, malformed);
         }
 
         entry.Request.TryComplete(entry.Generation, result, taken: true);

@@ -11,7 +11,7 @@ namespace KeylessGeo.Keyless.Client;
 /// </summary>
 public readonly struct KeylessOperationRequest
 {
-    /// <summary>The operation (a sign, decrypt or ping opcode; never 0xF0 or 0xFF).</summary>
+    /// <summary>The operation (a sign, decrypt or ping opcode; never 0xF0, 0xF2 or 0xFF).</summary>
     public KeylessOpcode Opcode { get; init; }
 
     /// <summary>The digest to sign, the ciphertext to decrypt, or the message for Ed25519.</summary>

@@ -1,3 +1,5 @@
+using KeylessGeo.Keyless.Protocol;
+
 namespace KeylessGeo.Keyless.Client;
 
 /// <summary>A request waiting on a connection, keyed by its id in <see cref="RequestTable"/>.</summary>
@@ -7,4 +9,5 @@ namespace KeylessGeo.Keyless.Client;
 /// The connection's outbound byte count once this request's frame is queued: the request cannot
 /// have reached the server unless this many bytes were handed to the TLS stream.
 /// </param>
-internal readonly record struct PendingEntry(PendingRequest Request, int Generation, long EndOffset);
+/// <param name="Opcode">The request's opcode, which decides the response opcodes that may answer it.</param>
+internal readonly record struct PendingEntry(PendingRequest Request, int Generation, long EndOffset, KeylessOpcode Opcode);

@@ -67,7 +67,7 @@ internal sealed class RequestTable
                 return EnqueueStatus.Invalid;
             }
 
-            _pending.Add(id, new PendingEntry(request, request.Attach(connection, id), _queuedBytes));
+            _pending.Add(id, new PendingEntry(request, request.Attach(connection, id), _queuedBytes, operation.Opcode));
             _count++;
 
             // pauseWriterThreshold is 0: the flush completes at once and wakes the write loop.

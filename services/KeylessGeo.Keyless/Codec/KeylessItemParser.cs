@@ -114,7 +114,9 @@ public static class KeylessItemParser
 
     /// <summary>
     /// Parses a response body (client side): the opcode must be 0xF0 (the payload is the
-    /// result) or 0xFF (the payload is exactly one error byte). Other items are ignored.
+    /// result), 0xF2 (a pong: the payload is the ping's echo) or 0xFF (the payload is exactly
+    /// one error byte). Other items are ignored. Whether the opcode fits the request it answers
+    /// is the caller's check (<see cref="KeylessOpcodes.Answers"/>).
     /// </summary>
     public static bool TryParseResponse(in ReadOnlySequence<byte> body, out KeylessResponse response, out KeylessParseError error)
     {
@@ -136,9 +138,9 @@ public static class KeylessItemParser
             return false;
         }
 
-        if (items.Opcode == KeylessOpcode.Response)
+        if (items.Opcode != KeylessOpcode.Error)
         {
-            response = new KeylessResponse(KeylessOpcode.Response, items.Payload);
+            response = new KeylessResponse(items.Opcode, items.Payload);
             return true;
         }
 

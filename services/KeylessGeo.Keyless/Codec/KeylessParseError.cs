@@ -40,7 +40,7 @@ public readonly record struct KeylessParseError(KeylessParseErrorKind Kind, byte
         KeylessParseErrorKind.MissingOpcode => "the message has no opcode item (tag 0x11)",
         KeylessParseErrorKind.UnknownOpcode => Format("opcode 0x{0:X2} is not a Keyless operation", Value),
         KeylessParseErrorKind.ResponseOpcode => Format("opcode 0x{0:X2} is a response opcode and cannot be sent as a request", Value),
-        KeylessParseErrorKind.NotAResponse => Format("opcode 0x{0:X2} is not a response opcode (0xF0 or 0xFF)", Value),
+        KeylessParseErrorKind.NotAResponse => Format("opcode 0x{0:X2} is not a response opcode (0xF0, 0xF2 or 0xFF)", Value),
         KeylessParseErrorKind.InvalidErrorPayload => Format("the error response's payload is {0} bytes; it must be 1", Value),
         _ => Kind.ToString(),
     };

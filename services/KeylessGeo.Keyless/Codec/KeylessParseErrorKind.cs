@@ -27,10 +27,10 @@ public enum KeylessParseErrorKind
     /// <summary>The opcode is not one the protocol defines. Wire: bad opcode.</summary>
     UnknownOpcode,
 
-    /// <summary>A response opcode (0xF0 or 0xFF) was sent as a request. Wire: unexpected opcode.</summary>
+    /// <summary>A response opcode (0xF0, 0xF2 or 0xFF) was sent as a request. Wire: unexpected opcode.</summary>
     ResponseOpcode,
 
-    /// <summary>Client side: a response whose opcode is neither 0xF0 nor 0xFF.</summary>
+    /// <summary>Client side: a response whose opcode is not 0xF0, 0xF2 or 0xFF.</summary>
     NotAResponse,
 
     /// <summary>Client side: an error response whose payload is not exactly 1 byte.</summary>

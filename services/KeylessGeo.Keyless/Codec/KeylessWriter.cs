@@ -31,9 +31,9 @@ public static class KeylessWriter
         return WriteReply(writer, id, KeylessOpcode.Error, code, pad);
     }
 
-    /// <summary>Writes the answer to a ping: opcode 0xF0 echoing <paramref name="payload"/>.</summary>
+    /// <summary>Writes the answer to a ping: opcode 0xF2 (pong) echoing <paramref name="payload"/>.</summary>
     public static int WritePong(IBufferWriter<byte> writer, uint id, ReadOnlySpan<byte> payload, bool pad = false)
-        => WriteReply(writer, id, KeylessOpcode.Response, payload, pad);
+        => WriteReply(writer, id, KeylessOpcode.Pong, payload, pad);
 
     /// <summary>Writes a request (client side), padded to 1024 bytes unless <paramref name="pad"/> is false.</summary>
     /// <exception cref="ArgumentException">

@@ -18,7 +18,7 @@ public enum KeylessError : byte
     /// <summary>The opcode is not one the server knows or supports.</summary>
     BadOpcode = 0x05,
 
-    /// <summary>A response opcode (<see cref="KeylessOpcode.Response"/> or <see cref="KeylessOpcode.Error"/>) was sent as a request.</summary>
+    /// <summary>A response opcode (<see cref="KeylessOpcode.Response"/>, <see cref="KeylessOpcode.Pong"/> or <see cref="KeylessOpcode.Error"/>) was sent as a request.</summary>
     UnexpectedOpcode = 0x06,
 
     /// <summary>The message or one of its items is malformed.</summary>

@@ -72,8 +72,11 @@ public enum KeylessOpcode : byte
     /// <summary>Response (server to client): the payload is the result.</summary>
     Response = 0xF0,
 
-    /// <summary>Ping: the response (<see cref="Response"/>) echoes the payload.</summary>
+    /// <summary>Ping (client to server): answered with <see cref="Pong"/> echoing the payload.</summary>
     Ping = 0xF1,
+
+    /// <summary>Pong (server to client): the answer to a <see cref="Ping"/>, with the ping's payload echoed.</summary>
+    Pong = 0xF2,
 
     /// <summary>Error (server to client): the payload is one <see cref="KeylessError"/> byte.</summary>
     Error = 0xFF,

@@ -3,8 +3,18 @@ namespace KeylessGeo.Keyless.Protocol;
 /// <summary>Classifies <see cref="KeylessOpcode"/> values.</summary>
 public static class KeylessOpcodes
 {
-    /// <summary>True for the server-to-client opcodes, <see cref="KeylessOpcode.Response"/> and <see cref="KeylessOpcode.Error"/>.</summary>
-    public static bool IsResponse(KeylessOpcode opcode) => opcode is KeylessOpcode.Response or KeylessOpcode.Error;
+    /// <summary>
+    /// True for the server-to-client opcodes: <see cref="KeylessOpcode.Response"/>,
+    /// <see cref="KeylessOpcode.Pong"/> and <see cref="KeylessOpcode.Error"/>.
+    /// </summary>
+    public static bool IsResponse(KeylessOpcode opcode) => opcode is KeylessOpcode.Response or KeylessOpcode.Pong or KeylessOpcode.Error;
+
+    /// <summary>
+    /// True when <paramref name="response"/> may answer a request of <paramref name="request"/>:
+    /// a ping is answered with a pong or an error, every other request with a response or an error.
+    /// </summary>
+    public static bool Answers(KeylessOpcode request, KeylessOpcode response) => response == KeylessOpcode.Error ||
+        (request == KeylessOpcode.Ping ? response == KeylessOpcode.Pong : response == KeylessOpcode.Response);
 
     /// <summary>True for every opcode a client may send that the protocol defines (including the optional ones and ping).</summary>
     public static bool IsKnownRequest(KeylessOpcode opcode) => opcode is

@@ -56,7 +56,7 @@ internal sealed class InMemoryKeylessConnection : IAsyncDisposable
             if (KeylessFrameReader.TryReadFrame(ref buffer, KeylessHeader.MaxBodyLength, out var frame) == KeylessFrameStatus.Frame)
             {
                 Assert.True(KeylessItemParser.TryParseResponse(frame.Body, out var response, out var error), error.Reason);
-                var result = new KeylessTestResponse(frame.Id, response.IsError, response.IsError ? response.Error : default, response.Payload.ToArray());
+                var result = new KeylessTestResponse(frame.Id, response.IsError, response.IsError ? response.Error : default, response.Payload.ToArray(), response.Opcode);
                 reader.AdvanceTo(buffer.Start);
                 return result;
             }

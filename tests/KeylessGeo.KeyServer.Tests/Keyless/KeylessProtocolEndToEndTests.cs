@@ -26,8 +26,57 @@ public sealed class KeylessProtocolEndToEndTests(KeylessFixture fixture)
         var response = await client.ExchangeAsync(KeylessTestClient.Ping(uint.MaxValue, payload, pad), timeout.Token);
 
         Assert.False(response.IsError, response.ToString());
+        Assert.Equal(KeylessOpcode.Pong, response.Opcode);
         Assert.Equal(uint.MaxValue, response.Id);
         Assert.Equal(payload, response.Payload);
+    }
+
+    [Theory]
+    [InlineData(SslProtocols.Tls12)]
+    [InlineData(SslProtocols.Tls13)]
+    public async Task Ping_IsAnsweredWithOpcodeF2EchoingThePayload_ByteForByte(SslProtocols protocol)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await using var client = await fixture.ConnectAsync(protocol, timeout.Token);
+
+        // From KEYLESS-PROTOCOL.md: version 1.0, body length 11, id 0x01020304; opcode item
+        // (0x11, length 1, 0xF1); payload item (0x12, length 4, DE AD BE EF). No padding.
+        byte[] ping = [0x01, 0x00, 0x00, 0x0B, 0x01, 0x02, 0x03, 0x04, 0x11, 0x00, 0x01, 0xF1, 0x12, 0x00, 0x04, 0xDE, 0xAD, 0xBE, 0xEF];
+        await client.WriteAsync(ping, timeout.Token);
+        var pong = await client.ReadFrameBytesAsync(timeout.Token);
+
+        // The same message with opcode 0xF2 (pong): the server does not pad responses.
+        byte[] expected = [0x01, 0x00, 0x00, 0x0B, 0x01, 0x02, 0x03, 0x04, 0x11, 0x00, 0x01, 0xF2, 0x12, 0x00, 0x04, 0xDE, 0xAD, 0xBE, 0xEF];
+        Assert.Equal(expected, pong);
+    }
+
+    [Fact]
+    public async Task PaddedPing_IsAnsweredWithAnUnpaddedPong_ByteForByte()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await using var client = await fixture.ConnectAsync(SslProtocols.Tls13, timeout.Token);
+
+        // A 1024-byte ping: body 1016 = opcode (4) + empty payload (3) + padding item (3 + 1006).
+        var ping = new byte[1024];
+        byte[] head = [0x01, 0x00, 0x03, 0xF8, 0xFF, 0xFF, 0xFF, 0xFE, 0x11, 0x00, 0x01, 0xF1, 0x12, 0x00, 0x00, 0x20, 0x03, 0xEE];
+        head.CopyTo(ping, 0);
+        ping.AsSpan(head.Length).Fill(0x5A);
+        await client.WriteAsync(ping, timeout.Token);
+        var pong = await client.ReadFrameBytesAsync(timeout.Token);
+
+        Assert.Equal(new byte[] { 0x01, 0x00, 0x00, 0x07, 0xFF, 0xFF, 0xFF, 0xFE, 0x11, 0x00, 0x01, 0xF2, 0x12, 0x00, 0x00 }, pong);
+    }
+
+    [Fact]
+    public async Task Pong_SentAsARequest_IsAnsweredUnexpectedOpcode()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await using var client = await fixture.ConnectAsync(SslProtocols.Tls13, timeout.Token);
+
+        await client.WriteAsync(new byte[] { 0x01, 0x00, 0x00, 0x08, 0x00, 0x00, 0x00, 0x09, 0x11, 0x00, 0x01, 0xF2, 0x12, 0x00, 0x01, 0x00 }, timeout.Token);
+        var answer = await client.ReadFrameBytesAsync(timeout.Token);
+
+        Assert.Equal(new byte[] { 0x01, 0x00, 0x00, 0x08, 0x00, 0x00, 0x00, 0x09, 0x11, 0x00, 0x01, 0xFF, 0x12, 0x00, 0x01, 0x06 }, answer);
     }
 
     [Theory]

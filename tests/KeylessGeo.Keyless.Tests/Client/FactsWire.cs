@@ -11,6 +11,7 @@ internal static class FactsWire
 {
     public const byte Ping = 0xF1;
     public const byte ResponseOpcode = 0xF0;
+    public const byte PongOpcode = 0xF2;
     public const byte ErrorOpcode = 0xFF;
     public const byte TagOpcode = 0x11;
     public const byte TagPayload = 0x12;
@@ -72,6 +73,10 @@ internal static class FactsWire
 
         return Message(id, items, padTo);
     }
+
+    /// <summary>The answer to a ping (opcode 0xF2, payload = the ping's payload).</summary>
+    public static byte[] Pong(uint id, byte[] echo, int padTo = 0)
+        => Message(id, [(TagOpcode, [PongOpcode]), (TagPayload, echo)], padTo);
 
     /// <summary>An error response (opcode 0xFF, 1-byte payload).</summary>
     public static byte[] Error(uint id, byte code, int padTo = 0)

@@ -74,6 +74,7 @@ public sealed class KeylessClientOptionsTests
 
     [Theory]
     [InlineData(KeylessOpcode.Response)]
+    [InlineData(KeylessOpcode.Pong)]
     [InlineData(KeylessOpcode.Error)]
     public async Task Sign_WithAResponseOpcode_ReturnsBadRequestWithoutConnecting(KeylessOpcode opcode)
     {

@@ -26,7 +26,7 @@ internal sealed class TestSigner : IDisposable
         var op = request.Opcode;
         if (op == FactsWire.Ping)
         {
-            return FactsWire.Response(request.Id, request.Payload);
+            return FactsWire.Pong(request.Id, request.Payload);
         }
 
         var isEcdsa = op is >= 0x12 and <= 0x17;

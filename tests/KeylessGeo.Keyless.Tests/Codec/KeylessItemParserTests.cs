@@ -164,6 +164,28 @@ public sealed class KeylessItemParserTests
     }
 
     [Fact]
+    public void TryParseResponse_WhenPong_ReturnsTheEcho()
+    {
+        var body = Wire.Hex("11 0001 F2 | 12 0004 70696E67");
+
+        Assert.True(KeylessItemParser.TryParseResponse(Wire.Bytewise(body), out var response, out _));
+
+        Assert.Equal(KeylessOpcode.Pong, response.Opcode);
+        Assert.False(response.IsError);
+        Assert.Equal("ping"u8.ToArray(), response.Payload.ToArray());
+    }
+
+    [Fact]
+    public void TryParseRequest_WhenOpcodeIsPong_IsAnUnexpectedOpcode()
+    {
+        Assert.False(KeylessItemParser.TryParseRequest(new ReadOnlySequence<byte>(Wire.Hex("11 0001 F2 | 12 0001 01")), out _, out var error));
+
+        Assert.Equal(KeylessParseErrorKind.ResponseOpcode, error.Kind);
+        Assert.Equal(KeylessError.UnexpectedOpcode, error.WireError);
+        Assert.Equal("opcode 0xF2 is a response opcode and cannot be sent as a request", error.Reason);
+    }
+
+    [Fact]
     public void TryParseResponse_WhenError_ReturnsTheCode()
     {
         var body = Wire.Hex("11 0001 FF | 12 0001 02");
@@ -176,6 +198,7 @@ public sealed class KeylessItemParserTests
 
     [Theory]
     [InlineData("11 0001 05 | 12 0001 02", KeylessParseErrorKind.NotAResponse)]
+    [InlineData("11 0001 F1 | 12 0001 02", KeylessParseErrorKind.NotAResponse)]
     [InlineData("11 0001 FF | 12 0002 0202", KeylessParseErrorKind.InvalidErrorPayload)]
     [InlineData("11 0001 FF", KeylessParseErrorKind.InvalidErrorPayload)]
     [InlineData("12 0001 02", KeylessParseErrorKind.MissingOpcode)]

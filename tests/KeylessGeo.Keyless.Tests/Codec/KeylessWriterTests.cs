@@ -28,13 +28,25 @@ public sealed class KeylessWriterTests
     }
 
     [Fact]
-    public void WritePong_EchoesThePayloadAsAResponse()
+    public void WritePong_EchoesThePayloadWithOpcodeF2()
     {
         var writer = new ArrayBufferWriter<byte>();
 
-        KeylessWriter.WritePong(writer, 9, "ping"u8);
+        var written = KeylessWriter.WritePong(writer, 9, "ping"u8);
 
-        Assert.Equal(Wire.Hex("01 00 000B 00000009 | 11 0001 F0 | 12 0004 70696E67"), writer.WrittenSpan.ToArray());
+        // KEYLESS-PROTOCOL.md: a ping is answered with opcode 0xF2 (pong), the payload echoed.
+        Assert.Equal(Wire.Hex("01 00 000B 00000009 | 11 0001 F2 | 12 0004 70696E67"), writer.WrittenSpan.ToArray());
+        Assert.Equal(19, written);
+    }
+
+    [Fact]
+    public void WritePong_WhenPayloadIsEmpty_StillCarriesAnEmptyPayloadItem()
+    {
+        var writer = new ArrayBufferWriter<byte>();
+
+        KeylessWriter.WritePong(writer, 0xFFFFFFFF, []);
+
+        Assert.Equal(Wire.Hex("01 00 0007 FFFFFFFF | 11 0001 F2 | 12 0000"), writer.WrittenSpan.ToArray());
     }
 
     [Fact]

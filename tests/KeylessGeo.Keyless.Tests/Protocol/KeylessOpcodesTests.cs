@@ -21,11 +21,36 @@ public sealed class KeylessOpcodesTests
     }
 
     [Fact]
-    public void IsResponse_IsTrueExactlyForF0AndFF()
+    public void IsResponse_IsTrueExactlyForF0F2AndFF()
     {
         for (var value = 0; value <= 0xFF; value++)
         {
-            Assert.Equal(value is 0xF0 or 0xFF, KeylessOpcodes.IsResponse((KeylessOpcode)value));
+            Assert.Equal(value is 0xF0 or 0xF2 or 0xFF, KeylessOpcodes.IsResponse((KeylessOpcode)value));
+        }
+    }
+
+    [Fact]
+    public void Pong_IsF2()
+    {
+        Assert.Equal(0xF1, (byte)KeylessOpcode.Ping);
+        Assert.Equal(0xF2, (byte)KeylessOpcode.Pong);
+        Assert.Equal(0xF0, (byte)KeylessOpcode.Response);
+        Assert.Equal(0xFF, (byte)KeylessOpcode.Error);
+    }
+
+    [Fact]
+    public void Answers_APingOnlyWithPongOrError_AndEveryOtherRequestOnlyWithResponseOrError()
+    {
+        foreach (var request in RequestOpcodes.Select(value => (KeylessOpcode)value))
+        {
+            for (var value = 0; value <= 0xFF; value++)
+            {
+                var response = (KeylessOpcode)value;
+                var expected = request == KeylessOpcode.Ping
+                    ? value is 0xF2 or 0xFF
+                    : value is 0xF0 or 0xFF;
+                Assert.True(expected == KeylessOpcodes.Answers(request, response), $"request 0x{(byte)request:X2}, response 0x{value:X2}");
+            }
         }
     }
 
@@ -34,7 +59,7 @@ public sealed class KeylessOpcodesTests
     {
         var defined = Enum.GetValues<KeylessOpcode>();
 
-        Assert.Equal(RequestOpcodes.Length + 2, defined.Length);
+        Assert.Equal(RequestOpcodes.Length + 3, defined.Length);
         Assert.All(defined, op => Assert.True(KeylessOpcodes.IsKnownRequest(op) ^ KeylessOpcodes.IsResponse(op)));
     }
 

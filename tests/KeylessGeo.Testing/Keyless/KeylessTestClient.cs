@@ -136,6 +136,41 @@ public sealed class KeylessTestClient : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Reads the next message's bytes exactly as the server sent them (header and body), without
+    /// parsing the body; null when the server closed the connection.
+    /// </summary>
+    public async Task<byte[]?> ReadFrameBytesAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var read = await _reader.ReadAsync(cancellationToken);
+            var buffer = read.Buffer;
+            var start = buffer.Start;
+            var status = KeylessFrameReader.TryReadFrame(ref buffer, KeylessHeader.MaxBodyLength, out _);
+            if (status == KeylessFrameStatus.Frame)
+            {
+                var bytes = read.Buffer.Slice(start, buffer.Start).ToArray();
+                _reader.AdvanceTo(buffer.Start);
+                return bytes;
+            }
+
+            if (status != KeylessFrameStatus.Incomplete)
+            {
+                throw new InvalidDataException($"The server sent an unreadable header: {status}.");
+            }
+
+            if (read.IsCompleted)
+            {
+                var left = buffer.Length;
+                _reader.AdvanceTo(buffer.End);
+                return left == 0 ? null : throw new InvalidDataException($"The connection ended inside a message ({left} bytes).");
+            }
+
+            _reader.AdvanceTo(buffer.Start, buffer.End);
+        }
+    }
+
     /// <summary>Writes one request and reads one response (nothing else may be in flight).</summary>
     public async Task<KeylessTestResponse> ExchangeAsync(byte[] request, CancellationToken cancellationToken)
     {
@@ -158,6 +193,6 @@ public sealed class KeylessTestClient : IAsyncDisposable
             throw new InvalidDataException($"Response {frame.Id} is malformed: {error.Reason}.");
         }
 
-        return new KeylessTestResponse(frame.Id, response.IsError, response.IsError ? response.Error : default, response.Payload.ToArray());
+        return new KeylessTestResponse(frame.Id, response.IsError, response.IsError ? response.Error : default, response.Payload.ToArray(), response.Opcode);
     }
 }
