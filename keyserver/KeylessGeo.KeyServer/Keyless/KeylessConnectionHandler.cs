@@ -1,5 +1,5 @@
-using System.IO.Pipelines;
 using KeylessGeo.Keyless.Codec;
+using KeylessGeo.KeyServer.Connections;
 using KeylessGeo.KeyServer.Signing;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Connections.Features;
@@ -11,12 +11,17 @@ namespace KeylessGeo.KeyServer.Keyless;
 
 /// <summary>
 /// Kestrel's entry point for the Keyless port: runs one <see cref="KeylessConnection"/> per
-/// mutually authenticated TLS connection, with logs and metrics around it.
+/// mutually authenticated TLS connection, under the listener's timeouts and response budget,
+/// with logs and metrics around it.
 /// </summary>
 internal sealed class KeylessConnectionHandler : ConnectionHandler
 {
     private readonly KeylessListenerServices _services;
     private readonly KeylessListenerState _state;
+    private readonly KeylessConnectionMonitor _monitor;
+    private readonly KeylessOptions _options;
+    private readonly LogThrottle _partialLog;
+    private readonly LogThrottle _budgetLog;
     private readonly ILogger<KeylessConnectionHandler> _logger;
 
     public KeylessConnectionHandler(
@@ -24,11 +29,18 @@ internal sealed class KeylessConnectionHandler : ConnectionHandler
         KeyTypeSupport keyTypes,
         KeylessMetrics metrics,
         KeylessListenerState state,
+        KeylessConnectionMonitor monitor,
+        ResponseBudget budget,
+        TimeProvider time,
         IOptions<KeylessOptions> options,
         ILogger<KeylessConnectionHandler> logger)
     {
-        _services = new KeylessListenerServices(signing, keyTypes, metrics, options.Value.MaxInFlightPerConnection, options.Value.MaxBodyLength);
+        _options = options.Value;
+        _services = new KeylessListenerServices(signing, keyTypes, metrics, budget, time, _options);
         _state = state;
+        _monitor = monitor;
+        _partialLog = new LogThrottle(time, LogThrottle.DefaultInterval);
+        _budgetLog = new LogThrottle(time, LogThrottle.DefaultInterval);
         _logger = logger;
     }
 
@@ -39,13 +51,20 @@ internal sealed class KeylessConnectionHandler : ConnectionHandler
         try
         {
             LogOpened(connection);
-            using var keyless = new KeylessConnection(connection.Transport, _services);
-
-            // Server shutdown asks connections to close: stop reading, answer what was read.
-            var stopping = connection.Features.Get<IConnectionLifetimeNotificationFeature>()?.ConnectionClosedRequested ?? default;
-            using var registration = stopping.UnsafeRegister(static input => ((PipeReader)input!).CancelPendingRead(), connection.Transport.Input);
-            var reason = await keyless.RunAsync().ConfigureAwait(false);
-            LogClosed(connection, keyless, reason);
+            using var keyless = new KeylessConnection(connection.Transport, _services, message => connection.Abort(new ConnectionAbortedException(message)));
+            _monitor.Add(keyless);
+            try
+            {
+                // Server shutdown asks connections to close: stop reading, answer what was read.
+                var stopping = connection.Features.Get<IConnectionLifetimeNotificationFeature>()?.ConnectionClosedRequested ?? default;
+                using var registration = stopping.UnsafeRegister(static state => ((KeylessConnection)state!).Stop(), keyless);
+                var reason = await keyless.RunAsync().ConfigureAwait(false);
+                LogClosed(connection, keyless, reason);
+            }
+            finally
+            {
+                _monitor.Remove(keyless);
+            }
         }
         catch (Exception e)
         {
@@ -58,6 +77,9 @@ internal sealed class KeylessConnectionHandler : ConnectionHandler
         }
     }
 
+    private static string? ClientSubject(ConnectionContext connection) =>
+        connection.Features.Get<ITlsConnectionFeature>()?.ClientCertificate?.Subject;
+
     private void LogOpened(ConnectionContext connection)
     {
         if (!_logger.IsEnabled(LogLevel.Debug))
@@ -66,34 +88,52 @@ internal sealed class KeylessConnectionHandler : ConnectionHandler
         }
 
         var handshake = connection.Features.Get<ITlsHandshakeFeature>();
-        var client = connection.Features.Get<ITlsConnectionFeature>()?.ClientCertificate;
         KeylessLog.ConnectionOpened(
             _logger,
             connection.ConnectionId,
             connection.RemoteEndPoint?.ToString(),
             handshake?.Protocol.ToString() ?? "unknown",
             handshake?.NegotiatedCipherSuite?.ToString() ?? "unknown",
-            client?.Subject);
+            ClientSubject(connection));
     }
 
     private void LogClosed(ConnectionContext connection, KeylessConnection keyless, KeylessCloseReason reason)
     {
-        if (keyless.FramingError is { } framing)
+        var remote = connection.RemoteEndPoint?.ToString();
+        long suppressed;
+        switch (reason)
         {
-            KeylessLog.FramingError(
-                _logger,
-                connection.ConnectionId,
-                connection.RemoteEndPoint?.ToString(),
-                framing.Status == KeylessFrameStatus.UnsupportedVersion ? "unsupported major version" : "body longer than the limit",
-                framing.Id,
-                framing.MajorVersion,
-                framing.BodyLength,
-                KeylessWireNames.Of(KeylessErrorMap.ForFraming(framing.Status)),
-                keyless.Requests);
-        }
-        else if (keyless.TransportError is { } error)
-        {
-            KeylessLog.TransportFailed(_logger, connection.ConnectionId, error.GetType().Name, error.Message);
+            case KeylessCloseReason.IdleTimeout:
+                KeylessLog.IdleTimeout(_logger, connection.ConnectionId, remote, _options.IdleTimeout, keyless.Requests);
+                break;
+            case KeylessCloseReason.PartialMessageTimeout when _partialLog.TryEnter(out suppressed):
+                KeylessLog.PartialMessageTimeout(_logger, connection.ConnectionId, remote, ClientSubject(connection), _options.PartialMessageTimeout, keyless.PartialBytes, suppressed);
+                break;
+            case KeylessCloseReason.ResponseBudget when _budgetLog.TryEnter(out suppressed):
+                KeylessLog.ResponseBudgetExceeded(
+                    _logger, connection.ConnectionId, remote, ClientSubject(connection), keyless.OverShareBytes, keyless.FairShare,
+                    _options.ResponseBytesBudget, _options.ResponseBudgetGracePeriod, suppressed);
+                break;
+            case KeylessCloseReason.FramingError when keyless.FramingError is { } framing:
+                KeylessLog.FramingError(
+                    _logger,
+                    connection.ConnectionId,
+                    remote,
+                    framing.Status == KeylessFrameStatus.UnsupportedVersion ? "unsupported major version" : "body longer than the limit",
+                    framing.Id,
+                    framing.MajorVersion,
+                    framing.BodyLength,
+                    KeylessWireNames.Of(KeylessErrorMap.ForFraming(framing.Status)),
+                    keyless.Requests);
+                break;
+            default:
+                // An enforced close aborts the transport itself; that is not the client's failure.
+                if (keyless.EnforcedClose is null && keyless.FramingError is null && keyless.TransportError is { } error)
+                {
+                    KeylessLog.TransportFailed(_logger, connection.ConnectionId, error.GetType().Name, error.Message);
+                }
+
+                break;
         }
 
         KeylessLog.ConnectionClosed(_logger, connection.ConnectionId, reason, keyless.Requests);

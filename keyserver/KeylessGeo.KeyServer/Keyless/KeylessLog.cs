@@ -25,4 +25,13 @@ internal static partial class KeylessLog
 
     [LoggerMessage(106, LogLevel.Error, "Keyless connection {ConnectionId} failed unexpectedly", EventName = "KeylessConnectionFailed")]
     public static partial void ConnectionFailed(ILogger logger, string connectionId, Exception exception);
+
+    [LoggerMessage(107, LogLevel.Debug, "Keyless connection {ConnectionId} from {RemoteEndPoint} closed: nothing received or read for {IdleTimeout} after {Requests} requests", EventName = "KeylessIdleTimeout")]
+    public static partial void IdleTimeout(ILogger logger, string connectionId, string? remoteEndPoint, TimeSpan idleTimeout, long requests);
+
+    [LoggerMessage(108, LogLevel.Warning, "Keyless connection {ConnectionId} from {RemoteEndPoint} (client {ClientSubject}) closed: a message was not complete after {PartialMessageTimeout} ({PartialBytes} bytes of it received; {Suppressed} similar closes not logged since the last message)", EventName = "KeylessPartialMessageTimeout")]
+    public static partial void PartialMessageTimeout(ILogger logger, string connectionId, string? remoteEndPoint, string? clientSubject, TimeSpan partialMessageTimeout, long partialBytes, long suppressed);
+
+    [LoggerMessage(109, LogLevel.Warning, "Keyless connection {ConnectionId} from {RemoteEndPoint} (client {ClientSubject}) closed: it held {Bytes} bytes of unread responses, more than its share of {Share} bytes of the spent response budget ({Budget} bytes), for {GracePeriod} ({Suppressed} similar closes not logged since the last message)", EventName = "KeylessResponseBudgetExceeded")]
+    public static partial void ResponseBudgetExceeded(ILogger logger, string connectionId, string? remoteEndPoint, string? clientSubject, long bytes, long share, long budget, TimeSpan gracePeriod, long suppressed);
 }

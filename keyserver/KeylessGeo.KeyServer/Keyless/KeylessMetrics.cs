@@ -12,6 +12,7 @@ internal sealed class KeylessMetrics
     private readonly UpDownCounter<long> _connections;
     private readonly Counter<long> _requests;
     private readonly Counter<long> _framingErrors;
+    private readonly Counter<long> _enforcedCloses;
 
     public KeylessMetrics(IMeterFactory meterFactory)
     {
@@ -19,6 +20,7 @@ internal sealed class KeylessMetrics
         _connections = meter.CreateUpDownCounter<long>(KeyServerInstruments.KeylessConnections, "{connection}", "Open Keyless protocol connections.");
         _requests = meter.CreateCounter<long>(KeyServerInstruments.KeylessRequests, "{request}", "Keyless protocol requests answered.");
         _framingErrors = meter.CreateCounter<long>(KeyServerInstruments.KeylessFramingErrors, "{connection}", "Keyless connections closed by a framing error.");
+        _enforcedCloses = meter.CreateCounter<long>(KeyServerInstruments.KeylessEnforcedCloses, "{connection}", "Keyless connections closed to enforce a timeout or the response budget.");
     }
 
     public void ConnectionOpened() => _connections.Add(1);
@@ -39,6 +41,18 @@ internal sealed class KeylessMetrics
         }
     }
 
+    /// <summary>Counts a connection closed to enforce <paramref name="reason"/>.</summary>
+    public void EnforcedClose(KeylessCloseReason reason) =>
+        _enforcedCloses.Add(1, new KeyValuePair<string, object?>(KeyServerInstruments.KeylessLimitTag, LimitName(reason)));
+
     public void FramingError(KeylessFrameStatus status) =>
         _framingErrors.Add(1, new KeyValuePair<string, object?>(KeyServerInstruments.KeylessErrorTag, KeylessWireNames.Of(KeylessErrorMap.ForFraming(status))));
+
+    internal static string LimitName(KeylessCloseReason reason) => reason switch
+    {
+        KeylessCloseReason.IdleTimeout => "idle_timeout",
+        KeylessCloseReason.PartialMessageTimeout => "partial_message_timeout",
+        KeylessCloseReason.ResponseBudget => "response_budget",
+        _ => "none",
+    };
 }

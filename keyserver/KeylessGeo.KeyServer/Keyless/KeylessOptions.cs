@@ -20,6 +20,27 @@ public sealed record KeylessOptions
     /// <summary>The default <see cref="MaxInFlightPerConnection"/>.</summary>
     public const int DefaultMaxInFlightPerConnection = 1024;
 
+    /// <summary>The default <see cref="MaxConnections"/>.</summary>
+    public const int DefaultMaxConnections = 4096;
+
+    /// <summary>The default <see cref="MaxConnectionsPerClient"/>.</summary>
+    public const int DefaultMaxConnectionsPerClient = 256;
+
+    /// <summary>The default <see cref="MaxResponseBytesPerConnection"/>: 2 MiB.</summary>
+    public const long DefaultMaxResponseBytesPerConnection = 2L * 1024 * 1024;
+
+    /// <summary>The default <see cref="ResponseBytesBudget"/>: 64 MiB.</summary>
+    public const long DefaultResponseBytesBudget = 64L * 1024 * 1024;
+
+    /// <summary>The default <see cref="IdleTimeout"/>.</summary>
+    public static readonly TimeSpan DefaultIdleTimeout = TimeSpan.FromMinutes(5);
+
+    /// <summary>The default <see cref="PartialMessageTimeout"/>.</summary>
+    public static readonly TimeSpan DefaultPartialMessageTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>The default <see cref="ResponseBudgetGracePeriod"/>.</summary>
+    public static readonly TimeSpan DefaultResponseBudgetGracePeriod = TimeSpan.FromSeconds(5);
+
     /// <summary>
     /// The smallest accepted <see cref="MaxBodyLength"/>: the body of a request padded to the
     /// protocol's 1,024 bytes, which every conforming client may send.
@@ -46,6 +67,46 @@ public sealed record KeylessOptions
     /// format error for its id, then the connection is closed.
     /// </summary>
     public int MaxBodyLength { get; init; } = KeylessCodecOptions.DefaultMaxBodyLength;
+
+    /// <summary>
+    /// Authenticated connections the port serves at once; one more is closed right after its
+    /// TLS handshake. (Every accepted connection, authenticated or not, also counts against the
+    /// process's file-descriptor budget.)
+    /// </summary>
+    public int MaxConnections { get; init; } = DefaultMaxConnections;
+
+    /// <summary>
+    /// Connections one client (the subject of its verified certificate) may hold at once; one
+    /// more is closed right after its TLS handshake.
+    /// </summary>
+    public int MaxConnectionsPerClient { get; init; } = DefaultMaxConnectionsPerClient;
+
+    /// <summary>
+    /// A connection with no request at the signing core, no partial message, and nothing
+    /// received from or read by its client for this long is closed.
+    /// </summary>
+    public TimeSpan IdleTimeout { get; init; } = DefaultIdleTimeout;
+
+    /// <summary>A message whose header or body has begun to arrive but is not complete after this long closes the connection.</summary>
+    public TimeSpan PartialMessageTimeout { get; init; } = DefaultPartialMessageTimeout;
+
+    /// <summary>
+    /// Bytes of responses one connection may have queued and not yet written (counted at the
+    /// size of the request they answer); at the cap the listener stops reading that connection
+    /// until its client reads. At least <see cref="MaxBodyLength"/> + 8.
+    /// </summary>
+    public long MaxResponseBytesPerConnection { get; init; } = DefaultMaxResponseBytesPerConnection;
+
+    /// <summary>
+    /// Bytes of queued responses all Keyless connections together may hold. When it is spent the
+    /// listener stops reading until bytes are released, and closes connections that hold more
+    /// than their fair share for <see cref="ResponseBudgetGracePeriod"/>. At least
+    /// <see cref="MaxResponseBytesPerConnection"/>.
+    /// </summary>
+    public long ResponseBytesBudget { get; init; } = DefaultResponseBytesBudget;
+
+    /// <summary>How long a connection may hold more than its fair share of a spent <see cref="ResponseBytesBudget"/>.</summary>
+    public TimeSpan ResponseBudgetGracePeriod { get; init; } = DefaultResponseBudgetGracePeriod;
 
     /// <summary>PEM server certificate (with its chain); empty uses <c>Listen:CertificatePath</c>.</summary>
     public string CertificatePath { get; init; } = "";

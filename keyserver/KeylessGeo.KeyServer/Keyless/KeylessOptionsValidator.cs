@@ -13,6 +13,7 @@ namespace KeylessGeo.KeyServer.Keyless;
 public sealed class KeylessOptionsValidator
 {
     private const string Section = KeylessOptions.SectionName;
+    private static readonly TimeSpan MaxDuration = TimeSpan.FromDays(1);
 
     /// <summary>Validates <paramref name="keyless"/> as configured (before defaults are applied).</summary>
     public ValidateOptionsResult Validate(KeylessOptions keyless, ListenOptions listen)
@@ -37,6 +38,7 @@ public sealed class KeylessOptionsValidator
                 $"{Section}:MaxBodyLength {keyless.MaxBodyLength} is outside {KeylessOptions.MinimumMaxBodyLength}..{KeylessHeader.MaxBodyLength} (a request padded to 1024 bytes has a {KeylessOptions.MinimumMaxBodyLength}-byte body)."));
         }
 
+        CheckLimits(errors, keyless);
         if (!keyless.IsListening)
         {
             return Result(errors);
@@ -58,6 +60,45 @@ public sealed class KeylessOptionsValidator
         CheckFile(errors, "ClientCaPath", keyless.ClientCaPath, listen.ClientCaPath, listen.TlsEnabled, "the CA that issues client certificates");
         return Result(errors);
     }
+
+    private static void CheckLimits(List<string> errors, KeylessOptions keyless)
+    {
+        if (keyless.MaxConnections < 1)
+        {
+            errors.Add(Format($"{Section}:MaxConnections {keyless.MaxConnections} must be at least 1."));
+        }
+
+        if (keyless.MaxConnectionsPerClient < 1 || keyless.MaxConnectionsPerClient > Math.Max(1, keyless.MaxConnections))
+        {
+            errors.Add(Format($"{Section}:MaxConnectionsPerClient {keyless.MaxConnectionsPerClient} must be between 1 and {Section}:MaxConnections ({keyless.MaxConnections})."));
+        }
+
+        CheckDuration(errors, "IdleTimeout", keyless.IdleTimeout);
+        CheckDuration(errors, "PartialMessageTimeout", keyless.PartialMessageTimeout);
+        CheckDuration(errors, "ResponseBudgetGracePeriod", keyless.ResponseBudgetGracePeriod);
+
+        // One whole message must fit, or a connection could never read a maximal one.
+        var message = (long)keyless.MaxBodyLength + KeylessHeader.Size;
+        if (keyless.MaxResponseBytesPerConnection < message)
+        {
+            errors.Add(Format($"{Section}:MaxResponseBytesPerConnection {keyless.MaxResponseBytesPerConnection} must be at least {Section}:MaxBodyLength + 8 ({message}): a connection must be able to hold the echo of one maximal ping."));
+        }
+
+        if (keyless.ResponseBytesBudget < keyless.MaxResponseBytesPerConnection)
+        {
+            errors.Add(Format($"{Section}:ResponseBytesBudget {keyless.ResponseBytesBudget} must be at least {Section}:MaxResponseBytesPerConnection ({keyless.MaxResponseBytesPerConnection})."));
+        }
+    }
+
+    private static void CheckDuration(List<string> errors, string field, TimeSpan value)
+    {
+        if (value <= TimeSpan.Zero || value > MaxDuration)
+        {
+            errors.Add(Format($"{Section}:{field} {value} must be more than 00:00:00 and at most {MaxDuration} (1 day)."));
+        }
+    }
+
+    private static string Format(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 
     private static ValidateOptionsResult Result(List<string> errors) =>
         errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);

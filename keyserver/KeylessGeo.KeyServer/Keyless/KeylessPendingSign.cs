@@ -17,13 +17,15 @@ internal sealed class KeylessPendingSign
     private SignRequest? _request;
     private KeylessOpcode _opcode;
     private uint _id;
+    private int _cost;
 
     public KeylessPendingSign() => _continuation = OnCompleted;
 
-    public void Start(KeylessConnection connection, uint id, KeylessOpcode opcode, SignRequest request, ValueTask<SignResponse> response)
+    public void Start(KeylessConnection connection, uint id, KeylessOpcode opcode, SignRequest request, int cost, ValueTask<SignResponse> response)
     {
         _connection = connection;
         _id = id;
+        _cost = cost;
         _opcode = opcode;
         _request = request;
         _awaiter = response.ConfigureAwait(false).GetAwaiter();
@@ -36,6 +38,7 @@ internal sealed class KeylessPendingSign
         var request = _request!;
         var id = _id;
         var opcode = _opcode;
+        var cost = _cost;
         SignResponse? response;
         try
         {
@@ -52,6 +55,6 @@ internal sealed class KeylessPendingSign
         _connection = null;
         _request = null;
         connection.Return(this);
-        connection.OnSignCompleted(id, opcode, request, response);
+        connection.OnSignCompleted(id, opcode, request, response, cost);
     }
 }

@@ -5,13 +5,14 @@ namespace KeylessGeo.KeyServer.Keyless;
 
 /// <summary>
 /// One response waiting to be written. A reply to a request read from the connection holds
-/// one of its in-flight slots, released once the reply is written and flushed.
+/// one of its in-flight slots, and the bytes its request reserved in the response budget; both
+/// are released once the reply is written and flushed (or discarded).
 /// </summary>
 internal readonly struct KeylessReply
 {
     private readonly byte[]? _rented;
 
-    private KeylessReply(KeylessReplyKind kind, uint id, KeylessError error, ReadOnlyMemory<byte> payload, byte[]? rented, bool holdsSlot)
+    private KeylessReply(KeylessReplyKind kind, uint id, KeylessError error, ReadOnlyMemory<byte> payload, byte[]? rented, bool holdsSlot, int cost)
     {
         Kind = kind;
         Id = id;
@@ -19,6 +20,7 @@ internal readonly struct KeylessReply
         Payload = payload;
         _rented = rented;
         HoldsSlot = holdsSlot;
+        Cost = cost;
     }
 
     public KeylessReplyKind Kind { get; }
@@ -34,25 +36,28 @@ internal readonly struct KeylessReply
     /// <summary>Whether the reply answers a request that holds an in-flight slot.</summary>
     public bool HoldsSlot { get; }
 
+    /// <summary>The bytes its request reserved in the response budget (0 when none).</summary>
+    public int Cost { get; }
+
     /// <summary>Marks the end of the connection's output.</summary>
-    public static KeylessReply Close => new(KeylessReplyKind.Close, 0, default, default, null, holdsSlot: false);
+    public static KeylessReply Close => new(KeylessReplyKind.Close, 0, default, default, null, holdsSlot: false, cost: 0);
 
     /// <summary>A result (not copied: the signing core's result array is not reused).</summary>
-    public static KeylessReply Result(uint id, ReadOnlyMemory<byte> result) =>
-        new(KeylessReplyKind.Result, id, default, result, null, holdsSlot: true);
+    public static KeylessReply Result(uint id, ReadOnlyMemory<byte> result, int cost) =>
+        new(KeylessReplyKind.Result, id, default, result, null, holdsSlot: true, cost);
 
     /// <summary>A ping's echo, copied into a pooled buffer because the request's buffer is reused.</summary>
-    public static KeylessReply Pong(uint id, in ReadOnlySequence<byte> payload)
+    public static KeylessReply Pong(uint id, in ReadOnlySequence<byte> payload, int cost)
     {
         var length = (int)payload.Length;
         var rented = ArrayPool<byte>.Shared.Rent(Math.Max(length, 1));
         payload.CopyTo(rented);
-        return new KeylessReply(KeylessReplyKind.Pong, id, default, rented.AsMemory(0, length), rented, holdsSlot: true);
+        return new KeylessReply(KeylessReplyKind.Pong, id, default, rented.AsMemory(0, length), rented, holdsSlot: true, cost);
     }
 
     /// <summary>An error response.</summary>
-    public static KeylessReply Failure(uint id, KeylessError error, bool holdsSlot = true) =>
-        new(KeylessReplyKind.Error, id, error, default, null, holdsSlot);
+    public static KeylessReply Failure(uint id, KeylessError error, int cost, bool holdsSlot = true) =>
+        new(KeylessReplyKind.Error, id, error, default, null, holdsSlot, cost);
 
     /// <summary>Returns the pooled buffer, if any; the reply must not be written afterwards.</summary>
     public void ReturnBuffer()

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.IO.Pipelines;
 using KeylessGeo.Keyless.Codec;
+using KeylessGeo.KeyServer.Connections;
 
 namespace KeylessGeo.KeyServer.Keyless;
 
@@ -14,8 +15,10 @@ namespace KeylessGeo.KeyServer.Keyless;
 /// client reads slowly) are written together by the next round, so a busy connection gets
 /// batched TLS records; an idle one gets its response without a thread hop. Drain ownership is
 /// a flag, not a lock: nothing is held across the flush's await. A reply to a request holds an
-/// in-flight slot until it is written and flushed, so a client that stops reading stops the
-/// connection's reader at <c>MaxInFlightPerConnection</c> and its memory stays bounded.
+/// in-flight slot and its bytes in the response budget until it is written and flushed, so a
+/// client that stops reading stops the connection's reader (at <c>MaxInFlightPerConnection</c>
+/// or at its share of the budget) and its memory stays bounded. A completed flush is progress
+/// for the idle timeout: the client is reading.
 /// </remarks>
 internal sealed class KeylessResponseWriter : IDisposable
 {
@@ -24,17 +27,23 @@ internal sealed class KeylessResponseWriter : IDisposable
     private readonly PipeWriter _output;
     private readonly SemaphoreSlim _slots;
     private readonly Action<Exception?> _broken;
+    private readonly ResponseAccount _account;
+    private readonly Action _flushed;
     private int _draining;
     private volatile bool _isBroken;
 
     /// <param name="output">The connection's output.</param>
     /// <param name="maxInFlight">In-flight slots.</param>
     /// <param name="broken">Called once, on the draining thread, when the output fails (the client is gone).</param>
-    public KeylessResponseWriter(PipeWriter output, int maxInFlight, Action<Exception?> broken)
+    /// <param name="account">The connection's share of the response budget; each reply's cost is released after its flush.</param>
+    /// <param name="flushed">Called after each flush that completed (the client took the bytes).</param>
+    public KeylessResponseWriter(PipeWriter output, int maxInFlight, Action<Exception?> broken, ResponseAccount account, Action flushed)
     {
         _output = output;
         _slots = new SemaphoreSlim(maxInFlight, maxInFlight);
         _broken = broken;
+        _account = account;
+        _flushed = flushed;
     }
 
     /// <summary>Whether the output has failed; later replies are discarded.</summary>
@@ -80,6 +89,7 @@ internal sealed class KeylessResponseWriter : IDisposable
         {
             var written = 0;
             var slots = 0;
+            var cost = 0L;
             var close = false;
             while (_queue.TryDequeue(out var reply))
             {
@@ -96,13 +106,20 @@ internal sealed class KeylessResponseWriter : IDisposable
 
                 reply.ReturnBuffer();
                 slots += reply.HoldsSlot ? 1 : 0;
+                cost += reply.Cost;
             }
 
             if (written > 0)
             {
                 await FlushOutputAsync().ConfigureAwait(false);
+                if (!_isBroken)
+                {
+                    _flushed();
+                }
             }
 
+            // Written and flushed, or discarded with the transport gone: the bytes are free.
+            _account.Release(cost);
             if (slots > 0)
             {
                 _slots.Release(slots);

@@ -1,6 +1,8 @@
+using KeylessGeo.KeyServer.Connections;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace KeylessGeo.KeyServer.Keyless;
 
@@ -8,7 +10,8 @@ namespace KeylessGeo.KeyServer.Keyless;
 public static class KeylessServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds the connection handler, its metrics and <see cref="KeylessListenerState"/>, and binds
+    /// Adds the connection handler, its metrics, its timeout monitor, the response budget,
+    /// the connection limits and <see cref="KeylessListenerState"/>, and binds
     /// <see cref="KeylessOptions"/> from the <c>Keyless</c> section. Needs the signing core
     /// (<c>AddKeyServerCore</c>). The endpoint itself is added to Kestrel by the host.
     /// </summary>
@@ -17,9 +20,19 @@ public static class KeylessServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddOptions<KeylessOptions>().Bind(configuration.GetSection(KeylessOptions.SectionName));
+        services.AddConnectionLimits();
         services.TryAddSingleton<KeylessListenerState>();
         services.TryAddSingleton<KeylessMetrics>();
         services.TryAddSingleton<KeyTypeSupport>();
+        services.TryAddSingleton<KeylessConnectionMonitor>();
+        services.TryAddSingleton(static provider =>
+        {
+            var keyless = provider.GetRequiredService<IOptions<KeylessOptions>>().Value;
+            var budget = new ResponseBudget(
+                keyless.ResponseBytesBudget, keyless.MaxResponseBytesPerConnection, keyless.ResponseBudgetGracePeriod, provider.GetRequiredService<TimeProvider>());
+            provider.GetRequiredService<ConnectionLimitMetrics>().Observe(budget);
+            return budget;
+        });
         services.TryAddSingleton<KeylessConnectionHandler>();
         return services;
     }

@@ -3,9 +3,11 @@ using System.IO.Pipelines;
 using KeylessGeo.Keyless.Codec;
 using KeylessGeo.Keyless.Protocol;
 using KeylessGeo.KeyServer.Configuration;
+using KeylessGeo.KeyServer.Connections;
 using KeylessGeo.KeyServer.Keyless;
 using KeylessGeo.KeyServer.Keys;
 using KeylessGeo.Testing.Keyless;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -14,27 +16,59 @@ namespace KeylessGeo.KeyServer.Tests.Keyless;
 
 /// <summary>
 /// A <see cref="KeylessConnection"/> over in-memory pipes with a scripted signing core: the
-/// test writes request bytes and reads parsed responses, no sockets or TLS involved.
+/// test writes request bytes and reads parsed responses, no sockets or TLS involved. With a
+/// clock, its timeouts are enforced by a <see cref="KeylessConnectionMonitor"/> on that clock.
 /// </summary>
 internal sealed class InMemoryKeylessConnection : IAsyncDisposable
 {
     private readonly Pipe _toServer = new();
-    private readonly Pipe _toClient = new();
+    private readonly Pipe _toClient;
     private readonly ServiceProvider _services;
     private readonly KeyStore _keys;
+    private readonly ResponseBudget? _ownBudget;
+    private readonly KeylessConnectionMonitor _monitor;
     private readonly string _emptyKeys = Directory.CreateTempSubdirectory("keylessgeo-keyless-unit-").FullName;
 
-    public InMemoryKeylessConnection(ScriptedSigningService signing, int maxInFlight = 1024)
+    /// <param name="signing">The scripted core.</param>
+    /// <param name="maxInFlight">In-flight slots.</param>
+    /// <param name="options">Timeouts and budget sizes (defaults otherwise).</param>
+    /// <param name="time">The clock of the timeouts (the system clock otherwise).</param>
+    /// <param name="budget">A budget shared with other connections (a budget of its own otherwise).</param>
+    /// <param name="clientWindow">Bytes the server may write before its flush waits for the client to read (the pipe's pause threshold).</param>
+    public InMemoryKeylessConnection(
+        ScriptedSigningService signing,
+        int maxInFlight = 1024,
+        KeylessOptions? options = null,
+        TimeProvider? time = null,
+        ResponseBudget? budget = null,
+        long clientWindow = 65536)
     {
+        options = (options ?? new KeylessOptions()) with { MaxInFlightPerConnection = maxInFlight };
+        time ??= TimeProvider.System;
+        _toClient = new Pipe(new PipeOptions(pauseWriterThreshold: clientWindow, resumeWriterThreshold: clientWindow / 2, useSynchronizationContext: false));
         _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
         _keys = new KeyStore(Options.Create(new KeyServerOptions { KeysDirectory = _emptyKeys }), NullLogger<KeyStore>.Instance);
+        if (budget is null)
+        {
+            _ownBudget = new ResponseBudget(options.ResponseBytesBudget, options.MaxResponseBytesPerConnection, options.ResponseBudgetGracePeriod, time);
+            budget = _ownBudget;
+        }
+
+        Budget = budget;
         var shared = new KeylessListenerServices(
             signing, new KeyTypeSupport(_keys), new KeylessMetrics(_services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()),
-            maxInFlight, KeylessCodecOptions.DefaultMaxBodyLength);
-        Connection = new KeylessConnection(new DuplexPipe(_toServer.Reader, _toClient.Writer), shared);
+            budget, time, options);
+        Connection = new KeylessConnection(new DuplexPipe(_toServer.Reader, _toClient.Writer), shared, Abort);
+        _monitor = new KeylessConnectionMonitor(time, Options.Create(options));
+        _monitor.Add(Connection);
     }
 
     public KeylessConnection Connection { get; }
+
+    public ResponseBudget Budget { get; }
+
+    /// <summary>The message the connection aborted its transport with, once it has.</summary>
+    public string? AbortMessage { get; private set; }
 
     /// <summary>Writes request bytes as the client.</summary>
     public async Task SendAsync(byte[] bytes)
@@ -71,12 +105,23 @@ internal sealed class InMemoryKeylessConnection : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        _monitor.Remove(Connection);
+        _monitor.Dispose();
         await _toServer.Writer.CompleteAsync();
         await _toClient.Reader.CompleteAsync();
         Connection.Dispose();
+        _ownBudget?.Dispose();
         _keys.Dispose();
         await _services.DisposeAsync();
         Directory.Delete(_emptyKeys, recursive: true);
+    }
+
+    /// <summary>What Kestrel's abort does to the application's pipes: reads fail, a waiting flush returns.</summary>
+    private void Abort(string message)
+    {
+        AbortMessage = message;
+        _toServer.Writer.Complete(new ConnectionAbortedException(message));
+        _toClient.Writer.CancelPendingFlush();
     }
 
     private sealed class DuplexPipe(PipeReader input, PipeWriter output) : IDuplexPipe
