@@ -12,6 +12,7 @@ public sealed class ResponseAccount : IDisposable
     private long _bytes;
     private TaskCompletionSource? _waiter;
     private int _closed;
+    private bool _waitingForBudget;
 
     internal ResponseAccount(ResponseBudget budget, Action<long, long> overShare)
     {
@@ -21,6 +22,9 @@ public sealed class ResponseAccount : IDisposable
 
     /// <summary>Bytes reserved now.</summary>
     public long Bytes => Volatile.Read(ref _bytes);
+
+    /// <summary>Whether the connection waits for room in the spent budget now.</summary>
+    internal bool WaitingForBudget => Volatile.Read(ref _waitingForBudget);
 
     /// <summary>When the budget's sweeper first saw this account above its fair share (a timestamp), or 0.</summary>
     internal long OverShareSince { get; set; }
@@ -44,6 +48,7 @@ public sealed class ResponseAccount : IDisposable
         Volatile.Write(ref _waiter, waiter);
         if (global)
         {
+            Volatile.Write(ref _waitingForBudget, true);
             _budget.WaiterAdded();
         }
 
@@ -62,6 +67,7 @@ public sealed class ResponseAccount : IDisposable
             Volatile.Write(ref _waiter, null);
             if (global)
             {
+                Volatile.Write(ref _waitingForBudget, false);
                 _budget.WaiterRemoved();
             }
         }

@@ -14,8 +14,8 @@ namespace KeylessGeo.KeyServer.Connections;
 /// process-wide <see cref="Limit"/> spent, until bytes are released anywhere. While some
 /// connection waits for the budget, a sweeper runs every half grace period and closes each
 /// connection that has held more than its fair share (<see cref="Limit"/> divided by the
-/// connections holding bytes) for <see cref="GracePeriod"/>: a client that stops reading can
-/// stall only itself, and only for the grace period.
+/// connections holding bytes or waiting for them) for <see cref="GracePeriod"/>: a client that
+/// stops reading can stall only itself, and others only for the grace period.
 /// </remarks>
 public sealed class ResponseBudget : IDisposable
 {
@@ -198,13 +198,14 @@ public sealed class ResponseBudget : IDisposable
             return;
         }
 
-        var holders = 0;
+        // The budget is shared by the connections that hold bytes and those waiting for some.
+        var competing = 0;
         foreach (var (account, _) in _accounts)
         {
-            holders += account.Bytes > 0 ? 1 : 0;
+            competing += account.Bytes > 0 || account.WaitingForBudget ? 1 : 0;
         }
 
-        var share = Limit / Math.Max(1, holders);
+        var share = Limit / Math.Max(1, competing);
         var now = _time.GetTimestamp();
         foreach (var (account, _) in _accounts)
         {

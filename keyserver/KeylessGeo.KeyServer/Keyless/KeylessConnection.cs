@@ -86,6 +86,9 @@ internal sealed class KeylessConnection : IDisposable
     /// <summary>Bytes of responses queued and not yet written now.</summary>
     public long QueuedResponseBytes => _account.Bytes;
 
+    /// <summary>Whether the reader waits for room in the spent response budget now.</summary>
+    internal bool WaitsForResponseBudget => _account.WaitingForBudget;
+
     /// <summary>
     /// Serves the connection until the client closes it, a framing error, a transport failure,
     /// <see cref="Stop"/> or <see cref="Abort"/>. Every request read is answered (or, with the

@@ -21,7 +21,8 @@ namespace KeylessGeo.KeyServer.Tests.Keyless;
 /// </summary>
 internal sealed class InMemoryKeylessConnection : IAsyncDisposable
 {
-    private readonly Pipe _toServer = new();
+    // The client's writes never wait: a test may send more than the server will read before it answers.
+    private readonly Pipe _toServer = new(new PipeOptions(pauseWriterThreshold: 0, useSynchronizationContext: false));
     private readonly Pipe _toClient;
     private readonly ServiceProvider _services;
     private readonly KeyStore _keys;
