@@ -13,6 +13,7 @@ public sealed class ResponseAccount : IDisposable
     private TaskCompletionSource? _waiter;
     private int _closed;
     private bool _waitingForBudget;
+    private int _wanted;
 
     internal ResponseAccount(ResponseBudget budget, Action<long, long> overShare)
     {
@@ -25,6 +26,9 @@ public sealed class ResponseAccount : IDisposable
 
     /// <summary>Whether the connection waits for room in the spent budget now.</summary>
     internal bool WaitingForBudget => Volatile.Read(ref _waitingForBudget);
+
+    /// <summary>The bytes it waits to reserve.</summary>
+    internal int WantedBytes => Volatile.Read(ref _wanted);
 
     /// <summary>When the budget's sweeper first saw this account above its fair share (a timestamp), or 0.</summary>
     internal long OverShareSince { get; set; }
@@ -48,6 +52,7 @@ public sealed class ResponseAccount : IDisposable
         Volatile.Write(ref _waiter, waiter);
         if (global)
         {
+            Volatile.Write(ref _wanted, bytes);
             Volatile.Write(ref _waitingForBudget, true);
             _budget.WaiterAdded();
         }

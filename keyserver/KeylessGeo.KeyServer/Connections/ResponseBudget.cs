@@ -225,7 +225,14 @@ public sealed class ResponseBudget : IDisposable
             }
         }
 
-        // Waiters try again each round, so none waits forever on a level that bytes hover above.
-        WakeAll();
+        // A waiter for whom there is room tries again, so none waits forever while the total
+        // hovers above the wake-up level but below what it needs.
+        foreach (var (account, _) in _accounts)
+        {
+            if (account.WaitingForBudget && CouldReserve(account, account.WantedBytes))
+            {
+                account.Wake();
+            }
+        }
     }
 }

@@ -86,6 +86,9 @@ internal sealed class KeylessConnection : IDisposable
     /// <summary>Bytes of responses queued and not yet written now.</summary>
     public long QueuedResponseBytes => _account.Bytes;
 
+    /// <summary>Requests waiting for the signing core now.</summary>
+    internal int RequestsAtCore => _pending.AtCore;
+
     /// <summary>Whether the reader waits for room in the spent response budget now.</summary>
     internal bool WaitsForResponseBudget => _account.WaitingForBudget;
 

@@ -114,8 +114,10 @@ public sealed class ResponseBudgetTests
 
         // Two connections hold bytes and one waits: the fair share is 2,666; only the hog is above it.
         Assert.Equal(("hog", 7_000L, 2_666L), Assert.Single(closed.Distinct()));
+        Assert.False(wait.IsCompleted, "woken while there was no room");
 
-        // Each sweep also lets waiting connections try again.
+        // The hog's close releases its bytes, and that wakes the waiting connection.
+        hog.Dispose();
         await wait.WaitAsync(timeout.Token);
     }
 
@@ -146,6 +148,7 @@ public sealed class ResponseBudgetTests
         Assert.Equal(0, closed);
         clock.Advance(Grace);
         Assert.Equal(1, closed);
+        hog.Dispose();
         await second.WaitAsync(timeout.Token);
     }
 
@@ -164,6 +167,7 @@ public sealed class ResponseBudgetTests
         clock.Advance(Grace + Grace);
 
         Assert.Equal(4_000, closed.Distinct().Single());
+        hog.Dispose();
         await wait.WaitAsync(timeout.Token);
     }
 }

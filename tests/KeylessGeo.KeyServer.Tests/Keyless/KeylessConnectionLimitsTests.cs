@@ -47,6 +47,7 @@ public sealed class KeylessConnectionLimitsTests
         var run = connection.Connection.RunAsync();
         await connection.SendAsync(Sign(7));
         var call = await signing.Calls.Reader.ReadAsync(timeout.Token);
+        Assert.True(SpinWait.SpinUntil(() => connection.Connection.RequestsAtCore == 1, TimeSpan.FromSeconds(10)), "the request was never counted as waiting");
 
         clock.Advance(Idle * 3);
         Assert.False(run.IsCompleted, "closed while a request waited for the signing core");
@@ -55,7 +56,7 @@ public sealed class KeylessConnectionLimitsTests
         Assert.True(SpinWait.SpinUntil(() => connection.Connection.QueuedResponseBytes == 0, TimeSpan.FromSeconds(10)), "the answer was never flushed");
 
         clock.Advance(Idle - TimeSpan.FromSeconds(1));
-        Assert.False(run.IsCompleted, "closed before the idle timeout counted from the answer");
+        Assert.False(run.IsCompleted, $"closed before the idle timeout counted from the answer: {(run.IsCompleted ? run.Result : null)} {connection.AbortMessage}");
         clock.Advance(TimeSpan.FromSeconds(1));
         Assert.Equal(KeylessCloseReason.IdleTimeout, await run.WaitAsync(timeout.Token));
     }
