@@ -1,0 +1,219 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Sockets;
+using System.Security.Authentication;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text.RegularExpressions;
+using KeylessGeo.Keyless.Codec;
+using KeylessGeo.Keyless.Protocol;
+using KeylessGeo.KeyServer.Connections;
+using KeylessGeo.KeyServer.Testing;
+using KeylessGeo.Testing;
+using KeylessGeo.Testing.Keyless;
+
+namespace KeylessGeo.KeyServer.Tests.Connections;
+
+/// <summary>
+/// Issue 8's attack, against the real keyserver process with a low open-file limit: more idle
+/// authenticated connections than it can hold, and more TCP connections than it has
+/// descriptors. It must refuse the excess, close idle connections, stay up, and still sign.
+/// </summary>
+public sealed partial class KeylessConnectionLimitsProcessTests : IAsyncLifetime
+{
+    private const int DescriptorLimit = 512;
+    private const int PerClient = 48;
+    private const string Key = "ecp256";
+    private static readonly TimeSpan IdleTimeout = TimeSpan.FromSeconds(20);
+    private readonly TestTlsMaterial _tls = TestTlsMaterial.Create();
+    private readonly TestKeyDirectory _keys = new();
+    private readonly List<(KeylessTestClient Client, long PongAt)> _held = [];
+
+    public async Task InitializeAsync()
+    {
+        // The test opens several hundred sockets of its own.
+        OpenFileLimit.TryRaiseSoftLimit(out _, out _);
+        await _keys.AddAsync(Key, TestKeyType.EcP256);
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var (client, _) in _held)
+        {
+            await client.DisposeAsync();
+        }
+
+        _keys.Dispose();
+        _tls.Dispose();
+    }
+
+    [Fact]
+    public async Task LowDescriptorLimit_RefusesTheExcess_ClosesIdleConnections_StaysUp_AndAFreshClientSigns()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        await using var keyserver = await KeyServerProcess.StartAsync(
+            _keys.Path,
+            _tls,
+            new Dictionary<string, string>
+            {
+                ["Keyless:MaxConnectionsPerClient"] = PerClient.ToString(CultureInfo.InvariantCulture),
+                ["Keyless:IdleTimeout"] = IdleTimeout.ToString("c", CultureInfo.InvariantCulture),
+            },
+            DescriptorLimit,
+            timeout.Token);
+        var budget = int.Parse((await keyserver.WaitForOutputAsync(BudgetLine(), timeout.Token)).Groups["budget"].Value, CultureInfo.InvariantCulture);
+        Assert.InRange(budget, PerClient + 16, DescriptorLimit);
+
+        // One client asks for more than its share: the excess is closed after the handshake.
+        var attacker = _tls.ClientCertificate;
+        var (held, refused) = await OpenIdleAsync(keyserver, attacker, PerClient + 16, timeout.Token);
+        Assert.Equal((PerClient, 16), (held, refused));
+
+        // Meanwhile another client signs.
+        using var fresh = _tls.Ca.IssueClientCertificate("edge-fresh");
+        await SignAsync(keyserver, fresh, timeout.Token);
+
+        // Enough other clients fill the descriptor budget: what it cannot hold is closed before TLS.
+        var fillers = 0;
+        var fillerRefusals = 0;
+        while (fillerRefusals < 24)
+        {
+            using var filler = _tls.Ca.IssueClientCertificate("edge-filler-" + fillers++.ToString(CultureInfo.InvariantCulture));
+            var (fillerHeld, fillerRefused) = await OpenIdleAsync(keyserver, filler, PerClient - 8, timeout.Token);
+            fillerRefusals += fillerRefused;
+            Assert.True(fillerHeld + fillerRefused == PerClient - 8);
+        }
+
+        Assert.Equal(budget, _held.Count);
+        Assert.True(fillers > 1);
+
+        // More TCP connections than the process has descriptors: each is accepted and closed at once.
+        await FloodAsync(keyserver, DescriptorLimit + 64, timeout.Token);
+
+        Assert.False(keyserver.HasExited, "the keyserver exited:\n" + string.Join('\n', keyserver.Output));
+        Assert.Equal(0, keyserver.CountOutput("Out of memory"));
+        var refusalWarnings = keyserver.CountOutput("Refused a connection to keyless");
+        Assert.InRange(refusalWarnings, 1, 12); // throttled: at most one per kind per 10 s
+
+        // Idle connections are closed once the idle timeout has passed since their last exchange, not before.
+        var idleFor = await Task.WhenAll(_held.Select(held => WaitForCloseAsync(held.Client, held.PongAt, timeout.Token)));
+        Assert.All(idleFor, idle => Assert.True(idle >= IdleTimeout - TimeSpan.FromSeconds(1), $"closed after {idle} idle"));
+
+        // The process is still up, every descriptor it lent is back, and a fresh client signs.
+        Assert.False(keyserver.HasExited);
+        await SignAsync(keyserver, fresh, timeout.Token);
+        await SignAsync(keyserver, attacker, timeout.Token);
+    }
+
+    /// <summary>Opens <paramref name="count"/> connections as <paramref name="certificate"/>, keeps those the server serves, and counts the refused ones.</summary>
+    private async Task<(int Held, int Refused)> OpenIdleAsync(KeyServerProcess keyserver, X509Certificate2 certificate, int count, CancellationToken cancellationToken)
+    {
+        var held = 0;
+        var refused = 0;
+        for (var i = 0; i < count; i++)
+        {
+            var client = await TryOpenAsync(keyserver, certificate, cancellationToken);
+            if (client is null)
+            {
+                refused++;
+                continue;
+            }
+
+            _held.Add((client, Stopwatch.GetTimestamp()));
+            held++;
+        }
+
+        return (held, refused);
+    }
+
+    /// <summary>Connects and pings; null when the server refused the connection (before or after the handshake).</summary>
+    private async Task<KeylessTestClient?> TryOpenAsync(KeyServerProcess keyserver, X509Certificate2 certificate, CancellationToken cancellationToken)
+    {
+        KeylessTestClient? client = null;
+        try
+        {
+            client = await KeylessTestClient.ConnectAsync(
+                keyserver.KeylessEndPoint,
+                new KeylessTestClientOptions { TrustedCa = _tls.TrustedCa, ClientCertificate = certificate, Protocol = SslProtocols.Tls13 },
+                cancellationToken);
+            var pong = await client.ExchangeAsync(KeylessTestClient.Ping(1, [1, 2, 3]), cancellationToken);
+            Assert.Equal(KeylessOpcode.Pong, pong.Opcode);
+            return client;
+        }
+        catch (Exception e) when (e is IOException or AuthenticationException or SocketException or InvalidDataException)
+        {
+            if (client is not null)
+            {
+                await client.DisposeAsync();
+            }
+
+            return null;
+        }
+    }
+
+    private async Task SignAsync(KeyServerProcess keyserver, X509Certificate2 certificate, CancellationToken cancellationToken)
+    {
+        await using var client = await KeylessTestClient.ConnectAsync(
+            keyserver.KeylessEndPoint,
+            new KeylessTestClientOptions { TrustedCa = _tls.TrustedCa, ClientCertificate = certificate },
+            cancellationToken);
+        var digest = RandomNumberGenerator.GetBytes(32);
+        var response = await client.ExchangeAsync(
+            KeylessTestClient.Encode(7, new KeylessRequest { Opcode = KeylessOpcode.EcdsaSignSha256, Payload = digest, Ski = _keys.Ski(Key) }),
+            cancellationToken);
+
+        Assert.False(response.IsError, response.ToString());
+        using var ecdsa = _keys.LoadEcdsa(Key);
+        Assert.True(ecdsa.VerifyHash(digest, response.Payload, DSASignatureFormat.Rfc3279DerSequence));
+    }
+
+    /// <summary>Opens <paramref name="count"/> plain TCP connections at once and waits until the server has closed every one.</summary>
+    private static async Task FloodAsync(KeyServerProcess keyserver, int count, CancellationToken cancellationToken)
+    {
+        var sockets = new List<Socket>();
+        try
+        {
+            for (var i = 0; i < count; i++)
+            {
+                var socket = new Socket(keyserver.KeylessEndPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+                sockets.Add(socket);
+                await socket.ConnectAsync(keyserver.KeylessEndPoint, cancellationToken);
+            }
+
+            await Task.WhenAll(sockets.Select(async socket =>
+            {
+                try
+                {
+                    // End of stream: the server closed it (refused by the descriptor budget).
+                    Assert.Equal(0, await socket.ReceiveAsync(new byte[1], cancellationToken));
+                }
+                catch (SocketException e) when (e.SocketErrorCode == SocketError.ConnectionReset)
+                {
+                    // Closed with unread data: a reset is a close too.
+                }
+            }));
+        }
+        finally
+        {
+            sockets.ForEach(socket => socket.Dispose());
+        }
+    }
+
+    /// <summary>Waits until the server closes <paramref name="client"/>; returns how long after <paramref name="pongAt"/>.</summary>
+    private static async Task<TimeSpan> WaitForCloseAsync(KeylessTestClient client, long pongAt, CancellationToken cancellationToken)
+    {
+        try
+        {
+            Assert.Null(await client.ReadFrameBytesAsync(cancellationToken));
+        }
+        catch (IOException)
+        {
+            // A reset also closes it.
+        }
+
+        return Stopwatch.GetElapsedTime(pongAt);
+    }
+
+    [GeneratedRegex(@"Connections may use (?<budget>\d+) file descriptors")]
+    private static partial Regex BudgetLine();
+}
