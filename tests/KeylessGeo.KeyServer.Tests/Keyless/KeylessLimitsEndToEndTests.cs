@@ -37,6 +37,9 @@ public sealed class KeylessLimitsEndToEndTests(KeylessFixture fixture)
 
         Assert.True(stopwatch.Elapsed >= TimeSpan.FromSeconds(0.9), $"closed after {stopwatch.Elapsed}, before the timeout");
         Assert.Equal(1, metrics.Sum(KeyServerInstruments.KeylessEnforcedCloses, (KeyServerInstruments.KeylessLimitTag, "partial_message_timeout")));
+
+        // The handler logs the close as the connection ends, just after the client saw it.
+        Assert.True(SpinWait.SpinUntil(() => host.Keyless.OpenConnections == 1, TimeSpan.FromSeconds(10)), "the stalled connection never ended");
         var warning = Assert.Single(logs.Entries, e => e.EventId.Name == "KeylessPartialMessageTimeout");
         Assert.Equal(LogLevel.Warning, warning.Level);
         Assert.Contains("(5 bytes of it received", warning.Message, StringComparison.Ordinal);
