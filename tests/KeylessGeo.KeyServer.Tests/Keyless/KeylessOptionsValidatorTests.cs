@@ -35,6 +35,57 @@ public sealed class KeylessOptionsValidatorTests : IDisposable
         Assert.Contains(failures, f => f.StartsWith("Keyless:MaxBodyLength 100", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void Validate_ConnectionLimitsTimeoutsAndBudget_ListEveryProblem()
+    {
+        var options = new KeylessOptions
+        {
+            MaxConnections = 0,
+            MaxConnectionsPerClient = 0,
+            IdleTimeout = TimeSpan.Zero,
+            PartialMessageTimeout = TimeSpan.FromSeconds(-1),
+            ResponseBudgetGracePeriod = TimeSpan.FromDays(2),
+            MaxResponseBytesPerConnection = 1000,
+            ResponseBytesBudget = 500,
+        };
+
+        var failures = Validate(options, Listen()).Failures!.ToList();
+
+        string[] expected =
+        [
+            "Keyless:MaxConnections 0 must be at least 1.",
+            "Keyless:MaxConnectionsPerClient 0 must be between 1 and Keyless:MaxConnections (0).",
+            "Keyless:IdleTimeout 00:00:00 must be more than 00:00:00 and at most 1.00:00:00 (1 day).",
+            "Keyless:PartialMessageTimeout -00:00:01 must be more than 00:00:00 and at most 1.00:00:00 (1 day).",
+            "Keyless:ResponseBudgetGracePeriod 2.00:00:00 must be more than 00:00:00 and at most 1.00:00:00 (1 day).",
+            "Keyless:MaxResponseBytesPerConnection 1000 must be at least Keyless:MaxBodyLength + 8 (16392): a connection must be able to hold the echo of one maximal ping.",
+            "Keyless:ResponseBytesBudget 500 must be at least Keyless:MaxResponseBytesPerConnection (1000).",
+        ];
+        Assert.Equal(expected, failures);
+    }
+
+    [Fact]
+    public void Validate_MoreConnectionsPerClientThanForThePort_IsRefused()
+    {
+        var failures = Validate(new KeylessOptions { MaxConnections = 10, MaxConnectionsPerClient = 11 }, Listen()).Failures!;
+
+        Assert.Equal("Keyless:MaxConnectionsPerClient 11 must be between 1 and Keyless:MaxConnections (10).", Assert.Single(failures));
+    }
+
+    [Fact]
+    public void Defaults_AreTheDocumentedProductionValues()
+    {
+        var options = new KeylessOptions();
+
+        Assert.Equal(4096, options.MaxConnections);
+        Assert.Equal(256, options.MaxConnectionsPerClient);
+        Assert.Equal(TimeSpan.FromMinutes(5), options.IdleTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(10), options.PartialMessageTimeout);
+        Assert.Equal(2 * 1024 * 1024, options.MaxResponseBytesPerConnection);
+        Assert.Equal(64 * 1024 * 1024, options.ResponseBytesBudget);
+        Assert.Equal(TimeSpan.FromSeconds(5), options.ResponseBudgetGracePeriod);
+    }
+
     [Theory]
     [InlineData(1015, false)]
     [InlineData(1016, true)]
@@ -120,6 +171,7 @@ public sealed class KeylessOptionsValidatorTests : IDisposable
         Assert.Equal(KeylessOptions.DefaultPort, options.Port);
         Assert.Equal(1024, options.MaxInFlightPerConnection);
         Assert.Equal(16384, options.MaxBodyLength);
+        Assert.Equal(new KeylessOptions(), options); // the sample shows every default
     }
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
