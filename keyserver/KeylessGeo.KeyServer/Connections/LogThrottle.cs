@@ -4,7 +4,7 @@ namespace KeylessGeo.KeyServer.Connections;
 /// Lets one message through per interval and counts the ones held back, so a flood of refused
 /// or closed connections cannot flood the log (the counters in the metrics stay exact).
 /// </summary>
-public sealed class LogThrottle
+internal sealed class LogThrottle
 {
     /// <summary>The interval the listeners use: at most one warning of a kind per endpoint every 10 seconds.</summary>
     public static readonly TimeSpan DefaultInterval = TimeSpan.FromSeconds(10);
