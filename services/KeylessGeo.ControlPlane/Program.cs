@@ -1,5 +1,6 @@
 using KeylessGeo.ControlPlane.Hosting;
 using KeylessGeo.ControlPlane.Store;
+using KeylessGeo.Placement.Secrets;
 using Microsoft.Extensions.Options;
 
 namespace KeylessGeo.ControlPlane;
@@ -10,6 +11,10 @@ public static class Program
     /// <summary>Runs the control plane until it is stopped; exits 2 on a configuration error, 1 when the store cannot be opened.</summary>
     public static async Task<int> Main(string[] args)
     {
+        // First thing: the process is about to hold its wrapping key and, during imports, private
+        // keys. Non-dumpable means no core dumps and no /proc/PID/mem or ptrace for other processes
+        // of the same user.
+        var hardened = ProcessHardening.MakeNonDumpable();
         WebApplication app;
         try
         {
@@ -24,6 +29,15 @@ public static class Program
             }
 
             return 2;
+        }
+
+        if (hardened)
+        {
+            HostingLog.Hardened(app.Logger, ProcessHardening.DumpableFlag(), ProcessHardening.CoreFileSizeLimit());
+        }
+        else
+        {
+            HostingLog.HardeningFailed(app.Logger, ProcessHardening.DumpableFlag());
         }
 
         await using (app)

@@ -38,6 +38,8 @@ public static class ProblemResults
         [ErrorCodes.CertificateMismatch] = "Certificate does not match the key",
         [ErrorCodes.ControlPlaneKeyMismatch] = "Control-plane wrapping key mismatch",
         [ErrorCodes.StoreUnavailable] = "Store unavailable",
+        [ErrorCodes.Unauthenticated] = "Authentication required",
+        [ErrorCodes.Forbidden] = "Forbidden",
     };
 
     /// <summary>The HTTP status of an error kind.</summary>
@@ -48,6 +50,8 @@ public static class ProblemResults
         ErrorKind.Conflict => StatusCodes.Status409Conflict,
         ErrorKind.Invalid => StatusCodes.Status422UnprocessableEntity,
         ErrorKind.Unavailable => StatusCodes.Status503ServiceUnavailable,
+        ErrorKind.Unauthenticated => StatusCodes.Status401Unauthorized,
+        ErrorKind.Forbidden => StatusCodes.Status403Forbidden,
         _ => StatusCodes.Status500InternalServerError,
     };
 

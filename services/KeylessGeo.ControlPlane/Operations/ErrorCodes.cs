@@ -77,4 +77,10 @@ public static class ErrorCodes
 
     /// <summary>503: the store is unreachable; nothing was applied.</summary>
     public const string StoreUnavailable = "store-unavailable";
+
+    /// <summary>401: no identity that may change anything (no client certificate, or the read-only plaintext endpoint).</summary>
+    public const string Unauthenticated = "unauthenticated";
+
+    /// <summary>403: the caller's identity holds no role that allows the request.</summary>
+    public const string Forbidden = "forbidden";
 }
