@@ -12,13 +12,14 @@ internal static class UnixSocketHosting
             return;
         }
 
-        // Created by a factory, so the container disposes it (closing the socket if Kestrel never
-        // took it, removing the socket file) when the application is disposed.
+        // Registered through a factory and resolved by the transport's options, so the container
+        // owns it and disposes it with the application (closing the socket if Kestrel never took
+        // it, removing the socket file).
         builder.Services.AddSingleton(_ => listener);
-        builder.Services.Configure<SocketTransportOptions>(sockets =>
+        builder.Services.AddOptions<SocketTransportOptions>().Configure<UnixSocketListener>((sockets, owned) =>
         {
             var bind = sockets.CreateBoundListenSocket;
-            sockets.CreateBoundListenSocket = endpoint => listener.Matches(endpoint) ? listener.Take() : bind(endpoint);
+            sockets.CreateBoundListenSocket = endpoint => owned.Matches(endpoint) ? owned.Take() : bind(endpoint);
         });
     }
 }

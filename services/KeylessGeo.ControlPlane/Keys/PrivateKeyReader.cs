@@ -164,23 +164,36 @@ internal static class PrivateKeyReader
     private static ControlPlaneException WrongPassphrase() =>
         Error(ErrorCodes.WrongPassphrase, "the passphrase does not decrypt the private key");
 
-    /// <summary>A PKCS#1 RSAPrivateKey (a slice of a pinned buffer): checked by OpenSSL, wrapped into PKCS#8 as it is.</summary>
+    /// <summary>
+    /// A PKCS#1 RSAPrivateKey (a slice of a pinned buffer): wrapped into PKCS#8 as it is, then
+    /// checked by importing that PKCS#8 (OpenSSL decodes it; .NET's <c>ImportRSAPrivateKey</c>
+    /// would first re-encode the key as PKCS#8 in an unzeroed managed buffer).
+    /// </summary>
     private static ParsedPrivateKey FromRsa(ReadOnlyMemory<byte> rsaPrivateKey)
     {
-        using var rsa = RSA.Create();
-        rsa.ImportRSAPrivateKey(rsaPrivateKey.Span, out var read);
-        if (read != rsaPrivateKey.Length)
+        var outer = new AsnReader(rsaPrivateKey, AsnEncodingRules.BER);
+        outer.ReadSequence();
+        outer.ThrowIfNotEmpty();
+        var pkcs8 = PrivateKeyInfoWriter.WriteRsa(rsaPrivateKey.Span);
+        byte[] spki;
+        try
         {
-            throw new CryptographicException("the RSAPrivateKey is followed by other data");
+            using var rsa = RSA.Create();
+            rsa.ImportPkcs8PrivateKey(pkcs8, out _);
+            if (rsa.KeySize is < KeyAlgorithmNames.MinRsaBits or > KeyAlgorithmNames.MaxRsaBits)
+            {
+                throw Error(ErrorCodes.UnsupportedKey, $"RSA key of {rsa.KeySize} bits: supported sizes are {KeyAlgorithmNames.MinRsaBits} to {KeyAlgorithmNames.MaxRsaBits} bits");
+            }
+
+            spki = rsa.ExportSubjectPublicKeyInfo();
+        }
+        catch
+        {
+            CryptographicOperations.ZeroMemory(pkcs8);
+            throw;
         }
 
-        if (rsa.KeySize is < KeyAlgorithmNames.MinRsaBits or > KeyAlgorithmNames.MaxRsaBits)
-        {
-            throw Error(ErrorCodes.UnsupportedKey, $"RSA key of {rsa.KeySize} bits: supported sizes are {KeyAlgorithmNames.MinRsaBits} to {KeyAlgorithmNames.MaxRsaBits} bits");
-        }
-
-        var spki = rsa.ExportSubjectPublicKeyInfo();
-        return Create(spki, PrivateKeyInfoWriter.WriteRsa(rsaPrivateKey.Span));
+        return Create(spki, pkcs8);
     }
 
     /// <summary>An EC key (slices of a pinned buffer): imported through a pinned scalar, written back as PKCS#8.</summary>
