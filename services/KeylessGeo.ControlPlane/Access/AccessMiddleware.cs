@@ -63,7 +63,7 @@ internal sealed class AccessMiddleware
         var access = context.Features.Get<ConnectionAccessFeature>();
         return access?.Listener switch
         {
-            ListenerKind.MutualTls => context.Connection.ClientCertificate is { } certificate ? CallerIdentity.FromCertificate(CertificateSubjects.Of(certificate)) : null,
+            ListenerKind.MutualTls => context.Connection.ClientCertificate is { } certificate ? CallerIdentity.FromCertificate(CertificateSubjects.Of(certificate), CertificateSubjects.KeyOf(certificate)) : null,
             ListenerKind.UnixSocket => access.Peer,
             ListenerKind.Plaintext => CallerIdentity.Anonymous,
             _ => null,
@@ -85,11 +85,14 @@ internal sealed class AccessMiddleware
 
     // The method and path are the caller's choice: escaped and cut to 140 characters (Ids.Printable)
     // before they reach the audit log or a message.
-    private Task RefuseAsync(HttpContext context, string identity, string reason, int status, string code, string detail)
+    private async Task RefuseAsync(HttpContext context, string identity, string reason, int status, string code, string detail)
     {
         _auditor.Record(new Refusal(identity, Ids.Printable(context.Request.Method), Ids.Printable(context.Request.Path.Value ?? "/"), reason, status));
+
+        // A refused import still sent its private key: read it out of the server's buffers and zero it.
+        await SecretBodyReader.DiscardAsync(context, KeyRequestReader.MaxBodyBytes).ConfigureAwait(false);
         var exception = new ControlPlaneException(status == StatusCodes.Status401Unauthorized ? ErrorKind.Unauthenticated : ErrorKind.Forbidden, code, detail,
             [new FieldError("identity", detail)]);
-        return ProblemResults.WriteAsync(context, ProblemResults.From(exception));
+        await ProblemResults.WriteAsync(context, ProblemResults.From(exception)).ConfigureAwait(false);
     }
 }

@@ -18,9 +18,9 @@ internal static class AccessOptionsValidator
                 continue;
             }
 
-            if (ValidateIdentity(grant, field, errors) is { } key && !seen.Add(key))
+            if (ValidateIdentity(grant, field, errors) is { } identity && !seen.Add(identity.Key))
             {
-                errors.Add($"{field} names {key} again; give each identity one grant with all its roles.");
+                errors.Add($"{field} names {identity.Display} again; give each identity one grant with all its roles.");
             }
 
             ValidateRoles(grant, field, errors);
@@ -42,8 +42,8 @@ internal static class AccessOptionsValidator
         }
     }
 
-    /// <summary>The grant's identity as a comparable key, or null when it is not exactly one valid identity.</summary>
-    private static string? ValidateIdentity(AccessGrant grant, string field, List<string> errors)
+    /// <summary>The grant's identity as a comparable key and as text, or null when it is not exactly one valid identity.</summary>
+    private static (string Key, string Display)? ValidateIdentity(AccessGrant grant, string field, List<string> errors)
     {
         var given = (grant.CertificateSubject is null ? 0 : 1) + (grant.User is null ? 0 : 1) + (grant.Uid is null ? 0 : 1);
         if (given != 1)
@@ -54,7 +54,8 @@ internal static class AccessOptionsValidator
 
         if (grant.Uid is { } uid)
         {
-            return "uid " + uid.ToString(CultureInfo.InvariantCulture);
+            var text = "uid " + uid.ToString(CultureInfo.InvariantCulture);
+            return (text, text);
         }
 
         if (grant.User is { } user)
@@ -65,12 +66,12 @@ internal static class AccessOptionsValidator
                 return null;
             }
 
-            return "user " + user;
+            return ("user " + user, "user " + user);
         }
 
         if (CertificateSubjects.Normalize(grant.CertificateSubject!) is { } subject)
         {
-            return "certificate subject " + subject;
+            return ("subject\n" + subject, $"certificate subject '{grant.CertificateSubject}'");
         }
 
         errors.Add($"{field}:CertificateSubject '{grant.CertificateSubject}' is not a distinguished name (write it as the audit log shows it, e.g. 'CN=alice, O=ops').");

@@ -52,7 +52,7 @@ internal sealed class AccessPolicy
             case IdentityKind.Anonymous:
                 return (ControlPlaneRoles.Read, false);
             case IdentityKind.Certificate:
-                granted = _subjects.TryGetValue(identity.CertificateSubject!, out roles);
+                granted = _subjects.TryGetValue(identity.CertificateKey!, out roles);
                 break;
             case IdentityKind.UnixPeer:
                 if (_uids.TryGetValue(identity.Uid!.Value, out var byUid))

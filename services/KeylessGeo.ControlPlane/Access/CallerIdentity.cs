@@ -26,14 +26,18 @@ public sealed record CallerIdentity
     /// <summary>The certificate subject (<see cref="IdentityKind.Certificate"/>).</summary>
     public string? CertificateSubject { get; private init; }
 
+    /// <summary>The subject's matching key (<see cref="CertificateSubjects"/>), what grants are compared with.</summary>
+    public string? CertificateKey { get; private init; }
+
     /// <summary>The peer's uid (<see cref="IdentityKind.UnixPeer"/>).</summary>
     public uint? Uid { get; private init; }
 
     /// <summary>The peer's user name, when the uid has one (<see cref="IdentityKind.UnixPeer"/>).</summary>
     public string? UserName { get; private init; }
 
-    /// <summary>A client certificate's subject.</summary>
-    public static CallerIdentity FromCertificate(string subject) => new(IdentityKind.Certificate, subject) { CertificateSubject = subject };
+    /// <summary>A client certificate's subject and its matching key.</summary>
+    public static CallerIdentity FromCertificate(string subject, string key) =>
+        new(IdentityKind.Certificate, subject) { CertificateSubject = subject, CertificateKey = key };
 
     /// <summary>A Unix socket peer: <c>uid:1000(alice)</c>, or <c>uid:1000</c> when the uid has no user name.</summary>
     public static CallerIdentity FromUnixPeer(uint uid, string? userName) =>

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.IO.Pipelines;
+using Microsoft.AspNetCore.Http.Features;
 using KeylessGeo.ControlPlane.Operations;
 using KeylessGeo.Placement.Secrets;
 
@@ -43,6 +44,40 @@ internal static class SecretBodyReader
         {
             SecretBuffers.Zero(buffer);
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Reads and zeroes a body nobody will use (a refused request's, which may still carry a private
+    /// key), so that its bytes do not linger in the server's buffers; stops after
+    /// <paramref name="maxBytes"/> (the server then closes the connection) or when the client goes.
+    /// </summary>
+    public static async Task DiscardAsync(HttpContext context, int maxBytes)
+    {
+        if (context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody != true)
+        {
+            return;
+        }
+
+        var reader = context.Request.BodyReader;
+        long total = 0;
+        try
+        {
+            while (total <= maxBytes)
+            {
+                var result = await reader.ReadAsync(context.RequestAborted).ConfigureAwait(false);
+                total += result.Buffer.Length;
+                SecretBuffers.ZeroConsumed(result.Buffer);
+                reader.AdvanceTo(result.Buffer.End);
+                if (result.IsCompleted)
+                {
+                    return;
+                }
+            }
+        }
+        catch (Exception ex) when (ex is BadHttpRequestException or OperationCanceledException or IOException)
+        {
+            // Too large, too slow or abandoned: the request is refused either way.
         }
     }
 

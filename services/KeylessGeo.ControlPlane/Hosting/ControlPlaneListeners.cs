@@ -20,7 +20,9 @@ internal static class ControlPlaneListeners
         {
             kestrel.Listen(IPAddress.Parse(listen.Address), listen.Port, endpoint =>
             {
-                endpoint.Protocols = HttpProtocols.Http1AndHttp2;
+                // HTTP/1.1 only: Kestrel's HTTP/2 copies every frame into an input pipe of its own,
+                // which nothing can zero; a small JSON API gains nothing from HTTP/2.
+                endpoint.Protocols = HttpProtocols.Http1;
                 endpoint.UseHttps(https => https.UseMutualTls(tls));
                 endpoint.Use(AccessConnectionMiddleware.For(ListenerKind.MutualTls));
                 endpoint.Use(ZeroingDuplexPipe.Middleware);

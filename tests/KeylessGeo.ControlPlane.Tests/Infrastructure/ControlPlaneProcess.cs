@@ -41,9 +41,12 @@ public sealed class ControlPlaneProcess : IAsyncDisposable
         var info = uid is null
             ? ExternalProcess.CreateStartInfo(command[0], command[1..])
             : ExternalProcess.CreateStartInfo("setpriv", [$"--reuid={uid}", $"--regid={gid ?? uid}", "--clear-groups", "--", .. command]);
+        // A clean environment: nothing of the test process (other tests put passphrases there) leaks in.
+        var path = Environment.GetEnvironmentVariable("PATH") ?? "/usr/local/bin:/usr/bin:/bin";
+        info.Environment.Clear();
+        info.Environment["PATH"] = path;
         info.Environment["HOME"] = home;
         info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        info.Environment["Logging__Console__FormatterName"] = "simple";
         var child = new ControlPlaneProcess(new Process { StartInfo = info, EnableRaisingEvents = true });
         child._process.OutputDataReceived += (_, e) => child.OnLine(e.Data);
         child._process.ErrorDataReceived += (_, e) => child.OnLine(e.Data);

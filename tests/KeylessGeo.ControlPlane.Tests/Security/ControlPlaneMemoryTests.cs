@@ -44,15 +44,16 @@ public sealed class ControlPlaneMemoryTests : IDisposable
         using var p256 = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         using var p384 = ECDsa.Create(ECCurve.NamedCurves.nistP384);
         var ed25519 = await TestKeys.Ed25519Async(_directory);
-        var encrypted = rsa3072.ExportEncryptedPkcs8PrivateKeyPem(TestKeys.Passphrase, new PbeParameters(PbeEncryptionAlgorithm.Aes256Cbc, HashAlgorithmName.SHA256, 2048));
+        var passphrase = "passphrase " + Convert.ToHexString(RandomNumberGenerator.GetBytes(12));
+        var encrypted = rsa3072.ExportEncryptedPkcs8PrivateKeyPem(passphrase, new PbeParameters(PbeEncryptionAlgorithm.Aes256Cbc, HashAlgorithmName.SHA256, 2048));
         var seed = Der(ed25519)[^32..];
         await ImportAsync(client, "rsa-pkcs1", rsa.ExportRSAPrivateKeyPem(), passphrase: null, chunked: false, AddRsa("rsa2048", rsa.ExportParameters(true)));
         await ImportAsync(client, "p256-sec1", p256.ExportECPrivateKeyPem(), passphrase: null, chunked: true, Add("p256.d", p256.ExportParameters(true).D!));
-        await ImportAsync(client, "rsa-encrypted", encrypted, TestKeys.Passphrase, chunked: false, [.. AddRsa("rsa3072", rsa3072.ExportParameters(true)), Der(encrypted)]);
+        await ImportAsync(client, "rsa-encrypted", encrypted, passphrase, chunked: false, [.. AddRsa("rsa3072", rsa3072.ExportParameters(true)), Der(encrypted)]);
         await ImportAsync(client, "p384-pkcs8", p384.ExportPkcs8PrivateKeyPem(), passphrase: null, chunked: true, Add("p384.d", p384.ExportParameters(true).D!));
         await ImportAsync(client, "ed25519", ed25519, passphrase: null, chunked: false, Add("ed25519.seed", seed));
-        _needles["passphrase (utf-8)"] = Encoding.UTF8.GetBytes(TestKeys.Passphrase);
-        _needles["passphrase (utf-16)"] = Encoding.Unicode.GetBytes(TestKeys.Passphrase);
+        _needles["passphrase (utf-8)"] = Encoding.UTF8.GetBytes(passphrase);
+        _needles["passphrase (utf-16)"] = Encoding.Unicode.GetBytes(passphrase);
         using (var wrapping = ECDiffieHellman.Create())
         {
             wrapping.ImportFromPem(await File.ReadAllTextAsync(_directory.File("cp-wrapping.key")));
