@@ -41,7 +41,8 @@ internal sealed class InMemoryIntegrity(TimeProvider time)
             var verification = AuditChain.Verify(audit);
             Latch(verification.IsIntact ? CompareHead(audit) : Problem(
                 StoreIntegrityCodes.AuditChainBroken, verification.BrokenAtSequence,
-                $"the audit chain in the {Location} is broken at entry {verification.BrokenAtSequence}: {verification.Reason}"));
+                $"the audit chain in the {Location} is broken at entry {verification.BrokenAtSequence}: {verification.Reason}",
+                $"entry {verification.BrokenAtSequence} chained to entry {verification.VerifiedCount}", verification.Reason!));
         }
 
         var count = _sealed?.Sequence ?? 0;
@@ -57,7 +58,8 @@ internal sealed class InMemoryIntegrity(TimeProvider time)
         if (audit.Count != expected)
         {
             return Problem(StoreIntegrityCodes.AuditLogChanged, Math.Min(audit.Count, expected) + 1,
-                $"the {Location} holds {audit.Count} entries, but {expected} were committed: entries were removed or added behind the store");
+                $"the {Location} holds {audit.Count} entries, but {expected} were committed: entries were removed or added behind the store",
+                $"{expected} entries", $"{audit.Count} entries");
         }
 
         if (_sealed is null)
@@ -69,21 +71,25 @@ internal sealed class InMemoryIntegrity(TimeProvider time)
         if (!CryptographicOperations.FixedTimeEquals(head.Hash, AuditChain.ComputeHash(head)))
         {
             return Problem(StoreIntegrityCodes.AuditChainBroken, head.Sequence,
-                $"the audit chain in the {Location} is broken at entry {head.Sequence}: its content does not match its hash (the entry was edited)");
+                $"the audit chain in the {Location} is broken at entry {head.Sequence}: its content does not match its hash (the entry was edited)",
+                $"content hashing to {AuditLinks.Hex(head.Hash)} (the stored hash)", $"content hashing to {AuditLinks.Hex(AuditChain.ComputeHash(head))}");
         }
 
         return CryptographicOperations.FixedTimeEquals(head.Hash, _sealed.Hash)
             ? null
             : Problem(StoreIntegrityCodes.AuditLogChanged, head.Sequence,
-                $"entry {head.Sequence} of the {Location} is not the entry this store committed: the chain was rewritten and re-hashed");
+                $"entry {head.Sequence} of the {Location} is not the entry this store committed: the chain was rewritten and re-hashed",
+                $"hash {AuditLinks.Hex(_sealed.Hash)}", $"hash {AuditLinks.Hex(head.Hash)}");
     }
 
-    private StoreIntegrityProblem Problem(string code, long? sequence, string message) => new()
+    private StoreIntegrityProblem Problem(string code, long? sequence, string message, string expected, string found) => new()
     {
         Code = code,
         Message = message,
         Location = Location,
         Sequence = sequence,
+        Expected = expected,
+        Found = found,
         DetectedAt = time.GetUtcNow(),
     };
 
