@@ -1,3 +1,5 @@
+using KeylessGeo.ControlPlane.Operations;
+
 namespace KeylessGeo.ControlPlane.Hosting;
 
 /// <summary>The control plane's configuration (section <c>ControlPlane</c>).</summary>
@@ -21,6 +23,9 @@ public sealed record ControlPlaneOptions
 
     /// <summary>The audit actor for requests on the loopback plaintext endpoint without an <c>X-Actor</c> header.</summary>
     public string LocalActor { get; init; } = "local-operator";
+
+    /// <summary>How many policies and keys the store may hold, and one request may write (section <c>ControlPlane:Limits</c>).</summary>
+    public ControlPlaneLimits Limits { get; init; } = new();
 
     /// <summary>Where the HTTP API listens.</summary>
     public ControlPlaneListenOptions Listen { get; init; } = new();

@@ -33,12 +33,18 @@ public sealed class ControlPlaneOptionsValidator : IValidateOptions<ControlPlane
             errors.Add($"{Section}:LocalActor must not be empty (the audit actor of loopback requests).");
         }
 
+        errors.AddRange(options.Limits.Validate($"{Section}:Limits"));
         ValidateListen(options.Listen, errors);
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 
     private static void ValidateStore(StoreOptions store, List<string> errors)
     {
+        if (store.IntegrityCheckInterval <= TimeSpan.Zero || store.IntegrityCheckInterval > TimeSpan.FromDays(1))
+        {
+            errors.Add($"{Section}:Store:IntegrityCheckInterval {store.IntegrityCheckInterval} is outside 00:00:00.001–1.00:00:00.");
+        }
+
         var known = StoreKinds.All.Contains(store.Kind?.Trim() ?? "", StringComparer.OrdinalIgnoreCase);
         errors.AddRange(known
             ? ControlPlaneStoreFactory.Validate(store)

@@ -23,4 +23,7 @@ public enum ErrorKind
 
     /// <summary>The control plane itself is misconfigured (for example its wrapping key was replaced); nothing was applied (500).</summary>
     Internal,
+
+    /// <summary>The request would write more records than one request may (413).</summary>
+    TooLarge,
 }
