@@ -44,8 +44,8 @@ public sealed class StoreIntegrityReadinessTests : IAsyncLifetime
     [Fact]
     public async Task AuditLogTailRemoved_ReadinessFails_CommitsAreRefused_AndNothingIsOverwritten()
     {
-        var lines = await File.ReadAllLinesAsync(_host.AuditPath);
-        await File.WriteAllTextAsync(_host.AuditPath, string.Join('\n', lines[..^1]) + "\n");
+        var content = await File.ReadAllBytesAsync(_host.AuditPath);
+        Truncate(_host.AuditPath, Array.LastIndexOf(content, (byte)'\n', content.Length - 2) + 1);
 
         var problem = await AssertNotReadyAsync(StoreIntegrityCodes.AuditLogChanged, _host.AuditPath);
 
@@ -61,7 +61,7 @@ public sealed class StoreIntegrityReadinessTests : IAsyncLifetime
     {
         var lines = await File.ReadAllLinesAsync(_host.AuditPath);
         lines[1] = lines[1].Replace($"\"actor\":\"{ReadinessHost.Actor}\"", "\"actor\":\"mallory\"", StringComparison.Ordinal);
-        await File.WriteAllTextAsync(_host.AuditPath, string.Join('\n', lines) + "\n");
+        await ReplaceAsync(_host.AuditPath, string.Join('\n', lines) + "\n");
 
         var problem = await AssertNotReadyAsync(StoreIntegrityCodes.AuditChainBroken, _host.AuditPath);
 
@@ -75,7 +75,7 @@ public sealed class StoreIntegrityReadinessTests : IAsyncLifetime
     public async Task StateFileTruncated_ReadinessFails_CommitsAreRefused_AndTheStateIsNotRewrittenFromMemory()
     {
         var content = await File.ReadAllBytesAsync(_host.StatePath);
-        await File.WriteAllBytesAsync(_host.StatePath, content[..(content.Length / 3)]);
+        Truncate(_host.StatePath, content.Length / 3);
 
         var problem = await AssertNotReadyAsync(StoreIntegrityCodes.StateFileChanged, _host.StatePath);
 
@@ -88,7 +88,7 @@ public sealed class StoreIntegrityReadinessTests : IAsyncLifetime
     public async Task ARefusedCommit_OverHttp_IsA503StoreIntegrityProblemNamingTheFile()
     {
         var content = await File.ReadAllBytesAsync(_host.StatePath);
-        await File.WriteAllBytesAsync(_host.StatePath, content[..(content.Length / 2)]);
+        Truncate(_host.StatePath, content.Length / 2);
 
         using var response = await _host.Client.PostAsJsonAsync("/v1/policies", new { id = "later", text = "region: EU" });
 
@@ -171,6 +171,21 @@ public sealed class StoreIntegrityReadinessTests : IAsyncLifetime
 
         Assert.Contains(StoreIntegrityCodes.AuditLogChanged, log, StringComparison.Ordinal);
         Assert.Contains(host.AuditPath, log, StringComparison.Ordinal);
+    }
+
+    /// <summary>Cuts <paramref name="path"/> to <paramref name="length"/> bytes in one system call, as <c>truncate -s</c> does (the background check never sees a half-done edit).</summary>
+    private static void Truncate(string path, long length)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Write);
+        stream.SetLength(length);
+    }
+
+    /// <summary>Replaces <paramref name="path"/> with <paramref name="text"/> by rename, as an editor saving the file does.</summary>
+    private static async Task ReplaceAsync(string path, string text)
+    {
+        var temp = path + ".edit";
+        await File.WriteAllTextAsync(temp, text);
+        File.Move(temp, path, overwrite: true);
     }
 
     /// <summary>GET /readyz is a 503 whose only store problem has <paramref name="code"/> and names <paramref name="location"/>; returns that problem.</summary>
