@@ -179,12 +179,18 @@ public sealed class EmbeddedControlPlaneStore : IControlPlaneStore
     /// Checks that <c>state.json</c> and <c>audit.log</c> still hold what this process wrote or
     /// verified: file stamps, the audit log's last verified line, and (when a stamp moved) the
     /// hash of the verified bytes; entries another process committed are verified as they appear.
-    /// Commits additionally hash the whole state file. See <see cref="IControlPlaneStore.CheckIntegrityAsync"/>.
+    /// Commits additionally hash the whole state file. While a commit is in progress (it checks the
+    /// files itself before writing) the report is what is known, so a probe never waits for a
+    /// commit. See <see cref="IControlPlaneStore.CheckIntegrityAsync"/>.
     /// </summary>
     public async Task<StoreIntegrityReport> CheckIntegrityAsync(CancellationToken cancellationToken)
     {
         await InitializeAsync(cancellationToken).ConfigureAwait(false);
-        await _commitGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        if (!await _commitGate.WaitAsync(TimeSpan.Zero, cancellationToken).ConfigureAwait(false))
+        {
+            return _integrity.Report();
+        }
+
         try
         {
             return await Guard(() => _integrity.CheckAsync(cancellationToken)).ConfigureAwait(false);

@@ -11,8 +11,8 @@ namespace KeylessGeo.ControlPlane.Store.Embedded;
 /// were edited. A later state written by another process's commit is accepted once the audit
 /// entries it adds chain to the last verified one. The first problem is latched: from then on
 /// every commit throws <see cref="StoreIntegrityException"/> and nothing is written, until a
-/// restart verifies the (repaired) files again. Not thread-safe: the store calls it under its
-/// commit gate.
+/// restart verifies the (repaired) files again. Not thread-safe but for <see cref="Report"/>: the
+/// store calls everything else under its commit gate.
 /// </summary>
 internal sealed class EmbeddedIntegrity : IDisposable
 {
@@ -20,6 +20,7 @@ internal sealed class EmbeddedIntegrity : IDisposable
     private readonly AuditLogTracker _audit;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly Lock _problemsLock = new();
     private EmbeddedState? _state;
     private StateFileVersion? _version;
     private ImmutableArray<StoreIntegrityProblem> _problems = [];
@@ -33,7 +34,16 @@ internal sealed class EmbeddedIntegrity : IDisposable
     }
 
     /// <summary>Every problem found so far (empty while the store is intact).</summary>
-    public ImmutableArray<StoreIntegrityProblem> Problems => _problems;
+    public ImmutableArray<StoreIntegrityProblem> Problems
+    {
+        get
+        {
+            lock (_problemsLock)
+            {
+                return _problems;
+            }
+        }
+    }
 
     /// <summary>Reads the state file and verifies the whole audit chain against it. A state file that cannot be read is unavailable, as before.</summary>
     public async Task OpenAsync(CancellationToken cancellationToken)
@@ -58,8 +68,15 @@ internal sealed class EmbeddedIntegrity : IDisposable
             await VerifyAsync(deep: false, cancellationToken).ConfigureAwait(false);
         }
 
+        return Report();
+    }
+
+    /// <summary>What is known now, without I/O.</summary>
+    public StoreIntegrityReport Report()
+    {
         var problems = Problems;
-        return problems.IsEmpty ? StoreIntegrityReport.Intact(_audit.Count) : StoreIntegrityReport.Damaged(problems, _audit.Count);
+        var count = _audit.Count;
+        return problems.IsEmpty ? StoreIntegrityReport.Intact(count) : StoreIntegrityReport.Damaged(problems, count);
     }
 
     /// <summary>
@@ -168,7 +185,11 @@ internal sealed class EmbeddedIntegrity : IDisposable
         {
             if (problem is not null)
             {
-                _problems = _problems.Add(problem);
+                lock (_problemsLock)
+                {
+                    _problems = _problems.Add(problem);
+                }
+
                 EmbeddedStoreLog.IntegrityProblem(_logger, _stateFile.Directory, problem.Code, problem.Message);
             }
         }
