@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Security.Authentication;
 using System.Text.Json;
 using KeylessGeo.Contracts.V1;
-using KeylessGeo.Rpc.Client;
+using KeylessGeo.Transport.Channels;
 using KeylessGeo.Transport.Tls;
 
 namespace KeylessGeo.LoadGen;
@@ -50,7 +50,8 @@ public static class Program
                 continue;
             }
 
-            var channel = new RpcChannel(new RpcChannelOptions { Address = settings.Address, ClientCertificate = client, TrustedCa = ca });
+            // One channel (so one HTTP/2 connection) per worker, as --connections promises.
+            var channel = GrpcChannelFactory.Create(new ChannelSettings { Address = settings.Address.GetLeftPart(UriPartial.Authority), ClientCertificate = client, TrustedCa = ca });
             disposables.Add(new DisposeAsync(channel.Dispose));
             workers[i] = settings.Mode == "unary"
                 ? LoadWorkers.RunUnaryAsync(channel, settings, recorders[i], stop.Token)
