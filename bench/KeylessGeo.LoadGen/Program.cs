@@ -60,10 +60,12 @@ public static class Program
 
         await Task.Delay(settings.Warmup);
         LatencyRecorder.Measuring = true;
+        var serverCpu = ServerCpu.StartFromEnvironment();
         var started = TimeProvider.System.GetTimestamp();
         await Task.Delay(settings.Duration);
         LatencyRecorder.Measuring = false;
         var elapsed = TimeProvider.System.GetElapsedTime(started);
+        var serverCpuSeconds = serverCpu?.ElapsedSeconds();
         await stop.CancelAsync();
         await Task.WhenAll(workers).WaitAsync(TimeSpan.FromSeconds(60));
         foreach (var disposable in disposables)
@@ -92,6 +94,7 @@ public static class Program
             p99_us = Math.Round(LatencyRecorder.Percentile(latencies, 0.99)),
             p999_us = Math.Round(LatencyRecorder.Percentile(latencies, 0.999)),
             errors,
+            server_cpu_us_per_op = serverCpuSeconds is { } cpu && answered > 0 ? Math.Round(cpu * 1e6 / answered, 1) : (double?)null,
         };
         Console.WriteLine(JsonSerializer.Serialize(report));
         return latencies.Length > 0 ? 0 : 1;
