@@ -51,7 +51,8 @@ public sealed class ConnectionOptions
         command.Options.Add(Key);
         command.Validators.Add(result =>
         {
-            if (result.GetValue(Address) is not { } address || !address.StartsWith("https:", StringComparison.OrdinalIgnoreCase))
+            // The raw token: a malformed address has its own error, and reading its value would throw.
+            if (result.GetResult(Address) is not { Tokens: [var token] } || !token.Value.StartsWith("https:", StringComparison.OrdinalIgnoreCase))
             {
                 return;
             }
