@@ -10,21 +10,21 @@ namespace KeylessGeo.KeyServer.Tests.EndToEnd;
 public sealed class MutualTlsEndToEndTests(EndToEndFixture fixture)
 {
     [Fact]
-    public async Task Sign_WithoutClientCertificate_FailsUnavailable()
+    public async Task Sign_WithoutClientCertificate_IsRefusedBeforeTheCall()
     {
         using var channel = fixture.Host.CreateChannel(noClientCertificate: true);
         await AssertRejectedAsync(channel);
     }
 
     [Fact]
-    public async Task Sign_WithClientCertificateFromAnotherCa_FailsUnavailable()
+    public async Task Sign_WithClientCertificateFromAnotherCa_IsRefusedBeforeTheCall()
     {
         using var channel = fixture.Host.CreateChannel(fixture.Tls.OtherCaClientCertificate);
         await AssertRejectedAsync(channel);
     }
 
     [Fact]
-    public async Task Sign_WithExpiredClientCertificate_FailsUnavailable()
+    public async Task Sign_WithExpiredClientCertificate_IsRefusedBeforeTheCall()
     {
         using var channel = fixture.Host.CreateChannel(fixture.Tls.ExpiredClientCertificate);
         await AssertRejectedAsync(channel);
@@ -54,6 +54,6 @@ public sealed class MutualTlsEndToEndTests(EndToEndFixture fixture)
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var error = await Assert.ThrowsAsync<RpcException>(async () =>
             await new KeyServerClient(channel).SignAsync(Request(), cancellationToken: timeout.Token));
-        Assert.Equal(StatusCode.Unavailable, error.StatusCode);
+        TlsRefusal.AssertRefusedBeforeTheCall(error);
     }
 }
