@@ -7,7 +7,7 @@ namespace KeylessGeo.ControlPlane.Api;
 /// <summary>Maps the HTTP API: a thin layer over <see cref="ControlPlaneServices"/>.</summary>
 public static class ControlPlaneEndpoints
 {
-    /// <summary>Adds the error handling, access control and every route (<c>/v1/...</c> and <c>/healthz</c>).</summary>
+    /// <summary>Adds the error handling, access control and every route (<c>/v1/...</c>, <c>/healthz</c> and <c>/readyz</c>).</summary>
     public static WebApplication MapControlPlaneApi(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
@@ -19,6 +19,7 @@ public static class ControlPlaneEndpoints
         KeyEndpoints.Map(v1);
         AuditEndpoints.Map(v1);
         app.MapGet("/healthz", HealthAsync);
+        ReadinessEndpoints.Map(app);
         return app;
     }
 

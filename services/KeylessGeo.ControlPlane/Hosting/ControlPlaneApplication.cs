@@ -1,5 +1,6 @@
 using KeylessGeo.ControlPlane.Access;
 using KeylessGeo.ControlPlane.Api;
+using KeylessGeo.ControlPlane.Health;
 using KeylessGeo.ControlPlane.Operations;
 using KeylessGeo.ControlPlane.Placement;
 using KeylessGeo.ControlPlane.Store;
@@ -60,10 +61,11 @@ public static class ControlPlaneApplication
         builder.Services.AddSingleton(services => ControlPlaneServices.Create(
             services.GetRequiredService<IControlPlaneStore>(),
             keyring,
-            new ControlPlaneServiceOptions { MinimumPermittedDatacenters = options.MinimumPermittedDatacenters },
+            new ControlPlaneServiceOptions { MinimumPermittedDatacenters = options.MinimumPermittedDatacenters, Limits = options.Limits },
             services.GetRequiredService<TimeProvider>(),
             services.GetRequiredService<ILoggerFactory>()));
         builder.Services.AddHostedService<PendingCopyService>();
+        builder.Services.AddControlPlaneReadiness(options.Store.IntegrityCheckInterval);
         builder.Services.Configure<JsonOptions>(json => ApiJson.Configure(json.SerializerOptions));
         builder.Services.Configure<RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = true);
         builder.Services.AddControlPlaneAccess(options.Access);

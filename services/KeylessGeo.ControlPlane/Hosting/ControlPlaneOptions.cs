@@ -1,4 +1,5 @@
 using KeylessGeo.ControlPlane.Access;
+using KeylessGeo.ControlPlane.Operations;
 
 namespace KeylessGeo.ControlPlane.Hosting;
 
@@ -20,6 +21,9 @@ public sealed record ControlPlaneOptions
 
     /// <summary>The fewest datacenters a policy must permit unless forced (default 1).</summary>
     public int MinimumPermittedDatacenters { get; init; } = 1;
+
+    /// <summary>How many policies and keys the store may hold, and one request may write (section <c>ControlPlane:Limits</c>).</summary>
+    public ControlPlaneLimits Limits { get; init; } = new();
 
     /// <summary>Where the HTTP API listens.</summary>
     public ControlPlaneListenOptions Listen { get; init; } = new();

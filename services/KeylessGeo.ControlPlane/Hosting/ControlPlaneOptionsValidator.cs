@@ -29,6 +29,7 @@ public sealed class ControlPlaneOptionsValidator : IValidateOptions<ControlPlane
             errors.Add($"{Section}:MinimumPermittedDatacenters {options.MinimumPermittedDatacenters} is negative.");
         }
 
+        errors.AddRange(options.Limits.Validate($"{Section}:Limits"));
         ValidateListen(options.Listen, errors);
         AccessOptionsValidator.Validate(options.Access, $"{Section}:Access", errors);
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
@@ -36,6 +37,11 @@ public sealed class ControlPlaneOptionsValidator : IValidateOptions<ControlPlane
 
     private static void ValidateStore(StoreOptions store, List<string> errors)
     {
+        if (store.IntegrityCheckInterval <= TimeSpan.Zero || store.IntegrityCheckInterval > TimeSpan.FromDays(1))
+        {
+            errors.Add($"{Section}:Store:IntegrityCheckInterval {store.IntegrityCheckInterval} is outside 00:00:00.001–1.00:00:00.");
+        }
+
         var known = StoreKinds.All.Contains(store.Kind?.Trim() ?? "", StringComparer.OrdinalIgnoreCase);
         errors.AddRange(known
             ? ControlPlaneStoreFactory.Validate(store)

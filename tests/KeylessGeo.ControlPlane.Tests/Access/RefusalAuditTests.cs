@@ -18,7 +18,9 @@ public sealed class RefusalAuditTests
             ["ControlPlane:Listen:PlaintextPort"] = "0",
             ["ControlPlane:Access:RefusalAuditInterval"] = "00:00:10",
             ["ControlPlane:Access:RefusalAuditMaxRows"] = "3",
+            ["ControlPlane:Store:IntegrityCheckInterval"] = "1.00:00:00", // its timer must not be due within the test's ten seconds
         });
+        var start = time.GetUtcNow();
         using var anonymous = host.CreatePlaintextClient();
 
         // The first refusal after a quiet interval is written at once.
@@ -32,7 +34,7 @@ public sealed class RefusalAuditTests
             Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.DeleteAsync($"/v1/policies/p{i % 5}")).StatusCode);
         }
 
-        Assert.True(SpinWait.SpinUntil(() => time.PendingTimers == 1, TimeSpan.FromSeconds(10)), "the next audit write was not scheduled");
+        Assert.True(SpinWait.SpinUntil(() => time.TimersDueBy(start + TimeSpan.FromSeconds(10)) == 1, TimeSpan.FromSeconds(10)), "the next audit write was not scheduled");
         Assert.Equal(1, await host.Store.GetRevisionAsync(CancellationToken.None));
 
         time.Advance(TimeSpan.FromSeconds(10));
@@ -45,6 +47,6 @@ public sealed class RefusalAuditTests
         Assert.Equal(["/v1/policies/p0", "/v1/policies/p1", "/v1/policies/p2"], second.Select(r => r.Path));
         Assert.All(second, r => Assert.Equal(40, r.Count));
         Assert.Equal(80, omitted);
-        Assert.Equal(0, time.PendingTimers);
+        Assert.Equal(0, time.TimersDueBy(time.GetUtcNow() + TimeSpan.FromSeconds(10)));
     }
 }

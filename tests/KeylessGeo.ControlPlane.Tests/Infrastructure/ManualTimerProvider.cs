@@ -23,15 +23,12 @@ public sealed class ManualTimerProvider : TimeProvider
 
     public override long GetTimestamp() => GetUtcNow().UtcTicks;
 
-    /// <summary>The timers waiting to fire.</summary>
-    public int PendingTimers
+    /// <summary>How many timers will have fired once the clock reaches <paramref name="time"/>.</summary>
+    public int TimersDueBy(DateTimeOffset time)
     {
-        get
+        lock (_gate)
         {
-            lock (_gate)
-            {
-                return _timers.Count(t => t.Due is not null);
-            }
+            return _timers.Count(t => t.Due <= time);
         }
     }
 
