@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using Google.Protobuf;
 using KeylessGeo.Contracts.V1;
-using KeylessGeo.Rpc.Client;
-using KeylessGeo.Rpc.Contracts;
-using KeylessGeo.Rpc.Status;
+using Grpc.Core;
+using Grpc.Net.Client;
+using KeyServerClient = KeylessGeo.Contracts.V1.KeyServer.KeyServerClient;
 
 namespace KeylessGeo.LoadGen;
 
@@ -14,9 +14,9 @@ public static class LoadWorkers
     /// One SignStream call with <see cref="LoadSettings.InFlight"/> requests outstanding: every
     /// response sends the next request from the same slot (the id's low 16 bits).
     /// </summary>
-    public static async Task RunStreamAsync(RpcChannel channel, LoadSettings settings, LatencyRecorder recorder, CancellationToken stop)
+    public static async Task RunStreamAsync(GrpcChannel channel, LoadSettings settings, LatencyRecorder recorder, CancellationToken stop)
     {
-        using var call = channel.StartDuplex(KeyServerMethods.SignStream);
+        using var call = new KeyServerClient(channel).SignStream();
         var slots = settings.InFlight;
         var requests = new SignRequest[slots];
         var starts = new long[slots];
@@ -28,14 +28,10 @@ public static class LoadWorkers
         }
 
         var outstanding = slots;
-        while (outstanding > 0)
+        var responses = call.ResponseStream;
+        while (outstanding > 0 && await responses.MoveNext(CancellationToken.None))
         {
-            var response = await call.ResponseStream.ReadAsync(CancellationToken.None);
-            if (response is null)
-            {
-                break;
-            }
-
+            var response = responses.Current;
             var index = (int)(response.Id & 0xFFFF);
             Record(recorder, response, starts[index]);
             if (stop.IsCancellationRequested)
@@ -48,11 +44,11 @@ public static class LoadWorkers
         }
 
         await call.RequestStream.CompleteAsync();
-        while (await call.ResponseStream.ReadAsync(CancellationToken.None) is not null)
+        while (await responses.MoveNext(CancellationToken.None))
         {
         }
 
-        ValueTask SendAsync(int slot)
+        Task SendAsync(int slot)
         {
             var request = requests[slot];
             request.Id = (++sequence << 16) | (uint)slot;
@@ -62,20 +58,20 @@ public static class LoadWorkers
     }
 
     /// <summary>Unary Sign calls, <see cref="LoadSettings.InFlight"/> at a time, until stopped.</summary>
-    public static Task RunUnaryAsync(RpcChannel channel, LoadSettings settings, LatencyRecorder recorder, CancellationToken stop)
+    public static Task RunUnaryAsync(GrpcChannel channel, LoadSettings settings, LatencyRecorder recorder, CancellationToken stop)
     {
         var loops = new Task[settings.InFlight];
         var recorders = new LatencyRecorder[settings.InFlight];
         for (var i = 0; i < loops.Length; i++)
         {
             recorders[i] = new LatencyRecorder();
-            loops[i] = UnaryLoopAsync(channel, settings, recorders[i], stop);
+            loops[i] = UnaryLoopAsync(new KeyServerClient(channel), settings, recorders[i], stop);
         }
 
         return MergeWhenDoneAsync(loops, recorders, recorder);
     }
 
-    private static async Task UnaryLoopAsync(RpcChannel channel, LoadSettings settings, LatencyRecorder recorder, CancellationToken stop)
+    private static async Task UnaryLoopAsync(KeyServerClient client, LoadSettings settings, LatencyRecorder recorder, CancellationToken stop)
     {
         var request = NewRequest(settings);
         while (!stop.IsCancellationRequested)
@@ -83,7 +79,7 @@ public static class LoadWorkers
             var start = Stopwatch.GetTimestamp();
             try
             {
-                var response = await channel.UnaryAsync(KeyServerMethods.Sign, request);
+                var response = await client.SignAsync(request);
                 Record(recorder, response, start);
             }
             catch (RpcException ex)

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Security.Authentication;
 using System.Text.Json;
 using KeylessGeo.Contracts.V1;
-using KeylessGeo.Rpc.Client;
+using KeylessGeo.Transport.Channels;
 using KeylessGeo.Transport.Tls;
 
 namespace KeylessGeo.LoadGen;
@@ -50,7 +50,8 @@ public static class Program
                 continue;
             }
 
-            var channel = new RpcChannel(new RpcChannelOptions { Address = settings.Address, ClientCertificate = client, TrustedCa = ca });
+            // One channel (so one HTTP/2 connection) per worker, as --connections promises.
+            var channel = GrpcChannelFactory.Create(new ChannelSettings { Address = settings.Address.GetLeftPart(UriPartial.Authority), ClientCertificate = client, TrustedCa = ca });
             disposables.Add(new DisposeAsync(channel.Dispose));
             workers[i] = settings.Mode == "unary"
                 ? LoadWorkers.RunUnaryAsync(channel, settings, recorders[i], stop.Token)
@@ -59,10 +60,12 @@ public static class Program
 
         await Task.Delay(settings.Warmup);
         LatencyRecorder.Measuring = true;
+        var serverCpu = ServerCpu.StartFromEnvironment();
         var started = TimeProvider.System.GetTimestamp();
         await Task.Delay(settings.Duration);
         LatencyRecorder.Measuring = false;
         var elapsed = TimeProvider.System.GetElapsedTime(started);
+        var serverCpuSeconds = serverCpu?.ElapsedSeconds();
         await stop.CancelAsync();
         await Task.WhenAll(workers).WaitAsync(TimeSpan.FromSeconds(60));
         foreach (var disposable in disposables)
@@ -91,6 +94,7 @@ public static class Program
             p99_us = Math.Round(LatencyRecorder.Percentile(latencies, 0.99)),
             p999_us = Math.Round(LatencyRecorder.Percentile(latencies, 0.999)),
             errors,
+            server_cpu_us_per_op = serverCpuSeconds is { } cpu && answered > 0 ? Math.Round(cpu * 1e6 / answered, 1) : (double?)null,
         };
         Console.WriteLine(JsonSerializer.Serialize(report));
         return latencies.Length > 0 ? 0 : 1;

@@ -1,5 +1,5 @@
 using KeylessGeo.KeyServer.Hosting;
-using KeylessGeo.KeyServer.Security;
+using KeylessGeo.Placement.Secrets;
 using Microsoft.Extensions.Options;
 
 namespace KeylessGeo.KeyServer;

@@ -1,5 +1,6 @@
 using KeylessGeo.ControlPlane.Store.Audit;
 using KeylessGeo.ControlPlane.Store.Changes;
+using KeylessGeo.ControlPlane.Store.Integrity;
 using KeylessGeo.ControlPlane.Store.Model;
 
 namespace KeylessGeo.ControlPlane.Store;
@@ -13,7 +14,9 @@ namespace KeylessGeo.ControlPlane.Store;
 /// <remarks>
 /// Failures the caller may retry (the database is unreachable, an I/O error) throw
 /// <see cref="StoreUnavailableException"/>; a commit whose expected revision is stale throws
-/// <see cref="StoreConflictException"/>. Nothing else is thrown for an operational problem.
+/// <see cref="StoreConflictException"/>. Nothing else is thrown for an operational problem. A store
+/// that finds it was changed behind its back (<see cref="CheckIntegrityAsync"/>) refuses every
+/// later commit with <see cref="StoreIntegrityException"/>, a kind of <see cref="StoreUnavailableException"/>.
 /// </remarks>
 public interface IControlPlaneStore : IAsyncDisposable
 {
@@ -63,4 +66,15 @@ public interface IControlPlaneStore : IAsyncDisposable
 
     /// <summary>Audit entries from sequence <paramref name="fromSequence"/> (1-based), at most <paramref name="maxCount"/>.</summary>
     public Task<IReadOnlyList<AuditEntry>> ReadAuditAsync(long fromSequence, int maxCount, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Checks, incrementally, that the store still holds what this instance committed and verified:
+    /// audit entries added since the last check must chain to the last verified one, and what was
+    /// verified before must be unchanged (the whole chain is verified once, when the store opens).
+    /// Cheap enough for a readiness probe. A problem, once found, stays in every later report and
+    /// makes every commit throw <see cref="StoreIntegrityException"/> until the process restarts.
+    /// Throws <see cref="StoreUnavailableException"/> when the store cannot be read at all.
+    /// Stores that cannot check themselves report <see cref="StoreIntegrityReport.NotChecked"/>.
+    /// </summary>
+    public Task<StoreIntegrityReport> CheckIntegrityAsync(CancellationToken cancellationToken) => Task.FromResult(StoreIntegrityReport.NotChecked);
 }

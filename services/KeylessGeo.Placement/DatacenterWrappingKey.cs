@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using KeylessGeo.Placement.Secrets;
 
 namespace KeylessGeo.Placement;
 
@@ -53,10 +54,18 @@ public sealed class DatacenterWrappingKey : IDisposable
 
         DatacenterPublicKey generatedPublic;
         bool wrote;
-        using (var generated = ECDiffieHellman.Create(ECCurve.NamedCurves.nistP256))
+        byte[]? privateKeyInfo = null;
+        try
         {
+            // Generated through a pinned scalar and written without .NET's PKCS#8 exporter, which
+            // would leave the key in an unzeroed managed buffer.
+            using var generated = EcPrivateKeys.GenerateP256(out privateKeyInfo);
             generatedPublic = DatacenterPublicKey.FromAlgorithm(generated);
-            wrote = WrappingKeyFile.TryCreate(path, generated);
+            wrote = WrappingKeyFile.TryCreate(path, privateKeyInfo);
+        }
+        finally
+        {
+            SecretBuffers.Zero(privateKeyInfo);
         }
 
         // Whether we wrote the file or another process beat us to it, the key in force is the

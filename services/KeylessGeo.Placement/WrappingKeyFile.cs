@@ -1,5 +1,7 @@
+using System.Formats.Asn1;
 using System.Security.Cryptography;
 using System.Text;
+using KeylessGeo.Placement.Secrets;
 
 namespace KeylessGeo.Placement;
 
@@ -42,19 +44,19 @@ internal static class WrappingKeyFile
     }
 
     /// <summary>
-    /// Writes <paramref name="key"/> to <paramref name="path"/> with mode 0600: into a temporary
+    /// Writes the PKCS#8 <paramref name="privateKeyInfo"/> to <paramref name="path"/> as PEM with mode 0600: into a temporary
     /// file in the same directory (created 0600, never wider), fsync, then rename, so the path
     /// never names a partial file. Returns false, leaving nothing behind, when
     /// <paramref name="path"/> already exists. .NET's no-overwrite move checks and then renames,
     /// so a process racing past the same check can still replace the file; the caller reads the
     /// file back to learn which key won.
     /// </summary>
-    public static bool TryCreate(string path, ECDiffieHellman key)
+    public static bool TryCreate(string path, ReadOnlySpan<byte> privateKeyInfo)
     {
         var fullPath = Path.GetFullPath(path);
         var directory = Path.GetDirectoryName(fullPath)!;
         var temporary = Path.Combine(directory, $".{Path.GetFileName(fullPath)}.{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8))}.tmp");
-        var pem = Encode(key);
+        var pem = Encode(privateKeyInfo);
         try
         {
             var options = new FileStreamOptions
@@ -151,15 +153,18 @@ internal static class WrappingKeyFile
             var key = ECDiffieHellman.Create();
             try
             {
-                key.ImportPkcs8PrivateKey(der, out _);
-                if (!DatacenterPublicKey.IsP256(key.ExportParameters(includePrivateParameters: false).Curve))
+                // Read as slices of the pinned DER and imported through a pinned scalar: .NET's
+                // ImportPkcs8PrivateKey would decode the scalar into an array of its own.
+                var parts = EcPrivateKeys.ReadPrivateKeyInfo(der);
+                if (parts.CurveOid != EcPrivateKeys.P256Oid)
                 {
                     throw new WrappingKeyFileException(path, $"The datacenter wrapping key file '{path}' holds an EC key that is not on P-256.");
                 }
 
+                EcPrivateKeys.Import(key, parts);
                 return key;
             }
-            catch (CryptographicException ex)
+            catch (Exception ex) when (ex is CryptographicException or AsnContentException)
             {
                 key.Dispose();
                 throw new WrappingKeyFileException(path, $"The datacenter wrapping key file '{path}' does not hold a PKCS#8 EC P-256 private key.", ex);
@@ -180,19 +185,12 @@ internal static class WrappingKeyFile
         }
     }
 
-    private static byte[] Encode(ECDiffieHellman key)
+    private static byte[] Encode(ReadOnlySpan<byte> privateKeyInfo)
     {
-        var der = GC.AllocateArray<byte>(512, pinned: true);
-        char[]? chars = null;
+        var chars = GC.AllocateArray<char>(PemEncoding.GetEncodedSize(PemLabel.Length, privateKeyInfo.Length), pinned: true);
         try
         {
-            if (!key.TryExportPkcs8PrivateKey(der, out var derLength))
-            {
-                throw new InvalidOperationException("A P-256 PKCS#8 key did not fit in 512 bytes.");
-            }
-
-            chars = GC.AllocateArray<char>(PemEncoding.GetEncodedSize(PemLabel.Length, derLength), pinned: true);
-            if (!PemEncoding.TryWrite(PemLabel, der.AsSpan(0, derLength), chars, out var charCount))
+            if (!PemEncoding.TryWrite(PemLabel, privateKeyInfo, chars, out var charCount))
             {
                 throw new InvalidOperationException("PEM encoding of the wrapping key did not fit its computed size.");
             }
@@ -204,11 +202,7 @@ internal static class WrappingKeyFile
         }
         finally
         {
-            CryptographicOperations.ZeroMemory(der);
-            if (chars is not null)
-            {
-                CryptographicOperations.ZeroMemory(System.Runtime.InteropServices.MemoryMarshal.AsBytes(chars.AsSpan()));
-            }
+            CryptographicOperations.ZeroMemory(System.Runtime.InteropServices.MemoryMarshal.AsBytes(chars.AsSpan()));
         }
     }
 }

@@ -77,12 +77,23 @@ public sealed class KeyServerCommandTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Sign_WithAnAddressThatIsNotHttps_IsRefusedBeforeConnecting()
+    public async Task Sign_WithAnAddressThatIsNotHttpsOrUnix_IsRefusedBeforeConnecting()
     {
         var (exitCode, output) = await CliRunner.RunAsync(["sign", "--address", "keyserver:7443", "--ca", _pem!.CaCertificate, "--cert", _pem.ClientCertificate, "--key", _pem.ClientKey, "--key-id", "shop", "--operation", "EcdsaSha256", "--payload-hex", "00"]);
 
         Assert.NotEqual(0, exitCode);
-        Assert.Contains("is not an https:// address", output, StringComparison.Ordinal);
+        Assert.Contains("must be https://host:port, http://127.0.0.1:port or unix:/path", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Sign_WithAnHttpsAddressButNoClientCertificate_SaysWhichOptionsAreMissing()
+    {
+        var (exitCode, output) = await CliRunner.RunAsync(["sign", "--address", "https://localhost:7443", "--key-id", "shop", "--operation", "EcdsaSha256", "--payload-hex", "00"]);
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains("--ca is required with an https:// address", output, StringComparison.Ordinal);
+        Assert.Contains("--cert is required with an https:// address", output, StringComparison.Ordinal);
+        Assert.Contains("--key is required with an https:// address", output, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,14 +1,12 @@
 using Google.Protobuf;
 using KeylessGeo.Contracts.V1;
-using KeylessGeo.Rpc.Client;
-using KeylessGeo.Rpc.Contracts;
-using KeylessGeo.Rpc.Metadata;
-using KeylessGeo.Rpc.Status;
+using Grpc.Core;
 using KeylessGeo.Testing;
+using KeyServerClient = KeylessGeo.Contracts.V1.KeyServer.KeyServerClient;
 
 namespace KeylessGeo.Interop.Tests;
 
-/// <summary>Direction (b): our RpcChannel → a Python grpcio server requiring client certificates.</summary>
+/// <summary>Our client (Grpc.Net.Client through <c>GrpcChannelFactory</c>) → a Python grpcio server requiring client certificates.</summary>
 public sealed class OurClientToPythonServerTests(PythonServerFixture fixture) : IClassFixture<PythonServerFixture>
 {
     [Fact]
@@ -17,8 +15,9 @@ public sealed class OurClientToPythonServerTests(PythonServerFixture fixture) : 
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         using var channel = fixture.CreateChannel();
 
-        var response = await channel.UnaryAsync(KeyServerMethods.Sign, Request(1, "key", [1, 2, 3]), new RpcCallOptions { CancellationToken = timeout.Token });
-        var unknown = await channel.UnaryAsync(KeyServerMethods.Sign, Request(2, "unknown", []), new RpcCallOptions { CancellationToken = timeout.Token });
+        var client = new KeyServerClient(channel);
+        var response = await client.SignAsync(Request(1, "key", [1, 2, 3]), cancellationToken: timeout.Token);
+        var unknown = await client.SignAsync(Request(2, "unknown", []), cancellationToken: timeout.Token);
 
         Assert.Equal(new byte[] { 3, 2, 1 }, response.Result.ToByteArray());
         Assert.Equal(TestTlsMaterial.ClientIdentity, response.ServedBy.KeyserverId);
@@ -31,7 +30,7 @@ public sealed class OurClientToPythonServerTests(PythonServerFixture fixture) : 
         const int count = 500;
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         using var channel = fixture.CreateChannel();
-        using var call = channel.StartDuplex(KeyServerMethods.SignStream, new RpcCallOptions { CancellationToken = timeout.Token });
+        using var call = new KeyServerClient(channel).SignStream(cancellationToken: timeout.Token);
 
         var writer = Task.Run(async () =>
         {
@@ -51,7 +50,7 @@ public sealed class OurClientToPythonServerTests(PythonServerFixture fixture) : 
 
         await writer;
         Assert.Equal(count, ids.Count);
-        Assert.Equal(StatusCode.OK, call.GetStatus().Code);
+        Assert.Equal(StatusCode.OK, call.GetStatus().StatusCode);
     }
 
     [Fact]
@@ -61,7 +60,7 @@ public sealed class OurClientToPythonServerTests(PythonServerFixture fixture) : 
         using var channel = fixture.CreateChannel();
 
         var error = await Assert.ThrowsAsync<RpcException>(async () =>
-            await channel.UnaryAsync(KeyServerMethods.Sign, Request(1, "abort", []), new RpcCallOptions { CancellationToken = timeout.Token }));
+            await new KeyServerClient(channel).SignAsync(Request(1, "abort", []), cancellationToken: timeout.Token));
 
         Assert.Equal(StatusCode.FailedPrecondition, error.StatusCode);
         Assert.Equal("Schlüssel 100% ungültig ✓ (python)", error.Status.Detail);
@@ -73,10 +72,10 @@ public sealed class OurClientToPythonServerTests(PythonServerFixture fixture) : 
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         using var channel = fixture.CreateChannel();
 
-        var error = await Assert.ThrowsAsync<RpcException>(async () => await channel.UnaryAsync(
-            KeyServerMethods.Sign,
+        var error = await Assert.ThrowsAsync<RpcException>(async () => await new KeyServerClient(channel).SignAsync(
             Request(1, "wait-for-cancel", []),
-            new RpcCallOptions { Deadline = DateTimeOffset.UtcNow.AddMilliseconds(500), CancellationToken = timeout.Token }));
+            deadline: DateTime.UtcNow.AddMilliseconds(500),
+            cancellationToken: timeout.Token));
 
         Assert.Equal(StatusCode.DeadlineExceeded, error.StatusCode);
     }
@@ -88,15 +87,18 @@ public sealed class OurClientToPythonServerTests(PythonServerFixture fixture) : 
         using var channel = fixture.CreateChannel();
         byte[] binary = [0, 1, 0xFE, 0xFF];
 
-        var response = await channel.UnaryCallAsync(
-            KeyServerMethods.Sign,
+        using var call = new KeyServerClient(channel).SignAsync(
             Request(1, "k", [5]),
-            new RpcCallOptions { Headers = new RpcMetadata().Add("x-echo-text", "hi python").Add("x-echo-data-bin", binary), CancellationToken = timeout.Token });
+            new Metadata { { "x-echo-text", "hi python" }, { "x-echo-data-bin", binary } },
+            cancellationToken: timeout.Token);
+        await call.ResponseAsync;
+        var headers = await call.ResponseHeadersAsync;
+        var trailers = call.GetTrailers();
 
-        Assert.Equal("hi python", response.Headers.GetValue("x-echo-text"));
-        Assert.Equal(binary, response.Headers.GetValueBytes("x-echo-data-bin"));
-        Assert.Equal("hi python", response.Trailers.GetValue("trailer-x-echo-text"));
-        Assert.Equal(binary, response.Trailers.GetValueBytes("trailer-x-echo-data-bin"));
+        Assert.Equal("hi python", headers.GetValue("x-echo-text"));
+        Assert.Equal(binary, headers.GetValueBytes("x-echo-data-bin"));
+        Assert.Equal("hi python", trailers.GetValue("trailer-x-echo-text"));
+        Assert.Equal(binary, trailers.GetValueBytes("trailer-x-echo-data-bin"));
     }
 
     [Fact]
@@ -104,11 +106,13 @@ public sealed class OurClientToPythonServerTests(PythonServerFixture fixture) : 
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         using var channel = fixture.CreateChannel();
-        var bogus = new Rpc.Methods.RpcMethod<SignRequest, SignResponse>(
-            Rpc.Methods.RpcMethodType.Unary, KeyServerMethods.ServiceName, "Bogus", SignRequest.Parser, SignResponse.Parser);
+        var bogus = new Method<SignRequest, SignResponse>(
+            MethodType.Unary, "keylessgeo.v1.KeyServer", "Bogus",
+            Marshallers.Create(static (SignRequest r) => r.ToByteArray(), SignRequest.Parser.ParseFrom),
+            Marshallers.Create(static (SignResponse r) => r.ToByteArray(), SignResponse.Parser.ParseFrom));
 
         var error = await Assert.ThrowsAsync<RpcException>(async () =>
-            await channel.UnaryAsync(bogus, new SignRequest(), new RpcCallOptions { CancellationToken = timeout.Token }));
+            await channel.CreateCallInvoker().AsyncUnaryCall(bogus, null, new CallOptions(cancellationToken: timeout.Token), new SignRequest()));
 
         Assert.Equal(StatusCode.Unimplemented, error.StatusCode);
     }

@@ -10,7 +10,7 @@ internal static class PythonGrpc
 
     public static string ScriptPath(string name) => Path.Combine(AppContext.BaseDirectory, "python", name);
 
-    /// <summary>Generates keyserver and health stubs into <paramref name="directory"/>.</summary>
+    /// <summary>Generates the keyserver stubs into <paramref name="directory"/>.</summary>
     public static async Task GenerateStubsAsync(string directory)
     {
         Directory.CreateDirectory(directory);
@@ -23,7 +23,6 @@ internal static class PythonGrpc
                 "--grpc_python_out=" + directory,
                 "--plugin=protoc-gen-grpc_python=/usr/bin/grpc_python_plugin",
                 "keylessgeo/v1/keyserver.proto",
-                "grpc/health/v1/health.proto",
             ],
             TimeSpan.FromSeconds(60));
         result.EnsureSuccess("protoc");

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
-using KeylessGeo.Rpc.Client;
+using Grpc.Net.Client;
+using KeylessGeo.Transport.Channels;
 using KeylessGeo.Testing;
 
 namespace KeylessGeo.Interop.Tests;
@@ -15,9 +16,9 @@ public sealed class PythonServerFixture : IAsyncLifetime
 
     public TestTlsMaterial Tls => _workspace?.Tls ?? throw new InvalidOperationException("Not initialized.");
 
-    public RpcChannel CreateChannel() => new(new RpcChannelOptions
+    public GrpcChannel CreateChannel() => GrpcChannelFactory.Create(new ChannelSettings
     {
-        Address = Address,
+        Address = Address.GetLeftPart(UriPartial.Authority),
         ClientCertificate = Tls.ClientCertificate,
         TrustedCa = Tls.TrustedCa,
     });

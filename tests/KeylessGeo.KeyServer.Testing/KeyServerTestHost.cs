@@ -3,7 +3,8 @@ using System.Security.Cryptography.X509Certificates;
 using System.Net;
 using KeylessGeo.KeyServer.Hosting;
 using KeylessGeo.KeyServer.Keyless;
-using KeylessGeo.Rpc.Client;
+using Grpc.Net.Client;
+using KeylessGeo.Transport.Channels;
 using KeylessGeo.Transport.Kestrel;
 using KeylessGeo.Testing;
 using Microsoft.AspNetCore.Builder;
@@ -147,12 +148,13 @@ public sealed class KeyServerTestHost : IAsyncDisposable
     }
 
     /// <summary>A channel presenting <paramref name="clientCertificate"/> (the trusted client certificate by default), or none.</summary>
-    public RpcChannel CreateChannel(X509Certificate2? clientCertificate = null, bool noClientCertificate = false)
-        => new(new RpcChannelOptions
+    public GrpcChannel CreateChannel(X509Certificate2? clientCertificate = null, bool noClientCertificate = false, int? maxReceiveMessageSize = null)
+        => GrpcChannelFactory.Create(new ChannelSettings
         {
-            Address = Address,
+            Address = Address.GetLeftPart(UriPartial.Authority),
             ClientCertificate = noClientCertificate ? null : clientCertificate ?? Tls.ClientCertificate,
             TrustedCa = Tls.TrustedCa,
+            MaxReceiveMessageSize = maxReceiveMessageSize ?? ChannelSettings.DefaultMaxMessageSize,
         });
 
     /// <inheritdoc />

@@ -24,4 +24,10 @@ public sealed record TestPemFiles(string Directory)
 
     /// <summary>Its private key.</summary>
     public string OtherClientKey => Path.Combine(Directory, "other-client.key");
+
+    /// <summary>A client certificate from the trusted CA whose validity has ended.</summary>
+    public string ExpiredClientCertificate => Path.Combine(Directory, "expired-client.pem");
+
+    /// <summary>Its private key.</summary>
+    public string ExpiredClientKey => Path.Combine(Directory, "expired-client.key");
 }

@@ -65,6 +65,7 @@ public sealed class TestTlsMaterial : IDisposable
         DevelopmentCertificateAuthority.WritePem(ServerCertificate, files.ServerCertificate, files.ServerKey);
         DevelopmentCertificateAuthority.WritePem(ClientCertificate, files.ClientCertificate, files.ClientKey);
         DevelopmentCertificateAuthority.WritePem(OtherCaClientCertificate, files.OtherClientCertificate, files.OtherClientKey);
+        DevelopmentCertificateAuthority.WritePem(ExpiredClientCertificate, files.ExpiredClientCertificate, files.ExpiredClientKey);
         return files;
     }
 

@@ -1,20 +1,25 @@
-using KeylessGeo.Rpc.Contracts;
+using Microsoft.Extensions.Options;
 
 namespace KeylessGeo.KeyServer.Grpc;
 
-/// <summary>Maps the keyserver's gRPC services onto the RPC layer.</summary>
+/// <summary>Maps the keyserver's gRPC services.</summary>
 public static class KeyServerEndpoints
 {
-    /// <summary>Maps <c>keylessgeo.v1.KeyServer</c> and <c>grpc.health.v1.Health</c>.</summary>
+    /// <summary>
+    /// Maps <c>keylessgeo.v1.KeyServer</c>, <c>grpc.health.v1.Health</c> and, when
+    /// <see cref="GrpcOptions.EnableReflection"/> is on, gRPC reflection. Any other method is
+    /// UNIMPLEMENTED.
+    /// </summary>
     public static IEndpointRouteBuilder MapKeyServer(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        var service = ActivatorUtilities.CreateInstance<KeyServerGrpcService>(endpoints.ServiceProvider);
-        var health = ActivatorUtilities.CreateInstance<HealthGrpcService>(endpoints.ServiceProvider);
-        endpoints.MapRpcUnary(KeyServerMethods.Sign, service.SignAsync);
-        endpoints.MapRpcDuplex(KeyServerMethods.SignStream, service.SignStreamAsync);
-        endpoints.MapRpcUnary(KeyServerMethods.GetCapacity, service.GetCapacityAsync);
-        endpoints.MapRpcUnary(HealthMethods.Check, health.CheckAsync);
+        endpoints.MapGrpcService<KeyServerGrpcService>();
+        endpoints.MapGrpcHealthChecksService();
+        if (endpoints.ServiceProvider.GetRequiredService<IOptions<GrpcOptions>>().Value.EnableReflection)
+        {
+            endpoints.MapGrpcReflectionService();
+        }
+
         return endpoints;
     }
 }

@@ -1,87 +1,91 @@
 using System.Runtime.CompilerServices;
+using Grpc.Core;
 using KeylessGeo.Contracts.V1;
 using KeylessGeo.KeyServer.Configuration;
 using KeylessGeo.KeyServer.Signing;
-using KeylessGeo.Rpc.Server;
 using Microsoft.Extensions.Options;
 
 namespace KeylessGeo.KeyServer.Grpc;
 
 /// <summary>
-/// <c>keylessgeo.v1.KeyServer</c> over the RPC layer: a thin adapter onto
+/// <c>keylessgeo.v1.KeyServer</c> on Grpc.AspNetCore: a thin adapter onto
 /// <see cref="ISigningService"/>. Per-request failures travel inside <see cref="SignResponse"/>;
-/// on <c>SignStream</c> requests run concurrently and responses go out in completion order.
+/// on <c>SignStream</c> requests run concurrently and responses go out in completion order through
+/// one <see cref="SignStreamWriter"/>.
 /// </summary>
-internal sealed class KeyServerGrpcService(ISigningService signing, IOptions<KeyServerOptions> options, TimeProvider time)
+internal sealed class KeyServerGrpcService(
+    ISigningService signing, IOptions<KeyServerOptions> options, IOptions<GrpcOptions> grpc, TimeProvider time) : KeyServerServiceBase
 {
     private readonly ServedBy _servedBy = new() { KeyserverId = options.Value.Id, Datacenter = options.Value.Datacenter };
+    private readonly int _responseQueueCapacity = grpc.Value.ResponseQueueCapacity;
 
-    public ValueTask<SignResponse> SignAsync(SignRequest request, RpcCallContext context)
-        => signing.SignAsync(request, DeadlineFor(request, context.Deadline), context.CancellationToken);
+    public override Task<SignResponse> Sign(SignRequest request, ServerCallContext context)
+        => signing.SignAsync(request, DeadlineFor(request, context.Deadline), context.CancellationToken).AsTask();
 
-    public ValueTask<Contracts.V1.Capacity> GetCapacityAsync(GetCapacityRequest request, RpcCallContext context)
-        => ValueTask.FromResult(signing.GetCapacity());
+    public override Task<Contracts.V1.Capacity> GetCapacity(GetCapacityRequest request, ServerCallContext context)
+        => Task.FromResult(signing.GetCapacity());
 
-    public async Task SignStreamAsync(RpcStreamReader<SignRequest> requests, RpcStreamWriter<SignResponse> responses, RpcCallContext context)
+    public override async Task SignStream(
+        IAsyncStreamReader<StreamedSignRequest> requestStream, IServerStreamWriter<SignResponse> responseStream, ServerCallContext context)
     {
-        var pending = new PendingResponses();
         var cancellation = context.CancellationToken;
+        var writer = new SignStreamWriter(responseStream, _responseQueueCapacity, cancellation);
+        var pending = new PendingResponses();
         try
         {
-            while (true)
+            while (await requestStream.MoveNext(cancellation).ConfigureAwait(false))
             {
-                var read = await requests.ReadAsync(cancellation).ConfigureAwait(false);
-                if (read.Kind == RpcReadKind.Completed)
-                {
-                    break;
-                }
-
-                if (read.Kind == RpcReadKind.Malformed)
+                var message = requestStream.Current;
+                if (message.Request is not { } request)
                 {
                     // The message's id is unreadable: answer with id 0 and keep the stream going.
-                    await responses.WriteAsync(Malformed(read.Error!), cancellation).ConfigureAwait(false);
+                    await writer.EnqueueAsync(Malformed(message.Error!), cancellation).ConfigureAwait(false);
                     continue;
                 }
 
-                var request = read.Message!;
                 var response = signing.SignAsync(request, DeadlineFor(request, context.Deadline), cancellation);
-                if (response.IsCompletedSuccessfully)
-                {
-                    var answered = response.Result;
-                    await responses.WriteAsync(answered, cancellation).ConfigureAwait(false);
-                    if (answered.OutcomeCase == SignResponse.OutcomeOneofCase.Error && answered.Error.Code == ErrorCode.Overloaded)
-                    {
-                        // Read no further until a worker frees up: a flooding client then meets
-                        // HTTP/2 flow control instead of an endless stream of rejections.
-                        await signing.WhenCapacityFreesAsync(cancellation).ConfigureAwait(false);
-                    }
-                }
-                else
+                if (!response.IsCompletedSuccessfully)
                 {
                     pending.Add();
-                    _ = WriteWhenDoneAsync(response, responses, pending, cancellation);
+                    _ = EnqueueWhenDoneAsync(response, writer, pending, cancellation);
+                    continue;
+                }
+
+                var answered = response.Result;
+                await writer.EnqueueAsync(answered, cancellation).ConfigureAwait(false);
+                if (answered.OutcomeCase == SignResponse.OutcomeOneofCase.Error && answered.Error.Code == ErrorCode.Overloaded)
+                {
+                    // Read no further until a worker frees up: a flooding client then meets HTTP/2
+                    // flow control instead of an endless stream of rejections.
+                    await signing.WhenCapacityFreesAsync(cancellation).ConfigureAwait(false);
                 }
             }
+        }
+        catch (System.Threading.Channels.ChannelClosedException)
+        {
+            // The writing loop stopped (the client went away); CompleteAsync below rethrows why.
         }
         finally
         {
             // Every request read gets its response before the call completes.
             await pending.DrainAsync().ConfigureAwait(false);
         }
+
+        await writer.CompleteAsync().ConfigureAwait(false);
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    private static async ValueTask WriteWhenDoneAsync(
-        ValueTask<SignResponse> response, RpcStreamWriter<SignResponse> responses, PendingResponses pending, CancellationToken cancellation)
+    private static async ValueTask EnqueueWhenDoneAsync(
+        ValueTask<SignResponse> response, SignStreamWriter writer, PendingResponses pending, CancellationToken cancellation)
     {
         try
         {
             var result = await response.ConfigureAwait(false);
-            await responses.WriteAsync(result, cancellation).ConfigureAwait(false);
+            await writer.EnqueueAsync(result, cancellation).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is OperationCanceledException or InvalidOperationException)
+        catch (Exception ex) when (ex is OperationCanceledException or System.Threading.Channels.ChannelClosedException)
         {
-            // The call was cancelled or has ended: nobody is left to read this response.
+            // The call was cancelled or its writer has stopped: nobody is left to read this response.
         }
         finally
         {
@@ -89,15 +93,17 @@ internal sealed class KeyServerGrpcService(ISigningService signing, IOptions<Key
         }
     }
 
-    private DateTimeOffset? DeadlineFor(SignRequest request, DateTimeOffset? callDeadline)
+    private DateTimeOffset? DeadlineFor(SignRequest request, DateTime callDeadline)
     {
+        // Grpc.AspNetCore reports "no deadline" as DateTime.MaxValue.
+        DateTimeOffset? call = callDeadline == DateTime.MaxValue ? null : new DateTimeOffset(callDeadline, TimeSpan.Zero);
         if (request.TimeoutMs == 0)
         {
-            return callDeadline;
+            return call;
         }
 
         var own = time.GetUtcNow().AddMilliseconds(request.TimeoutMs);
-        return callDeadline is { } call && call < own ? call : own;
+        return call is { } value && value < own ? value : own;
     }
 
     private SignResponse Malformed(string error) => new()

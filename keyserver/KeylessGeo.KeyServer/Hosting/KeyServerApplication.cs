@@ -48,7 +48,8 @@ public static class KeyServerApplication
         var telemetry = builder.Configuration.GetSection(TelemetryOptions.SectionName).Get<TelemetryOptions>() ?? new TelemetryOptions();
         var cluster = builder.Configuration.GetSection(ClusterOptions.SectionName).Get<ClusterOptions>() ?? new ClusterOptions();
         var keyless = builder.Configuration.GetSection(KeylessOptions.SectionName).Get<KeylessOptions>() ?? new KeylessOptions();
-        ThrowIfInvalid(listen, core, telemetry, cluster, keyless);
+        var grpc = builder.Configuration.GetSection(GrpcOptions.SectionName).Get<GrpcOptions>() ?? new GrpcOptions();
+        ThrowIfInvalid(listen, core, telemetry, cluster, keyless, grpc);
         var (endpoints, keylessEndpoint) = LoadEndpoints(listen, keyless);
 
         var keylessState = new KeylessListenerState();
@@ -57,7 +58,7 @@ public static class KeyServerApplication
         builder.Services.AddKeyServerCluster(builder.Configuration);
         builder.Services.AddKeylessListener(builder.Configuration);
         builder.Services.AddKeyServerTelemetry(builder.Configuration);
-        builder.Services.AddRpcServer();
+        builder.Services.AddKeyServerGrpc(builder.Configuration);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.ListenGrpc(endpoints);
@@ -118,7 +119,7 @@ public static class KeyServerApplication
         return null;
     }
 
-    private static void ThrowIfInvalid(ListenOptions listen, KeyServerOptions core, TelemetryOptions telemetry, ClusterOptions cluster, KeylessOptions keyless)
+    private static void ThrowIfInvalid(ListenOptions listen, KeyServerOptions core, TelemetryOptions telemetry, ClusterOptions cluster, KeylessOptions keyless, GrpcOptions grpc)
     {
         var failures = new List<string>();
         var listenResult = new ListenOptionsValidator().Validate(null, listen);
@@ -128,6 +129,7 @@ public static class KeyServerApplication
         failures.AddRange(coreResult.Failures ?? []);
         failures.AddRange(new TelemetryOptionsValidator().Validate(null, telemetry).Failures ?? []);
         failures.AddRange(new ClusterOptionsValidator().Validate(null, cluster).Failures ?? []);
+        failures.AddRange(new GrpcOptionsValidator().Validate(null, grpc).Failures ?? []);
         if (OpenSslRuntime.Incompatibility() is { } openssl)
         {
             failures.Add(openssl);

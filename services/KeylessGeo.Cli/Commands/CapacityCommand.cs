@@ -1,9 +1,8 @@
 using System.CommandLine;
 using KeylessGeo.Contracts.V1;
-using KeylessGeo.Rpc.Client;
-using KeylessGeo.Rpc.Contracts;
-using KeylessGeo.Rpc.Status;
+using Grpc.Core;
 using Spectre.Console;
+using KeyServerClient = KeylessGeo.Contracts.V1.KeyServer.KeyServerClient;
 
 namespace KeylessGeo.Cli.Commands;
 
@@ -18,11 +17,16 @@ public static class CapacityCommand
         connection.AddTo(command);
         command.SetAction(async (parse, cancellation) =>
         {
-            using var channel = connection.Open(parse);
             Capacity capacity;
             try
             {
-                capacity = await channel.UnaryAsync(KeyServerMethods.GetCapacity, new GetCapacityRequest(), new RpcCallOptions { CancellationToken = cancellation });
+                using var channel = connection.Open(parse);
+                capacity = await new KeyServerClient(channel).GetCapacityAsync(new GetCapacityRequest(), cancellationToken: cancellation);
+            }
+            catch (InvalidOperationException ex)
+            {
+                console.MarkupLineInterpolated($"[red]bad arguments[/]: {ex.Message}");
+                return 2;
             }
             catch (RpcException ex)
             {

@@ -1,9 +1,8 @@
 using System.CommandLine;
 using Google.Protobuf;
 using KeylessGeo.Contracts.V1;
-using KeylessGeo.Rpc.Client;
-using KeylessGeo.Rpc.Contracts;
-using KeylessGeo.Rpc.Status;
+using Grpc.Core;
+using KeyServerClient = KeylessGeo.Contracts.V1.KeyServer.KeyServerClient;
 
 namespace KeylessGeo.Cli.Commands;
 
@@ -58,11 +57,16 @@ public static class SignCommand
             }
 
             var request = new SignRequest { Id = 1, Key = reference, Operation = op, Payload = ByteString.CopyFrom(payload), TimeoutMs = parse.GetValue(timeout) };
-            using var channel = connection.Open(parse);
             SignResponse response;
             try
             {
-                response = await channel.UnaryAsync(KeyServerMethods.Sign, request, new RpcCallOptions { CancellationToken = cancellation });
+                using var channel = connection.Open(parse);
+                response = await new KeyServerClient(channel).SignAsync(request, cancellationToken: cancellation);
+            }
+            catch (InvalidOperationException ex)
+            {
+                await output.WriteLineAsync("bad arguments: " + ex.Message);
+                return 2;
             }
             catch (RpcException ex)
             {

@@ -27,12 +27,12 @@ public static class ControlPlaneAction
                 }
                 catch (HttpRequestException ex)
                 {
-                    await error.WriteLineAsync($"cannot reach the control plane at {client.BaseAddress}: {ex.Message}");
+                    await error.WriteLineAsync($"cannot reach the control plane at {client.Endpoint}: {ex.Message}");
                     return ControlPlaneExitCodes.Unreachable;
                 }
                 catch (TaskCanceledException) when (!cancellation.IsCancellationRequested)
                 {
-                    await error.WriteLineAsync($"the control plane at {client.BaseAddress} did not answer in time");
+                    await error.WriteLineAsync($"the control plane at {client.Endpoint} did not answer in time");
                     return ControlPlaneExitCodes.Unreachable;
                 }
             }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Net.Http.Headers;
+using System.Net.Sockets;
 using System.Net.Security;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
@@ -10,17 +11,27 @@ using KeylessGeo.Transport.Tls;
 
 namespace KeylessGeo.Cli.ControlPlane;
 
-/// <summary>A small HTTP client for the control-plane API; non-2xx answers become <see cref="ControlPlaneApiException"/>.</summary>
+/// <summary>
+/// A small HTTP client for the control-plane API, over the control plane's Unix socket
+/// (<c>unix:/run/keylessgeo/controlplane.sock</c>) or mutual TLS (<c>https://…</c>); non-2xx answers
+/// become <see cref="ControlPlaneApiException"/>.
+/// </summary>
 public sealed class ControlPlaneClient : IDisposable
 {
+    private const string UnixScheme = "unix:";
+
     private readonly HttpClient _http;
 
-    private ControlPlaneClient(HttpClient http) => _http = http;
+    private ControlPlaneClient(HttpClient http, string endpoint)
+    {
+        _http = http;
+        Endpoint = endpoint;
+    }
 
-    /// <summary>The control plane's base address.</summary>
-    public Uri BaseAddress => _http.BaseAddress!;
+    /// <summary>Where the client connects, for messages: <c>unix:/path</c> or the URL's origin.</summary>
+    public string Endpoint { get; }
 
-    /// <summary>Connects as the parsed options say; <see cref="CliUsageException"/> for a missing or bad URL or unreadable certificates.</summary>
+    /// <summary>Connects as the parsed options say; <see cref="CliUsageException"/> for a missing or bad address or unreadable certificates.</summary>
     public static ControlPlaneClient Open(ParseResult parse, ControlPlaneConnection connection)
     {
         ArgumentNullException.ThrowIfNull(parse);
@@ -28,27 +39,29 @@ public sealed class ControlPlaneClient : IDisposable
         var text = parse.GetValue(connection.Url);
         if (string.IsNullOrWhiteSpace(text))
         {
-            throw new CliUsageException($"no control plane given: pass --control-plane URL or set {ControlPlaneConnection.EnvironmentVariable}");
+            throw new CliUsageException($"no control plane given: pass --control-plane unix:PATH or https://HOST:PORT, or set {ControlPlaneConnection.EnvironmentVariable}");
+        }
+
+        var handler = new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(10) };
+        if (text.StartsWith(UnixScheme, StringComparison.Ordinal))
+        {
+            var socket = SocketPath(text);
+            handler.ConnectCallback = (_, cancellationToken) => ConnectUnixAsync(socket, cancellationToken);
+            return Create(handler, new Uri("http://localhost/"), UnixScheme + socket);
         }
 
         if (!Uri.TryCreate(text, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttps && url.Scheme != Uri.UriSchemeHttp))
         {
-            throw new CliUsageException($"--control-plane '{text}' is not an http:// or https:// URL");
+            throw new CliUsageException($"--control-plane '{text}' is not unix:PATH, an https:// URL or an http:// URL");
         }
 
-        var handler = new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(10) };
         if (url.Scheme == Uri.UriSchemeHttps)
         {
             ConfigureTls(handler, parse, connection);
         }
 
-        var http = new HttpClient(handler) { BaseAddress = new Uri(url.GetLeftPart(UriPartial.Authority) + "/"), Timeout = TimeSpan.FromSeconds(100) };
-        if (parse.GetValue(connection.Actor) is { Length: > 0 } actor)
-        {
-            http.DefaultRequestHeaders.Add("X-Actor", actor);
-        }
-
-        return new ControlPlaneClient(http);
+        var origin = new Uri(url.GetLeftPart(UriPartial.Authority) + "/");
+        return Create(handler, origin, origin.ToString());
     }
 
     /// <summary>GET <paramref name="path"/>.</summary>
@@ -84,6 +97,39 @@ public sealed class ControlPlaneClient : IDisposable
     }
 
     public void Dispose() => _http.Dispose();
+
+    private static ControlPlaneClient Create(SocketsHttpHandler handler, Uri baseAddress, string endpoint) =>
+        new(new HttpClient(handler) { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(100) }, endpoint);
+
+    private static string SocketPath(string text)
+    {
+        // unix:/run/x.sock and unix:///run/x.sock both name /run/x.sock.
+        var path = text[UnixScheme.Length..];
+        path = path.StartsWith("///", StringComparison.Ordinal) ? path[2..] : path;
+        return Path.IsPathFullyQualified(path)
+            ? path
+            : throw new CliUsageException($"--control-plane '{text}': the socket path must be absolute, e.g. unix:{ControlPlaneConnection.DefaultSocketPath}");
+    }
+
+    private static async ValueTask<Stream> ConnectUnixAsync(string path, CancellationToken cancellationToken)
+    {
+        var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        try
+        {
+            await socket.ConnectAsync(new UnixDomainSocketEndPoint(path), cancellationToken).ConfigureAwait(false);
+            return new NetworkStream(socket, ownsSocket: true);
+        }
+        catch (SocketException ex) when (ex.SocketErrorCode == SocketError.AccessDenied)
+        {
+            socket.Dispose();
+            throw new HttpRequestException($"{ex.Message}: your user may not connect to {path} (the socket file's owner and group decide who may; ask to be added to its group)", ex);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
 
     private static void ConfigureTls(SocketsHttpHandler handler, ParseResult parse, ControlPlaneConnection connection)
     {

@@ -1,12 +1,12 @@
+using System.Globalization;
+using KeylessGeo.ControlPlane.Access;
 using KeylessGeo.ControlPlane.Hosting;
 using KeylessGeo.ControlPlane.Operations;
 using KeylessGeo.ControlPlane.Topology;
 using KeylessGeo.KeyServer.Hosting;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using KeylessGeo.Transport.Kestrel;
 
 namespace KeylessGeo.Cli.Demo;
 
@@ -27,7 +27,9 @@ public sealed class DemoCluster : IAsyncDisposable
         ControlPlane = controlPlane;
         StoreDirectory = storeDirectory;
         Services = controlPlane.Services.GetRequiredService<ControlPlaneServices>();
-        ControlPlaneAddress = controlPlane.Services.GetRequiredService<IServer>().GetBoundAddresses()[0];
+        // The API's Unix socket (owner-only; the demo's own uid holds the admin role): the
+        // keylessgeo control-plane commands reach it with --control-plane unix:PATH.
+        ControlPlaneAddress = new Uri("unix:" + controlPlane.Services.GetRequiredService<ControlPlaneOptions>().Listen.UnixSocket.Path);
     }
 
     public WebApplication ControlPlane { get; }
@@ -49,9 +51,10 @@ public sealed class DemoCluster : IAsyncDisposable
             ["ControlPlane:Store:Kind"] = "embedded",
             ["ControlPlane:Store:DataDirectory"] = store,
             ["ControlPlane:WrappingKeyPath"] = Path.Combine(material.Root, "control-plane-wrapping-key.pem"),
-            ["ControlPlane:LocalActor"] = Operator,
             ["ControlPlane:Listen:Port"] = "-1",
-            ["ControlPlane:Listen:PlaintextPort"] = "0",
+            ["ControlPlane:Listen:UnixSocket:Path"] = Path.Combine(material.Root, "controlplane.sock"),
+            ["ControlPlane:Access:Grants:0:Uid"] = UnixAccounts.CurrentUserId().ToString(CultureInfo.InvariantCulture),
+            ["ControlPlane:Access:Grants:0:Roles:0"] = "admin",
             ["Logging:LogLevel:Default"] = "Error",
         }));
         await controlPlane.StartAsync(cancellationToken);

@@ -1,25 +1,31 @@
 using System.Net;
 using KeylessGeo.KeyServer.Keyless;
-using KeylessGeo.Rpc.Client;
+using Grpc.Net.Client;
+using KeylessGeo.Contracts.V1;
+using KeylessGeo.Transport.Channels;
 using KeylessGeo.Transport.Kestrel;
 using KeylessGeo.Transport.Tls;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.Extensions.DependencyInjection;
+using KeyServerClient = KeylessGeo.Contracts.V1.KeyServer.KeyServerClient;
 
 namespace KeylessGeo.Cli.Demo;
 
-/// <summary>One running demo keyserver: its application, its endpoints and a gRPC channel to it.</summary>
+/// <summary>One running demo keyserver: its application, its endpoints and a gRPC client for it.</summary>
 public sealed class DemoKeyserver : IAsyncDisposable
 {
-    private DemoKeyserver(string id, string datacenter, WebApplication app, int grpcPort, IPEndPoint keyless, RpcChannel channel)
+    private readonly GrpcChannel _channel;
+
+    private DemoKeyserver(string id, string datacenter, WebApplication app, int grpcPort, IPEndPoint keyless, GrpcChannel channel)
     {
         Id = id;
         Datacenter = datacenter;
         App = app;
         GrpcPort = grpcPort;
         Keyless = keyless;
-        Channel = channel;
+        _channel = channel;
+        Client = new KeyServerClient(channel);
     }
 
     public string Id { get; }
@@ -32,7 +38,7 @@ public sealed class DemoKeyserver : IAsyncDisposable
 
     public IPEndPoint Keyless { get; }
 
-    public RpcChannel Channel { get; }
+    public KeyServerClient Client { get; }
 
     /// <summary>Reads the bound ports of a started keyserver and opens a channel to it.</summary>
     public static DemoKeyserver Attach(string id, string datacenter, WebApplication app, DemoMaterial material)
@@ -40,9 +46,9 @@ public sealed class DemoKeyserver : IAsyncDisposable
         var keyless = app.Services.GetRequiredService<KeylessListenerState>().EndPoint
             ?? throw new InvalidOperationException($"keyserver {id} has no Keyless endpoint");
         var grpcPort = app.Services.GetRequiredService<IServer>().GetBoundAddresses().First(address => address.Port != keyless.Port).Port;
-        var channel = new RpcChannel(new RpcChannelOptions
+        var channel = GrpcChannelFactory.Create(new ChannelSettings
         {
-            Address = new Uri($"https://localhost:{grpcPort}"),
+            Address = $"https://localhost:{grpcPort}",
             ClientCertificate = MutualTls.LoadPem(material.Tls("client.crt"), material.Tls("client.key")),
             TrustedCa = MutualTls.LoadPemBundle(material.Tls("ca.crt")),
         });
@@ -51,7 +57,7 @@ public sealed class DemoKeyserver : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        Channel.Dispose();
+        _channel.Dispose();
         await App.StopAsync(CancellationToken.None);
         await App.DisposeAsync();
     }

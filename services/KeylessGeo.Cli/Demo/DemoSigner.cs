@@ -1,7 +1,5 @@
 using Google.Protobuf;
 using KeylessGeo.Contracts.V1;
-using KeylessGeo.Rpc.Contracts;
-using KeylessGeo.Rpc.Client;
 
 namespace KeylessGeo.Cli.Demo;
 
@@ -9,14 +7,14 @@ namespace KeylessGeo.Cli.Demo;
 public static class DemoSigner
 {
     /// <summary>One signature request; the response carries the result or a per-request error.</summary>
-    public static ValueTask<SignResponse> SignAsync(DemoKeyserver keyserver, DemoSignatureCheck check, CancellationToken cancellationToken) =>
-        keyserver.Channel.UnaryAsync(KeyServerMethods.Sign, new SignRequest
+    public static async Task<SignResponse> SignAsync(DemoKeyserver keyserver, DemoSignatureCheck check, CancellationToken cancellationToken) =>
+        await keyserver.Client.SignAsync(new SignRequest
         {
             Id = 1,
             Key = new KeyRef { KeyId = check.KeyId },
             Operation = check.Operation,
             Payload = ByteString.CopyFrom(check.Payload),
-        }, new RpcCallOptions { Deadline = DateTimeOffset.UtcNow.AddSeconds(10), CancellationToken = cancellationToken });
+        }, deadline: DateTime.UtcNow.AddSeconds(10), cancellationToken: cancellationToken);
 
     /// <summary>
     /// Signs until the keyserver's answer is settled: it may still be applying the change that

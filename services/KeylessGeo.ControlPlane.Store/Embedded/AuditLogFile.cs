@@ -25,9 +25,9 @@ internal sealed class AuditLogFile
 
     /// <summary>
     /// Appends <paramref name="entry"/> after the entries <paramref name="committed"/> counts
-    /// (dropping any uncommitted tail first), fsyncs, and returns the file's new length.
+    /// (dropping any uncommitted tail first), fsyncs, and returns the line and the file's new length.
     /// </summary>
-    public async Task<long> AppendAsync(EmbeddedState committed, AuditEntry entry, CancellationToken cancellationToken)
+    public async Task<AuditAppend> AppendAsync(EmbeddedState committed, AuditEntry entry, CancellationToken cancellationToken)
     {
         var options = new FileStreamOptions
         {
@@ -45,12 +45,14 @@ internal sealed class AuditLogFile
             stream.SetLength(end);
         }
 
-        var line = JsonSerializer.SerializeToUtf8Bytes(entry, EmbeddedJsonContext.Default.AuditEntry);
+        var json = JsonSerializer.SerializeToUtf8Bytes(entry, EmbeddedJsonContext.Default.AuditEntry);
+        var line = new byte[json.Length + 1];
+        json.CopyTo(line, 0);
+        line[^1] = (byte)'\n';
         stream.Position = end;
         await stream.WriteAsync(line, cancellationToken).ConfigureAwait(false);
-        stream.WriteByte((byte)'\n');
         stream.Flush(flushToDisk: true);
-        return stream.Length;
+        return new AuditAppend(line, stream.Length);
     }
 
     /// <summary>Committed entries from <paramref name="fromSequence"/>, at most <paramref name="maxCount"/>.</summary>

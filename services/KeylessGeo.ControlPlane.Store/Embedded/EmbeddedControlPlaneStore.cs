@@ -1,5 +1,6 @@
 using KeylessGeo.ControlPlane.Store.Audit;
 using KeylessGeo.ControlPlane.Store.Changes;
+using KeylessGeo.ControlPlane.Store.Integrity;
 using KeylessGeo.ControlPlane.Store.Model;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -11,7 +12,9 @@ namespace KeylessGeo.ControlPlane.Store.Embedded;
 /// (control plane, keyservers). <c>state.json</c> holds the snapshot, change feed and audit
 /// head and is replaced atomically per commit; <c>audit.log</c> is the append-only audit
 /// log; <c>leases/</c> holds one file per keyserver; <c>store.lock</c> serializes writers.
-/// See <c>docs/STORE.md</c> for the layout and crash-safety argument.
+/// The store remembers what it wrote and refuses to commit over files changed behind its back
+/// (<see cref="CheckIntegrityAsync"/>). See <c>docs/STORE.md</c> for the layout, the crash-safety
+/// argument and the integrity checks.
 /// </summary>
 public sealed class EmbeddedControlPlaneStore : IControlPlaneStore
 {
@@ -23,6 +26,7 @@ public sealed class EmbeddedControlPlaneStore : IControlPlaneStore
     private readonly LeaseDirectory _leases;
     private readonly RevisionSignal _signal = new();
     private readonly StateWatcher _watcher;
+    private readonly EmbeddedIntegrity _integrity;
     private readonly SemaphoreSlim _commitGate = new(1, 1);
     private readonly SemaphoreSlim _initGate = new(1, 1);
     private volatile bool _initialized;
@@ -45,6 +49,7 @@ public sealed class EmbeddedControlPlaneStore : IControlPlaneStore
         _audit = new AuditLogFile(directory);
         _leases = new LeaseDirectory(directory);
         _watcher = new StateWatcher(directory, ReadRevisionAsync, _signal, options.PollInterval, _logger);
+        _integrity = new EmbeddedIntegrity(_state, _audit.Path, _time, _logger);
     }
 
     public string Kind => "embedded";
@@ -54,7 +59,9 @@ public sealed class EmbeddedControlPlaneStore : IControlPlaneStore
 
     /// <summary>
     /// Creates the data directory and an empty state on first use, then loads the state once so a
-    /// damaged store fails here, not later. Idempotent; every other call runs it first.
+    /// damaged store fails here, not later, and verifies the whole audit chain against it (a broken
+    /// chain does not fail the open: it is reported by <see cref="CheckIntegrityAsync"/> and refuses
+    /// commits). Idempotent; every other call runs it first.
     /// </summary>
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
@@ -70,6 +77,7 @@ public sealed class EmbeddedControlPlaneStore : IControlPlaneStore
             {
                 await Guard(() => CreateIfMissingAsync(cancellationToken)).ConfigureAwait(false);
                 var state = await Guard(() => _state.LoadAsync(cancellationToken)).ConfigureAwait(false);
+                await Guard(() => _integrity.OpenAsync(cancellationToken)).ConfigureAwait(false);
                 _signal.Publish(state.Revision);
                 EmbeddedStoreLog.Opened(_logger, DataDirectory, state.Revision);
                 _initialized = true;
@@ -167,9 +175,36 @@ public sealed class EmbeddedControlPlaneStore : IControlPlaneStore
         return await _audit.ReadAsync(state.AuditCount, fromSequence, maxCount, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Checks that <c>state.json</c> and <c>audit.log</c> still hold what this process wrote or
+    /// verified: file stamps, the audit log's last verified line, and (when a stamp moved) the
+    /// hash of the verified bytes; entries another process committed are verified as they appear.
+    /// Commits additionally hash the whole state file. While a commit is in progress (it checks the
+    /// files itself before writing) the report is what is known, so a probe never waits for a
+    /// commit. See <see cref="IControlPlaneStore.CheckIntegrityAsync"/>.
+    /// </summary>
+    public async Task<StoreIntegrityReport> CheckIntegrityAsync(CancellationToken cancellationToken)
+    {
+        await InitializeAsync(cancellationToken).ConfigureAwait(false);
+        if (!await _commitGate.WaitAsync(TimeSpan.Zero, cancellationToken).ConfigureAwait(false))
+        {
+            return _integrity.Report();
+        }
+
+        try
+        {
+            return await Guard(() => _integrity.CheckAsync(cancellationToken)).ConfigureAwait(false);
+        }
+        finally
+        {
+            _commitGate.Release();
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _watcher.DisposeAsync().ConfigureAwait(false);
+        _integrity.Dispose();
         _commitGate.Dispose();
         _initGate.Dispose();
     }
@@ -178,8 +213,10 @@ public sealed class EmbeddedControlPlaneStore : IControlPlaneStore
     {
         using var writerLock = await WriterLock.AcquireAsync(DataDirectory, _options.LockTimeout, cancellationToken).ConfigureAwait(false);
 
-        // Under the lock the file is the truth: another process may have committed since our last read.
-        var current = await _state.LoadAsync(cancellationToken).ConfigureAwait(false);
+        // Under the lock the file is the truth: another process may have committed since our last
+        // read. The integrity check accepts such a commit only if its audit entries chain to ours,
+        // and refuses to write over anything else.
+        var current = await _integrity.VerifyForCommitAsync(cancellationToken).ConfigureAwait(false);
         if (current.Revision != expectedRevision)
         {
             throw new StoreConflictException(expectedRevision, current.Revision);
@@ -191,17 +228,19 @@ public sealed class EmbeddedControlPlaneStore : IControlPlaneStore
         var (retained, truncatedThrough) = ChangeFeedRetention.Append(current.Changes, records, _options.ChangeRetention, current.ChangesTruncatedThrough);
 
         // The entry goes in first; it only counts once state.json names it, so a crash between the two leaves it ignored.
-        var auditLength = await _audit.AppendAsync(current, entry, cancellationToken).ConfigureAwait(false);
-        await _state.WriteAsync(current with
+        var appended = await _audit.AppendAsync(current, entry, cancellationToken).ConfigureAwait(false);
+        var next = current with
         {
             Revision = revision,
             Snapshot = snapshot,
             Changes = retained,
             ChangesTruncatedThrough = truncatedThrough,
             AuditCount = entry.Sequence,
-            AuditLength = auditLength,
+            AuditLength = appended.Length,
             AuditHead = entry,
-        }, CancellationToken.None).ConfigureAwait(false);
+        };
+        var written = await _state.WriteAsync(next, CancellationToken.None).ConfigureAwait(false);
+        _integrity.Committed(next, written, appended);
         return new CommitResult(revision, entry);
     }
 

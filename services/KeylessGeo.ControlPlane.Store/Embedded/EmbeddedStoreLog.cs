@@ -13,4 +13,8 @@ internal static partial class EmbeddedStoreLog
 
     [LoggerMessage(EventId = 3, EventName = "Opened", Level = LogLevel.Information, Message = "Embedded control-plane store opened at {Directory}, revision {Revision}.")]
     public static partial void Opened(ILogger logger, string directory, long revision);
+
+    [LoggerMessage(EventId = 4, EventName = "IntegrityProblem", Level = LogLevel.Error,
+        Message = "The embedded store at {Directory} was changed behind its back and refuses commits until it is repaired and restarted: {Code}: {Problem}")]
+    public static partial void IntegrityProblem(ILogger logger, string directory, string code, string problem);
 }

@@ -69,13 +69,63 @@ internal sealed class StateFile
         return state;
     }
 
-    /// <summary>Replaces the file with <paramref name="state"/> (temporary file, fsync, rename, directory fsync).</summary>
-    public async Task WriteAsync(EmbeddedState state, CancellationToken cancellationToken)
+    /// <summary>
+    /// Replaces the file with <paramref name="state"/> (temporary file, fsync, rename, directory
+    /// fsync) and returns the fingerprint of what it wrote. Callers hold the writer lock, so the
+    /// file's stamp read after the rename is this write's.
+    /// </summary>
+    public async Task<StateFileVersion> WriteAsync(EmbeddedState state, CancellationToken cancellationToken)
     {
         var content = JsonSerializer.SerializeToUtf8Bytes(state, EmbeddedJsonContext.Default.EmbeddedState);
         DurableFile.DeleteStaleTemps(Directory, FileName);
         await DurableFile.ReplaceAsync(Path, content, durable: true, cancellationToken).ConfigureAwait(false);
         Remember(state);
+        var stamp = FileStamp.Of(Path) ?? throw new IOException($"{Path} vanished right after it was written");
+        return StateFileVersion.Of(content, stamp);
+    }
+
+    /// <summary>The file's bytes and stamp, read through one open handle; null when the file is missing.</summary>
+    public async Task<(byte[] Content, FileStamp Stamp)?> ReadContentAsync(CancellationToken cancellationToken)
+    {
+        FileStream stream;
+        try
+        {
+            stream = new FileStream(Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0, useAsync: true);
+        }
+        catch (FileNotFoundException)
+        {
+            return null;
+        }
+
+        await using (stream.ConfigureAwait(false))
+        {
+            var stamp = FileStamp.Of(stream.SafeFileHandle);
+            var content = new byte[stamp.Length];
+            var read = await stream.ReadAtLeastAsync(content, content.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+            return (read == content.Length ? content : content[..read], stamp with { Length = read });
+        }
+    }
+
+    /// <summary>Parses <paramref name="content"/>; the reason it is not a sound state, or null with the state.</summary>
+    public static string? TryParse(ReadOnlySpan<byte> content, out EmbeddedState? state)
+    {
+        try
+        {
+            state = JsonSerializer.Deserialize(content, EmbeddedJsonContext.Default.EmbeddedState);
+        }
+        catch (JsonException e)
+        {
+            state = null;
+            return e.Message;
+        }
+
+        var problem = state is null ? "it holds null" : state.FindInconsistency();
+        if (problem is not null)
+        {
+            state = null;
+        }
+
+        return problem;
     }
 
     private void Remember(EmbeddedState state)

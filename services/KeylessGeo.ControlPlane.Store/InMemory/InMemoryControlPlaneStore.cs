@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using KeylessGeo.ControlPlane.Store.Audit;
 using KeylessGeo.ControlPlane.Store.Changes;
+using KeylessGeo.ControlPlane.Store.Integrity;
 using KeylessGeo.ControlPlane.Store.Model;
 
 namespace KeylessGeo.ControlPlane.Store.InMemory;
@@ -20,6 +21,7 @@ public sealed class InMemoryControlPlaneStore : IControlPlaneStore
     private readonly int _changeRetention;
     private readonly List<AuditEntry> _audit = [];
     private readonly SortedDictionary<string, KeyserverLease> _leases = new(StringComparer.Ordinal);
+    private readonly InMemoryIntegrity _integrity;
     private ControlPlaneSnapshot _snapshot = ControlPlaneSnapshot.Empty;
     private ImmutableArray<ChangeRecord> _changes = [];
     private long _changesTruncatedThrough;
@@ -35,6 +37,7 @@ public sealed class InMemoryControlPlaneStore : IControlPlaneStore
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(changeRetention);
         _time = time ?? TimeProvider.System;
         _changeRetention = changeRetention;
+        _integrity = new InMemoryIntegrity(_time);
     }
 
     public string Kind => "in-memory";
@@ -61,6 +64,7 @@ public sealed class InMemoryControlPlaneStore : IControlPlaneStore
         CommitResult result;
         lock (_lock)
         {
+            _integrity.VerifyHead(_audit);
             if (_snapshot.Revision != expectedRevision)
             {
                 throw new StoreConflictException(expectedRevision, _snapshot.Revision);
@@ -71,6 +75,7 @@ public sealed class InMemoryControlPlaneStore : IControlPlaneStore
             var entry = AuditChain.Seal(changes.Audit, _audit.Count == 0 ? null : _audit[^1], revision, _time.GetUtcNow());
             _snapshot = next;
             _audit.Add(entry);
+            _integrity.Sealed(entry);
             (_changes, _changesTruncatedThrough) = ChangeFeedRetention.Append(_changes, records, _changeRetention, _changesTruncatedThrough);
 
             result = new CommitResult(revision, entry);
@@ -133,6 +138,24 @@ public sealed class InMemoryControlPlaneStore : IControlPlaneStore
         {
             IReadOnlyList<AuditEntry> page = [.. _audit.Where(e => e.Sequence >= fromSequence).Take(maxCount)];
             return Task.FromResult(page);
+        }
+    }
+
+    /// <summary>Verifies the whole chain (in memory, so without I/O) and that its newest entry is the one committed last.</summary>
+    public Task<StoreIntegrityReport> CheckIntegrityAsync(CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            return Task.FromResult(_integrity.Check(_audit));
+        }
+    }
+
+    /// <summary>Test hook: removes the newest <paramref name="count"/> audit entries, as an attacker cutting the log's tail would.</summary>
+    internal void RemoveAuditTail(int count)
+    {
+        lock (_lock)
+        {
+            _audit.RemoveRange(_audit.Count - count, count);
         }
     }
 

@@ -31,11 +31,16 @@ internal static class PostgresAudit
         Hash = reader.GetFieldValue<byte[]>(8),
     };
 
-    /// <summary>Entries from <paramref name="fromSequence"/>, at most <paramref name="maxCount"/>.</summary>
-    public static async Task<IReadOnlyList<AuditEntry>> ReadAsync(NpgsqlConnection connection, long fromSequence, int maxCount, CancellationToken cancellationToken)
+    /// <summary>
+    /// Entries with <paramref name="fromSequence"/> ≤ sequence ≤ <paramref name="throughSequence"/>,
+    /// oldest first, at most <paramref name="maxCount"/>; inside <paramref name="transaction"/> when given.
+    /// </summary>
+    public static async Task<List<AuditEntry>> ReadRangeAsync(
+        NpgsqlConnection connection, NpgsqlTransaction? transaction, long fromSequence, long throughSequence, int maxCount, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand(SelectColumns + " WHERE sequence >= $1 ORDER BY sequence LIMIT $2", connection);
+        await using var command = new NpgsqlCommand(SelectColumns + " WHERE sequence >= $1 AND sequence <= $2 ORDER BY sequence LIMIT $3", connection, transaction);
         command.Parameters.Add(Value(fromSequence));
+        command.Parameters.Add(Value(throughSequence));
         command.Parameters.Add(Value(maxCount));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         var entries = new List<AuditEntry>();

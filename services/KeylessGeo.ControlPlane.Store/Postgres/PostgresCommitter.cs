@@ -9,7 +9,8 @@ using static KeylessGeo.ControlPlane.Store.Postgres.PostgresSql;
 namespace KeylessGeo.ControlPlane.Store.Postgres;
 
 /// <summary>
-/// One commit as one transaction: lock the revision row and check it, delete and upsert the
+/// One commit as one transaction: lock the revision row, check that the newest audit row is (or
+/// chains to) the last entry this process verified, check the revision, delete and upsert the
 /// records, insert the change records in the same order <see cref="SnapshotChanges"/> gives,
 /// append the audit entry chained to the last one, trim the change feed, bump the revision and
 /// NOTIFY (delivered only if the transaction commits).
@@ -20,10 +21,11 @@ internal static class PostgresCommitter
     public const string Channel = "keylessgeo_changes";
 
     public static async Task<CommitResult> CommitAsync(
-        NpgsqlConnection connection, ChangeSet changes, long expectedRevision, int retention, CancellationToken cancellationToken)
+        NpgsqlConnection connection, ChangeSet changes, long expectedRevision, int retention, PostgresIntegrity integrity, CancellationToken cancellationToken)
     {
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         var head = await PostgresCommitHead.LockAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+        await integrity.VerifyHeadAsync(connection, transaction, head.LastAudit, cancellationToken).ConfigureAwait(false);
         if (head.Revision != expectedRevision)
         {
             throw new StoreConflictException(expectedRevision, head.Revision);
@@ -82,6 +84,7 @@ internal static class PostgresCommitter
 
         await head.AdvanceAsync(connection, transaction, revision, records.Count, retention, cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        integrity.Committed(entry);
         return new CommitResult(revision, entry);
     }
 

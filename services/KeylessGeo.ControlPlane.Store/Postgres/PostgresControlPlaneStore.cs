@@ -1,5 +1,6 @@
 using KeylessGeo.ControlPlane.Store.Audit;
 using KeylessGeo.ControlPlane.Store.Changes;
+using KeylessGeo.ControlPlane.Store.Integrity;
 using KeylessGeo.ControlPlane.Store.Model;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -11,7 +12,8 @@ namespace KeylessGeo.ControlPlane.Store.Postgres;
 /// The control-plane store in PostgreSQL, for clusters: every control-plane and keyserver process
 /// points at one database. Commits are transactions serialized on a single revision row; the
 /// change feed is LISTEN/NOTIFY; leases and audit timestamps use the database clock. The schema
-/// is migrated on first use. See <c>docs/STORE.md</c>.
+/// is migrated on first use. The audit chain is verified whole on first use and incrementally as
+/// rows are written and read (<see cref="CheckIntegrityAsync"/>). See <c>docs/STORE.md</c>.
 /// </summary>
 public sealed class PostgresControlPlaneStore : IControlPlaneStore
 {
@@ -26,6 +28,8 @@ public sealed class PostgresControlPlaneStore : IControlPlaneStore
     private readonly PostgresChangeListener _listener;
     private readonly PostgresSnapshotReader _snapshots = new();
     private readonly SemaphoreSlim _initGate = new(1, 1);
+    private readonly SemaphoreSlim _commitGate = new(1, 1);
+    private readonly PostgresIntegrity _integrity;
     private volatile bool _initialized;
 
     /// <summary>Creates the store; nothing connects until <see cref="InitializeAsync"/> or the first call.</summary>
@@ -47,6 +51,7 @@ public sealed class PostgresControlPlaneStore : IControlPlaneStore
         var listen = new NpgsqlConnectionStringBuilder(options.ConnectionString) { Pooling = false, ApplicationName = ListenerApplicationName };
         _listenDataSource = NpgsqlDataSource.Create(listen.ConnectionString);
         _listener = new PostgresChangeListener(_listenDataSource, _signal, options.ListenerHeartbeat, options.MaxReconnectDelay, _logger);
+        _integrity = new PostgresIntegrity(_logger);
     }
 
     public string Kind => "postgresql";
@@ -56,7 +61,9 @@ public sealed class PostgresControlPlaneStore : IControlPlaneStore
 
     /// <summary>
     /// Applies pending schema migrations (once per process; safe when several processes start at
-    /// once). Every other call runs it first; call it at start-up to fail fast.
+    /// once) and verifies the whole audit chain (a broken chain does not fail the open: it is
+    /// reported by <see cref="CheckIntegrityAsync"/> and refuses commits). Every other call runs it
+    /// first; call it at start-up to fail fast.
     /// </summary>
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
@@ -75,6 +82,13 @@ public sealed class PostgresControlPlaneStore : IControlPlaneStore
                 {
                     PostgresStoreLog.MigrationsApplied(_logger, string.Join(", ", applied));
                 }
+
+                await Guard("verifying the audit chain", async () =>
+                {
+                    await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+                    await _integrity.VerifyAllAsync(connection, cancellationToken).ConfigureAwait(false);
+                    return true;
+                }).ConfigureAwait(false);
 
                 _initialized = true;
             }
@@ -98,10 +112,21 @@ public sealed class PostgresControlPlaneStore : IControlPlaneStore
     public async Task<CommitResult> CommitAsync(ChangeSet changes, long expectedRevision, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(changes);
-        var result = await RunAsync(
-            "committing",
-            connection => PostgresCommitter.CommitAsync(connection, changes, expectedRevision, _options.ChangeRetention, cancellationToken),
-            cancellationToken).ConfigureAwait(false);
+        await InitializeAsync(cancellationToken).ConfigureAwait(false);
+        await _commitGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        CommitResult result;
+        try
+        {
+            result = await RunAsync(
+                "committing",
+                connection => PostgresCommitter.CommitAsync(connection, changes, expectedRevision, _options.ChangeRetention, _integrity, cancellationToken),
+                cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _commitGate.Release();
+        }
+
         _signal.Publish(result.Revision);
         return result;
     }
@@ -139,7 +164,45 @@ public sealed class PostgresControlPlaneStore : IControlPlaneStore
     public Task<IReadOnlyList<AuditEntry>> ReadAuditAsync(long fromSequence, int maxCount, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxCount);
-        return RunAsync("reading the audit log", connection => PostgresAudit.ReadAsync(connection, fromSequence, maxCount, cancellationToken), cancellationToken);
+        return RunAsync("reading the audit log", async connection =>
+        {
+            // One row more before the page, so the page's first entry is checked against the one it chains to.
+            var expectedBefore = fromSequence > 1 ? fromSequence - 1 : 0;
+            var rows = await PostgresAudit.ReadRangeAsync(connection, null, Math.Max(1, expectedBefore), long.MaxValue, maxCount + 1, cancellationToken).ConfigureAwait(false);
+            var before = expectedBefore > 0 && rows.Count > 0 && rows[0].Sequence == expectedBefore ? rows[0] : null;
+            IReadOnlyList<AuditEntry> page = [.. rows.Where(e => e.Sequence >= fromSequence).Take(maxCount)];
+            _integrity.CheckPage(before, expectedBefore, page);
+            return page;
+        }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Verifies the <c>audit_log</c> rows added since the last verified entry, and that entry itself
+    /// (one query in the usual case). Rows edited further back are found when they are read
+    /// (<see cref="ReadAuditAsync"/>, so <c>audit verify</c> finds them) and when the store opens.
+    /// While a commit is in progress (it checks the head itself) the report is what is known.
+    /// </summary>
+    public async Task<StoreIntegrityReport> CheckIntegrityAsync(CancellationToken cancellationToken)
+    {
+        await InitializeAsync(cancellationToken).ConfigureAwait(false);
+        if (!await _commitGate.WaitAsync(TimeSpan.Zero, cancellationToken).ConfigureAwait(false))
+        {
+            return _integrity.Report();
+        }
+
+        try
+        {
+            await RunAsync("checking the audit log", async connection =>
+            {
+                await _integrity.CatchUpAsync(connection, null, long.MaxValue, cancellationToken).ConfigureAwait(false);
+                return true;
+            }, cancellationToken).ConfigureAwait(false);
+            return _integrity.Report();
+        }
+        finally
+        {
+            _commitGate.Release();
+        }
     }
 
     public async ValueTask DisposeAsync()
@@ -148,6 +211,7 @@ public sealed class PostgresControlPlaneStore : IControlPlaneStore
         await _listenDataSource.DisposeAsync().ConfigureAwait(false);
         await _dataSource.DisposeAsync().ConfigureAwait(false);
         _initGate.Dispose();
+        _commitGate.Dispose();
     }
 
     /// <summary>Runs <paramref name="operation"/> on a pooled connection after initialization, mapping failures.</summary>

@@ -13,4 +13,8 @@ internal static partial class PostgresStoreLog
 
     [LoggerMessage(EventId = 3, EventName = "ListenerReconnected", Level = LogLevel.Information, Message = "The PostgreSQL change listener reconnected at revision {Revision}.")]
     public static partial void ListenerReconnected(ILogger logger, long revision);
+
+    [LoggerMessage(EventId = 4, EventName = "IntegrityProblem", Level = LogLevel.Error,
+        Message = "The PostgreSQL store's audit log was changed behind its back; commits are refused until it is repaired and the process restarted: {Code}: {Problem}")]
+    public static partial void IntegrityProblem(ILogger logger, string code, string problem);
 }

@@ -1,10 +1,14 @@
-using KeylessGeo.ControlPlane.Hosting;
+using KeylessGeo.ControlPlane.Access;
 
 namespace KeylessGeo.ControlPlane.Api;
 
-/// <summary>Resolves the acting operator of a request (see <see cref="ActorResolver"/>).</summary>
+/// <summary>
+/// The acting operator of a request, for the audit log: the identity <see cref="AccessMiddleware"/>
+/// authenticated from the connection. Never a header (an <c>X-Actor</c> header is ignored).
+/// </summary>
 internal static class Actors
 {
     public static string Of(HttpContext context) =>
-        ActorResolver.Resolve(context, context.RequestServices.GetRequiredService<ControlPlaneOptions>().LocalActor);
+        context.Features.Get<CallerIdentity>()?.Name
+        ?? throw new InvalidOperationException("the request reached a route without passing access control");
 }

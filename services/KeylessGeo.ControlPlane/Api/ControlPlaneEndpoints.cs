@@ -1,3 +1,4 @@
+using KeylessGeo.ControlPlane.Access;
 using KeylessGeo.ControlPlane.Operations;
 using KeylessGeo.ControlPlane.Store;
 
@@ -6,17 +7,19 @@ namespace KeylessGeo.ControlPlane.Api;
 /// <summary>Maps the HTTP API: a thin layer over <see cref="ControlPlaneServices"/>.</summary>
 public static class ControlPlaneEndpoints
 {
-    /// <summary>Adds the error handling and every route (<c>/v1/...</c> and <c>/healthz</c>).</summary>
+    /// <summary>Adds the error handling, access control and every route (<c>/v1/...</c>, <c>/healthz</c> and <c>/readyz</c>).</summary>
     public static WebApplication MapControlPlaneApi(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
         app.UseMiddleware<ErrorHandlingMiddleware>();
+        app.UseMiddleware<AccessMiddleware>();
         var v1 = app.MapGroup("/v1");
         TopologyEndpoints.Map(v1);
         PolicyEndpoints.Map(v1);
         KeyEndpoints.Map(v1);
         AuditEndpoints.Map(v1);
         app.MapGet("/healthz", HealthAsync);
+        ReadinessEndpoints.Map(app);
         return app;
     }
 

@@ -1,3 +1,4 @@
+using KeylessGeo.ControlPlane.Access;
 using KeylessGeo.ControlPlane.Keys;
 using KeylessGeo.ControlPlane.Operations;
 
@@ -9,11 +10,13 @@ internal static class KeyEndpoints
     public static void Map(RouteGroupBuilder v1)
     {
         v1.MapGet("/keys", (ControlPlaneServices services, string? policy, CancellationToken cancellationToken) => services.Keys.ListAsync(policy, cancellationToken));
-        v1.MapPost("/keys", ImportAsync);
+        v1.MapPost("/keys", ImportAsync).RequireRole(ControlPlaneRoles.OperateKeys);
         v1.MapGet("/keys/{id}", GetAsync);
-        v1.MapDelete("/keys/{id}", (HttpContext http, ControlPlaneServices services, string id) => services.Keys.RemoveAsync(Actors.Of(http), id, http.RequestAborted));
-        v1.MapPost("/keys/{id}/rotate", RotateAsync);
-        v1.MapPut("/keys/{id}/policy", AttachAsync);
+        v1.MapDelete("/keys/{id}", (HttpContext http, ControlPlaneServices services, string id) => services.Keys.RemoveAsync(Actors.Of(http), id, http.RequestAborted))
+            .RequireRole(ControlPlaneRoles.OperateKeys);
+        v1.MapPost("/keys/{id}/rotate", RotateAsync).RequireRole(ControlPlaneRoles.OperateKeys);
+        // Moving a key to another policy changes where it may be used: a policy decision.
+        v1.MapPut("/keys/{id}/policy", AttachAsync).RequireRole(ControlPlaneRoles.ChangePolicy);
         v1.MapGet("/keys/{id}/placement", (ControlPlaneServices services, string id, CancellationToken cancellationToken) => services.Placement.GetAsync(id, cancellationToken));
     }
 

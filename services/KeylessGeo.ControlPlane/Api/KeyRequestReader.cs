@@ -3,14 +3,16 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using KeylessGeo.ControlPlane.Keys;
 using KeylessGeo.ControlPlane.Operations;
+using KeylessGeo.Placement.Secrets;
 
 namespace KeylessGeo.ControlPlane.Api;
 
 /// <summary>
 /// Reads a key import or rotation body — <c>{"keyId", "policy", "privateKey", "passphrase",
 /// "certificate", "hostNames"}</c> — so that the private key and passphrase only ever sit in
-/// pinned buffers that are zeroed: the body bytes, the unescaped text, the <see cref="KeyMaterial"/>.
-/// Errors name fields, never values.
+/// pinned buffers that are zeroed: the body bytes (<see cref="SecretBodyReader"/>, which also zeroes
+/// the server's body buffers), the unescaped text (<see cref="JsonSecretText"/>), the
+/// <see cref="KeyMaterial"/>. Errors name fields, never values.
 /// </summary>
 internal static class KeyRequestReader
 {
@@ -21,7 +23,7 @@ internal static class KeyRequestReader
 
     public static async Task<KeyRequestFields> ReadAsync(HttpContext context, bool withIds)
     {
-        var (body, length) = await ReadBodyAsync(context.Request.Body, context.RequestAborted).ConfigureAwait(false);
+        var (body, length) = await SecretBodyReader.ReadAsync(context, MaxBodyBytes).ConfigureAwait(false);
         try
         {
             return Parse(body.AsSpan(0, length), withIds);
@@ -122,57 +124,11 @@ internal static class KeyRequestReader
             throw Syntax(name, $"{name} must be a string");
         }
 
-        var scratch = GC.AllocateUninitializedArray<char>(reader.ValueSpan.Length, pinned: true);
-        try
-        {
-            var written = reader.CopyString(scratch);
-            var exact = GC.AllocateUninitializedArray<char>(written, pinned: true);
-            scratch.AsSpan(0, written).CopyTo(exact);
-            return exact;
-        }
-        finally
-        {
-            Zero(scratch);
-        }
+        // The body is one contiguous buffer, so the value is a slice of it, never a sequence.
+        return JsonSecretText.Unescape(reader.ValueSpan);
     }
 
-    private static async Task<(byte[] Buffer, int Length)> ReadBodyAsync(Stream body, CancellationToken cancellationToken)
-    {
-        var buffer = GC.AllocateUninitializedArray<byte>(16 * 1024, pinned: true);
-        var length = 0;
-        while (true)
-        {
-            if (length == buffer.Length)
-            {
-                if (buffer.Length >= MaxBodyBytes)
-                {
-                    CryptographicOperations.ZeroMemory(buffer);
-                    throw Syntax("(body)", $"the request body is larger than {MaxBodyBytes} bytes");
-                }
-
-                var larger = GC.AllocateUninitializedArray<byte>(buffer.Length * 2, pinned: true);
-                buffer.CopyTo(larger, 0);
-                CryptographicOperations.ZeroMemory(buffer);
-                buffer = larger;
-            }
-
-            var read = await body.ReadAsync(buffer.AsMemory(length), cancellationToken).ConfigureAwait(false);
-            if (read == 0)
-            {
-                return (buffer, length);
-            }
-
-            length += read;
-        }
-    }
-
-    private static void Zero(char[]? buffer)
-    {
-        if (buffer is not null)
-        {
-            CryptographicOperations.ZeroMemory(System.Runtime.InteropServices.MemoryMarshal.AsBytes(buffer.AsSpan()));
-        }
-    }
+    private static void Zero(char[]? buffer) => SecretBuffers.Zero(buffer);
 
     private static ControlPlaneException Syntax(string field, string message) => ControlPlaneException.Syntax(ErrorCodes.InvalidRequest, field, message);
 }

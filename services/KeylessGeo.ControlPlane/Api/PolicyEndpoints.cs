@@ -1,3 +1,4 @@
+using KeylessGeo.ControlPlane.Access;
 using KeylessGeo.ControlPlane.Operations;
 using KeylessGeo.ControlPlane.Policies;
 
@@ -9,12 +10,14 @@ internal static class PolicyEndpoints
     public static void Map(RouteGroupBuilder v1)
     {
         v1.MapGet("/policies", (ControlPlaneServices services, CancellationToken cancellationToken) => services.Policies.ListAsync(cancellationToken));
-        v1.MapPost("/policies", CreateAsync);
-        v1.MapPost("/policies/explain", ExplainAsync);
+        v1.MapPost("/policies", CreateAsync).RequireRole(ControlPlaneRoles.ChangePolicy);
+        v1.MapPost("/policies/explain", ExplainAsync).RequireRole(ControlPlaneRoles.Read);
         v1.MapGet("/policies/{id}", (ControlPlaneServices services, string id, CancellationToken cancellationToken) => services.Policies.GetAsync(id, cancellationToken));
-        v1.MapPut("/policies/{id}", UpdateAsync);
-        v1.MapDelete("/policies/{id}", (HttpContext http, ControlPlaneServices services, string id) => services.PolicyKeys.DeleteAsync(Actors.Of(http), id, http.RequestAborted));
-        v1.MapPost("/policies/{id}/rotate-key", (HttpContext http, ControlPlaneServices services, string id) => services.PolicyKeys.RotateKeyAsync(Actors.Of(http), id, http.RequestAborted));
+        v1.MapPut("/policies/{id}", UpdateAsync).RequireRole(ControlPlaneRoles.ChangePolicy);
+        v1.MapDelete("/policies/{id}", (HttpContext http, ControlPlaneServices services, string id) => services.PolicyKeys.DeleteAsync(Actors.Of(http), id, http.RequestAborted))
+            .RequireRole(ControlPlaneRoles.ChangePolicy);
+        v1.MapPost("/policies/{id}/rotate-key", (HttpContext http, ControlPlaneServices services, string id) => services.PolicyKeys.RotateKeyAsync(Actors.Of(http), id, http.RequestAborted))
+            .RequireRole(ControlPlaneRoles.ChangePolicy);
     }
 
     private static async Task<IResult> CreateAsync(HttpContext http, ControlPlaneServices services)

@@ -1,4 +1,6 @@
 using System.Collections.Immutable;
+using System.Text.Json.Serialization;
+using KeylessGeo.ControlPlane.Operations;
 
 namespace KeylessGeo.ControlPlane.Api;
 
@@ -18,4 +20,8 @@ public sealed record Problem
     public required string Code { get; init; }
 
     public ImmutableArray<ProblemError> Errors { get; init; } = [];
+
+    /// <summary>The limit a refused change would have crossed: the setting, its value, the current count and what was asked.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public LimitExceeded? Limit { get; init; }
 }

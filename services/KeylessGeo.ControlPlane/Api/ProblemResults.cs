@@ -38,6 +38,12 @@ public static class ProblemResults
         [ErrorCodes.CertificateMismatch] = "Certificate does not match the key",
         [ErrorCodes.ControlPlaneKeyMismatch] = "Control-plane wrapping key mismatch",
         [ErrorCodes.StoreUnavailable] = "Store unavailable",
+        [ErrorCodes.StoreIntegrity] = "Store changed behind the control plane",
+        [ErrorCodes.PolicyLimitReached] = "Policy limit reached",
+        [ErrorCodes.KeyLimitReached] = "Key limit reached",
+        [ErrorCodes.RequestTooLarge] = "Request writes too many records",
+        [ErrorCodes.Unauthenticated] = "Authentication required",
+        [ErrorCodes.Forbidden] = "Forbidden",
     };
 
     /// <summary>The HTTP status of an error kind.</summary>
@@ -48,6 +54,9 @@ public static class ProblemResults
         ErrorKind.Conflict => StatusCodes.Status409Conflict,
         ErrorKind.Invalid => StatusCodes.Status422UnprocessableEntity,
         ErrorKind.Unavailable => StatusCodes.Status503ServiceUnavailable,
+        ErrorKind.TooLarge => StatusCodes.Status413PayloadTooLarge,
+        ErrorKind.Unauthenticated => StatusCodes.Status401Unauthorized,
+        ErrorKind.Forbidden => StatusCodes.Status403Forbidden,
         _ => StatusCodes.Status500InternalServerError,
     };
 
@@ -63,6 +72,7 @@ public static class ProblemResults
             Detail = exception.Message,
             Code = exception.Code,
             Errors = [.. exception.Errors.Select(e => new ProblemError { Field = e.Field, Message = e.Message, Position = e.Position, Code = e.Code })],
+            Limit = exception.Limit,
         };
     }
 

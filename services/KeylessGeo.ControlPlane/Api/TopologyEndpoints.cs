@@ -1,3 +1,4 @@
+using KeylessGeo.ControlPlane.Access;
 using KeylessGeo.ControlPlane.Operations;
 using KeylessGeo.ControlPlane.Topology;
 
@@ -9,8 +10,8 @@ internal static class TopologyEndpoints
     public static void Map(RouteGroupBuilder v1)
     {
         v1.MapGet("/topology", (ControlPlaneServices services, CancellationToken cancellationToken) => services.Topology.GetAsync(cancellationToken));
-        v1.MapPut("/topology", ReplaceAsync);
-        v1.MapPut("/datacenters/{id}/wrapping-key", RegisterAsync);
+        v1.MapPut("/topology", ReplaceAsync).RequireRole(ControlPlaneRoles.ChangePolicy);
+        v1.MapPut("/datacenters/{id}/wrapping-key", RegisterAsync).RequireRole(ControlPlaneRoles.ChangePolicy);
     }
 
     private static async Task<TopologyChange> ReplaceAsync(HttpContext http, ControlPlaneServices services, bool? force)

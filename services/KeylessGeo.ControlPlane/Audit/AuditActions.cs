@@ -33,6 +33,12 @@ public static class AuditActions
     /// <summary>A key moved to another policy (subject <c>key/ID</c>).</summary>
     public const string KeyAttach = "key.attach";
 
+    /// <summary>Requests were refused for want of an identity or a role (subject <c>access</c>; details list them, aggregated).</summary>
+    public const string AccessRefused = "access.refused";
+
+    /// <summary>The audit subject of refused-access entries.</summary>
+    public const string AccessSubject = "access";
+
     /// <summary>The audit subject of the topology.</summary>
     public const string TopologySubject = "topology";
 

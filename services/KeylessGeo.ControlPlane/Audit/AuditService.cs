@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using KeylessGeo.ControlPlane.Operations;
 using KeylessGeo.ControlPlane.Store;
 using KeylessGeo.ControlPlane.Store.Audit;
+using KeylessGeo.ControlPlane.Store.Changes;
 
 namespace KeylessGeo.ControlPlane.Audit;
 
@@ -56,6 +57,13 @@ public sealed class AuditService
             last = result.Last;
         }
     }
+
+    /// <summary>
+    /// Commits an audit entry that changes nothing else (the refused-access summaries written by
+    /// <c>Access/RefusalAuditor</c>); returns its revision.
+    /// </summary>
+    internal Task<long> RecordAsync(AuditDraft draft, CancellationToken cancellationToken) =>
+        _context.Committer.RunAsync(draft.Action, _ => Plan<long>.Commit(new ChangeSet { Audit = draft }, revision => revision), cancellationToken);
 
     private static AuditVerificationView View(AuditVerification result) => new()
     {

@@ -1,12 +1,12 @@
-using System.Net;
+using KeylessGeo.ControlPlane.Access;
 using KeylessGeo.ControlPlane.Api;
+using KeylessGeo.ControlPlane.Health;
 using KeylessGeo.ControlPlane.Operations;
 using KeylessGeo.ControlPlane.Placement;
 using KeylessGeo.ControlPlane.Store;
 using KeylessGeo.Placement;
 using KeylessGeo.Transport.Tls;
 using Microsoft.AspNetCore.Http.Json;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -51,6 +51,7 @@ public static class ControlPlaneApplication
 
         var tls = LoadTls(options.Listen);
         var keyring = LoadKeyring(options.WrappingKeyPath, out var created);
+        var unixSocket = BindUnixSocket(options.Listen.UnixSocket);
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(keyring);
         builder.Services.TryAddSingleton(TimeProvider.System);
@@ -60,16 +61,20 @@ public static class ControlPlaneApplication
         builder.Services.AddSingleton(services => ControlPlaneServices.Create(
             services.GetRequiredService<IControlPlaneStore>(),
             keyring,
-            new ControlPlaneServiceOptions { MinimumPermittedDatacenters = options.MinimumPermittedDatacenters },
+            new ControlPlaneServiceOptions { MinimumPermittedDatacenters = options.MinimumPermittedDatacenters, Limits = options.Limits },
             services.GetRequiredService<TimeProvider>(),
             services.GetRequiredService<ILoggerFactory>()));
         builder.Services.AddHostedService<PendingCopyService>();
+        builder.Services.AddControlPlaneReadiness(options.Store.IntegrityCheckInterval);
         builder.Services.Configure<JsonOptions>(json => ApiJson.Configure(json.SerializerOptions));
         builder.Services.Configure<RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = true);
-        builder.WebHost.ConfigureKestrel(kestrel => Listen(kestrel, options.Listen, tls));
+        builder.Services.AddControlPlaneAccess(options.Access);
+        UnixSocketHosting.Add(builder, unixSocket);
+        builder.WebHost.ConfigureKestrel(kestrel => ControlPlaneListeners.Configure(kestrel, options.Listen, tls, unixSocket));
 
         var app = builder.Build();
         ControlPlaneLog.WrappingKeyLoaded(app.Logger, keyring.Fingerprint, created ? "created" : "loaded", options.WrappingKeyPath);
+        ControlPlaneListeners.LogEndpoints(app, options);
         app.MapControlPlaneApi();
         return app;
     }
@@ -109,22 +114,22 @@ public static class ControlPlaneApplication
         }
     }
 
-    private static void Listen(KestrelServerOptions kestrel, ControlPlaneListenOptions listen, MutualTlsOptions? tls)
+    private static UnixSocketListener? BindUnixSocket(UnixSocketOptions socket)
     {
-        kestrel.Limits.MaxRequestBodySize = KeyRequestReader.MaxBodyBytes;
-        if (tls is not null)
+        if (!socket.Enabled)
         {
-            kestrel.Listen(IPAddress.Parse(listen.Address), listen.Port, endpoint =>
-            {
-                endpoint.Protocols = HttpProtocols.Http1AndHttp2;
-                endpoint.UseHttps(https => https.UseMutualTls(tls));
-            });
+            return null;
         }
 
-        if (listen.PlaintextPort is { } port)
+        try
         {
-            // Plaintext only on loopback: whoever can reach it is already on the host.
-            kestrel.Listen(IPAddress.Loopback, port, endpoint => endpoint.Protocols = HttpProtocols.Http1);
+            var group = string.IsNullOrWhiteSpace(socket.Group) ? null : UnixAccounts.GroupId(socket.Group);
+            return UnixSocketListener.Bind(socket, socket.ParsedMode!.Value, group);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Net.Sockets.SocketException)
+        {
+            throw new OptionsValidationException(ControlPlaneOptions.SectionName, typeof(UnixSocketOptions),
+                [$"{ControlPlaneOptions.SectionName}:Listen:UnixSocket:Path: {ex.Message}"]);
         }
     }
 

@@ -1,3 +1,6 @@
+using KeylessGeo.ControlPlane.Access;
+using KeylessGeo.ControlPlane.Operations;
+
 namespace KeylessGeo.ControlPlane.Hosting;
 
 /// <summary>The control plane's configuration (section <c>ControlPlane</c>).</summary>
@@ -19,9 +22,12 @@ public sealed record ControlPlaneOptions
     /// <summary>The fewest datacenters a policy must permit unless forced (default 1).</summary>
     public int MinimumPermittedDatacenters { get; init; } = 1;
 
-    /// <summary>The audit actor for requests on the loopback plaintext endpoint without an <c>X-Actor</c> header.</summary>
-    public string LocalActor { get; init; } = "local-operator";
+    /// <summary>How many policies and keys the store may hold, and one request may write (section <c>ControlPlane:Limits</c>).</summary>
+    public ControlPlaneLimits Limits { get; init; } = new();
 
     /// <summary>Where the HTTP API listens.</summary>
     public ControlPlaneListenOptions Listen { get; init; } = new();
+
+    /// <summary>Who may do what: roles per certificate subject, uid or user name.</summary>
+    public AccessOptions Access { get; init; } = new();
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using KeylessGeo.ControlPlane.Access;
 using Microsoft.Extensions.Options;
 
 namespace KeylessGeo.ControlPlane.Hosting;
@@ -28,17 +29,19 @@ public sealed class ControlPlaneOptionsValidator : IValidateOptions<ControlPlane
             errors.Add($"{Section}:MinimumPermittedDatacenters {options.MinimumPermittedDatacenters} is negative.");
         }
 
-        if (string.IsNullOrWhiteSpace(options.LocalActor))
-        {
-            errors.Add($"{Section}:LocalActor must not be empty (the audit actor of loopback requests).");
-        }
-
+        errors.AddRange(options.Limits.Validate($"{Section}:Limits"));
         ValidateListen(options.Listen, errors);
+        AccessOptionsValidator.Validate(options.Access, $"{Section}:Access", errors);
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 
     private static void ValidateStore(StoreOptions store, List<string> errors)
     {
+        if (store.IntegrityCheckInterval <= TimeSpan.Zero || store.IntegrityCheckInterval > TimeSpan.FromDays(1))
+        {
+            errors.Add($"{Section}:Store:IntegrityCheckInterval {store.IntegrityCheckInterval} is outside 00:00:00.001–1.00:00:00.");
+        }
+
         var known = StoreKinds.All.Contains(store.Kind?.Trim() ?? "", StringComparer.OrdinalIgnoreCase);
         errors.AddRange(known
             ? ControlPlaneStoreFactory.Validate(store)
@@ -65,14 +68,46 @@ public sealed class ControlPlaneOptionsValidator : IValidateOptions<ControlPlane
             RequireFile(errors, $"{section}:ClientCaPath", listen.ClientCaPath, "the CA that issues operator client certificates");
         }
 
+        ValidateUnixSocket(listen.UnixSocket, $"{section}:UnixSocket", errors);
         if (listen.PlaintextPort is < 0 or > 65535)
         {
             errors.Add($"{section}:PlaintextPort {listen.PlaintextPort} is outside 0..65535.");
         }
 
-        if (!listen.TlsEnabled && listen.PlaintextPort is null)
+        if (!listen.TlsEnabled && !listen.UnixSocket.Enabled && listen.PlaintextPort is null)
         {
-            errors.Add($"{section}: no endpoint is enabled; set Port (mutual TLS) or PlaintextPort (loopback only).");
+            errors.Add($"{section}: no endpoint is enabled; set Port (mutual TLS) and/or UnixSocket:Path (local tooling).");
+        }
+    }
+
+    private static void ValidateUnixSocket(UnixSocketOptions socket, string section, List<string> errors)
+    {
+        if (!socket.Enabled)
+        {
+            return;
+        }
+
+        if (!Path.IsPathFullyQualified(socket.Path))
+        {
+            errors.Add($"{section}:Path '{socket.Path}' is not an absolute path.");
+        }
+        else if (Path.GetDirectoryName(socket.Path) is { } directory && !Directory.Exists(directory))
+        {
+            errors.Add($"{section}:Path '{socket.Path}': the directory '{directory}' does not exist.");
+        }
+        else if (System.Text.Encoding.UTF8.GetByteCount(socket.Path) > 107)
+        {
+            errors.Add($"{section}:Path '{socket.Path}' is longer than the 107 bytes a Unix socket address holds.");
+        }
+
+        if (socket.ParsedMode is null)
+        {
+            errors.Add($"{section}:Mode '{socket.Mode}' is not 0600 (the control plane's user only) or 0660 (and the socket's group).");
+        }
+
+        if (!string.IsNullOrWhiteSpace(socket.Group) && UnixAccounts.GroupId(socket.Group) is null)
+        {
+            errors.Add($"{section}:Group '{socket.Group}' is not a group on this system.");
         }
     }
 

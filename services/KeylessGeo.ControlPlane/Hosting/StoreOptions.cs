@@ -11,4 +11,10 @@ public sealed record StoreOptions
 
     /// <summary>The PostgreSQL connection string (Npgsql syntax).</summary>
     public string ConnectionString { get; init; } = "";
+
+    /// <summary>
+    /// How often the control plane checks the store for damage in the background (default 15 s).
+    /// Every <c>/readyz</c> and every commit checks too; the check is incremental and cheap.
+    /// </summary>
+    public TimeSpan IntegrityCheckInterval { get; init; } = TimeSpan.FromSeconds(15);
 }

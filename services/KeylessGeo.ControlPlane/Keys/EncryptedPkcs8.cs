@@ -84,11 +84,16 @@ internal static class EncryptedPkcs8
             throw new CryptographicException("the PBKDF2 key length does not match the cipher");
         }
 
-        var ciphertext = envelope.ReadOctetString();
-        return Run(passphrase, salt, iterations, prf, keySize, cipherOid == DesEde3Cbc, iv, ciphertext);
+        // A slice, not a copy: the ciphertext stays only in the caller's pinned, zeroed buffer.
+        if (!envelope.TryReadPrimitiveOctetString(out var ciphertext))
+        {
+            throw new AsnContentException("the encrypted data is not a primitive OCTET STRING");
+        }
+
+        return Run(passphrase, salt, iterations, prf, keySize, cipherOid == DesEde3Cbc, iv, ciphertext.Span);
     }
 
-    private static (byte[] Buffer, int Length) Run(ReadOnlySpan<char> passphrase, byte[] salt, int iterations, HashAlgorithmName prf, int keySize, bool tripleDes, byte[] iv, byte[] ciphertext)
+    private static (byte[] Buffer, int Length) Run(ReadOnlySpan<char> passphrase, byte[] salt, int iterations, HashAlgorithmName prf, int keySize, bool tripleDes, byte[] iv, ReadOnlySpan<byte> ciphertext)
     {
         var password = GC.AllocateUninitializedArray<byte>(Encoding.UTF8.GetByteCount(passphrase), pinned: true);
         var key = GC.AllocateUninitializedArray<byte>(keySize, pinned: true);
@@ -98,7 +103,7 @@ internal static class EncryptedPkcs8
             Encoding.UTF8.GetBytes(passphrase, password);
             Rfc2898DeriveBytes.Pbkdf2(password, salt, key, iterations, prf);
             using SymmetricAlgorithm algorithm = tripleDes ? TripleDES.Create() : Aes.Create();
-            algorithm.Key = key;
+            algorithm.SetKey(key); // the algorithm's own copy is cleared when it is disposed
             var written = algorithm.DecryptCbc(ciphertext, iv, plaintext, PaddingMode.PKCS7);
             return (plaintext, written);
         }
@@ -111,7 +116,6 @@ internal static class EncryptedPkcs8
         {
             CryptographicOperations.ZeroMemory(password);
             CryptographicOperations.ZeroMemory(key);
-            // The ciphertext buffer is not secret; the decrypted key is only in the pinned buffer.
         }
     }
 

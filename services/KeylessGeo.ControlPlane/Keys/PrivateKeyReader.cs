@@ -2,6 +2,7 @@ using System.Formats.Asn1;
 using System.Security.Cryptography;
 using KeylessGeo.ControlPlane.Operations;
 using KeylessGeo.Keyless.Identifiers;
+using KeylessGeo.Placement.Secrets;
 
 namespace KeylessGeo.ControlPlane.Keys;
 
@@ -12,6 +13,12 @@ namespace KeylessGeo.ControlPlane.Keys;
 /// on P-256, P-384 and P-521, Ed25519. Every buffer that held key bytes is pinned and zeroed;
 /// errors are 422s that name the problem and never contain key material.
 /// </summary>
+/// <remarks>
+/// The key structures are read as slices of the pinned DER and the PKCS#8 is written byte by byte
+/// (<see cref="PrivateKeyInfoWriter"/>): .NET's <c>ExportPkcs8PrivateKey</c> and
+/// <c>ImportECPrivateKey</c> leave the key in unzeroed managed buffers of their own. The RSA and EC
+/// key objects are created only to check the key and derive its public half.
+/// </remarks>
 internal static class PrivateKeyReader
 {
     /// <summary>The request field errors are reported under.</summary>
@@ -43,8 +50,8 @@ internal static class PrivateKeyReader
 
             return label switch
             {
-                "RSA PRIVATE KEY" => Decode(label, () => FromRsa(rsa => rsa.ImportRSAPrivateKey(der, out _))),
-                "EC PRIVATE KEY" => Decode(label, () => FromEc(ec => ec.ImportECPrivateKey(der, out _))),
+                "RSA PRIVATE KEY" => Decode(label, () => FromRsa(der)),
+                "EC PRIVATE KEY" => Decode(label, () => FromEc(EcPrivateKeys.ReadSec1(der, curveOid: null))),
                 "PRIVATE KEY" => Decode(label, () => FromPkcs8(der)),
                 _ => Decode(label, () => FromEncryptedPkcs8(der, material)),
             };
@@ -96,7 +103,7 @@ internal static class PrivateKeyReader
         _ => "PKCS#8 EncryptedPrivateKeyInfo",
     };
 
-    private static ParsedPrivateKey FromPkcs8(byte[] der)
+    private static ParsedPrivateKey FromPkcs8(ReadOnlyMemory<byte> der)
     {
         var info = new AsnReader(der, AsnEncodingRules.DER).ReadSequence();
         info.ReadInteger();
@@ -104,9 +111,11 @@ internal static class PrivateKeyReader
         switch (oid)
         {
             case PublicKeyOids.Rsa:
-                return FromRsa(rsa => rsa.ImportPkcs8PrivateKey(der, out _));
+                return info.TryReadPrimitiveOctetString(out var rsaPrivateKey)
+                    ? FromRsa(rsaPrivateKey)
+                    : throw new CryptographicException("the PKCS#8 privateKey is not a primitive OCTET STRING");
             case PublicKeyOids.EcPublicKey:
-                return FromEc(ec => ec.ImportPkcs8PrivateKey(der, out _));
+                return FromEc(EcPrivateKeys.ReadPrivateKeyInfo(der));
             case PublicKeyOids.Ed25519:
                 // privateKey OCTET STRING wraps CurvePrivateKey ::= OCTET STRING (the seed), read as slices of der.
                 return FromEd25519(Ed25519Seed(info.ReadEncodedValue()));
@@ -120,7 +129,7 @@ internal static class PrivateKeyReader
         // The envelope is checked first, so a corrupt file is not reported as a wrong passphrase.
         var envelope = new AsnReader(der, AsnEncodingRules.DER).ReadSequence();
         envelope.ReadSequence();
-        envelope.ReadOctetString();
+        envelope.ReadEncodedValue();
         if (!material.HasPassphrase)
         {
             throw Error(ErrorCodes.PassphraseRequired, "the private key is encrypted (ENCRYPTED PRIVATE KEY); give its passphrase");
@@ -139,21 +148,12 @@ internal static class PrivateKeyReader
 
         try
         {
-            var pkcs8 = GC.AllocateUninitializedArray<byte>(length, pinned: true);
-            try
-            {
-                plaintext.AsSpan(0, length).CopyTo(pkcs8);
-                return FromPkcs8(pkcs8);
-            }
-            catch (Exception ex) when (ex is CryptographicException or AsnContentException)
-            {
-                // A wrong passphrase can still unpad cleanly (about 1 in 256); the garbage then fails to decode.
-                throw WrongPassphrase();
-            }
-            finally
-            {
-                CryptographicOperations.ZeroMemory(pkcs8);
-            }
+            return FromPkcs8(plaintext.AsMemory(0, length));
+        }
+        catch (Exception ex) when (ex is CryptographicException or AsnContentException)
+        {
+            // A wrong passphrase can still unpad cleanly (about 1 in 256); the garbage then fails to decode.
+            throw WrongPassphrase();
         }
         finally
         {
@@ -164,29 +164,50 @@ internal static class PrivateKeyReader
     private static ControlPlaneException WrongPassphrase() =>
         Error(ErrorCodes.WrongPassphrase, "the passphrase does not decrypt the private key");
 
-    private static ParsedPrivateKey FromRsa(Action<RSA> import)
+    /// <summary>
+    /// A PKCS#1 RSAPrivateKey (a slice of a pinned buffer): wrapped into PKCS#8 as it is, then
+    /// checked by importing that PKCS#8 (OpenSSL decodes it; .NET's <c>ImportRSAPrivateKey</c>
+    /// would first re-encode the key as PKCS#8 in an unzeroed managed buffer).
+    /// </summary>
+    private static ParsedPrivateKey FromRsa(ReadOnlyMemory<byte> rsaPrivateKey)
     {
-        using var rsa = RSA.Create();
-        import(rsa);
-        if (rsa.KeySize is < KeyAlgorithmNames.MinRsaBits or > KeyAlgorithmNames.MaxRsaBits)
+        var outer = new AsnReader(rsaPrivateKey, AsnEncodingRules.BER);
+        outer.ReadSequence();
+        outer.ThrowIfNotEmpty();
+        var pkcs8 = PrivateKeyInfoWriter.WriteRsa(rsaPrivateKey.Span);
+        byte[] spki;
+        try
         {
-            throw Error(ErrorCodes.UnsupportedKey, $"RSA key of {rsa.KeySize} bits: supported sizes are {KeyAlgorithmNames.MinRsaBits} to {KeyAlgorithmNames.MaxRsaBits} bits");
+            using var rsa = RSA.Create();
+            rsa.ImportPkcs8PrivateKey(pkcs8, out _);
+            if (rsa.KeySize is < KeyAlgorithmNames.MinRsaBits or > KeyAlgorithmNames.MaxRsaBits)
+            {
+                throw Error(ErrorCodes.UnsupportedKey, $"RSA key of {rsa.KeySize} bits: supported sizes are {KeyAlgorithmNames.MinRsaBits} to {KeyAlgorithmNames.MaxRsaBits} bits");
+            }
+
+            spki = rsa.ExportSubjectPublicKeyInfo();
+        }
+        catch
+        {
+            CryptographicOperations.ZeroMemory(pkcs8);
+            throw;
         }
 
-        return Create(rsa.ExportSubjectPublicKeyInfo(), ExportPinned(rsa.TryExportPkcs8PrivateKey));
+        return Create(spki, pkcs8);
     }
 
-    private static ParsedPrivateKey FromEc(Action<ECDsa> import)
+    /// <summary>An EC key (slices of a pinned buffer): imported through a pinned scalar, written back as PKCS#8.</summary>
+    private static ParsedPrivateKey FromEc(EcPrivateKeyParts parts)
     {
-        using var ec = ECDsa.Create();
-        import(ec);
-        var identity = KeyIdentifiers.FromSubjectPublicKeyInfo(ec.ExportSubjectPublicKeyInfo());
-        if (KeyAlgorithmNames.For(identity) is null)
+        if (EcPrivateKeys.FieldSizeOf(parts.CurveOid) is null)
         {
-            throw Error(ErrorCodes.UnsupportedKey, $"{identity.Description} key: supported curves are P-256, P-384 and P-521");
+            throw Error(ErrorCodes.UnsupportedKey, $"EC (curve {parts.CurveOid ?? "unnamed"}) key: supported curves are P-256, P-384 and P-521");
         }
 
-        return Create(identity.SubjectPublicKeyInfo.ToArray(), ExportPinned(ec.TryExportPkcs8PrivateKey));
+        using var ec = ECDsa.Create();
+        EcPrivateKeys.Import(ec, parts);
+        var spki = ec.ExportSubjectPublicKeyInfo();
+        return Create(spki, EcPrivateKeys.WritePrivateKeyInfo(ec, parts));
     }
 
     /// <summary>
@@ -221,36 +242,17 @@ internal static class PrivateKeyReader
 
     private static ParsedPrivateKey Create(byte[] spki, byte[] pinnedPkcs8)
     {
-        var identity = KeyIdentifiers.FromSubjectPublicKeyInfo(spki);
-        var algorithm = KeyAlgorithmNames.For(identity);
-        if (algorithm is null)
-        {
-            CryptographicOperations.ZeroMemory(pinnedPkcs8);
-            throw Error(ErrorCodes.UnsupportedKey, $"{identity.Description} keys are not supported");
-        }
-
-        return new ParsedPrivateKey(pinnedPkcs8, identity, algorithm);
-    }
-
-    private delegate bool TryExport(Span<byte> destination, out int written);
-
-    private static byte[] ExportPinned(TryExport export)
-    {
-        var buffer = GC.AllocateUninitializedArray<byte>(16 * 1024, pinned: true);
         try
         {
-            if (!export(buffer, out var written))
-            {
-                throw new CryptographicException("the PKCS#8 export did not fit");
-            }
-
-            var result = GC.AllocateUninitializedArray<byte>(written, pinned: true);
-            buffer.AsSpan(0, written).CopyTo(result);
-            return result;
+            var identity = KeyIdentifiers.FromSubjectPublicKeyInfo(spki);
+            var algorithm = KeyAlgorithmNames.For(identity)
+                ?? throw Error(ErrorCodes.UnsupportedKey, $"{identity.Description} keys are not supported");
+            return new ParsedPrivateKey(pinnedPkcs8, identity, algorithm);
         }
-        finally
+        catch
         {
-            CryptographicOperations.ZeroMemory(buffer);
+            CryptographicOperations.ZeroMemory(pinnedPkcs8);
+            throw;
         }
     }
 

@@ -1,3 +1,4 @@
+using KeylessGeo.ControlPlane.Health;
 using KeylessGeo.ControlPlane.Placement;
 using KeylessGeo.ControlPlane.Store;
 using Microsoft.Extensions.Logging;
@@ -13,7 +14,8 @@ internal sealed class ControlPlaneContext
         Keyring = keyring;
         Options = options;
         Time = time;
-        Committer = new ChangeCommitter(store, loggers.CreateLogger<ChangeCommitter>());
+        CommitHealth = new CommitHealth(time);
+        Committer = new ChangeCommitter(store, CommitHealth, options.Limits, loggers.CreateLogger<ChangeCommitter>());
     }
 
     public IControlPlaneStore Store { get; }
@@ -25,6 +27,9 @@ internal sealed class ControlPlaneContext
     public TimeProvider Time { get; }
 
     public ChangeCommitter Committer { get; }
+
+    /// <summary>Whether commits have been going through (for the readiness probe).</summary>
+    public CommitHealth CommitHealth { get; }
 
     /// <summary>The time to stamp records with, whole milliseconds (what every store keeps exactly).</summary>
     public DateTimeOffset Now() => DateTimeOffset.FromUnixTimeMilliseconds(Time.GetUtcNow().ToUnixTimeMilliseconds());

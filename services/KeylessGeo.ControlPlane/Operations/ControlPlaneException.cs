@@ -31,6 +31,9 @@ public sealed class ControlPlaneException : Exception
     /// <summary>Every per-field finding.</summary>
     public ImmutableArray<FieldError> Errors { get; }
 
+    /// <summary>The limit the operation would have crossed, when that is why it was refused.</summary>
+    public LimitExceeded? Limit { get; init; }
+
     /// <summary>A 404 for an unknown id.</summary>
     public static ControlPlaneException NotFound(string code, string field, string message) =>
         new(ErrorKind.NotFound, code, message, [new FieldError(field, message)]);

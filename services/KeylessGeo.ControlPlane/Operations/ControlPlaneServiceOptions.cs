@@ -8,4 +8,7 @@ public sealed record ControlPlaneServiceOptions
     /// (default 1). Fewer is refused unless the operation is forced.
     /// </summary>
     public int MinimumPermittedDatacenters { get; init; } = 1;
+
+    /// <summary>How many policies and keys the store may hold, and one request may write.</summary>
+    public ControlPlaneLimits Limits { get; init; } = new();
 }

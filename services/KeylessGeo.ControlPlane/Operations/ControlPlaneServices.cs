@@ -1,4 +1,5 @@
 using KeylessGeo.ControlPlane.Audit;
+using KeylessGeo.ControlPlane.Health;
 using KeylessGeo.ControlPlane.Keys;
 using KeylessGeo.ControlPlane.Keyservers;
 using KeylessGeo.ControlPlane.Placement;
@@ -30,6 +31,7 @@ public sealed class ControlPlaneServices
         Placement = new KeyPlacementService(context);
         Keyservers = new KeyserverService(context);
         Audit = new AuditService(context);
+        CommitHealth = context.CommitHealth;
     }
 
     /// <summary>The store the services commit to.</summary>
@@ -62,6 +64,9 @@ public sealed class ControlPlaneServices
     /// <summary>Read and verify the audit log.</summary>
     public AuditService Audit { get; }
 
+    /// <summary>Whether commits have been going through: the last failed commit until one succeeds.</summary>
+    public CommitHealth CommitHealth { get; }
+
     /// <summary>Builds the services over <paramref name="store"/> and <paramref name="keyring"/> (neither is disposed by them).</summary>
     public static ControlPlaneServices Create(
         IControlPlaneStore store,
@@ -74,6 +79,12 @@ public sealed class ControlPlaneServices
         ArgumentNullException.ThrowIfNull(keyring);
         options ??= new ControlPlaneServiceOptions();
         ArgumentOutOfRangeException.ThrowIfNegative(options.MinimumPermittedDatacenters);
+        ArgumentNullException.ThrowIfNull(options.Limits);
+        if (options.Limits.Validate() is { Count: > 0 } errors)
+        {
+            throw new ArgumentException("invalid control-plane limits: " + string.Join(" ", errors), nameof(options));
+        }
+
         return new ControlPlaneServices(new ControlPlaneContext(store, keyring, options, time ?? TimeProvider.System, loggers ?? NullLoggerFactory.Instance));
     }
 }

@@ -42,6 +42,15 @@ public static class ErrorCodes
     /// <summary>409: the store kept changing under the operation; nothing was applied, try again.</summary>
     public const string ConcurrentChange = "concurrent-change";
 
+    /// <summary>409: the store holds <c>ControlPlane:Limits:MaxPolicies</c> policies; delete one or raise the limit.</summary>
+    public const string PolicyLimitReached = "policy-limit-reached";
+
+    /// <summary>409: the store holds <c>ControlPlane:Limits:MaxKeys</c> keys; remove one or raise the limit.</summary>
+    public const string KeyLimitReached = "key-limit-reached";
+
+    /// <summary>413: the request would write more policy or key records than one request may.</summary>
+    public const string RequestTooLarge = "request-too-large";
+
     /// <summary>422: the topology is invalid (every error listed).</summary>
     public const string InvalidTopology = "invalid-topology";
 
@@ -77,4 +86,13 @@ public static class ErrorCodes
 
     /// <summary>503: the store is unreachable; nothing was applied.</summary>
     public const string StoreUnavailable = "store-unavailable";
+
+    /// <summary>503: the store was changed behind the control plane's back (a state file or audit log that no longer matches); commits are refused until an operator repairs it.</summary>
+    public const string StoreIntegrity = "store-integrity";
+
+    /// <summary>401: no identity that may change anything (no client certificate, or the read-only plaintext endpoint).</summary>
+    public const string Unauthenticated = "unauthenticated";
+
+    /// <summary>403: the caller's identity holds no role that allows the request.</summary>
+    public const string Forbidden = "forbidden";
 }

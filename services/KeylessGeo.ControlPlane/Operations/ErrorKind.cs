@@ -23,4 +23,13 @@ public enum ErrorKind
 
     /// <summary>The control plane itself is misconfigured (for example its wrapping key was replaced); nothing was applied (500).</summary>
     Internal,
+
+    /// <summary>The request would write more records than one request may (413).</summary>
+    TooLarge,
+
+    /// <summary>The request carries no identity allowed to change anything: no client certificate, or the read-only plaintext endpoint (401).</summary>
+    Unauthenticated,
+
+    /// <summary>The caller's identity holds no role that allows the request (403).</summary>
+    Forbidden,
 }

@@ -1,5 +1,6 @@
 using KeylessGeo.ControlPlane.Store.Audit;
 using KeylessGeo.ControlPlane.Store.Embedded;
+using KeylessGeo.ControlPlane.Store.Integrity;
 using KeylessGeo.ControlPlane.Store.Tests.Infrastructure;
 
 namespace KeylessGeo.ControlPlane.Store.Tests.Embedded;
@@ -89,8 +90,10 @@ public sealed class EmbeddedCrashSafetyTests : IAsyncLifetime
 
         await Assert.ThrowsAsync<StoreUnavailableException>(() => store.ReadSnapshotAsync(CancellationToken.None));
         await Assert.ThrowsAsync<StoreUnavailableException>(() => store.GetRevisionAsync(CancellationToken.None));
-        await Assert.ThrowsAsync<StoreUnavailableException>(() => store.CommitAsync(TestRecords.Change(), 1, CancellationToken.None));
+        var refused = await Assert.ThrowsAsync<StoreIntegrityException>(() => store.CommitAsync(TestRecords.Change(), 1, CancellationToken.None));
         await Assert.ThrowsAsync<StoreUnavailableException>(() => store.WaitForChangeAsync(1, CancellationToken.None));
+        Assert.Equal(StoreIntegrityCodes.StateFileChanged, Assert.Single(refused.Problems).Code);
+        Assert.Equal([0xFF, 0x00, 0x13, 0x37], await File.ReadAllBytesAsync(EmbeddedFiles.State(_directory.Path)));
     }
 
     [Fact]
@@ -128,7 +131,8 @@ public sealed class EmbeddedCrashSafetyTests : IAsyncLifetime
 
         var error = await Assert.ThrowsAsync<StoreUnavailableException>(() => store.ReadAuditAsync(1, 10, CancellationToken.None));
         Assert.Contains(EmbeddedFiles.AuditLog(_directory.Path), error.Message, StringComparison.Ordinal);
-        await Assert.ThrowsAsync<StoreUnavailableException>(() => store.CommitAsync(TestRecords.Change(), 2, CancellationToken.None));
+        var refused = await Assert.ThrowsAsync<StoreIntegrityException>(() => store.CommitAsync(TestRecords.Change(), 2, CancellationToken.None));
+        Assert.Contains(EmbeddedFiles.AuditLog(_directory.Path), refused.Message, StringComparison.Ordinal);
     }
 
     private EmbeddedControlPlaneStore Open()

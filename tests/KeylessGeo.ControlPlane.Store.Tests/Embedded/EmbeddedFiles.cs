@@ -21,4 +21,19 @@ public static class EmbeddedFiles
         lines[index] = JsonSerializer.Serialize(edit(entry), EmbeddedJsonContext.Default.AuditEntry);
         await File.WriteAllTextAsync(path, string.Join('\n', lines) + "\n");
     }
+
+    /// <summary>Cuts the newest <paramref name="count"/> lines off audit.log (the rest of the file is untouched).</summary>
+    public static async Task RemoveAuditTailAsync(string directory, int count)
+    {
+        var path = AuditLog(directory);
+        var content = await File.ReadAllBytesAsync(path);
+        var end = content.Length;
+        for (var removed = 0; removed < count; removed++)
+        {
+            end = Array.LastIndexOf(content, (byte)'\n', end - 2) + 1;
+        }
+
+        await using var stream = new FileStream(path, FileMode.Open, FileAccess.Write);
+        stream.SetLength(end);
+    }
 }

@@ -46,6 +46,12 @@ public sealed class EmbeddedMultiProcessTests : IAsyncLifetime
         var audit = await _store.ReadAuditAsync(1, 1000, CancellationToken.None);
         Assert.True(AuditChain.Verify(audit).IsIntact);
         Assert.Equal(Enumerable.Range(1, 3 * PerProcess).Select(i => (long)i), audit.Select(e => e.Revision));
+
+        // Other processes' commits are not damage: they chain to what this instance verified, and it commits after them.
+        var integrity = await _store.CheckIntegrityAsync(CancellationToken.None);
+        Assert.True(integrity.IsIntact, string.Join("; ", integrity.Problems));
+        Assert.Equal(3 * PerProcess, integrity.VerifiedAuditEntries);
+        Assert.Equal(3 * PerProcess + 1, (await _store.CommitAsync(TestRecords.Change(), 3 * PerProcess, CancellationToken.None)).Revision);
     }
 
     [Fact]

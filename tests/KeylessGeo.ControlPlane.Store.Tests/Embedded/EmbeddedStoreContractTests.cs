@@ -28,6 +28,8 @@ public sealed class EmbeddedStoreContractTests : ControlPlaneStoreContract
     protected override Task TamperWithAuditAsync(IControlPlaneStore store, long sequence, string actor) =>
         EmbeddedFiles.EditAuditLineAsync(_directory.Path, sequence, e => e with { Actor = actor });
 
+    protected override Task RemoveAuditTailAsync(IControlPlaneStore store, int count) => EmbeddedFiles.RemoveAuditTailAsync(_directory.Path, count);
+
     protected override void PassTime(TimeSpan by) => _clock.Advance(by);
 
     protected override Task DisposeBackingAsync()

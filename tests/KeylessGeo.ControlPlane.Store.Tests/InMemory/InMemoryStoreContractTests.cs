@@ -26,5 +26,11 @@ public sealed class InMemoryStoreContractTests : ControlPlaneStoreContract
         return Task.CompletedTask;
     }
 
+    protected override Task RemoveAuditTailAsync(IControlPlaneStore store, int count)
+    {
+        ((InMemoryControlPlaneStore)store).RemoveAuditTail(count);
+        return Task.CompletedTask;
+    }
+
     protected override void PassTime(TimeSpan by) => _clock.Advance(by);
 }

@@ -27,6 +27,10 @@ public sealed class PostgresStoreContractTests(PostgresFixture fixture) : Contro
     protected override async Task TamperWithAuditAsync(IControlPlaneStore store, long sequence, string actor) =>
         Assert.Equal(1, await PostgresFixture.ExecuteAsync(_connectionString, "UPDATE audit_log SET actor = $1 WHERE sequence = $2", actor, sequence));
 
+    protected override async Task RemoveAuditTailAsync(IControlPlaneStore store, int count) =>
+        Assert.Equal(count, await PostgresFixture.ExecuteAsync(_connectionString,
+            "DELETE FROM audit_log WHERE sequence > (SELECT max(sequence) FROM audit_log) - $1", (long)count));
+
     protected override void PassTime(TimeSpan by)
     {
         // The database clock moves by itself; expiry is awaited with a bounded poll.

@@ -1,3 +1,4 @@
+using KeylessGeo.ControlPlane.Store.Integrity;
 using KeylessGeo.ControlPlane.Store.Postgres;
 using KeylessGeo.ControlPlane.Store.Tests.Infrastructure;
 using KeylessGeo.Testing;
@@ -151,6 +152,30 @@ public sealed class PostgresStoreTests(PostgresFixture fixture) : IAsyncLifetime
         await store.CommitAsync(TestRecords.Change() with { DeletePolicies = ["eu-only"] }, 1, CancellationToken.None);
 
         Assert.Equal(0, await PostgresFixture.ScalarAsync<long>(_connectionString, "SELECT count(*) FROM policy_wrapped_keys"));
+    }
+
+    [Fact]
+    public async Task AnOlderRowEditedInTheDatabase_IsFoundWhenAPageNextToItIsRead_AndCommitsAreRefused()
+    {
+        var store = Open();
+        for (var revision = 0; revision < 4; revision++)
+        {
+            await store.CommitAsync(TestRecords.Change(), revision, CancellationToken.None);
+        }
+
+        Assert.Equal(1, await PostgresFixture.ExecuteAsync(_connectionString, "UPDATE audit_log SET details = '{}' WHERE sequence = 2"));
+        Assert.True((await store.CheckIntegrityAsync(CancellationToken.None)).IsIntact, "a check reads only rows from the newest verified one");
+
+        var page = await store.ReadAuditAsync(3, 10, CancellationToken.None);
+        var report = await store.CheckIntegrityAsync(CancellationToken.None);
+
+        Assert.Equal([3L, 4L], page.Select(e => e.Sequence));
+        var problem = Assert.Single(report.Problems);
+        Assert.Equal(StoreIntegrityCodes.AuditChainBroken, problem.Code);
+        Assert.Equal(2, problem.Sequence);
+        Assert.Equal(PostgresIntegrity.Table, problem.Location);
+        await Assert.ThrowsAsync<StoreIntegrityException>(() => store.CommitAsync(TestRecords.Change(), 4, CancellationToken.None));
+        Assert.Equal(4, await PostgresFixture.ScalarAsync<long>(_connectionString, "SELECT revision FROM store_revision"));
     }
 
     private PostgresControlPlaneStore Open()

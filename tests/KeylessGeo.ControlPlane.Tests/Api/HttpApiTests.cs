@@ -7,7 +7,7 @@ using System.Text.Json.Nodes;
 
 namespace KeylessGeo.ControlPlane.Tests.Api;
 
-/// <summary>The HTTP API on real Kestrel (loopback plaintext): status codes and problem+json bodies.</summary>
+/// <summary>The HTTP API on real Kestrel (its Unix socket, as the test process's uid): status codes and problem+json bodies.</summary>
 public sealed class HttpApiTests : IAsyncLifetime
 {
     private ApiHost _host = null!;
@@ -167,7 +167,7 @@ public sealed class HttpApiTests : IAsyncLifetime
         using var withPassphrase = await _client.PostAsJsonAsync("/v1/keys", new { keyId = "k", policy = "eu", privateKey = encrypted, passphrase = TestKeys.Passphrase });
         Assert.Equal(HttpStatusCode.Created, withPassphrase.StatusCode);
         var logs = string.Join("\n", _host.AllLogs.Messages);
-        Assert.Contains("key.import key/k by local-operator committed", logs, StringComparison.Ordinal);
+        Assert.Contains($"key.import key/k by {ApiHost.LocalActor} committed", logs, StringComparison.Ordinal);
         Assert.Contains("malformed-pem", logs, StringComparison.Ordinal);
         foreach (var secret in new[] { pem.Split('\n')[1][..16], encrypted.Split('\n')[1][..16], TestKeys.Passphrase, Convert.ToBase64String(TestKeys.Pkcs8Der(pem))[..16] })
         {
@@ -217,16 +217,18 @@ public sealed class HttpApiTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task TheActor_IsTheXActorHeaderOnLoopback_OrTheConfiguredDefault()
+    public async Task TheActor_IsThePeersUid_AndAnXActorHeaderIsIgnored()
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/policies") { Content = JsonContent.Create(new { id = "eu", text = "region: EU" }) };
-        request.Headers.Add("X-Actor", "carol");
-        await _client.SendAsync(request);
+        request.Headers.Add("X-Actor", "CN=alice, O=ops");
+        using var response = await _client.SendAsync(request);
         await _client.PostAsJsonAsync("/v1/policies", new { id = "us", text = "region: NA" });
 
         var audit = await _client.GetFromJsonAsync<JsonElement>("/v1/audit?from=6");
 
-        Assert.Equal(["carol", "local-operator"], audit.GetProperty("entries").EnumerateArray().TakeLast(2).Select(e => e.GetProperty("actor").GetString()));
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        Assert.StartsWith("uid:", ApiHost.LocalActor, StringComparison.Ordinal);
+        Assert.Equal([ApiHost.LocalActor, ApiHost.LocalActor], audit.GetProperty("entries").EnumerateArray().TakeLast(2).Select(e => e.GetProperty("actor").GetString()));
     }
 
     [Fact]

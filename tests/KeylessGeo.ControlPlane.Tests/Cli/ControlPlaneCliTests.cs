@@ -4,7 +4,7 @@ using KeylessGeo.ControlPlane.Store.Model;
 
 namespace KeylessGeo.ControlPlane.Tests.Cli;
 
-/// <summary>The operator CLI end to end against a running control plane (loopback plaintext).</summary>
+/// <summary>The operator CLI end to end against a running control plane (its Unix socket, as the test process's uid).</summary>
 public sealed class ControlPlaneCliTests : IAsyncLifetime
 {
     private readonly TempDirectory _files = new();
@@ -73,7 +73,7 @@ public sealed class ControlPlaneCliTests : IAsyncLifetime
         Assert.Contains("shop", await OkAsync("key", "list", "--policy", "eu-only"), StringComparison.Ordinal);
 
         var audit = await OkAsync("audit", "list");
-        Assert.Contains("local-operator policy.create policy/eu-only", audit, StringComparison.Ordinal);
+        Assert.Contains($"{ApiHost.LocalActor} policy.create policy/eu-only", audit, StringComparison.Ordinal);
         Assert.Contains("audit chain intact: 9 entries verified", await OkAsync("audit", "verify"), StringComparison.Ordinal);
     }
 
@@ -133,7 +133,7 @@ public sealed class ControlPlaneCliTests : IAsyncLifetime
         var (exitCode, output) = await RunAsync("audit", "verify");
 
         Assert.Equal(4, exitCode);
-        Assert.Contains("audit chain broken at entry 2 (policy.create policy/eu by local-operator", output, StringComparison.Ordinal);
+        Assert.Contains($"audit chain broken at entry 2 (policy.create policy/eu by {ApiHost.LocalActor}", output, StringComparison.Ordinal);
         Assert.Contains("the entry was edited", output, StringComparison.Ordinal);
         Assert.Contains("1 entries before it verified", output, StringComparison.Ordinal);
     }
@@ -152,19 +152,44 @@ public sealed class ControlPlaneCliTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task AnUnreachableControlPlane_ExitsThree_AndAMissingUrlExitsTwo()
+    public async Task AnUnreachableControlPlane_ExitsThree_AndABadAddressExitsTwo()
     {
         var (unreachable, unreachableOutput) = await CliRunner.RunAsync("policy", "list", "--control-plane", $"http://127.0.0.1:{KeylessGeo.Testing.FreePort.Next()}");
+        var (noSocket, noSocketOutput) = await CliRunner.RunAsync("policy", "list", "--control-plane", "unix:" + _files.File("missing.sock"));
         var (missing, missingOutput) = await CliRunner.RunAsync("policy", "list", "--control-plane", "ftp://example");
+        var (relative, relativeOutput) = await CliRunner.RunAsync("policy", "list", "--control-plane", "unix:run/controlplane.sock");
 
         Assert.Equal(3, unreachable);
         Assert.Contains("cannot reach the control plane", unreachableOutput, StringComparison.Ordinal);
+        Assert.Equal(3, noSocket);
+        Assert.Contains($"cannot reach the control plane at unix:{_files.File("missing.sock")}", noSocketOutput, StringComparison.Ordinal);
         Assert.Equal(2, missing);
-        Assert.Contains("is not an http:// or https:// URL", missingOutput, StringComparison.Ordinal);
+        Assert.Contains("is not unix:PATH, an https:// URL or an http:// URL", missingOutput, StringComparison.Ordinal);
+        Assert.Equal(2, relative);
+        Assert.Contains("the socket path must be absolute", relativeOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TheSocketAddress_CanComeFromTheEnvironment()
+    {
+        Environment.SetEnvironmentVariable(KeylessGeo.Cli.ControlPlane.ControlPlaneConnection.EnvironmentVariable, "unix://" + _host.SocketPath);
+        try
+        {
+            var (code, output) = await CliRunner.RunAsync("topology", "set", _files.File("topology.json"));
+
+            Assert.True(code == 0, output);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(KeylessGeo.Cli.ControlPlane.ControlPlaneConnection.EnvironmentVariable, null);
+        }
+
+        var audit = await OkAsync("audit", "list");
+        Assert.Contains($"{ApiHost.LocalActor} topology.replace topology", audit, StringComparison.Ordinal);
     }
 
     private Task<(int ExitCode, string Output)> RunAsync(params string[] args) =>
-        CliRunner.RunAsync([.. args, "--control-plane", _host.Address.ToString()]);
+        CliRunner.RunAsync([.. args, "--control-plane", _host.ControlPlaneArgument]);
 
     private async Task<string> OkAsync(params string[] args)
     {

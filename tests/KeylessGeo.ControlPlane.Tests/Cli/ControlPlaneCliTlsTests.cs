@@ -27,11 +27,11 @@ public sealed class ControlPlaneCliTlsTests : IAsyncLifetime
     [Fact]
     public async Task WithAClientCertificate_CommandsWork_AndTheAuditNamesTheCertificate()
     {
-        string[] tls = ["--control-plane", _host.Address.ToString(), "--ca", _pem.CaCertificate, "--client-cert", _pem.ClientCertificate, "--client-key", _pem.ClientKey];
+        string[] tls = ["--control-plane", _host.TlsAddress!.ToString(), "--ca", _pem.CaCertificate, "--client-cert", _pem.ClientCertificate, "--client-key", _pem.ClientKey];
 
         var (setCode, _) = await CliRunner.RunAsync(["topology", "set", _files.File("topology.json"), .. tls]);
         var (listCode, audit) = await CliRunner.RunAsync(["audit", "list", .. tls]);
-        var (anonymousCode, anonymous) = await CliRunner.RunAsync(["audit", "list", "--control-plane", _host.Address.ToString(), "--ca", _pem.CaCertificate]);
+        var (anonymousCode, anonymous) = await CliRunner.RunAsync(["audit", "list", "--control-plane", _host.TlsAddress!.ToString(), "--ca", _pem.CaCertificate]);
 
         Assert.Equal(0, setCode);
         Assert.Equal(0, listCode);

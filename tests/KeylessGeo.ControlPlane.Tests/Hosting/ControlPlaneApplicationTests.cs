@@ -56,14 +56,18 @@ public sealed class ControlPlaneApplicationTests : IDisposable
     }
 
     [Fact]
-    public async Task Main_WithABadConfigurationFile_ExitsTwo()
+    public async Task TheExecutable_WithABadConfigurationFile_ListsTheErrorsAndExitsTwo()
     {
+        // Run as its own process: Main makes the process non-dumpable, which the test host must not become.
         var config = _directory.File("controlplane.json");
         await File.WriteAllTextAsync(config, "{\"ControlPlane\": {\"Store\": {\"Kind\": \"in-memory\"}, \"Listen\": {\"Port\": -1}}}");
+        var dotnet = Environment.ProcessPath is { } host && Path.GetFileName(host) == "dotnet" ? host : "dotnet";
 
-        var exitCode = await Program.Main(["--config", config]);
+        var result = await KeylessGeo.Testing.ExternalProcess.RunAsync(dotnet, [Path.Combine(AppContext.BaseDirectory, "keylessgeo-controlplane.dll"), "--config", config]);
 
-        Assert.Equal(2, exitCode);
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("ControlPlane:WrappingKeyPath is required", result.StandardError, StringComparison.Ordinal);
+        Assert.Contains("ControlPlane:Listen: no endpoint is enabled", result.StandardError, StringComparison.Ordinal);
     }
 
     [Fact]

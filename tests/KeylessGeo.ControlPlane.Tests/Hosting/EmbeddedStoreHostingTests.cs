@@ -2,12 +2,10 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using KeylessGeo.ControlPlane.Access;
 using KeylessGeo.ControlPlane.Hosting;
-using KeylessGeo.Transport.Kestrel;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace KeylessGeo.ControlPlane.Tests.Hosting;
 
@@ -26,18 +24,20 @@ public sealed class EmbeddedStoreHostingTests : IDisposable
             ["ControlPlane:Store:DataDirectory"] = _directory.File("data"),
             ["ControlPlane:WrappingKeyPath"] = _directory.File("cp.key"),
             ["ControlPlane:Listen:Port"] = "-1",
-            ["ControlPlane:Listen:PlaintextPort"] = "0",
+            ["ControlPlane:Listen:UnixSocket:Path"] = _directory.File("cp.sock"),
+            ["ControlPlane:Access:Grants:0:Uid"] = UnixAccounts.CurrentUserId().ToString(CultureInfo.InvariantCulture),
+            ["ControlPlane:Access:Grants:0:Roles:0"] = "admin",
         };
 
         await using (var first = await StartAsync(settings))
         {
-            using var client = Client(first);
+            using var client = UnixSocketHttp.Create(_directory.File("cp.sock"));
             Assert.Equal(HttpStatusCode.OK, (await client.PutAsync("/v1/topology", new StringContent(TestTopology.Json))).StatusCode);
             Assert.Equal(HttpStatusCode.Created, (await client.PostAsJsonAsync("/v1/policies", new { id = "eu", text = "region: EU" })).StatusCode);
         }
 
         await using var second = await StartAsync(settings);
-        using var again = Client(second);
+        using var again = UnixSocketHttp.Create(_directory.File("cp.sock"));
         var policy = await again.GetFromJsonAsync<JsonElement>("/v1/policies/eu");
         var verify = await again.GetFromJsonAsync<JsonElement>("/v1/audit/verify");
         var health = await again.GetFromJsonAsync<JsonElement>("/healthz");
@@ -53,11 +53,5 @@ public sealed class EmbeddedStoreHostingTests : IDisposable
         var app = ControlPlaneApplication.Create([], builder => builder.Configuration.AddInMemoryCollection(settings));
         await app.StartAsync();
         return app;
-    }
-
-    private static HttpClient Client(WebApplication app)
-    {
-        var port = app.Services.GetRequiredService<IServer>().GetBoundAddresses()[0].Port;
-        return new HttpClient { BaseAddress = new Uri(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}/")) };
     }
 }

@@ -4,7 +4,6 @@ using System.Security.Cryptography;
 using KeylessGeo.Contracts.V1;
 using KeylessGeo.ControlPlane.Store;
 using KeylessGeo.KeyServer.Tests.Infrastructure;
-using KeylessGeo.Rpc.Client;
 using KeylessGeo.Testing;
 using KeylessGeo.Testing.Postgres;
 using Xunit.Abstractions;

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using KeylessGeo.Contracts.V1;
-using KeylessGeo.Rpc.Client;
+using Grpc.Net.Client;
 
 namespace KeylessGeo.KeyServer.Tests.Cluster;
 
@@ -41,7 +41,7 @@ internal sealed class EvictionProbe
     }
 
     /// <summary>Runs until the change is seen and confirmed; <paramref name="started"/> completes after the first answer.</summary>
-    public async Task RunAsync(RpcChannel channel, string keyId, Operation operation, byte[] payload, TaskCompletionSource started, CancellationToken cancellationToken)
+    public async Task RunAsync(GrpcChannel channel, string keyId, Operation operation, byte[] payload, TaskCompletionSource started, CancellationToken cancellationToken)
     {
         var confirmations = -1;
         while (confirmations < Confirmations)

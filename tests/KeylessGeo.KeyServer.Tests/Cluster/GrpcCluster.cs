@@ -4,8 +4,7 @@ using KeylessGeo.ControlPlane.Store;
 using KeylessGeo.ControlPlane.Store.InMemory;
 using KeylessGeo.KeyServer.Cluster;
 using KeylessGeo.KeyServer.Testing;
-using KeylessGeo.Rpc.Client;
-using KeylessGeo.Rpc.Contracts;
+using Grpc.Net.Client;
 using KeylessGeo.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -44,9 +43,9 @@ internal sealed class GrpcCluster : IAsyncDisposable
 
     public KeyServerTestHost Sfo1 { get; private set; } = null!;
 
-    public RpcChannel Fra1Channel { get; private set; } = null!;
+    public GrpcChannel Fra1Channel { get; private set; } = null!;
 
-    public RpcChannel Sfo1Channel { get; private set; } = null!;
+    public GrpcChannel Sfo1Channel { get; private set; } = null!;
 
     /// <summary>Both keyservers share one in-memory store object.</summary>
     public static Task<GrpcCluster> StartInMemoryAsync()
@@ -70,13 +69,12 @@ internal sealed class GrpcCluster : IAsyncDisposable
         return revision;
     }
 
-    public static async Task<SignResponse> SignAsync(RpcChannel channel, string keyId, Operation operation, byte[] payload)
+    public static async Task<SignResponse> SignAsync(GrpcChannel channel, string keyId, Operation operation, byte[] payload)
     {
         using var timeout = new CancellationTokenSource(ClusterHarness.HangGuard);
-        return await channel.UnaryAsync(
-            KeyServerMethods.Sign,
+        return await new Contracts.V1.KeyServer.KeyServerClient(channel).SignAsync(
             new SignRequest { Id = 9, Key = new KeyRef { KeyId = keyId }, Operation = operation, Payload = ByteString.CopyFrom(payload) },
-            new RpcCallOptions { CancellationToken = timeout.Token });
+            cancellationToken: timeout.Token);
     }
 
     public async ValueTask DisposeAsync()

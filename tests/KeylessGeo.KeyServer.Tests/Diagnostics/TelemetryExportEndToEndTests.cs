@@ -6,9 +6,8 @@ using KeylessGeo.Contracts.V1;
 using KeylessGeo.KeyServer.Diagnostics;
 using KeylessGeo.KeyServer.Testing;
 using KeylessGeo.KeyServer.Tests.Infrastructure;
-using KeylessGeo.Rpc.Client;
-using KeylessGeo.Rpc.Contracts;
 using KeylessGeo.Testing;
+using KeyServerClient = KeylessGeo.Contracts.V1.KeyServer.KeyServerClient;
 
 namespace KeylessGeo.KeyServer.Tests.Diagnostics;
 
@@ -38,10 +37,9 @@ public sealed class TelemetryExportEndToEndTests
 
         for (var id = 1UL; id <= 3; id++)
         {
-            var response = await channel.UnaryAsync(
-                KeyServerMethods.Sign,
+            var response = await new KeyServerClient(channel).SignAsync(
                 new SignRequest { Id = id, Key = new KeyRef { KeyId = Key }, Operation = Operation.EcdsaSha256, Payload = ByteString.CopyFrom(RandomNumberGenerator.GetBytes(32)) },
-                new RpcCallOptions { CancellationToken = timeout.Token });
+                cancellationToken: timeout.Token);
             Assert.True(response.OutcomeCase == SignResponse.OutcomeOneofCase.Result, response.ToString());
         }
 

@@ -1,10 +1,10 @@
 using System.Security.Cryptography;
 using Google.Protobuf;
 using KeylessGeo.Contracts.V1;
+using Grpc.Core;
+using Grpc.Net.Client;
 using KeylessGeo.KeyServer.Testing;
-using KeylessGeo.Rpc.Client;
-using KeylessGeo.Rpc.Contracts;
-using KeylessGeo.Rpc.Status;
+using KeyServerClient = KeylessGeo.Contracts.V1.KeyServer.KeyServerClient;
 
 namespace KeylessGeo.KeyServer.Tests.EndToEnd;
 
@@ -20,10 +20,10 @@ public sealed class BadInputEndToEndTests(EndToEndFixture fixture)
         var errorsBefore = fixture.Host.ErrorLogs.Count;
 
         var error = await Assert.ThrowsAsync<RpcException>(async () =>
-            await channel.UnaryAsync(RawKeyServerMethods.Sign, RawSignRequest.Truncated(), new RpcCallOptions { CancellationToken = timeout.Token }));
+            await channel.CreateCallInvoker().AsyncUnaryCall(RawKeyServerMethods.Sign, null, new CallOptions(cancellationToken: timeout.Token), RawSignRequest.Truncated()));
 
         Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
-        Assert.Contains("keylessgeo.v1.SignRequest", error.Status.Detail, StringComparison.Ordinal);
+        Assert.Contains("not a valid SignRequest", error.Status.Detail, StringComparison.Ordinal);
         await AssertSignsAsync(channel, timeout.Token);
         Assert.Empty(fixture.Host.ErrorLogs.Skip(errorsBefore));
     }
@@ -47,7 +47,7 @@ public sealed class BadInputEndToEndTests(EndToEndFixture fixture)
         using var channel = fixture.Host.CreateChannel();
         var errorsBefore = fixture.Host.ErrorLogs.Count;
 
-        var response = await channel.UnaryAsync(KeyServerMethods.Sign, Request(problem), new RpcCallOptions { CancellationToken = timeout.Token });
+        var response = await new KeyServerClient(channel).SignAsync(Request(problem), cancellationToken: timeout.Token);
 
         Assert.Equal(3UL, response.Id);
         Assert.True(response.OutcomeCase == SignResponse.OutcomeOneofCase.Error, response.ToString());
@@ -98,13 +98,12 @@ public sealed class BadInputEndToEndTests(EndToEndFixture fixture)
         return request;
     }
 
-    private async Task AssertSignsAsync(RpcChannel channel, CancellationToken cancellationToken)
+    private async Task AssertSignsAsync(GrpcChannel channel, CancellationToken cancellationToken)
     {
         var digest = SHA256.HashData("still signing"u8);
-        var response = await channel.UnaryAsync(
-            KeyServerMethods.Sign,
+        var response = await new KeyServerClient(channel).SignAsync(
             new SignRequest { Id = 4, Key = new KeyRef { KeyId = EndToEndFixture.EcP256 }, Operation = Operation.EcdsaSha256, Payload = ByteString.CopyFrom(digest) },
-            new RpcCallOptions { CancellationToken = cancellationToken });
+            cancellationToken: cancellationToken);
         Assert.True(response.OutcomeCase == SignResponse.OutcomeOneofCase.Result, response.ToString());
         Assert.True(SignatureCheck.InProcess(fixture.Keys, EndToEndFixture.EcP256, Operation.EcdsaSha256, digest, response.Result.ToByteArray()));
     }

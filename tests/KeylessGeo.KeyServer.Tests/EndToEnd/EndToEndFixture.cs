@@ -1,5 +1,5 @@
 using KeylessGeo.KeyServer.Testing;
-using KeylessGeo.Rpc.Client;
+using Grpc.Net.Client;
 using KeylessGeo.Testing;
 
 namespace KeylessGeo.KeyServer.Tests.EndToEnd;
@@ -24,7 +24,7 @@ public sealed class EndToEndFixture : IAsyncLifetime
     public const int QueueLimit = 4096;
 
     private KeyServerTestHost? _host;
-    private RpcChannel? _channel;
+    private GrpcChannel? _channel;
 
     public TestTlsMaterial Tls { get; } = TestTlsMaterial.Create();
 
@@ -33,7 +33,7 @@ public sealed class EndToEndFixture : IAsyncLifetime
     public KeyServerTestHost Host => _host ?? throw new InvalidOperationException("The fixture is not initialized.");
 
     /// <summary>A channel with the trusted client certificate, shared by the tests.</summary>
-    public RpcChannel Channel => _channel ?? throw new InvalidOperationException("The fixture is not initialized.");
+    public GrpcChannel Channel => _channel ?? throw new InvalidOperationException("The fixture is not initialized.");
 
     public async Task InitializeAsync()
     {

@@ -1,7 +1,7 @@
+using Grpc.Core;
+using Grpc.Net.Client;
 using KeylessGeo.Contracts.V1;
-using KeylessGeo.Rpc.Client;
-using KeylessGeo.Rpc.Contracts;
-using KeylessGeo.Rpc.Status;
+using KeyServerClient = KeylessGeo.Contracts.V1.KeyServer.KeyServerClient;
 
 namespace KeylessGeo.KeyServer.Tests.EndToEnd;
 
@@ -10,21 +10,21 @@ namespace KeylessGeo.KeyServer.Tests.EndToEnd;
 public sealed class MutualTlsEndToEndTests(EndToEndFixture fixture)
 {
     [Fact]
-    public async Task Sign_WithoutClientCertificate_FailsUnavailable()
+    public async Task Sign_WithoutClientCertificate_IsRefusedBeforeTheCall()
     {
         using var channel = fixture.Host.CreateChannel(noClientCertificate: true);
         await AssertRejectedAsync(channel);
     }
 
     [Fact]
-    public async Task Sign_WithClientCertificateFromAnotherCa_FailsUnavailable()
+    public async Task Sign_WithClientCertificateFromAnotherCa_IsRefusedBeforeTheCall()
     {
         using var channel = fixture.Host.CreateChannel(fixture.Tls.OtherCaClientCertificate);
         await AssertRejectedAsync(channel);
     }
 
     [Fact]
-    public async Task Sign_WithExpiredClientCertificate_FailsUnavailable()
+    public async Task Sign_WithExpiredClientCertificate_IsRefusedBeforeTheCall()
     {
         using var channel = fixture.Host.CreateChannel(fixture.Tls.ExpiredClientCertificate);
         await AssertRejectedAsync(channel);
@@ -36,7 +36,7 @@ public sealed class MutualTlsEndToEndTests(EndToEndFixture fixture)
         using var channel = fixture.Host.CreateChannel(fixture.Tls.ClientCertificate);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
 
-        var response = await channel.UnaryAsync(KeyServerMethods.Sign, Request(), new RpcCallOptions { CancellationToken = timeout.Token });
+        var response = await new KeyServerClient(channel).SignAsync(Request(), cancellationToken: timeout.Token);
 
         Assert.True(response.OutcomeCase == SignResponse.OutcomeOneofCase.Result, response.ToString());
     }
@@ -49,11 +49,11 @@ public sealed class MutualTlsEndToEndTests(EndToEndFixture fixture)
         Payload = Google.Protobuf.ByteString.CopyFrom(new byte[32]),
     };
 
-    private static async Task AssertRejectedAsync(RpcChannel channel)
+    private static async Task AssertRejectedAsync(GrpcChannel channel)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var error = await Assert.ThrowsAsync<RpcException>(async () =>
-            await channel.UnaryAsync(KeyServerMethods.Sign, Request(), new RpcCallOptions { CancellationToken = timeout.Token }));
-        Assert.Equal(StatusCode.Unavailable, error.StatusCode);
+            await new KeyServerClient(channel).SignAsync(Request(), cancellationToken: timeout.Token));
+        TlsRefusal.AssertRefusedBeforeTheCall(error);
     }
 }

@@ -2,10 +2,9 @@ using System.Globalization;
 using System.Security.Cryptography;
 using Google.Protobuf;
 using KeylessGeo.Contracts.V1;
+using Grpc.Core;
 using KeylessGeo.KeyServer.Testing;
-using KeylessGeo.Rpc.Client;
-using KeylessGeo.Rpc.Contracts;
-using KeylessGeo.Rpc.Status;
+using KeyServerClient = KeylessGeo.Contracts.V1.KeyServer.KeyServerClient;
 
 namespace KeylessGeo.KeyServer.Tests.EndToEnd;
 
@@ -36,7 +35,8 @@ public sealed class OverloadEndToEndTests(EndToEndFixture fixture)
             digests[id] = RandomNumberGenerator.GetBytes(32);
         }
 
-        using var call = channel.StartDuplex(KeyServerMethods.SignStream, new RpcCallOptions { CancellationToken = timeout.Token });
+        var client = new KeyServerClient(channel);
+        using var call = client.SignStream(cancellationToken: timeout.Token);
         var writer = Task.Run(
             async () =>
             {
@@ -58,13 +58,13 @@ public sealed class OverloadEndToEndTests(EndToEndFixture fixture)
             },
             timeout.Token);
         var responses = new List<SignResponse>();
-        while (await call.ResponseStream.ReadAsync(timeout.Token) is { } response)
+        while (await call.ResponseStream.MoveNext(timeout.Token))
         {
-            responses.Add(response);
+            responses.Add(call.ResponseStream.Current);
         }
 
         await writer;
-        Assert.Equal(StatusCode.OK, call.GetStatus().Code);
+        Assert.Equal(StatusCode.OK, call.GetStatus().StatusCode);
 
         var byId = responses.ToDictionary(r => r.Id); // throws on a duplicate id
         Assert.Equal(digests.Keys.Order(), byId.Keys.Order());
@@ -78,7 +78,7 @@ public sealed class OverloadEndToEndTests(EndToEndFixture fixture)
             Assert.True(SignatureCheck.InProcess(fixture.Keys, EndToEndFixture.RsaPkcs1, Operation.RsaPkcs1Sha256, digests[response.Id], response.Result.ToByteArray()));
         }
 
-        var capacity = await channel.UnaryAsync(KeyServerMethods.GetCapacity, new GetCapacityRequest(), new RpcCallOptions { CancellationToken = timeout.Token });
+        var capacity = await client.GetCapacityAsync(new GetCapacityRequest(), cancellationToken: timeout.Token);
         Assert.Equal((ulong)overloaded, capacity.Load.RejectedOverloadedTotal);
         Assert.Equal((uint)QueueLimit, capacity.Load.QueueLimit);
         Assert.Equal(0U, capacity.Load.Queued);

@@ -1,9 +1,8 @@
 using System.Security.Cryptography;
 using Google.Protobuf;
 using KeylessGeo.Contracts.V1;
-using KeylessGeo.Rpc.Client;
-using KeylessGeo.Rpc.Contracts;
 using KeylessGeo.Testing;
+using KeyServerClient = KeylessGeo.Contracts.V1.KeyServer.KeyServerClient;
 
 namespace KeylessGeo.KeyServer.Tests.EndToEnd;
 
@@ -83,10 +82,9 @@ public sealed class SignOperationsEndToEndTests(EndToEndFixture fixture) : IDisp
     }
 
     private async Task<SignResponse> SignAsync(string key, Operation operation, byte[] payload, CancellationToken cancellationToken) =>
-        await fixture.Channel.UnaryAsync(
-            KeyServerMethods.Sign,
+        await new KeyServerClient(fixture.Channel).SignAsync(
             new SignRequest { Id = 7, Key = new KeyRef { KeyId = key }, Operation = operation, Payload = ByteString.CopyFrom(payload) },
-            new RpcCallOptions { CancellationToken = cancellationToken });
+            cancellationToken: cancellationToken);
 
     private string Write(string name, byte[] bytes)
     {

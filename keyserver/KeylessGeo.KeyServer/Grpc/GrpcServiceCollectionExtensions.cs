@@ -1,0 +1,41 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace KeylessGeo.KeyServer.Grpc;
+
+/// <summary>Registers the keyserver's gRPC services on Grpc.AspNetCore.</summary>
+public static class GrpcServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds Grpc.AspNetCore with the limits of the <c>Grpc</c> section, the health service (SERVING
+    /// for <c>""</c> and <c>keylessgeo.v1.KeyServer</c> until the keyserver begins to stop) and, when
+    /// enabled, reflection.
+    /// </summary>
+    public static IServiceCollection AddKeyServerGrpc(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        var section = configuration.GetSection(GrpcOptions.SectionName);
+        var options = section.Get<GrpcOptions>() ?? new GrpcOptions();
+        services.AddOptions<GrpcOptions>().Bind(section).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GrpcOptions>, GrpcOptionsValidator>());
+        services.AddGrpc(grpc =>
+        {
+            grpc.MaxReceiveMessageSize = options.MaxReceiveMessageSize;
+            grpc.MaxSendMessageSize = options.MaxSendMessageSize;
+            grpc.EnableDetailedErrors = options.EnableDetailedErrors;
+        });
+        services.AddHealthChecks().AddCheck<KeyServerHealthCheck>(KeyServerHealthCheck.Name);
+        services.AddGrpcHealthChecks(health =>
+        {
+            health.Services.Map("", _ => true);
+            health.Services.Map(KeyServerMethods.ServiceName, _ => true);
+        });
+        if (options.EnableReflection)
+        {
+            services.AddGrpcReflection();
+        }
+
+        return services;
+    }
+}

@@ -1,0 +1,29 @@
+using KeylessGeo.Contracts.V1;
+
+namespace KeylessGeo.KeyServer.Grpc;
+
+/// <summary>
+/// One message read from a <c>SignStream</c>: the parsed request, or why it did not parse. A
+/// malformed message is a per-request error (answered with id 0 and <c>BAD_REQUEST</c>), never a
+/// reason to end a stream that other handshakes share.
+/// </summary>
+public sealed class StreamedSignRequest
+{
+    private StreamedSignRequest(SignRequest? request, string? error)
+    {
+        Request = request;
+        Error = error;
+    }
+
+    /// <summary>The request, or null when the message did not parse.</summary>
+    public SignRequest? Request { get; }
+
+    /// <summary>Why the message did not parse, or null.</summary>
+    public string? Error { get; }
+
+    /// <summary>A message that parsed.</summary>
+    public static StreamedSignRequest Parsed(SignRequest request) => new(request, null);
+
+    /// <summary>A message that did not parse.</summary>
+    public static StreamedSignRequest Malformed(string error) => new(null, error);
+}

@@ -1,0 +1,39 @@
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
+
+namespace KeylessGeo.Transport.Tls;
+
+/// <summary>
+/// The client side's check of a server certificate: the host name must match, and the chain must
+/// end at a configured CA (never the system store when one is configured) with the server usage.
+/// </summary>
+public static class ServerCertificateValidation
+{
+    /// <summary>
+    /// True when <paramref name="certificate"/> is acceptable. With <paramref name="trustedCa"/> null
+    /// the platform's verdict (<paramref name="errors"/>) decides; otherwise only the configured CA.
+    /// </summary>
+    public static bool IsTrusted(X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors, X509Certificate2Collection? trustedCa, out string? error)
+    {
+        if (certificate is null || (errors & SslPolicyErrors.RemoteCertificateNotAvailable) != 0)
+        {
+            error = "The server presented no certificate.";
+            return false;
+        }
+
+        if ((errors & SslPolicyErrors.RemoteCertificateNameMismatch) != 0)
+        {
+            error = $"The server certificate '{certificate.Subject}' does not name the host dialled.";
+            return false;
+        }
+
+        if (trustedCa is null)
+        {
+            error = errors == SslPolicyErrors.None ? null : $"The server certificate '{certificate.Subject}' is not trusted: {errors}.";
+            return errors == SslPolicyErrors.None;
+        }
+
+        var leaf = certificate as X509Certificate2 ?? X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
+        return CertificateValidation.TryValidate(leaf, chain, trustedCa, CertificateValidation.ServerAuthentication, out error);
+    }
+}
