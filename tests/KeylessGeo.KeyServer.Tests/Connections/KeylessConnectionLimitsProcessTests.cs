@@ -24,7 +24,7 @@ public sealed partial class KeylessConnectionLimitsProcessTests : IAsyncLifetime
     private const int DescriptorLimit = 512;
     private const int PerClient = 48;
     private const string Key = "ecp256";
-    private static readonly TimeSpan IdleTimeout = TimeSpan.FromSeconds(20);
+    private static readonly TimeSpan IdleTimeout = TimeSpan.FromSeconds(30);
     private readonly TestTlsMaterial _tls = TestTlsMaterial.Create();
     private readonly TestKeyDirectory _keys = new();
     private readonly List<(KeylessTestClient Client, long PongAt)> _held = [];
@@ -86,6 +86,7 @@ public sealed partial class KeylessConnectionLimitsProcessTests : IAsyncLifetime
 
         Assert.Equal(budget, _held.Count);
         Assert.True(fillers > 1);
+        Assert.True(Stopwatch.GetElapsedTime(_held.Min(h => h.PongAt)) < IdleTimeout, "filling took longer than the idle timeout: the test cannot tell refusals from idle closes");
 
         // More TCP connections than the process has descriptors: each is accepted and closed at once.
         await FloodAsync(keyserver, DescriptorLimit + 64, timeout.Token);
@@ -105,29 +106,30 @@ public sealed partial class KeylessConnectionLimitsProcessTests : IAsyncLifetime
         await SignAsync(keyserver, attacker, timeout.Token);
     }
 
-    /// <summary>Opens <paramref name="count"/> connections as <paramref name="certificate"/>, keeps those the server serves, and counts the refused ones.</summary>
+    /// <summary>Opens <paramref name="count"/> connections as <paramref name="certificate"/>, eight at a time, keeps those the server serves, and counts the refused ones.</summary>
     private async Task<(int Held, int Refused)> OpenIdleAsync(KeyServerProcess keyserver, X509Certificate2 certificate, int count, CancellationToken cancellationToken)
     {
-        var held = 0;
-        var refused = 0;
-        for (var i = 0; i < count; i++)
+        using var gate = new SemaphoreSlim(8);
+        var opened = await Task.WhenAll(Enumerable.Range(0, count).Select(async _ =>
         {
-            var client = await TryOpenAsync(keyserver, certificate, cancellationToken);
-            if (client is null)
+            await gate.WaitAsync(cancellationToken);
+            try
             {
-                refused++;
-                continue;
+                return await TryOpenAsync(keyserver, certificate, cancellationToken);
             }
+            finally
+            {
+                gate.Release();
+            }
+        }));
 
-            _held.Add((client, Stopwatch.GetTimestamp()));
-            held++;
-        }
-
-        return (held, refused);
+        var held = opened.Where(client => client is not null).Select(client => client!.Value).ToList();
+        _held.AddRange(held);
+        return (held.Count, count - held.Count);
     }
 
     /// <summary>Connects and pings; null when the server refused the connection (before or after the handshake).</summary>
-    private async Task<KeylessTestClient?> TryOpenAsync(KeyServerProcess keyserver, X509Certificate2 certificate, CancellationToken cancellationToken)
+    private async Task<(KeylessTestClient Client, long PongAt)?> TryOpenAsync(KeyServerProcess keyserver, X509Certificate2 certificate, CancellationToken cancellationToken)
     {
         KeylessTestClient? client = null;
         try
@@ -138,7 +140,7 @@ public sealed partial class KeylessConnectionLimitsProcessTests : IAsyncLifetime
                 cancellationToken);
             var pong = await client.ExchangeAsync(KeylessTestClient.Ping(1, [1, 2, 3]), cancellationToken);
             Assert.Equal(KeylessOpcode.Pong, pong.Opcode);
-            return client;
+            return (client, Stopwatch.GetTimestamp());
         }
         catch (Exception e) when (e is IOException or AuthenticationException or SocketException or InvalidDataException)
         {
