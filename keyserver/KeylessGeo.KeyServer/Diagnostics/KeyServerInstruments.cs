@@ -69,7 +69,13 @@ public static class KeyServerInstruments
     /// <summary>Gauge: connections counted against <see cref="DescriptorBudget"/> now.</summary>
     public const string DescriptorBudgetUsed = "keylessgeo.keyserver.connections.descriptor_budget.used";
 
-    /// <summary>Tag: the endpoint a connection came to ("keyless" …).</summary>
+    /// <summary>Counter of <c>SignStream</c> calls the server reset to enforce a limit, tagged by <see cref="GrpcLimitTag"/>.</summary>
+    public const string GrpcEnforcedResets = "keylessgeo.keyserver.grpc.enforced_resets";
+
+    /// <summary>Tag: the limit a gRPC call was reset for: "response_budget".</summary>
+    public const string GrpcLimitTag = "keylessgeo.grpc.limit";
+
+    /// <summary>Tag: the endpoint a connection came to ("keyless", "grpc", "grpc-plaintext", "grpc-unix").</summary>
     public const string EndpointTag = "keylessgeo.endpoint";
 
     /// <summary>Tag: the limit that refused a connection: "descriptors", "endpoint" or "client".</summary>

@@ -1,3 +1,5 @@
+using KeylessGeo.KeyServer.Connections;
+using KeylessGeo.KeyServer.Keyless;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -9,7 +11,9 @@ public static class GrpcServiceCollectionExtensions
     /// <summary>
     /// Adds Grpc.AspNetCore with the limits of the <c>Grpc</c> section, the health service (SERVING
     /// for <c>""</c> and <c>keylessgeo.v1.KeyServer</c> until the keyserver begins to stop) and, when
-    /// enabled, reflection.
+    /// enabled, reflection; the connection limits (descriptor budget) the endpoints use, and the
+    /// process-wide response budget <c>SignStream</c> responses count against. The endpoints and
+    /// Kestrel's HTTP limits are set by the host (<see cref="GrpcKestrelLimits"/>).
     /// </summary>
     public static IServiceCollection AddKeyServerGrpc(this IServiceCollection services, IConfiguration configuration)
     {
@@ -19,6 +23,10 @@ public static class GrpcServiceCollectionExtensions
         var options = section.Get<GrpcOptions>() ?? new GrpcOptions();
         services.AddOptions<GrpcOptions>().Bind(section).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GrpcOptions>, GrpcOptionsValidator>());
+        services.AddConnectionLimits();
+        services.AddResponseBudget();
+        services.TryAddSingleton<GrpcMetrics>();
+        services.TryAddSingleton<SignStreamBudget>();
         services.AddGrpc(grpc =>
         {
             grpc.MaxReceiveMessageSize = options.MaxReceiveMessageSize;

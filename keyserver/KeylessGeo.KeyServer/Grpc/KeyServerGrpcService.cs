@@ -11,10 +11,11 @@ namespace KeylessGeo.KeyServer.Grpc;
 /// <c>keylessgeo.v1.KeyServer</c> on Grpc.AspNetCore: a thin adapter onto
 /// <see cref="ISigningService"/>. Per-request failures travel inside <see cref="SignResponse"/>;
 /// on <c>SignStream</c> requests run concurrently and responses go out in completion order through
-/// one <see cref="SignStreamWriter"/>.
+/// one <see cref="SignStreamWriter"/>, each counted against the process-wide response budget
+/// (<see cref="SignStreamBudget"/>) from the moment its request is read until it is flushed.
 /// </summary>
 internal sealed class KeyServerGrpcService(
-    ISigningService signing, IOptions<KeyServerOptions> options, IOptions<GrpcOptions> grpc, TimeProvider time) : KeyServerServiceBase
+    ISigningService signing, SignStreamBudget budget, IOptions<KeyServerOptions> options, IOptions<GrpcOptions> grpc, TimeProvider time) : KeyServerServiceBase
 {
     private readonly ServedBy _servedBy = new() { KeyserverId = options.Value.Id, Datacenter = options.Value.Datacenter };
     private readonly int _responseQueueCapacity = grpc.Value.ResponseQueueCapacity;
@@ -28,31 +29,57 @@ internal sealed class KeyServerGrpcService(
     public override async Task SignStream(
         IAsyncStreamReader<StreamedSignRequest> requestStream, IServerStreamWriter<SignResponse> responseStream, ServerCallContext context)
     {
-        var cancellation = context.CancellationToken;
-        var writer = new SignStreamWriter(responseStream, _responseQueueCapacity, cancellation);
+        using var account = budget.Open(context.CancellationToken);
+        var cancellation = account.Token;
+        var writer = new SignStreamWriter(responseStream, _responseQueueCapacity, account.Account, cancellation);
+        try
+        {
+            await ServeAsync(requestStream, writer, account, context.Deadline, cancellation).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (account.OverShare)
+        {
+            // The budget's sweeper ended the stream: it held more than its share while others waited.
+            budget.Reset(context, account);
+        }
+        finally
+        {
+            // The writer must have stopped before the account closes (it releases into it).
+            account.Stop();
+            await writer.StoppedAsync().ConfigureAwait(false);
+        }
+    }
+
+    private async Task ServeAsync(
+        IAsyncStreamReader<StreamedSignRequest> requestStream, SignStreamWriter writer, SignStreamAccount account, DateTime callDeadline, CancellationToken cancellation)
+    {
         var pending = new PendingResponses();
         try
         {
             while (await requestStream.MoveNext(cancellation).ConfigureAwait(false))
             {
                 var message = requestStream.Current;
+
+                // Reserved before the core sees the request; while the budget refuses, no further
+                // request is read and HTTP/2 flow control holds the client back.
+                var cost = SignStreamBudget.Cost(message.Size);
+                await account.ReserveAsync(cost, cancellation).ConfigureAwait(false);
                 if (message.Request is not { } request)
                 {
                     // The message's id is unreadable: answer with id 0 and keep the stream going.
-                    await writer.EnqueueAsync(Malformed(message.Error!), cancellation).ConfigureAwait(false);
+                    await writer.EnqueueAsync(Malformed(message.Error!), cost, cancellation).ConfigureAwait(false);
                     continue;
                 }
 
-                var response = signing.SignAsync(request, DeadlineFor(request, context.Deadline), cancellation);
+                var response = signing.SignAsync(request, DeadlineFor(request, callDeadline), cancellation);
                 if (!response.IsCompletedSuccessfully)
                 {
                     pending.Add();
-                    _ = EnqueueWhenDoneAsync(response, writer, pending, cancellation);
+                    _ = EnqueueWhenDoneAsync(response, cost, writer, pending, cancellation);
                     continue;
                 }
 
                 var answered = response.Result;
-                await writer.EnqueueAsync(answered, cancellation).ConfigureAwait(false);
+                await writer.EnqueueAsync(answered, cost, cancellation).ConfigureAwait(false);
                 if (answered.OutcomeCase == SignResponse.OutcomeOneofCase.Error && answered.Error.Code == ErrorCode.Overloaded)
                 {
                     // Read no further until a worker frees up: a flooding client then meets HTTP/2
@@ -76,16 +103,17 @@ internal sealed class KeyServerGrpcService(
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private static async ValueTask EnqueueWhenDoneAsync(
-        ValueTask<SignResponse> response, SignStreamWriter writer, PendingResponses pending, CancellationToken cancellation)
+        ValueTask<SignResponse> response, int cost, SignStreamWriter writer, PendingResponses pending, CancellationToken cancellation)
     {
         try
         {
             var result = await response.ConfigureAwait(false);
-            await writer.EnqueueAsync(result, cancellation).ConfigureAwait(false);
+            await writer.EnqueueAsync(result, cost, cancellation).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is OperationCanceledException or System.Threading.Channels.ChannelClosedException)
         {
-            // The call was cancelled or its writer has stopped: nobody is left to read this response.
+            // The call was cancelled or its writer has stopped: nobody is left to read this response
+            // (its reservation goes back when the stream's account closes).
         }
         finally
         {

@@ -57,11 +57,11 @@ internal static class KeyServerMethods
     {
         try
         {
-            return StreamedSignRequest.Parsed(SignRequest.Parser.ParseFrom(context.PayloadAsReadOnlySequence()));
+            return StreamedSignRequest.Parsed(SignRequest.Parser.ParseFrom(context.PayloadAsReadOnlySequence()), context.PayloadLength);
         }
         catch (InvalidProtocolBufferException ex)
         {
-            return StreamedSignRequest.Malformed($"The message is not a valid SignRequest: {ex.Message}");
+            return StreamedSignRequest.Malformed($"The message is not a valid SignRequest: {ex.Message}", context.PayloadLength);
         }
     }
 

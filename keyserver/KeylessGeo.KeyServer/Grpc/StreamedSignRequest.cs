@@ -9,10 +9,11 @@ namespace KeylessGeo.KeyServer.Grpc;
 /// </summary>
 public sealed class StreamedSignRequest
 {
-    private StreamedSignRequest(SignRequest? request, string? error)
+    private StreamedSignRequest(SignRequest? request, string? error, int size)
     {
         Request = request;
         Error = error;
+        Size = size;
     }
 
     /// <summary>The request, or null when the message did not parse.</summary>
@@ -21,9 +22,12 @@ public sealed class StreamedSignRequest
     /// <summary>Why the message did not parse, or null.</summary>
     public string? Error { get; }
 
-    /// <summary>A message that parsed.</summary>
-    public static StreamedSignRequest Parsed(SignRequest request) => new(request, null);
+    /// <summary>The message's serialized size in bytes (what the server read for it).</summary>
+    public int Size { get; }
 
-    /// <summary>A message that did not parse.</summary>
-    public static StreamedSignRequest Malformed(string error) => new(null, error);
+    /// <summary>A message of <paramref name="size"/> bytes that parsed.</summary>
+    public static StreamedSignRequest Parsed(SignRequest request, int size) => new(request, null, size);
+
+    /// <summary>A message of <paramref name="size"/> bytes that did not parse.</summary>
+    public static StreamedSignRequest Malformed(string error, int size) => new(null, error, size);
 }

@@ -2,6 +2,7 @@ using System.Net;
 using KeylessGeo.ControlPlane.Store;
 using KeylessGeo.KeyServer.Cluster;
 using KeylessGeo.KeyServer.Configuration;
+using KeylessGeo.KeyServer.Connections;
 using KeylessGeo.KeyServer.Crypto;
 using KeylessGeo.KeyServer.Diagnostics;
 using KeylessGeo.KeyServer.Grpc;
@@ -18,7 +19,8 @@ namespace KeylessGeo.KeyServer.Hosting;
 /// <c>KEYLESSGEO_</c> environment variables, then command-line flags, later ones winning),
 /// validation of every setting before anything starts, the signing core, cluster membership
 /// and managed keys when the <c>Cluster</c> section enables them, the gRPC endpoints and the
-/// Keyless protocol endpoint on Kestrel.
+/// Keyless protocol endpoint on Kestrel, every one of them under the process's descriptor budget
+/// and its own connection limits.
 /// </summary>
 public static class KeyServerApplication
 {
@@ -50,7 +52,7 @@ public static class KeyServerApplication
         var keyless = builder.Configuration.GetSection(KeylessOptions.SectionName).Get<KeylessOptions>() ?? new KeylessOptions();
         var grpc = builder.Configuration.GetSection(GrpcOptions.SectionName).Get<GrpcOptions>() ?? new GrpcOptions();
         ThrowIfInvalid(listen, core, telemetry, cluster, keyless, grpc);
-        var (endpoints, keylessEndpoint) = LoadEndpoints(listen, keyless);
+        var (endpoints, keylessEndpoint) = LoadEndpoints(listen, keyless, grpc);
 
         var keylessState = new KeylessListenerState();
         builder.Services.AddSingleton(keylessState);
@@ -61,6 +63,7 @@ public static class KeyServerApplication
         builder.Services.AddKeyServerGrpc(builder.Configuration);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
+            GrpcKestrelLimits.Apply(kestrel.Limits, grpc);
             kestrel.ListenGrpc(endpoints);
             if (keylessEndpoint is var (endPoint, mutualTls))
             {
@@ -68,6 +71,10 @@ public static class KeyServerApplication
             }
         });
         var app = builder.Build();
+
+        // Raises the open-file soft limit and sizes the descriptor budget now, at start-up, whichever
+        // endpoints are configured (and logs both), rather than when Kestrel first binds one.
+        app.Services.GetRequiredService<DescriptorBudget>();
         if (cluster.Enabled)
         {
             OpenCluster(app);
@@ -145,14 +152,14 @@ public static class KeyServerApplication
     /// Loads the certificates of every endpoint before start, so a bad file is a configuration
     /// error; problems with both endpoints are reported together.
     /// </summary>
-    private static (GrpcListenOptions Rpc, (IPEndPoint EndPoint, MutualTlsOptions MutualTls)? Keyless) LoadEndpoints(ListenOptions listen, KeylessOptions keyless)
+    private static (GrpcListenOptions Rpc, (IPEndPoint EndPoint, MutualTlsOptions MutualTls)? Keyless) LoadEndpoints(ListenOptions listen, KeylessOptions keyless, GrpcOptions grpc)
     {
         var failures = new List<string>();
         GrpcListenOptions? rpc = null;
         (IPEndPoint, MutualTlsOptions)? keylessEndpoint = null;
         try
         {
-            rpc = ToGrpcListenOptions(listen);
+            rpc = ToGrpcListenOptions(listen, grpc);
         }
         catch (InvalidOperationException ex)
         {
@@ -185,7 +192,7 @@ public static class KeyServerApplication
         return (rpc!, keylessEndpoint);
     }
 
-    private static GrpcListenOptions ToGrpcListenOptions(ListenOptions listen)
+    private static GrpcListenOptions ToGrpcListenOptions(ListenOptions listen, GrpcOptions grpc)
     {
         var address = IPAddress.Parse(listen.Address);
         return new GrpcListenOptions
@@ -200,6 +207,8 @@ public static class KeyServerApplication
                 : null,
             PlaintextEndpoint = listen.PlaintextPort is { } port ? new IPEndPoint(IPAddress.Loopback, port) : null,
             UnixSocketPath = listen.UnixSocketPath.Length > 0 ? listen.UnixSocketPath : null,
+            BeforeTls = GrpcKestrelLimits.BeforeTls,
+            AfterTls = GrpcKestrelLimits.AfterTls(grpc),
         };
     }
 }

@@ -25,6 +25,21 @@ public static class KeylessServiceCollectionExtensions
         services.TryAddSingleton<KeylessMetrics>();
         services.TryAddSingleton<KeyTypeSupport>();
         services.TryAddSingleton<KeylessConnectionMonitor>();
+        services.AddResponseBudget();
+        services.TryAddSingleton<KeylessConnectionHandler>();
+        return services;
+    }
+
+    /// <summary>
+    /// Registers the process-wide <see cref="ResponseBudget"/> (shared by Keyless connections and
+    /// gRPC <c>SignStream</c> calls), sized by <see cref="KeylessOptions.ResponseBytesBudget"/>,
+    /// <see cref="KeylessOptions.MaxResponseBytesPerConnection"/> and
+    /// <see cref="KeylessOptions.ResponseBudgetGracePeriod"/> (their defaults unless
+    /// <see cref="AddKeylessListener"/> binds the section), with its gauge.
+    /// </summary>
+    internal static IServiceCollection AddResponseBudget(this IServiceCollection services)
+    {
+        services.AddConnectionLimits();
         services.TryAddSingleton(static provider =>
         {
             var keyless = provider.GetRequiredService<IOptions<KeylessOptions>>().Value;
@@ -33,7 +48,6 @@ public static class KeylessServiceCollectionExtensions
             provider.GetRequiredService<ConnectionLimitMetrics>().Observe(budget);
             return budget;
         });
-        services.TryAddSingleton<KeylessConnectionHandler>();
         return services;
     }
 }

@@ -6,7 +6,12 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace KeylessGeo.Transport.Kestrel;
 
-/// <summary>Kestrel endpoints for the gRPC server: HTTP/2 only, mutual TLS, plaintext only on loopback or a Unix socket.</summary>
+/// <summary>
+/// Kestrel endpoints for the gRPC server: HTTP/2 only, mutual TLS, plaintext only on loopback or a
+/// Unix socket. What a server adds around TLS (connection limits and the like) comes in through
+/// <see cref="GrpcListenOptions.BeforeTls"/> and <see cref="GrpcListenOptions.AfterTls"/>, so this
+/// library knows nothing of it.
+/// </summary>
 public static class GrpcKestrelExtensions
 {
     /// <summary>Adds the endpoints described by <paramref name="options"/>; throws when they are unsafe or incomplete.</summary>
@@ -26,7 +31,9 @@ public static class GrpcKestrelExtensions
             kestrel.Listen(tls, listen =>
             {
                 listen.Protocols = HttpProtocols.Http2;
+                options.BeforeTls?.Invoke(listen, GrpcEndpointKind.MutualTls);
                 listen.UseHttps(https => https.UseMutualTls(mtls));
+                options.AfterTls?.Invoke(listen, GrpcEndpointKind.MutualTls);
             });
         }
 
@@ -38,12 +45,12 @@ public static class GrpcKestrelExtensions
                     $"Plaintext gRPC endpoint {plain} is not a loopback address; plaintext HTTP/2 is allowed only on loopback or a Unix socket.");
             }
 
-            kestrel.Listen(plain, listen => listen.Protocols = HttpProtocols.Http2);
+            kestrel.Listen(plain, listen => Plaintext(listen, options, GrpcEndpointKind.Plaintext));
         }
 
         if (options.UnixSocketPath is { } socket)
         {
-            kestrel.ListenUnixSocket(socket, listen => listen.Protocols = HttpProtocols.Http2);
+            kestrel.ListenUnixSocket(socket, listen => Plaintext(listen, options, GrpcEndpointKind.UnixSocket));
         }
 
         return kestrel;
@@ -65,5 +72,12 @@ public static class GrpcKestrelExtensions
         }
 
         return addresses;
+    }
+
+    private static void Plaintext(ListenOptions listen, GrpcListenOptions options, GrpcEndpointKind kind)
+    {
+        listen.Protocols = HttpProtocols.Http2;
+        options.BeforeTls?.Invoke(listen, kind);
+        options.AfterTls?.Invoke(listen, kind);
     }
 }

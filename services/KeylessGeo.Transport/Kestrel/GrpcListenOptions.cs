@@ -1,5 +1,6 @@
 using System.Net;
 using KeylessGeo.Transport.Tls;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace KeylessGeo.Transport.Kestrel;
 
@@ -17,4 +18,19 @@ public sealed class GrpcListenOptions
 
     /// <summary>A plaintext HTTP/2 Unix domain socket path.</summary>
     public string? UnixSocketPath { get; init; }
+
+    /// <summary>
+    /// Adds connection middleware to every endpoint ahead of everything else: on the TLS endpoint
+    /// before the handshake, so it sees every accepted socket (a server's descriptor budget, for
+    /// example). Called once per endpoint, with the endpoint's kind.
+    /// </summary>
+    public Action<ListenOptions, GrpcEndpointKind>? BeforeTls { get; init; }
+
+    /// <summary>
+    /// Adds connection middleware to every endpoint after the TLS handshake (on plaintext
+    /// endpoints right after <see cref="BeforeTls"/>) and before HTTP/2, so it can see the
+    /// verified client certificate (per-client connection limits, for example). Called once per
+    /// endpoint, with the endpoint's kind.
+    /// </summary>
+    public Action<ListenOptions, GrpcEndpointKind>? AfterTls { get; init; }
 }

@@ -31,4 +31,23 @@ public sealed class GrpcKestrelExtensionsTests
     {
         Assert.Throws<InvalidOperationException>(() => new KestrelServerOptions().ListenGrpc(new GrpcListenOptions()));
     }
+
+    [Fact]
+    public void ListenGrpc_CallsBothConnectionHooksOnEveryPlaintextEndpoint_InOrder_WithItsKind()
+    {
+        var kestrel = new KestrelServerOptions();
+        var calls = new List<string>();
+
+        kestrel.ListenGrpc(new GrpcListenOptions
+        {
+            PlaintextEndpoint = new IPEndPoint(IPAddress.Loopback, 0),
+            UnixSocketPath = Path.Combine(Path.GetTempPath(), "keylessgeo-hooks-test.sock"),
+            BeforeTls = (listen, kind) => calls.Add($"before {kind} {listen.Protocols}"),
+            AfterTls = (listen, kind) => calls.Add($"after {kind} {listen.Protocols}"),
+        });
+
+        Assert.Equal(
+            ["before Plaintext Http2", "after Plaintext Http2", "before UnixSocket Http2", "after UnixSocket Http2"],
+            calls);
+    }
 }
