@@ -132,7 +132,8 @@ public sealed class KeyServerTestHost : IAsyncDisposable
             startup.CancelAfter(TimeSpan.FromSeconds(30));
             await app.StartAsync(startup.Token);
             var keyless = app.Services.GetRequiredService<KeylessListenerState>().EndPoint;
-            var port = app.Services.GetRequiredService<IServer>().GetBoundAddresses().First(address => address.Port != keyless?.Port).Port;
+            var port = app.Services.GetRequiredService<IServer>().GetBoundAddresses()
+                .First(address => address.Scheme == Uri.UriSchemeHttps && address.Port != keyless?.Port).Port;
             return new KeyServerTestHost(app, new Uri(string.Create(CultureInfo.InvariantCulture, $"https://127.0.0.1:{port}")), keyless, tls, logs, tlsDirectory);
         }
         catch

@@ -20,6 +20,7 @@ internal sealed partial class KeyServerProcess : IAsyncDisposable
     private readonly ConcurrentQueue<string> _output = new();
     private readonly ConcurrentQueue<TaskCompletionSource> _lineWaiters = new();
     private readonly TaskCompletionSource<IPEndPoint> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly ConcurrentQueue<IPEndPoint> _httpsEndPoints = new();
     private readonly string _tlsDirectory;
 
     private KeyServerProcess(Process process, string tlsDirectory)
@@ -33,6 +34,9 @@ internal sealed partial class KeyServerProcess : IAsyncDisposable
 
     /// <summary>The Keyless endpoint with its bound port.</summary>
     public IPEndPoint KeylessEndPoint { get; private set; } = new(IPAddress.Loopback, 0);
+
+    /// <summary>The mutual-TLS gRPC endpoint with its bound port.</summary>
+    public IPEndPoint GrpcEndPoint { get; private set; } = new(IPAddress.Loopback, 0);
 
     /// <summary>Everything written to standard output and error so far, line by line.</summary>
     public IReadOnlyList<string> Output => [.. _output];
@@ -106,6 +110,10 @@ internal sealed partial class KeyServerProcess : IAsyncDisposable
             using var startup = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             startup.CancelAfter(StartTimeout);
             keyserver.KeylessEndPoint = await keyserver._listening.Task.WaitAsync(startup.Token);
+
+            // The host logs every bound address ("Now listening on: …") before it reports started.
+            keyserver.GrpcEndPoint = keyserver._httpsEndPoints.FirstOrDefault(endPoint => endPoint.Port != keyserver.KeylessEndPoint.Port)
+                ?? throw new InvalidOperationException("The keyserver did not log its gRPC endpoint.");
             return keyserver;
         }
         catch (Exception e)
@@ -177,6 +185,12 @@ internal sealed partial class KeyServerProcess : IAsyncDisposable
     [GeneratedRegex(@"Keyless protocol listener on (?<address>[0-9.]+):(?<port>\d+)")]
     private static partial Regex ListeningLine();
 
+    [GeneratedRegex(@"Now listening on: https://(?<address>[0-9.]+):(?<port>\d+)")]
+    private static partial Regex HttpsListeningLine();
+
+    private static IPEndPoint ToEndPoint(Match match) =>
+        new(IPAddress.Parse(match.Groups["address"].Value), int.Parse(match.Groups["port"].Value, CultureInfo.InvariantCulture));
+
     private Task LineAsync(CancellationToken cancellationToken)
     {
         var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -192,9 +206,14 @@ internal sealed partial class KeyServerProcess : IAsyncDisposable
         }
 
         _output.Enqueue(line);
+        if (HttpsListeningLine().Match(line) is { Success: true } https)
+        {
+            _httpsEndPoints.Enqueue(ToEndPoint(https));
+        }
+
         if (ListeningLine().Match(line) is { Success: true } match)
         {
-            _listening.TrySetResult(new IPEndPoint(IPAddress.Parse(match.Groups["address"].Value), int.Parse(match.Groups["port"].Value, CultureInfo.InvariantCulture)));
+            _listening.TrySetResult(ToEndPoint(match));
         }
 
         while (_lineWaiters.TryDequeue(out var waiter))

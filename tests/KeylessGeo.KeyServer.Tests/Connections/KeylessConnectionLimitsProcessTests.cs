@@ -89,7 +89,7 @@ public sealed partial class KeylessConnectionLimitsProcessTests : IAsyncLifetime
         Assert.True(Stopwatch.GetElapsedTime(_held.Min(h => h.PongAt)) < IdleTimeout, "filling took longer than the idle timeout: the test cannot tell refusals from idle closes");
 
         // More TCP connections than the process has descriptors: each is accepted and closed at once.
-        await FloodAsync(keyserver, DescriptorLimit + 64, timeout.Token);
+        await SocketFlood.FloodAsync(keyserver.KeylessEndPoint, DescriptorLimit + 64, timeout.Token);
 
         Assert.False(keyserver.HasExited, "the keyserver exited:\n" + string.Join('\n', keyserver.Output));
         Assert.Equal(0, keyserver.CountOutput("Out of memory"));
@@ -167,38 +167,6 @@ public sealed partial class KeylessConnectionLimitsProcessTests : IAsyncLifetime
         Assert.False(response.IsError, response.ToString());
         using var ecdsa = _keys.LoadEcdsa(Key);
         Assert.True(ecdsa.VerifyHash(digest, response.Payload, DSASignatureFormat.Rfc3279DerSequence));
-    }
-
-    /// <summary>Opens <paramref name="count"/> plain TCP connections at once and waits until the server has closed every one.</summary>
-    private static async Task FloodAsync(KeyServerProcess keyserver, int count, CancellationToken cancellationToken)
-    {
-        var sockets = new List<Socket>();
-        try
-        {
-            for (var i = 0; i < count; i++)
-            {
-                var socket = new Socket(keyserver.KeylessEndPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-                sockets.Add(socket);
-                await socket.ConnectAsync(keyserver.KeylessEndPoint, cancellationToken);
-            }
-
-            await Task.WhenAll(sockets.Select(async socket =>
-            {
-                try
-                {
-                    // End of stream: the server closed it (refused by the descriptor budget).
-                    Assert.Equal(0, await socket.ReceiveAsync(new byte[1], cancellationToken));
-                }
-                catch (SocketException e) when (e.SocketErrorCode == SocketError.ConnectionReset)
-                {
-                    // Closed with unread data: a reset is a close too.
-                }
-            }));
-        }
-        finally
-        {
-            sockets.ForEach(socket => socket.Dispose());
-        }
     }
 
     /// <summary>Waits until the server closes <paramref name="client"/>; returns how long after <paramref name="pongAt"/>.</summary>
