@@ -84,6 +84,20 @@ public sealed class GrpcOptionsValidatorTests
     }
 
     [Fact]
+    public void SampleConfiguration_ShowsEveryGrpcDefault()
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "keyserver.sample.json"))
+            .Build();
+
+        var options = configuration.GetSection(GrpcOptions.SectionName).Get<GrpcOptions>();
+
+        Assert.Equal(new GrpcOptions(), options);
+        Assert.Equal(1024, options!.MaxConnections);
+        Assert.Equal(TimeSpan.FromMinutes(2), options.IdleTimeout);
+    }
+
+    [Fact]
     public void Create_WithBadGrpcSettings_ThrowsListingEachOne_SoTheProcessExitsWithCode2()
     {
         var settings = new Dictionary<string, string?>

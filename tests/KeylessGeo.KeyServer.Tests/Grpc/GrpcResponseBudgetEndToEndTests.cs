@@ -111,10 +111,35 @@ public sealed class GrpcResponseBudgetEndToEndTests(GrpcLimitsFixture fixture) :
         Assert.Empty(host.ErrorLogs);
     }
 
-    private static IEnumerable<byte[]> UnknownKeyRequests()
+    [Fact]
+    public async Task UnreadAnswers_StayReservedAtTheirRequestsSizePlusTheAllowance_UntilTheStreamEnds()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await using var host = await fixture.StartAsync(new(), null, timeout.Token);
+        var budget = host.Services.GetRequiredService<ResponseBudget>();
+        var requests = UnknownKeyRequests(300).ToList();
+        var expected = requests.Sum(request => (long)request.Length + 1024);
+
+        // No flow-control credit: not one answer can leave, so Kestrel buffers none of them either.
+        await using (var stalled = await RawHttp2Client.ConnectAsync(
+            new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, host.Address.Port), fixture.Tls.ClientCertificate, fixture.Tls.TrustedCa, timeout.Token, initialWindow: 0))
+        {
+            Assert.True(await stalled.WaitForSettingsAsync(timeout.Token));
+            await stalled.OpenCallAsync(1, timeout.Token);
+            Assert.True(await stalled.SendMessagesAsync(1, requests, endStream: false, timeout.Token));
+
+            Assert.True(SpinWait.SpinUntil(() => budget.QueuedBytes == expected, TimeSpan.FromSeconds(30)), $"{budget.QueuedBytes} bytes reserved, {expected} expected");
+        }
+
+        Assert.True(SpinWait.SpinUntil(() => budget.QueuedBytes == 0, TimeSpan.FromSeconds(30)), $"{budget.QueuedBytes} bytes still reserved after the stream ended");
+        Assert.Equal(expected, budget.PeakBytes);
+        Assert.Empty(host.ErrorLogs);
+    }
+
+    private static IEnumerable<byte[]> UnknownKeyRequests(int count = RequestsPerFlooder)
     {
         // Answered KEY_NOT_FOUND at once, without a signing worker: the flood costs no CPU.
-        for (ulong id = 1; id <= RequestsPerFlooder; id++)
+        for (ulong id = 1; id <= (ulong)count; id++)
         {
             yield return new SignRequest
             {
