@@ -19,6 +19,9 @@ public static class GrpcServiceCollectionExtensions
         var options = section.Get<GrpcOptions>() ?? new GrpcOptions();
         services.AddOptions<GrpcOptions>().Bind(section).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GrpcOptions>, GrpcOptionsValidator>());
+        // One instance for every call: Grpc.AspNetCore uses a registered service as it is instead of
+        // constructing one per call.
+        services.TryAddSingleton<KeyServerGrpcService>();
         services.AddGrpc(grpc =>
         {
             grpc.MaxReceiveMessageSize = options.MaxReceiveMessageSize;

@@ -39,7 +39,7 @@ internal sealed class KeyServerGrpcService(
                 if (message.Request is not { } request)
                 {
                     // The message's id is unreadable: answer with id 0 and keep the stream going.
-                    await writer.EnqueueAsync(Malformed(message.Error!), cancellation).ConfigureAwait(false);
+                    await writer.EnqueueAsync(Malformed(message.Error!)).ConfigureAwait(false);
                     continue;
                 }
 
@@ -52,7 +52,7 @@ internal sealed class KeyServerGrpcService(
                 }
 
                 var answered = response.Result;
-                await writer.EnqueueAsync(answered, cancellation).ConfigureAwait(false);
+                await writer.EnqueueAsync(answered).ConfigureAwait(false);
                 if (answered.OutcomeCase == SignResponse.OutcomeOneofCase.Error && answered.Error.Code == ErrorCode.Overloaded)
                 {
                     // Read no further until a worker frees up: a flooding client then meets HTTP/2
@@ -60,10 +60,6 @@ internal sealed class KeyServerGrpcService(
                     await signing.WhenCapacityFreesAsync(cancellation).ConfigureAwait(false);
                 }
             }
-        }
-        catch (System.Threading.Channels.ChannelClosedException)
-        {
-            // The writing loop stopped (the client went away); CompleteAsync below rethrows why.
         }
         finally
         {
@@ -81,11 +77,11 @@ internal sealed class KeyServerGrpcService(
         try
         {
             var result = await response.ConfigureAwait(false);
-            await writer.EnqueueAsync(result, cancellation).ConfigureAwait(false);
+            await writer.EnqueueAsync(result).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is OperationCanceledException or System.Threading.Channels.ChannelClosedException)
+        catch (Exception ex) when (ex is OperationCanceledException or InvalidOperationException or IOException)
         {
-            // The call was cancelled or its writer has stopped: nobody is left to read this response.
+            // The call was cancelled or writing failed (the client went away): nobody is left to read this response.
         }
         finally
         {
