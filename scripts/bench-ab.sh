@@ -3,6 +3,7 @@
 # alternating builds (old, new, old, new, ...) so drift on the machine hits both alike.
 #   scripts/bench-ab.sh [seconds-per-scenario]          (default 10)
 #   BASE=e790f1f PAIRS=3 scripts/bench-ab.sh 10         (BASE: the earlier commit; PAIRS: old/new pairs)
+#   ROWS="1 3" scripts/bench-ab.sh 5                     (only these rows of the table below, numbered from 1)
 # Each build runs its own keyserver and its own LoadGen. The LoadGen's server-CPU probe
 # (bench/KeylessGeo.LoadGen/ServerCpu.cs) is added to the earlier build's LoadGen when it lacks it, so
 # both report the keyserver's CPU time per operation for the same window. Prints the medians per row and
@@ -76,8 +77,9 @@ for pair in $(seq 1 "$pairs"); do
   for build in old new; do
     tree="$work/old"; [ "$build" = new ] && tree=.
     start_keyserver "$tree"
-    for scenario in "${scenarios[@]}"; do
-      set -- $scenario
+    for index in "${!scenarios[@]}"; do
+      [ -n "${ROWS:-}" ] && [[ " $ROWS " != *" $((index + 1)) "* ]] && continue
+      set -- ${scenarios[$index]}
       json=$(LOADGEN_SERVER_PID=$server_pid dotnet "$tree/bench/KeylessGeo.LoadGen/bin/Release/net10.0/KeylessGeo.LoadGen.dll" \
         --address "https://localhost:$port" --ca "$work/demo/tls/ca.crt" \
         --cert "$work/demo/tls/client.crt" --key "$work/demo/tls/client.key" \

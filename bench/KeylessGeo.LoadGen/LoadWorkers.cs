@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Threading.Channels;
 using Google.Protobuf;
 using KeylessGeo.Contracts.V1;
 using Grpc.Core;
@@ -21,12 +22,18 @@ public static class LoadWorkers
         var requests = new SignRequest[slots];
         var starts = new long[slots];
         ulong sequence = 0;
+
+        // gRPC allows one write at a time and Grpc.Net.Client flushes each message, so the reading
+        // loop hands slots to a writer task instead of waiting for each write itself: reading
+        // responses and writing requests overlap, as they would in an edge agent.
+        var ready = Channel.CreateUnbounded<int>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
         for (var slot = 0; slot < slots; slot++)
         {
             requests[slot] = NewRequest(settings);
-            await SendAsync(slot);
+            ready.Writer.TryWrite(slot);
         }
 
+        var writing = WriteSlotsAsync();
         var outstanding = slots;
         var responses = call.ResponseStream;
         while (outstanding > 0 && await responses.MoveNext(CancellationToken.None))
@@ -40,20 +47,25 @@ public static class LoadWorkers
                 continue;
             }
 
-            await SendAsync(index);
+            ready.Writer.TryWrite(index);
         }
 
+        ready.Writer.TryComplete();
+        await writing;
         await call.RequestStream.CompleteAsync();
         while (await responses.MoveNext(CancellationToken.None))
         {
         }
 
-        Task SendAsync(int slot)
+        async Task WriteSlotsAsync()
         {
-            var request = requests[slot];
-            request.Id = (++sequence << 16) | (uint)slot;
-            starts[slot] = Stopwatch.GetTimestamp();
-            return call.RequestStream.WriteAsync(request);
+            await foreach (var slot in ready.Reader.ReadAllAsync())
+            {
+                var request = requests[slot];
+                request.Id = (++sequence << 16) | (uint)slot;
+                starts[slot] = Stopwatch.GetTimestamp();
+                await call.RequestStream.WriteAsync(request);
+            }
         }
     }
 

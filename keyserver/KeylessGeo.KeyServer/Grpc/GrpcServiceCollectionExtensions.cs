@@ -27,6 +27,10 @@ public static class GrpcServiceCollectionExtensions
         services.AddResponseBudget();
         services.TryAddSingleton<GrpcMetrics>();
         services.TryAddSingleton<SignStreamBudget>();
+
+        // One instance for every call: Grpc.AspNetCore uses a registered service as it is instead of
+        // constructing one per call.
+        services.TryAddSingleton<KeyServerGrpcService>();
         services.AddGrpc(grpc =>
         {
             grpc.MaxReceiveMessageSize = options.MaxReceiveMessageSize;

@@ -43,9 +43,8 @@ internal sealed class KeyServerGrpcService(
         }
         finally
         {
-            // The writer must have stopped before the account closes (it releases into it).
-            account.Stop();
-            await writer.StoppedAsync().ConfigureAwait(false);
+            // Nothing may be released into the account once it is closed (at the end of this scope).
+            writer.Close();
         }
     }
 
@@ -66,7 +65,7 @@ internal sealed class KeyServerGrpcService(
                 if (message.Request is not { } request)
                 {
                     // The message's id is unreadable: answer with id 0 and keep the stream going.
-                    await writer.EnqueueAsync(Malformed(message.Error!), cost, cancellation).ConfigureAwait(false);
+                    await writer.EnqueueAsync(Malformed(message.Error!), cost).ConfigureAwait(false);
                     continue;
                 }
 
@@ -74,12 +73,12 @@ internal sealed class KeyServerGrpcService(
                 if (!response.IsCompletedSuccessfully)
                 {
                     pending.Add();
-                    _ = EnqueueWhenDoneAsync(response, cost, writer, pending, cancellation);
+                    _ = EnqueueWhenDoneAsync(response, cost, writer, pending);
                     continue;
                 }
 
                 var answered = response.Result;
-                await writer.EnqueueAsync(answered, cost, cancellation).ConfigureAwait(false);
+                await writer.EnqueueAsync(answered, cost).ConfigureAwait(false);
                 if (answered.OutcomeCase == SignResponse.OutcomeOneofCase.Error && answered.Error.Code == ErrorCode.Overloaded)
                 {
                     // Read no further until a worker frees up: a flooding client then meets HTTP/2
@@ -87,10 +86,6 @@ internal sealed class KeyServerGrpcService(
                     await signing.WhenCapacityFreesAsync(cancellation).ConfigureAwait(false);
                 }
             }
-        }
-        catch (System.Threading.Channels.ChannelClosedException)
-        {
-            // The writing loop stopped (the client went away); CompleteAsync below rethrows why.
         }
         finally
         {
@@ -102,18 +97,17 @@ internal sealed class KeyServerGrpcService(
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    private static async ValueTask EnqueueWhenDoneAsync(
-        ValueTask<SignResponse> response, int cost, SignStreamWriter writer, PendingResponses pending, CancellationToken cancellation)
+    private static async ValueTask EnqueueWhenDoneAsync(ValueTask<SignResponse> response, int cost, SignStreamWriter writer, PendingResponses pending)
     {
         try
         {
             var result = await response.ConfigureAwait(false);
-            await writer.EnqueueAsync(result, cost, cancellation).ConfigureAwait(false);
+            await writer.EnqueueAsync(result, cost).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is OperationCanceledException or System.Threading.Channels.ChannelClosedException)
+        catch (Exception ex) when (ex is OperationCanceledException or InvalidOperationException or IOException)
         {
-            // The call was cancelled or its writer has stopped: nobody is left to read this response
-            // (its reservation goes back when the stream's account closes).
+            // The call was cancelled or writing failed (the client went away): nobody is left to read
+            // this response (its reservation goes back when the stream's account closes).
         }
         finally
         {

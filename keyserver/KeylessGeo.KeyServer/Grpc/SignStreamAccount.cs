@@ -5,8 +5,8 @@ namespace KeylessGeo.KeyServer.Grpc;
 /// <summary>
 /// One <c>SignStream</c>'s share of the process-wide <see cref="ResponseBudget"/>, and the token
 /// that stops the stream when the budget's sweeper finds it holding more than its fair share of a
-/// spent budget for the grace period. Dispose it only after the stream's writer has stopped, so
-/// nothing releases bytes into a closed account.
+/// spent budget for the grace period. Dispose it only after the stream's writer is closed
+/// (<see cref="SignStreamWriter.Close"/>), so nothing releases bytes into a closed account.
 /// </summary>
 internal sealed class SignStreamAccount : IDisposable
 {
@@ -24,7 +24,7 @@ internal sealed class SignStreamAccount : IDisposable
     /// <summary>The stream's account in the budget.</summary>
     public ResponseAccount Account { get; }
 
-    /// <summary>Cancelled when the call ends, when the sweeper ends the stream, or by <see cref="Stop"/>.</summary>
+    /// <summary>Cancelled when the call ends or when the sweeper ends the stream.</summary>
     public CancellationToken Token => _stop.Token;
 
     /// <summary>Whether the sweeper ended the stream for holding more than its share.</summary>
@@ -46,9 +46,6 @@ internal sealed class SignStreamAccount : IDisposable
         var refusal = Account.TryReserve(cost);
         return refusal == ResponseReservation.Reserved ? ValueTask.CompletedTask : WaitAndReserveAsync(cost, refusal, cancellationToken);
     }
-
-    /// <summary>Cancels <see cref="Token"/>: the stream's reader and writer stop.</summary>
-    public void Stop() => _stop.Cancel();
 
     /// <summary>Leaves the budget, releasing whatever is still reserved.</summary>
     public void Dispose()

@@ -7,6 +7,8 @@ using KeylessGeo.KeyServer.Testing;
 using KeylessGeo.KeyServer.Tests.EndToEnd;
 using KeylessGeo.KeyServer.Tests.Infrastructure;
 using KeylessGeo.Testing;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
 using KeyServerClient = KeylessGeo.Contracts.V1.KeyServer.KeyServerClient;
 
 namespace KeylessGeo.KeyServer.Tests.Grpc;
@@ -33,12 +35,28 @@ public sealed class GrpcLimitsFixture : IAsyncLifetime
     }
 
     /// <summary>Starts a keyserver with <paramref name="settings"/> (and a generous default deadline for a loaded test machine).</summary>
-    public Task<KeyServerTestHost> StartAsync(Dictionary<string, string?> settings, CapturingLoggerProvider? logs, CancellationToken cancellationToken)
+    public Task<KeyServerTestHost> StartAsync(Dictionary<string, string?> settings, CapturingLoggerProvider? logs, CancellationToken cancellationToken) =>
+        StartAsync(settings, logs, null, cancellationToken);
+
+    /// <summary>Starts a keyserver with <paramref name="settings"/> and services <paramref name="configureServices"/> changes.</summary>
+    public Task<KeyServerTestHost> StartAsync(
+        Dictionary<string, string?> settings, CapturingLoggerProvider? logs, Action<IServiceCollection>? configureServices, CancellationToken cancellationToken)
     {
         settings.TryAdd("KeyServer:Admission:DefaultDeadline", "00:01:00");
         return KeyServerTestHost.StartAsync(
-            Keys.Path, Tls, new KeyServerTestHostOptions { Settings = settings, LoggerProviders = logs is null ? [] : [logs] }, cancellationToken);
+            Keys.Path,
+            Tls,
+            new KeyServerTestHostOptions { Settings = settings, LoggerProviders = logs is null ? [] : [logs], ConfigureServices = configureServices },
+            cancellationToken);
     }
+
+    /// <summary>
+    /// Turns Kestrel's minimum response data rate off: it may close a connection whose client
+    /// grants no flow-control credit after five seconds or more (in some runs it did, in others
+    /// not), so tests of the response budget isolate the budget with it.
+    /// </summary>
+    public static void WithoutMinimumResponseDataRate(IServiceCollection services) =>
+        services.Configure<KestrelServerOptions>(kestrel => kestrel.Limits.MinResponseDataRate = null);
 
     /// <summary>A signing request for <see cref="Key"/> over the SHA-256 of <paramref name="text"/>.</summary>
     public static SignRequest Request(ulong id, string text) => new()

@@ -2,6 +2,7 @@ using Google.Protobuf;
 using KeylessGeo.Contracts.V1;
 using KeylessGeo.KeyServer.Connections;
 using KeylessGeo.KeyServer.Diagnostics;
+using KeylessGeo.KeyServer.Grpc;
 using KeylessGeo.KeyServer.Tests.Connections;
 using KeylessGeo.KeyServer.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
@@ -36,6 +37,7 @@ public sealed class GrpcResponseBudgetEndToEndTests(GrpcLimitsFixture fixture) :
                 ["Keyless:ResponseBudgetGracePeriod"] = "00:00:01",
             },
             logs,
+            GrpcLimitsFixture.WithoutMinimumResponseDataRate,
             timeout.Token);
         using var metrics = new MeterRecorder(host.Services);
         var budget = host.Services.GetRequiredService<ResponseBudget>();
@@ -115,39 +117,60 @@ public sealed class GrpcResponseBudgetEndToEndTests(GrpcLimitsFixture fixture) :
     public async Task UnreadAnswers_StayReservedAtTheirRequestsSizePlusTheAllowance_UntilTheStreamEnds()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await using var host = await fixture.StartAsync(new(), null, timeout.Token);
+        await using var host = await fixture.StartAsync(new(), null, GrpcLimitsFixture.WithoutMinimumResponseDataRate, timeout.Token);
         var budget = host.Services.GetRequiredService<ResponseBudget>();
-        var requests = UnknownKeyRequests(300).ToList();
-        var expected = requests.Sum(request => (long)request.Length + 1024);
+        // 299 requests of one size, then a larger last one: the bytes released can then only be a
+        // whole number of the first kind's cost once the last request, too, has been read.
+        var requests = UnknownKeyRequests(300, firstId: 128).ToList();
+        requests[^1] = UnknownKeyRequest(427, payloadLength: 532);
+        var cost = requests[0].Length + SignStreamBudget.ResponseAllowance;
+        var expected = (299L * cost) + requests[^1].Length + SignStreamBudget.ResponseAllowance;
+        Assert.All(requests[..^1], request => Assert.Equal(requests[0].Length, request.Length));
 
-        // No flow-control credit: not one answer can leave, so Kestrel buffers none of them either.
-        await using (var stalled = await RawHttp2Client.ConnectAsync(
-            new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, host.Address.Port), fixture.Tls.ClientCertificate, fixture.Tls.TrustedCa, timeout.Token, initialWindow: 0))
+        // No flow-control credit: not one answer can reach the client.
+        await using (var stalled = await ConnectAsync(host, timeout.Token))
         {
-            Assert.True(await stalled.WaitForSettingsAsync(timeout.Token));
-            await stalled.OpenCallAsync(1, timeout.Token);
             Assert.True(await stalled.SendMessagesAsync(1, requests, endStream: false, timeout.Token));
 
-            Assert.True(SpinWait.SpinUntil(() => budget.QueuedBytes == expected, TimeSpan.FromSeconds(30)), $"{budget.QueuedBytes} bytes reserved, {expected} expected");
+            // Every request read reserved its size plus the allowance; the first answers, written and
+            // flushed into what Kestrel buffers for the stream before flow control stops it, were
+            // released, exactly their own costs.
+            Assert.True(
+                SpinWait.SpinUntil(() => (expected - budget.QueuedBytes) % cost == 0, TimeSpan.FromSeconds(30)),
+                $"{budget.QueuedBytes} bytes reserved of {expected}: not the cost of the unanswered requests");
+            var released = (expected - budget.QueuedBytes) / cost;
+            Assert.InRange(released, 0, requests.Count / 2);
+            Assert.Equal(0, stalled.DataBytesReceived);
         }
 
         Assert.True(SpinWait.SpinUntil(() => budget.QueuedBytes == 0, TimeSpan.FromSeconds(30)), $"{budget.QueuedBytes} bytes still reserved after the stream ended");
-        Assert.Equal(expected, budget.PeakBytes);
         Assert.Empty(host.ErrorLogs);
     }
 
-    private static IEnumerable<byte[]> UnknownKeyRequests(int count = RequestsPerFlooder)
+    /// <summary>A client with an open SignStream (stream 1) that grants the server no flow-control credit.</summary>
+    private async Task<RawHttp2Client> ConnectAsync(KeylessGeo.KeyServer.Testing.KeyServerTestHost host, CancellationToken cancellationToken)
     {
-        // Answered KEY_NOT_FOUND at once, without a signing worker: the flood costs no CPU.
-        for (ulong id = 1; id <= (ulong)count; id++)
+        var client = await RawHttp2Client.ConnectAsync(
+            new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, host.Address.Port), fixture.Tls.ClientCertificate, fixture.Tls.TrustedCa, cancellationToken, initialWindow: 0);
+        Assert.True(await client.WaitForSettingsAsync(cancellationToken));
+        await client.OpenCallAsync(1, cancellationToken);
+        return client;
+    }
+
+    private static IEnumerable<byte[]> UnknownKeyRequests(int count = RequestsPerFlooder, int firstId = 1)
+    {
+        for (var id = firstId; id < firstId + count; id++)
         {
-            yield return new SignRequest
-            {
-                Id = id,
-                Key = new KeyRef { KeyId = "no-such-key" },
-                Operation = Operation.EcdsaSha256,
-                Payload = ByteString.CopyFrom(new byte[32]),
-            }.ToByteArray();
+            yield return UnknownKeyRequest((ulong)id, payloadLength: 32);
         }
     }
+
+    // Answered KEY_NOT_FOUND at once, without a signing worker: a flood of them costs no CPU.
+    private static byte[] UnknownKeyRequest(ulong id, int payloadLength) => new SignRequest
+    {
+        Id = id,
+        Key = new KeyRef { KeyId = "no-such-key" },
+        Operation = Operation.EcdsaSha256,
+        Payload = ByteString.CopyFrom(new byte[payloadLength]),
+    }.ToByteArray();
 }
