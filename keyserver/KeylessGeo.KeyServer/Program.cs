@@ -1,3 +1,4 @@
+using KeylessGeo.KeyServer.Diagnostics;
 using KeylessGeo.KeyServer.Hosting;
 using KeylessGeo.Placement.Secrets;
 using Microsoft.Extensions.Options;
@@ -11,7 +12,7 @@ public static class Program
     public static async Task<int> Main(string[] args)
     {
         // Keep private keys out of core dumps and away from ptrace by other users.
-        ProcessHardening.MakeNonDumpable();
+        var hardened = ProcessHardening.MakeNonDumpable();
         WebApplication app;
         try
         {
@@ -26,6 +27,15 @@ public static class Program
             }
 
             return 2;
+        }
+
+        if (hardened)
+        {
+            KeyServerLog.ProcessHardened(app.Logger, ProcessHardening.DumpableFlag(), ProcessHardening.CoreFileSizeLimit());
+        }
+        else
+        {
+            KeyServerLog.ProcessHardeningFailed(app.Logger, ProcessHardening.DumpableFlag());
         }
 
         await using (app)

@@ -53,4 +53,10 @@ internal static partial class KeyServerLog
 
     [LoggerMessage(15, LogLevel.Warning, "Managed key {KeyId} is not served: a key file of the same id in {Directory} takes precedence", EventName = "ManagedKeyShadowed")]
     public static partial void ManagedKeyShadowed(ILogger logger, string keyId, string directory);
+
+    [LoggerMessage(16, LogLevel.Information, "process hardening: Dumpable: {Dumpable} (prctl PR_GET_DUMPABLE), core file limit {CoreLimit} bytes", EventName = "ProcessHardened")]
+    public static partial void ProcessHardened(ILogger logger, int dumpable, ulong coreLimit);
+
+    [LoggerMessage(17, LogLevel.Warning, "process hardening failed: Dumpable: {Dumpable}; other processes of this user may read the keyserver's memory", EventName = "ProcessHardeningFailed")]
+    public static partial void ProcessHardeningFailed(ILogger logger, int dumpable);
 }
