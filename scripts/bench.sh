@@ -46,7 +46,7 @@ rsa_ref=$(awk '/^rsa 2048 bits/ {print $6}' <<<"$speed")
 ec_ref=$(awk '/nistp256\)/ {print $7}' <<<"$speed")
 
 run() { # mode key-id operation connections inflight timeout-ms
-  dotnet "$loadgen" --address "https://localhost:$port" --ca "$work/demo/tls/ca.crt" \
+  LOADGEN_SERVER_PID=$server_pid dotnet "$loadgen" --address "https://localhost:$port" --ca "$work/demo/tls/ca.crt" \
     --cert "$work/demo/tls/client.crt" --key "$work/demo/tls/client.key" \
     --mode "$1" --key-id "$2" --operation "$3" --connections "$4" --inflight "$5" \
     --timeout-ms "$6" --duration "$seconds" --warmup 3
@@ -54,8 +54,8 @@ run() { # mode key-id operation connections inflight timeout-ms
 
 : >"$out/latest.jsonl"
 if [[ " $suites " == *" grpc "* ]]; then
-echo "| scenario | ops/s | vs openssl speed (1 core) | p50 µs | p99 µs | p99.9 µs | errors |"
-echo "| --- | ---: | ---: | ---: | ---: | ---: | --- |"
+echo "| scenario | ops/s | vs openssl speed (1 core) | p50 µs | p99 µs | p99.9 µs | server CPU µs/op | errors |"
+echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |"
 for scenario in \
   "stream demo-ecdsa-p256 EcdsaSha256 1 1 2000 $ec_ref" \
   "stream demo-ecdsa-p256 EcdsaSha256 1 128 2000 $ec_ref" \
@@ -69,14 +69,14 @@ for scenario in \
   python3 - "$json" "$7" "$1 $3 ($4 conn × $5 in flight, timeout $6 ms)" <<'PY'
 import json, sys
 r = json.loads(sys.argv[1]); ref = float(sys.argv[2])
-print(f"| {sys.argv[3]} | {r['ops_per_second']:.0f} | {r['ops_per_second']/ref:.2f} × {ref:.0f} | {r['p50_us']:.0f} | {r['p99_us']:.0f} | {r['p999_us']:.0f} | {r['errors'] or 'none'} |")
+print(f"| {sys.argv[3]} | {r['ops_per_second']:.0f} | {r['ops_per_second']/ref:.2f} × {ref:.0f} | {r['p50_us']:.0f} | {r['p99_us']:.0f} | {r['p999_us']:.0f} | {r['server_cpu_us_per_op']} | {r['errors'] or 'none'} |")
 PY
 done
 fi
 
 # Keyless protocol (docs/KEYLESS.md): raw SslStream clients, requests by SKI padded to 1024 bytes.
 runk() { # mode key operation connections inflight tls
-  dotnet "$loadgen" --address "https://localhost:$kport" --ca "$work/demo/tls/ca.crt" \
+  LOADGEN_SERVER_PID=$server_pid dotnet "$loadgen" --address "https://localhost:$kport" --ca "$work/demo/tls/ca.crt" \
     --cert "$work/demo/tls/client.crt" --key "$work/demo/tls/client.key" \
     --mode "$1" --public-key "$work/demo/keys/$2.crt" --operation "$3" --connections "$4" --inflight "$5" \
     --tls "$6" --duration "$seconds" --warmup 3
@@ -84,8 +84,8 @@ runk() { # mode key operation connections inflight tls
 
 if [[ " $suites " == *" keyless "* ]]; then
 echo
-echo "| Keyless scenario | goodput ops/s | answered/s | vs openssl speed (1 core) | p50 µs | p99 µs | p99.9 µs | errors |"
-echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |"
+echo "| Keyless scenario | goodput ops/s | answered/s | vs openssl speed (1 core) | p50 µs | p99 µs | p99.9 µs | server CPU µs/op | errors |"
+echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"
 for scenario in \
   "keyless demo-ecdsa-p256 EcdsaSha256 8 1 1.3 $ec_ref" \
   "keyless demo-rsa2048 RsaPkcs1Sha256 8 1 1.3 $rsa_ref" \
@@ -99,7 +99,7 @@ for scenario in \
   python3 - "$json" "$7" "$label" <<'PY'
 import json, sys
 r = json.loads(sys.argv[1]); ref = float(sys.argv[2])
-print(f"| {sys.argv[3]} | {r['ops_per_second']:.0f} | {r['answered_per_second']:.0f} | {r['ops_per_second']/ref:.2f} × {ref:.0f} | {r['p50_us']:.0f} | {r['p99_us']:.0f} | {r['p999_us']:.0f} | {r['errors'] or 'none'} |")
+print(f"| {sys.argv[3]} | {r['ops_per_second']:.0f} | {r['answered_per_second']:.0f} | {r['ops_per_second']/ref:.2f} × {ref:.0f} | {r['p50_us']:.0f} | {r['p99_us']:.0f} | {r['p999_us']:.0f} | {r['server_cpu_us_per_op']} | {r['errors'] or 'none'} |")
 PY
 done
 fi
