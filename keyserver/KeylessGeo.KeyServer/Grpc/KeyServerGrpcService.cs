@@ -41,6 +41,13 @@ internal sealed class KeyServerGrpcService(
             // The budget's sweeper ended the stream: it held more than its share while others waited.
             budget.Reset(context, account);
         }
+        catch (Exception ex) when (ex is IOException or InvalidOperationException)
+        {
+            // The client reset the stream or went away (a read of its body or a write of ours failed):
+            // Kestrel may surface that before the call's token is cancelled, and Grpc.AspNetCore would
+            // then log a server error for what is the client's doing.
+            throw new RpcException(new Status(StatusCode.Cancelled, "The client ended the stream.", ex));
+        }
         finally
         {
             // Nothing may be released into the account once it is closed (at the end of this scope).
