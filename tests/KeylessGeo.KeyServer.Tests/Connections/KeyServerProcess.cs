@@ -13,7 +13,7 @@ namespace KeylessGeo.KeyServer.Tests.Connections;
 /// <c>prlimit</c>, configured by command-line flags, on 127.0.0.1 with free ports. Its output
 /// is collected; disposing kills it by PID.
 /// </summary>
-internal sealed partial class KeyServerProcess : IAsyncDisposable
+public sealed partial class KeyServerProcess : IAsyncDisposable
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
     private readonly Process _process;

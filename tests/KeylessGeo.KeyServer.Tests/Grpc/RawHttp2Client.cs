@@ -16,7 +16,7 @@ namespace KeylessGeo.KeyServer.Tests.Grpc;
 /// WINDOW_UPDATE credit for its own sends, records RST_STREAM and GOAWAY, and completes
 /// <see cref="Closed"/> when the server closes the connection.
 /// </summary>
-internal sealed class RawHttp2Client : IAsyncDisposable
+public sealed class RawHttp2Client : IAsyncDisposable
 {
     public const string SignStreamPath = "/keylessgeo.v1.KeyServer/SignStream";
 
