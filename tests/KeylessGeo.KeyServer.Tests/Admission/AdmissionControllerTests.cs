@@ -8,7 +8,7 @@ namespace KeylessGeo.KeyServer.Tests.Admission;
 public sealed class AdmissionControllerTests : IDisposable
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
-    private readonly ManualTimeProvider _time = new();
+    private readonly ManualClock _time = new();
     private readonly ManualResetEventSlim _gate = new(false);
     private AdmissionController? _controller;
 

@@ -1,5 +1,7 @@
 using KeylessGeo.KeyServer.Connections;
 
+using KeylessGeo.KeyServer.Tests.Infrastructure;
+
 namespace KeylessGeo.KeyServer.Tests.Connections;
 
 public sealed class LogThrottleTests

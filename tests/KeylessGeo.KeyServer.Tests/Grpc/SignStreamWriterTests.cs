@@ -4,6 +4,8 @@ using KeylessGeo.KeyServer.Connections;
 using KeylessGeo.KeyServer.Grpc;
 using KeylessGeo.KeyServer.Tests.Connections;
 
+using KeylessGeo.KeyServer.Tests.Infrastructure;
+
 namespace KeylessGeo.KeyServer.Tests.Grpc;
 
 public sealed class SignStreamWriterTests : IDisposable

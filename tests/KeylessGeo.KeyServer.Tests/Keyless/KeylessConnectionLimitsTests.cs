@@ -5,6 +5,8 @@ using KeylessGeo.KeyServer.Keyless;
 using KeylessGeo.KeyServer.Tests.Connections;
 using KeylessGeo.Testing.Keyless;
 
+using KeylessGeo.KeyServer.Tests.Infrastructure;
+
 namespace KeylessGeo.KeyServer.Tests.Keyless;
 
 /// <summary>

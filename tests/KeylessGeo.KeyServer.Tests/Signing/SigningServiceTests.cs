@@ -14,7 +14,7 @@ public sealed class SigningServiceTests : IDisposable
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
     private readonly TestKeys _keys;
     private readonly ManualResetEventSlim _gate = new(false);
-    private readonly ManualTimeProvider _time = new();
+    private readonly ManualClock _time = new();
     private KeyServerHarness? _server;
 
     public SigningServiceTests(TestKeys keys) => _keys = keys;
