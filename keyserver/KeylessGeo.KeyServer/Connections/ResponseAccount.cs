@@ -53,8 +53,11 @@ public sealed class ResponseAccount : IDisposable
         if (global)
         {
             Volatile.Write(ref _wanted, bytes);
-            Volatile.Write(ref _waitingForBudget, true);
+
+            // Counted before the flag shows: whoever sees this account waiting (a sweep, a test)
+            // must also see the budget has a waiter, or a sweep in between would skip marking.
             _budget.WaiterAdded();
+            Volatile.Write(ref _waitingForBudget, true);
         }
 
         try
