@@ -80,21 +80,7 @@ internal sealed class ClientContext
             ClientCertificateContext = ClientCertificate,
             RemoteCertificateValidationCallback = (_, certificate, chain, errors) =>
             {
-                if (certificate is null || (errors & SslPolicyErrors.RemoteCertificateNotAvailable) != 0)
-                {
-                    onRejected("the server presented no certificate");
-                    return false;
-                }
-
-                if ((errors & SslPolicyErrors.RemoteCertificateNameMismatch) != 0)
-                {
-                    onRejected($"the server certificate '{certificate.Subject}' is not valid for '{Options.EffectiveServerName}'");
-                    return false;
-                }
-
-                var leaf = certificate as X509Certificate2
-                    ?? X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
-                if (CertificateValidation.TryValidate(leaf, chain, trusted, CertificateValidation.ServerAuthentication, out var error))
+                if (ServerCertificateValidation.IsTrusted(certificate, chain, errors, trusted, Options.EffectiveServerName, out var error))
                 {
                     return true;
                 }

@@ -114,8 +114,8 @@ public sealed class GrpcChannelFactory(ILoggerFactory? loggerFactory = null) : I
             {
                 ApplicationProtocols = [SslApplicationProtocol.Http2],
                 CertificateChainPolicy = CertificateValidation.CreateHandshakePolicy(),
-                RemoteCertificateValidationCallback = (_, certificate, chain, errors) =>
-                    ServerCertificateValidation.IsTrusted(certificate, chain, errors, trusted, out string? _),
+                RemoteCertificateValidationCallback = (sender, certificate, chain, errors) =>
+                    ServerCertificateValidation.IsTrusted(certificate, chain, errors, trusted, (sender as SslStream)?.TargetHostName, out _),
 
                 // offline: the chain sent with the certificate is built without fetching issuers from AIA URLs.
                 ClientCertificateContext = client is null ? null : SslStreamCertificateContext.Create(client, null, offline: true),

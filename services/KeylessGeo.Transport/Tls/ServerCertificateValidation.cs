@@ -10,26 +10,28 @@ namespace KeylessGeo.Transport.Tls;
 public static class ServerCertificateValidation
 {
     /// <summary>
-    /// True when <paramref name="certificate"/> is acceptable. With <paramref name="trustedCa"/> null
-    /// the platform's verdict (<paramref name="errors"/>) decides; otherwise only the configured CA.
+    /// True when <paramref name="certificate"/> is acceptable for <paramref name="host"/>. With
+    /// <paramref name="trustedCa"/> null the platform's verdict (<paramref name="errors"/>) decides;
+    /// otherwise only the configured CA. <paramref name="error"/> says why not, in words that fit
+    /// after "the TLS handshake failed: ".
     /// </summary>
-    public static bool IsTrusted(X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors, X509Certificate2Collection? trustedCa, out string? error)
+    public static bool IsTrusted(X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors, X509Certificate2Collection? trustedCa, string? host, out string? error)
     {
         if (certificate is null || (errors & SslPolicyErrors.RemoteCertificateNotAvailable) != 0)
         {
-            error = "The server presented no certificate.";
+            error = "the server presented no certificate";
             return false;
         }
 
         if ((errors & SslPolicyErrors.RemoteCertificateNameMismatch) != 0)
         {
-            error = $"The server certificate '{certificate.Subject}' does not name the host dialled.";
+            error = $"the server certificate '{certificate.Subject}' is not valid for '{host}': it does not name the host dialled";
             return false;
         }
 
         if (trustedCa is null)
         {
-            error = errors == SslPolicyErrors.None ? null : $"The server certificate '{certificate.Subject}' is not trusted: {errors}.";
+            error = errors == SslPolicyErrors.None ? null : $"the server certificate '{certificate.Subject}' is not trusted: {errors}";
             return errors == SslPolicyErrors.None;
         }
 

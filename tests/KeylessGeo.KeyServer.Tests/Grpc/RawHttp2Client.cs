@@ -86,7 +86,7 @@ public sealed class RawHttp2Client : IAsyncDisposable
                     ClientCertificates = [certificate],
                     CertificateChainPolicy = CertificateValidation.CreateHandshakePolicy(),
                     RemoteCertificateValidationCallback = (_, server, chain, errors) =>
-                        ServerCertificateValidation.IsTrusted(server, chain, errors, trustedCa, out string? _),
+                        ServerCertificateValidation.IsTrusted(server, chain, errors, trustedCa, "localhost", out string? _),
                 },
                 cancellationToken);
             var client = new RawHttp2Client(tcp, ssl, initialWindow);

@@ -27,11 +27,11 @@ public sealed class CertificateValidationTests : IDisposable
     [Fact]
     public void ServerCertificate_IsTrustedOnlyWhenItChainsToTheConfiguredCa()
     {
-        Assert.True(ServerCertificateValidation.IsTrusted(_tls.ServerCertificate, null, System.Net.Security.SslPolicyErrors.RemoteCertificateChainErrors, _tls.TrustedCa, out _));
-        Assert.False(ServerCertificateValidation.IsTrusted(_tls.OtherCaServerCertificate, null, System.Net.Security.SslPolicyErrors.None, _tls.TrustedCa, out _));
-        Assert.False(ServerCertificateValidation.IsTrusted(_tls.ServerCertificate, null, System.Net.Security.SslPolicyErrors.RemoteCertificateNameMismatch, _tls.TrustedCa, out var mismatch));
+        Assert.True(ServerCertificateValidation.IsTrusted(_tls.ServerCertificate, null, System.Net.Security.SslPolicyErrors.RemoteCertificateChainErrors, _tls.TrustedCa, "localhost", out _));
+        Assert.False(ServerCertificateValidation.IsTrusted(_tls.OtherCaServerCertificate, null, System.Net.Security.SslPolicyErrors.None, _tls.TrustedCa, "localhost", out _));
+        Assert.False(ServerCertificateValidation.IsTrusted(_tls.ServerCertificate, null, System.Net.Security.SslPolicyErrors.RemoteCertificateNameMismatch, _tls.TrustedCa, "localhost", out var mismatch));
         Assert.Contains("does not name the host", mismatch, StringComparison.Ordinal);
-        Assert.False(ServerCertificateValidation.IsTrusted(null, null, System.Net.Security.SslPolicyErrors.RemoteCertificateNotAvailable, _tls.TrustedCa, out _));
+        Assert.False(ServerCertificateValidation.IsTrusted(null, null, System.Net.Security.SslPolicyErrors.RemoteCertificateNotAvailable, _tls.TrustedCa, "localhost", out _));
     }
 
     public void Dispose() => _tls.Dispose();
