@@ -65,6 +65,9 @@ public sealed record ClusterOptions
     /// </summary>
     public TimeSpan FeedResyncInterval { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>The Orleans silo this keyserver hosts in cluster mode (<c>Cluster:Silo</c>).</summary>
+    public Silo.SiloOptions Silo { get; init; } = new();
+
     /// <summary>The first retry delay after a store failure; doubled per failure up to <see cref="StoreRetryMaxDelay"/>.</summary>
     public TimeSpan StoreRetryDelay { get; init; } = TimeSpan.FromMilliseconds(500);
 

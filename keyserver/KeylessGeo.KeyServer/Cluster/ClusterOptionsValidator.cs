@@ -54,6 +54,7 @@ public sealed class ClusterOptionsValidator : IValidateOptions<ClusterOptions>
             }
         }
 
+        errors.AddRange(Silo.SiloOptionsValidator.Problems(options.Silo ?? new Silo.SiloOptions()));
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 

@@ -1,4 +1,8 @@
 using KeylessGeo.ControlPlane.Store;
+using KeylessGeo.KeyServer.Cluster.Grains;
+using KeylessGeo.KeyServer.Cluster.Placement;
+using KeylessGeo.KeyServer.Cluster.Routing;
+using KeylessGeo.KeyServer.Signing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -26,7 +30,8 @@ public static class ClusterServiceCollectionExtensions
         var section = configuration.GetSection(ClusterOptions.SectionName);
         services.AddOptions<ClusterOptions>().Bind(section).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ClusterOptions>, ClusterOptionsValidator>());
-        if (!(section.Get<ClusterOptions>() ?? new ClusterOptions()).Enabled)
+        var options = section.Get<ClusterOptions>() ?? new ClusterOptions();
+        if (!options.Enabled)
         {
             return services;
         }
@@ -43,6 +48,27 @@ public static class ClusterServiceCollectionExtensions
         services.TryAddSingleton<ClusterMembershipService>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ManagedKeyFeedService>(static p => p.GetRequiredService<ManagedKeyFeedService>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ClusterMembershipService>(static p => p.GetRequiredService<ClusterMembershipService>()));
+        services.TryAddSingleton<KeyPlacementView>();
+        services.TryAddSingleton<LocalKeyActivations>();
+        if (options.Silo?.Enabled ?? true)
+        {
+            AddRouting(services);
+        }
+
         return services;
+    }
+
+    /// <summary>
+    /// Requests enter through <see cref="KeyRouter"/>, which signs what this datacenter may hold
+    /// with the local <see cref="SigningService"/> and routes the rest (the silo itself is added
+    /// to the host by <see cref="Silo.KeyServerSiloExtensions.AddKeyServerSilo"/>).
+    /// </summary>
+    private static void AddRouting(IServiceCollection services)
+    {
+        services.TryAddSingleton<SigningService>();
+        services.Replace(ServiceDescriptor.Singleton<ISigningService, KeyRouter>());
+        services.TryAddSingleton<RoutingMetrics>();
+        services.TryAddSingleton<AdvertisedCapacity>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, AdvertisedCapacityService>());
     }
 }

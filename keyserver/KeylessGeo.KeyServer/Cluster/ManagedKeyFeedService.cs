@@ -1,5 +1,8 @@
 using KeylessGeo.ControlPlane.Store;
 using KeylessGeo.ControlPlane.Store.Model;
+using KeylessGeo.KeyServer.Cluster.Grains;
+using KeylessGeo.KeyServer.Cluster.Placement;
+using KeylessGeo.KeyServer.Cluster.Routing;
 using KeylessGeo.KeyServer.Configuration;
 using KeylessGeo.KeyServer.Keys;
 using Microsoft.Extensions.Hosting;
@@ -26,13 +29,18 @@ internal sealed class ManagedKeyFeedService : BackgroundService
     private readonly ILogger<ManagedKeyFeedService> _logger;
     private readonly ManagedKeySetBuilder _builder;
     private readonly string _datacenter;
+    private readonly KeyPlacementView _placements;
+    private readonly LocalKeyActivations _activations;
     private readonly TaskCompletionSource _firstAttempt = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private ManagedKeySet _current = ManagedKeySet.Empty;
 
     public ManagedKeyFeedService(
         IControlPlaneStore store, KeyStore keys, LocalWrappingKey wrappingKey, ClusterState state, ClusterMetrics metrics,
-        IOptions<ClusterOptions> options, IOptions<KeyServerOptions> core, TimeProvider time, ILogger<ManagedKeyFeedService> logger)
+        IOptions<ClusterOptions> options, IOptions<KeyServerOptions> core, TimeProvider time, ILogger<ManagedKeyFeedService> logger,
+        KeyPlacementView placements, LocalKeyActivations activations)
     {
+        _placements = placements;
+        _activations = activations;
         _store = store;
         _keys = keys;
         _state = state;
@@ -141,8 +149,10 @@ internal sealed class ManagedKeyFeedService : BackgroundService
         }
 
         var set = _builder.Build(snapshot, _current);
+        _placements.Publish(KeyPlacementsBuilder.Build(snapshot));
         var evicted = _keys.ApplyManagedKeys(set.Keys);
         _current = set;
+        DeactivateRefusedGrains(set, snapshot.Revision);
         foreach (var keyId in evicted)
         {
             ClusterLog.ManagedKeyEvicted(_logger, keyId, snapshot.Revision, WhyEvicted(set, keyId));
@@ -155,6 +165,27 @@ internal sealed class ManagedKeyFeedService : BackgroundService
 
         _state.Applied(snapshot.Revision, set.Counts, now);
         ClusterLog.RevisionApplied(_logger, snapshot.Revision, set.Counts.Servable, set.Counts.Denied, set.Counts.Unavailable, _datacenter);
+    }
+
+    /// <summary>
+    /// Key grains active here whose key this datacenter may no longer hold (or that changed) leave
+    /// now: the next request is placed anew, on a silo the new policy permits.
+    /// </summary>
+    private void DeactivateRefusedGrains(ManagedKeySet set, long revision)
+    {
+        foreach (var keyId in _activations.KeyIds)
+        {
+            if (set.TryGet(keyId, out var key) && ManagedKeySet.FactsOf(key).Status == ManagedKeyStatus.Servable)
+            {
+                continue;
+            }
+
+            var why = $"revision {revision}: {WhyEvicted(set, keyId)}";
+            if (_activations.Deactivate(keyId, why))
+            {
+                RoutingLog.KeyGrainRetired(_logger, keyId, why);
+            }
+        }
     }
 
     private async Task WaitForChangeAsync(CancellationToken stoppingToken)

@@ -89,4 +89,13 @@ public static class KeyServerInstruments
 
     /// <summary>Tag: the Keyless wire error ("KEY_NOT_FOUND" …), "OK" on success.</summary>
     public const string KeylessErrorTag = "keylessgeo.keyless.error";
+
+    /// <summary>Counter of requests for keys this datacenter may not hold, tagged by <see cref="RoutePathTag"/> and <see cref="ErrorCodeTag"/>.</summary>
+    public const string Routed = "keylessgeo.keyserver.cluster.routed";
+
+    /// <summary>Gauge: key grains activated on this silo.</summary>
+    public const string KeyGrainActivations = "keylessgeo.keyserver.cluster.key_grains";
+
+    /// <summary>Tag: how a request for a key not permitted here went ("region" to the key's grain, "remote" to another region, "refused").</summary>
+    public const string RoutePathTag = "keylessgeo.route";
 }

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using Grpc.Core;
 using KeylessGeo.Contracts.V1;
 using KeylessGeo.KeyServer.Configuration;
+using KeylessGeo.KeyServer.Forwarding;
 using KeylessGeo.KeyServer.Signing;
 using Microsoft.Extensions.Options;
 
@@ -21,7 +22,12 @@ internal sealed class KeyServerGrpcService(
     private readonly int _responseQueueCapacity = grpc.Value.ResponseQueueCapacity;
 
     public override Task<SignResponse> Sign(SignRequest request, ServerCallContext context)
-        => signing.SignAsync(request, DeadlineFor(request, context.Deadline), context.CancellationToken).AsTask();
+    {
+        var deadline = DeadlineFor(request, context.Deadline);
+        return (IsForwarded(context)
+            ? signing.SignForwardedAsync(request, deadline, context.CancellationToken)
+            : signing.SignAsync(request, deadline, context.CancellationToken)).AsTask();
+    }
 
     public override Task<Contracts.V1.Capacity> GetCapacity(GetCapacityRequest request, ServerCallContext context)
         => Task.FromResult(signing.GetCapacity());
@@ -34,7 +40,7 @@ internal sealed class KeyServerGrpcService(
         var writer = new SignStreamWriter(responseStream, _responseQueueCapacity, account.Account, cancellation);
         try
         {
-            await ServeAsync(requestStream, writer, account, context.Deadline, cancellation).ConfigureAwait(false);
+            await ServeAsync(requestStream, writer, account, context.Deadline, IsForwarded(context), cancellation).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (account.OverShare)
         {
@@ -56,7 +62,8 @@ internal sealed class KeyServerGrpcService(
     }
 
     private async Task ServeAsync(
-        IAsyncStreamReader<StreamedSignRequest> requestStream, SignStreamWriter writer, SignStreamAccount account, DateTime callDeadline, CancellationToken cancellation)
+        IAsyncStreamReader<StreamedSignRequest> requestStream, SignStreamWriter writer, SignStreamAccount account, DateTime callDeadline, bool forwarded,
+        CancellationToken cancellation)
     {
         var pending = new PendingResponses();
         try
@@ -76,7 +83,8 @@ internal sealed class KeyServerGrpcService(
                     continue;
                 }
 
-                var response = signing.SignAsync(request, DeadlineFor(request, callDeadline), cancellation);
+                var deadline = DeadlineFor(request, callDeadline);
+                var response = forwarded ? signing.SignForwardedAsync(request, deadline, cancellation) : signing.SignAsync(request, deadline, cancellation);
                 if (!response.IsCompletedSuccessfully)
                 {
                     pending.Add();
@@ -121,6 +129,9 @@ internal sealed class KeyServerGrpcService(
             pending.Done();
         }
     }
+
+    /// <summary>True for a call another region's keyserver forwarded here (it is answered in this region, never forwarded on).</summary>
+    private static bool IsForwarded(ServerCallContext context) => context.RequestHeaders.Get(ForwardingHeaders.ForwardedBy) is not null;
 
     private DateTimeOffset? DeadlineFor(SignRequest request, DateTime callDeadline)
     {

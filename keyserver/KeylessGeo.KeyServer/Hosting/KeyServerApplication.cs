@@ -1,6 +1,8 @@
 using System.Net;
 using KeylessGeo.ControlPlane.Store;
+using KeylessGeo.KeyServer.Capacity;
 using KeylessGeo.KeyServer.Cluster;
+using KeylessGeo.KeyServer.Cluster.Silo;
 using KeylessGeo.KeyServer.Configuration;
 using KeylessGeo.KeyServer.Connections;
 using KeylessGeo.KeyServer.Crypto;
@@ -61,6 +63,13 @@ public static class KeyServerApplication
         builder.Services.AddKeylessListener(builder.Configuration);
         builder.Services.AddKeyServerTelemetry(builder.Configuration);
         builder.Services.AddKeyServerGrpc(builder.Configuration);
+        SiloIdentity? silo = null;
+        if (cluster.Enabled && cluster.Silo.Enabled)
+        {
+            silo = new SiloIdentity(core.Id, core.Datacenter, AcceleratorDetector.Resolve(core.Admission.Accelerator, core.Admission.AcceleratorMultiplier));
+            builder.AddKeyServerSilo(cluster, listen, silo);
+        }
+
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             GrpcKestrelLimits.Apply(kestrel.Limits, grpc);
@@ -78,6 +87,11 @@ public static class KeyServerApplication
         if (cluster.Enabled)
         {
             OpenCluster(app);
+        }
+
+        if (silo is not null)
+        {
+            SiloRegion.Settle(silo, cluster, app.Services.GetRequiredService<IControlPlaneStore>());
         }
 
         app.MapKeyServer();

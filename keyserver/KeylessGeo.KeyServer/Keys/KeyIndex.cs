@@ -127,7 +127,7 @@ internal sealed class KeyIndex
             TryFindByHostName(reference.Sni, out key) ||
             (!serverIp.IsEmpty && _byIp.TryGetValue(NormalizeIp(serverIp), out key)))
         {
-            return key!.RefusalMessage is { } refusal ? KeyLookupResult.Refused(key.RefusalCode, refusal) : KeyLookupResult.Found(key);
+            return key!.RefusalMessage is { } refusal ? KeyLookupResult.Refused(key, key.RefusalCode, refusal) : KeyLookupResult.Found(key);
         }
 
         return _miss;

@@ -54,6 +54,12 @@ internal sealed class KeyStore : IKeyStore, IDisposable
     /// <summary>Finds the key a request refers to (see <see cref="KeyIndex.Find"/>).</summary>
     public KeyLookupResult Find(KeyRef? reference) => Index.Find(reference);
 
+    /// <summary>The index entry of <paramref name="keyId"/> (served or refused), if the index has one.</summary>
+    public bool TryGetById(string keyId, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out IndexedKey? key) => Index.TryGetById(keyId, out key);
+
+    /// <summary>Drops the loaded private key of <paramref name="keyId"/>; true when one was loaded.</summary>
+    public bool Evict(string keyId) => _cache.Evict(keyId);
+
     /// <summary>Leases the loaded private key, loading it on first use.</summary>
     public PrivateKeyLease Acquire(IndexedKey key) => _cache.Acquire(key);
 

@@ -89,6 +89,22 @@ internal sealed class PrivateKeyCache
         }
     }
 
+    /// <summary>
+    /// Drops the loaded private key of <paramref name="keyId"/>, if any (a key grain deactivated);
+    /// an operation holding it finishes with it. Returns true when a loaded key was dropped.
+    /// </summary>
+    public bool Evict(string keyId)
+    {
+        if (!_entries.TryGetValue(keyId, out var entry))
+        {
+            return false;
+        }
+
+        var wasLoaded = entry.Loaded.IsValueCreated;
+        Remove(entry);
+        return wasLoaded;
+    }
+
     /// <summary>Drops every loaded key; keys in use are freed when their operations finish.</summary>
     public void Clear()
     {

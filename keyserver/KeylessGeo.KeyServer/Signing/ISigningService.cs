@@ -20,6 +20,14 @@ public interface ISigningService
     public ValueTask<SignResponse> SignAsync(SignRequest request, DateTimeOffset? deadline, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Performs a request that another region's keyserver forwarded here: answered by this
+    /// region (locally or by the key's grain), never forwarded again. A keyserver outside a
+    /// cluster treats it as any other request.
+    /// </summary>
+    public ValueTask<SignResponse> SignForwardedAsync(SignRequest request, DateTimeOffset? deadline, CancellationToken cancellationToken) =>
+        SignAsync(request, deadline, cancellationToken);
+
+    /// <summary>
     /// Completes when a worker next finishes a request (at once when idle). Transports that
     /// read a stream of requests wait on it after answering one <c>OVERLOADED</c>, so a client
     /// flooding a stream is slowed by transport backpressure rather than read and rejected as

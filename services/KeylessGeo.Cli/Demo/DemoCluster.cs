@@ -106,6 +106,7 @@ public sealed class DemoCluster : IAsyncDisposable
             ["Listen:ClientCaPath"] = material.Tls("ca.crt"),
             ["Keyless:Port"] = "0",
             ["Cluster:Enabled"] = "true",
+            ["Cluster:Silo:Enabled"] = "false",
             ["Cluster:Store:Kind"] = "embedded",
             ["Cluster:Store:DataDirectory"] = store,
             ["Cluster:WrappingKeyPath"] = Path.Combine(home, "wrapping-key.pem"),

@@ -46,9 +46,25 @@ public sealed class DevelopmentCertificateAuthority : IDisposable
     public X509Certificate2 IssueClientCertificate(string commonName, DateTimeOffset? notBefore = null, DateTimeOffset? notAfter = null)
         => Issue(commonName, ClientAuth, [], [], notBefore, notAfter);
 
+    /// <summary>
+    /// Issues a certificate for a cluster member, which is both server and client of its peers
+    /// (silo-to-silo mutual TLS): both usages, the given IP addresses (loopback by default).
+    /// </summary>
+    public X509Certificate2 IssuePeerCertificate(string commonName, IEnumerable<IPAddress>? ipAddresses = null)
+        => Issue(commonName, [ServerAuth, ClientAuth], ["localhost"], ipAddresses ?? [IPAddress.Loopback, IPAddress.IPv6Loopback], null, null);
+
     private X509Certificate2 Issue(
         string commonName,
         Oid usage,
+        IEnumerable<string> dnsNames,
+        IEnumerable<IPAddress> ipAddresses,
+        DateTimeOffset? notBefore,
+        DateTimeOffset? notAfter)
+        => Issue(commonName, [usage], dnsNames, ipAddresses, notBefore, notAfter);
+
+    private X509Certificate2 Issue(
+        string commonName,
+        Oid[] usages,
         IEnumerable<string> dnsNames,
         IEnumerable<IPAddress> ipAddresses,
         DateTimeOffset? notBefore,
@@ -58,7 +74,7 @@ public sealed class DevelopmentCertificateAuthority : IDisposable
         var request = new CertificateRequest($"CN={commonName}", key, HashAlgorithmName.SHA256);
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
-        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([usage], false));
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([.. usages], false));
         request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
         request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(Certificate, true, false));
         var names = new SubjectAlternativeNameBuilder();

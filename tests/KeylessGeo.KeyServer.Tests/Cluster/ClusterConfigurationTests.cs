@@ -170,6 +170,7 @@ public sealed class ClusterConfigurationTests : IDisposable
             ["Listen:KeyPath"] = pem.ServerKey,
             ["Listen:ClientCaPath"] = pem.CaCertificate,
             ["Cluster:Enabled"] = "true",
+            ["Cluster:Silo:Enabled"] = "false",
             ["Cluster:Store:Kind"] = ClusterOptions.InMemoryStoreKind,
             ["Cluster:WrappingKeyPath"] = WrappingKeyPath,
         };

@@ -69,6 +69,7 @@ internal sealed class ClusterHarness : IAsyncDisposable
             ["KeyServer:Admission:Accelerator"] = "none",
             ["KeyServer:Admission:CalibrationDuration"] = "00:00:00",
             ["Cluster:Enabled"] = "true",
+            ["Cluster:Silo:Enabled"] = "false",
             ["Cluster:Store:Kind"] = ClusterOptions.InMemoryStoreKind,
             ["Cluster:WrappingKeyPath"] = Path.Combine(own.Path, "wrapping-key.pem"),
             ["Cluster:AdvertisedEndpoints:0"] = $"grpc://{datacenter}.keyserver.test:7443",

@@ -128,6 +128,7 @@ internal sealed class GrpcCluster : IAsyncDisposable
             ["KeyServer:Admission:DefaultDeadline"] = "00:00:30",
             ["Logging:LogLevel:Default"] = "Debug",
             ["Cluster:Enabled"] = "true",
+            ["Cluster:Silo:Enabled"] = "false",
             ["Cluster:WrappingKeyPath"] = Path.Combine(keys.Path, "wrapping-key.pem"),
             ["Cluster:AdvertisedEndpoints:0"] = $"grpc://{datacenter}.keyserver.test:7443",
         };

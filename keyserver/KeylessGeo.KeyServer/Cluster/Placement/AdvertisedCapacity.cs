@@ -1,0 +1,23 @@
+using System.Collections.Frozen;
+using KeylessGeo.ControlPlane.Store.Model;
+
+namespace KeylessGeo.KeyServer.Cluster.Placement;
+
+/// <summary>
+/// What each keyserver advertises in the control-plane store (its measured operations per
+/// second per algorithm, renewed with its advertisement), as last read by
+/// <see cref="AdvertisedCapacityService"/>. Read without locks by the placement director.
+/// </summary>
+internal sealed class AdvertisedCapacity
+{
+    private FrozenDictionary<string, KeyserverLease> _byKeyserver = FrozenDictionary<string, KeyserverLease>.Empty;
+
+    /// <summary>The keyserver's measured operations per second for <paramref name="algorithm"/>, if it advertised one.</summary>
+    public double? OperationsPerSecond(string keyserverId, string algorithm) =>
+        _byKeyserver.TryGetValue(keyserverId, out var lease) && lease.Capacity.TryGetValue(algorithm, out var perSecond) && perSecond > 0
+            ? perSecond
+            : null;
+
+    public void Update(IEnumerable<KeyserverLease> leases) =>
+        Volatile.Write(ref _byKeyserver, leases.ToFrozenDictionary(static l => l.KeyserverId, StringComparer.Ordinal));
+}

@@ -1,0 +1,184 @@
+using KeylessGeo.Contracts.V1;
+using KeylessGeo.KeyServer.Cluster.Grains;
+using KeylessGeo.KeyServer.Cluster.Placement;
+using KeylessGeo.KeyServer.Cluster.Silo;
+using KeylessGeo.KeyServer.Configuration;
+using KeylessGeo.KeyServer.Forwarding;
+using KeylessGeo.KeyServer.Keys;
+using KeylessGeo.KeyServer.Signing;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans;
+using ErrorCode = KeylessGeo.Contracts.V1.ErrorCode;
+using Orleans.Runtime;
+
+namespace KeylessGeo.KeyServer.Cluster.Routing;
+
+/// <summary>
+/// The signing entry point of a keyserver that is a cluster member. A key this datacenter may
+/// hold (or any key file, or an unknown key) is signed here, exactly as a standalone keyserver
+/// would: no grain, no hop. A managed key whose policy does not permit this datacenter goes
+/// <list type="bullet">
+/// <item>to its key grain on a permitted silo of this region (an Orleans call), when the policy
+/// permits a datacenter of this region;</item>
+/// <item>otherwise to a keyserver of the nearest permitted region (<see cref="IRemoteForwarder"/>),
+/// unless forwarding is off or the request was forwarded here already;</item>
+/// <item>otherwise it is answered <c>POLICY_DENIED</c>, naming where the key may be used.</item>
+/// </list>
+/// Every answer names the keyserver that signed it; one request's failure is its own.
+/// </summary>
+internal sealed class KeyRouter : ISigningService
+{
+    private readonly SigningService _local;
+    private readonly KeyStore _keys;
+    private readonly KeyPlacementView _placements;
+    private readonly IGrainFactory _grains;
+    private readonly IRemoteForwarder? _forwarder;
+    private readonly RoutingMetrics _metrics;
+    private readonly TimeProvider _time;
+    private readonly ILogger<KeyRouter> _logger;
+    private readonly SiloIdentity _identity;
+    private readonly TimeSpan _defaultDeadline;
+    private readonly ServedBy _servedBy;
+
+    public KeyRouter(
+        SigningService local, KeyStore keys, KeyPlacementView placements, IGrainFactory grains, SiloIdentity identity, RoutingMetrics metrics,
+        IOptions<KeyServerOptions> options, TimeProvider time, ILogger<KeyRouter> logger, IRemoteForwarder? forwarder = null)
+    {
+        _local = local;
+        _keys = keys;
+        _placements = placements;
+        _grains = grains;
+        _identity = identity;
+        _metrics = metrics;
+        _time = time;
+        _logger = logger;
+        _forwarder = forwarder;
+        _defaultDeadline = options.Value.Admission.DefaultDeadline;
+        _servedBy = new ServedBy { KeyserverId = options.Value.Id, Datacenter = options.Value.Datacenter };
+    }
+
+    public ValueTask<SignResponse> SignAsync(SignRequest request, DateTimeOffset? deadline, CancellationToken cancellationToken) =>
+        Route(request, deadline, forwarded: false, cancellationToken);
+
+    public ValueTask<SignResponse> SignForwardedAsync(SignRequest request, DateTimeOffset? deadline, CancellationToken cancellationToken) =>
+        Route(request, deadline, forwarded: true, cancellationToken);
+
+    public Task WhenCapacityFreesAsync(CancellationToken cancellationToken) => _local.WhenCapacityFreesAsync(cancellationToken);
+
+    public Contracts.V1.Capacity GetCapacity() => _local.GetCapacity();
+
+    private ValueTask<SignResponse> Route(SignRequest request, DateTimeOffset? deadline, bool forwarded, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var lookup = _keys.Find(request.Key);
+        if (lookup.Error != ErrorCode.PolicyDenied || lookup.RefusedKey is not { Source: not null } refused
+            || _placements.Current.ForKey(refused.KeyId) is not { } permitted)
+        {
+            return _local.SignAsync(request, deadline, cancellationToken);
+        }
+
+        var due = deadline ?? _time.GetUtcNow() + _defaultDeadline;
+        if (permitted.PermitsRegion(_identity.Region))
+        {
+            return ViaKeyGrainAsync(request, refused.KeyId, permitted, due, forwarded, cancellationToken);
+        }
+
+        return ToAnotherRegionAsync(request, refused.KeyId, permitted, due, forwarded, cancellationToken);
+    }
+
+    private async ValueTask<SignResponse> ViaKeyGrainAsync(
+        SignRequest request, string keyId, PermittedPlaces permitted, DateTimeOffset deadline, bool forwarded, CancellationToken cancellationToken)
+    {
+        var remaining = deadline - _time.GetUtcNow();
+        if (remaining <= TimeSpan.Zero)
+        {
+            return Answer(RoutePath.Region, request, ErrorCode.DeadlineExceeded, "the deadline passed before the request could go to the key's keyserver in this region");
+        }
+
+        SignResponse response;
+        try
+        {
+            response = await _grains.GetGrain<IKeyGrain>(keyId).SignAsync(ByKeyId(request, keyId), deadline, cancellationToken)
+                .WaitAsync(remaining, _time, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception e) when (Unplaceable(e) is { } unplaceable)
+        {
+            // No silo of this region that is up may hold the key now (its permitted datacenters'
+            // keyservers are down, or the policy changed): another region may still serve it.
+            if (permitted.DatacentersOutside(_identity.Region).Count > 0)
+            {
+                return await ToAnotherRegionAsync(request, keyId, permitted, deadline, forwarded, cancellationToken).ConfigureAwait(false);
+            }
+
+            return Answer(RoutePath.Region, request, ErrorCode.Unavailable, unplaceable.Message);
+        }
+        catch (TimeoutException)
+        {
+            return Answer(RoutePath.Region, request, ErrorCode.DeadlineExceeded,
+                $"the key's keyserver in this region did not answer within the request's deadline ({remaining.TotalMilliseconds:F0} ms)");
+        }
+        catch (Exception e) when (e is OrleansException or SiloUnavailableException or InvalidOperationException)
+        {
+            RoutingLog.KeyGrainCallFailed(_logger, keyId, e.GetType().Name, e.Message);
+            return Answer(RoutePath.Region, request, ErrorCode.Unavailable,
+                $"the key's keyserver in this region could not be reached ({e.GetType().Name}); try again");
+        }
+
+        _metrics.Routed(RoutePath.Region, response);
+        return response;
+    }
+
+    private async ValueTask<SignResponse> ToAnotherRegionAsync(
+        SignRequest request, string keyId, PermittedPlaces permitted, DateTimeOffset deadline, bool forwarded, CancellationToken cancellationToken)
+    {
+        var elsewhere = permitted.DatacentersOutside(_identity.Region);
+        if (_forwarder is null || forwarded || elsewhere.Count == 0)
+        {
+            var why = forwarded ? "; the request was forwarded here by another region and is not forwarded again" : "";
+            return Answer(RoutePath.Refused, request, ErrorCode.PolicyDenied,
+                $"key '{keyId}' may not be used in datacenter '{_servedBy.Datacenter}'; its policy permits {permitted.Describe()}{why}");
+        }
+
+        var response = await _forwarder.ForwardAsync(ByKeyId(request, keyId), elsewhere, deadline, cancellationToken).ConfigureAwait(false);
+        _metrics.Routed(RoutePath.Remote, response);
+        return response;
+    }
+
+    private SignResponse Answer(string path, SignRequest request, ErrorCode code, string message)
+    {
+        var response = new SignResponse
+        {
+            Id = request.Id,
+            Error = new SignError { Code = code, Message = message },
+            ServedBy = _servedBy.Clone(),
+        };
+        _metrics.Routed(path, response);
+        return response;
+    }
+
+    /// <summary>The request with its key named by id, so every keyserver resolves it to the same managed key.</summary>
+    private static SignRequest ByKeyId(SignRequest request, string keyId)
+    {
+        var byId = request.Clone();
+        byId.Key = new KeyRef { KeyId = keyId };
+        return byId;
+    }
+
+    private static KeyNotPlaceableException? Unplaceable(Exception e)
+    {
+        for (var current = e; current is not null; current = current.InnerException)
+        {
+            if (current is KeyNotPlaceableException unplaceable)
+            {
+                return unplaceable;
+            }
+        }
+
+        return null;
+    }
+}
