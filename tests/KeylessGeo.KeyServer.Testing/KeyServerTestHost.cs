@@ -101,6 +101,8 @@ public sealed class KeyServerTestHost : IAsyncDisposable
             ["Listen:KeyPath"] = pem.ServerKey,
             ["Listen:ClientCaPath"] = pem.CaCertificate,
             ["Keyless:Port"] = "0",
+            ["Cluster:Silo:CertificatePath"] = pem.PeerCertificate,
+            ["Cluster:Silo:KeyPath"] = pem.PeerKey,
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

@@ -30,4 +30,10 @@ public sealed record TestPemFiles(string Directory)
 
     /// <summary>Its private key.</summary>
     public string ExpiredClientKey => Path.Combine(Directory, "expired-client.key");
+
+    /// <summary>A cluster member's certificate (server and client usages).</summary>
+    public string PeerCertificate => Path.Combine(Directory, "peer.pem");
+
+    /// <summary>The cluster member certificate's private key.</summary>
+    public string PeerKey => Path.Combine(Directory, "peer.key");
 }

@@ -23,6 +23,7 @@ public sealed class TestTlsMaterial : IDisposable
             "edge-expired", DateTimeOffset.UtcNow.AddDays(-10), DateTimeOffset.UtcNow.AddDays(-1));
         OtherCaClientCertificate = OtherCa.IssueClientCertificate("edge-other-ca");
         OtherCaServerCertificate = OtherCa.IssueServerCertificate("keyserver-other-ca");
+        PeerCertificate = Ca.IssuePeerCertificate("keyserver-peer-test");
     }
 
     /// <summary>The CA both sides trust.</summary>
@@ -47,6 +48,9 @@ public sealed class TestTlsMaterial : IDisposable
     public X509Certificate2 OtherCaServerCertificate { get; }
 
     /// <summary>The trusted CA as a collection, for channel and server options.</summary>
+    /// <summary>A cluster member's certificate (server and client usages), for silo-to-silo TLS and keyserver-to-keyserver calls.</summary>
+    public X509Certificate2 PeerCertificate { get; }
+
     public X509Certificate2Collection TrustedCa => [Ca.Certificate];
 
     /// <summary>Creates fresh material (a few milliseconds of ECDSA key generation).</summary>
@@ -66,6 +70,7 @@ public sealed class TestTlsMaterial : IDisposable
         DevelopmentCertificateAuthority.WritePem(ClientCertificate, files.ClientCertificate, files.ClientKey);
         DevelopmentCertificateAuthority.WritePem(OtherCaClientCertificate, files.OtherClientCertificate, files.OtherClientKey);
         DevelopmentCertificateAuthority.WritePem(ExpiredClientCertificate, files.ExpiredClientCertificate, files.ExpiredClientKey);
+        DevelopmentCertificateAuthority.WritePem(PeerCertificate, files.PeerCertificate, files.PeerKey);
         return files;
     }
 
@@ -77,6 +82,7 @@ public sealed class TestTlsMaterial : IDisposable
         ExpiredClientCertificate.Dispose();
         OtherCaClientCertificate.Dispose();
         OtherCaServerCertificate.Dispose();
+        PeerCertificate.Dispose();
         Ca.Dispose();
         OtherCa.Dispose();
     }

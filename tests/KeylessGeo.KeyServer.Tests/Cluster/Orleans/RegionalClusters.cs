@@ -1,0 +1,172 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using Google.Protobuf;
+using Grpc.Net.Client;
+using KeylessGeo.Contracts.V1;
+using KeylessGeo.ControlPlane.Store.InMemory;
+using KeylessGeo.ControlPlane.Store.Model;
+using KeylessGeo.KeyServer.Cluster;
+using KeylessGeo.KeyServer.Testing;
+using KeylessGeo.KeyServer.Tests.Infrastructure;
+using KeylessGeo.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace KeylessGeo.KeyServer.Tests.Cluster.Orleans;
+
+/// <summary>
+/// Keyservers in two regions, one per datacenter unless a test adds more: fra1 and ams1 (EU)
+/// form one Orleans cluster, sfo1 and iad1 (NA) another. Every keyserver hosts a silo (mutual TLS
+/// with the test CA, embedded membership in a shared temporary folder) and serves gRPC on
+/// loopback; all share one in-memory control-plane store. Each member's log is recorded.
+/// </summary>
+internal sealed class RegionalClusters : IAsyncDisposable
+{
+    public static readonly ImmutableArray<DatacenterRecord> Topology =
+    [
+        StoreSeeder.Datacenter("fra1", "EU", "DE"),
+        StoreSeeder.Datacenter("ams1", "EU", "NL"),
+        StoreSeeder.Datacenter("sfo1", "NA", "US"),
+        StoreSeeder.Datacenter("iad1", "NA", "US"),
+    ];
+
+    private readonly TempDirectory _root = new();
+    private readonly Dictionary<string, Member> _members = new(StringComparer.Ordinal);
+
+    private RegionalClusters()
+    {
+        Seeder = new StoreSeeder(Store);
+    }
+
+    public InMemoryControlPlaneStore Store { get; } = new();
+
+    public StoreSeeder Seeder { get; }
+
+    public TestTlsMaterial Tls { get; } = TestTlsMaterial.Create();
+
+    public IReadOnlyDictionary<string, Member> Members => _members;
+
+    public Member this[string keyserverId] => _members[keyserverId];
+
+    /// <summary>Starts one keyserver per datacenter (ids <c>ks-fra1</c> …) and waits until each cluster has both members.</summary>
+    public static async Task<RegionalClusters> StartAsync(IReadOnlyDictionary<string, string?>? settings = null)
+    {
+        var clusters = new RegionalClusters();
+        try
+        {
+            await clusters.Seeder.SetTopologyAsync(Topology);
+            foreach (var datacenter in Topology)
+            {
+                await clusters.AddAsync("ks-" + datacenter.Id, datacenter.Id, settings);
+            }
+
+            await StoreWaits.WhenWrappingKeysRegisteredAsync(clusters.Store, [.. Topology.Select(d => d.Id)]);
+            return clusters;
+        }
+        catch
+        {
+            await clusters.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Starts keyserver <paramref name="keyserverId"/> in <paramref name="datacenter"/>.</summary>
+    public async Task<Member> AddAsync(string keyserverId, string datacenter, IReadOnlyDictionary<string, string?>? extra = null)
+    {
+        var keys = new TestKeyDirectory();
+        var values = new Dictionary<string, string?>
+        {
+            ["KeyServer:Id"] = keyserverId,
+            ["KeyServer:Datacenter"] = datacenter,
+            ["KeyServer:Admission:DefaultDeadline"] = "00:00:10",
+            ["Logging:LogLevel:Default"] = "Information",
+            ["Logging:LogLevel:Orleans"] = "Warning",
+            ["Cluster:Enabled"] = "true",
+            ["Cluster:Store:Kind"] = ClusterOptions.InMemoryStoreKind,
+            ["Cluster:WrappingKeyPath"] = Path.Combine(_root.Path, datacenter + "-wrapping-key.pem"),
+            ["Cluster:LeaseRenewInterval"] = "00:00:01",
+            ["Cluster:Silo:Port"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
+            ["Cluster:Membership:Kind"] = "embedded",
+            ["Cluster:Membership:Directory"] = Directory.CreateDirectory(Path.Combine(_root.Path, "membership")).FullName,
+        };
+        foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
+        {
+            values[key] = value;
+        }
+
+        var logs = new RecordingLoggerProvider();
+        var host = await KeyServerTestHost.StartAsync(keys.Path, Tls, new KeyServerTestHostOptions
+        {
+            Settings = values,
+            Store = Store,
+            LoggerProviders = [logs],
+        });
+        var member = new Member(keyserverId, datacenter, host, keys, host.CreateChannel(), logs);
+        _members[keyserverId] = member;
+        return member;
+    }
+
+    /// <summary>Waits until every member applied <paramref name="revision"/>.</summary>
+    public async Task<long> AppliedAsync(long revision)
+    {
+        using var guard = new CancellationTokenSource(ClusterHarness.HangGuard);
+        foreach (var member in _members.Values)
+        {
+            await member.Host.Services.GetRequiredService<ClusterState>().WhenAppliedAsync(revision, guard.Token);
+        }
+
+        return revision;
+    }
+
+    /// <summary>Stops and removes one member (a clean shutdown).</summary>
+    public async Task StopAsync(string keyserverId)
+    {
+        var member = _members[keyserverId];
+        _members.Remove(keyserverId);
+        await member.DisposeAsync();
+    }
+
+    public static async Task<SignResponse> SignAsync(GrpcChannel channel, string keyId, Operation operation, byte[] payload, ulong id = 1)
+    {
+        using var timeout = new CancellationTokenSource(ClusterHarness.HangGuard);
+        return await new Contracts.V1.KeyServer.KeyServerClient(channel).SignAsync(
+            new SignRequest { Id = id, Key = new KeyRef { KeyId = keyId }, Operation = operation, Payload = ByteString.CopyFrom(payload) },
+            cancellationToken: timeout.Token);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        // In parallel: a silo that stops waits for its peers' goodbye, and the last ones need not
+        // wait for members already gone.
+        await Task.WhenAll(_members.Values.Select(m => m.DisposeAsync().AsTask()));
+        _members.Clear();
+        Seeder.Dispose();
+        await Store.DisposeAsync();
+        Tls.Dispose();
+        _root.Dispose();
+    }
+
+    /// <summary>One keyserver of the clusters.</summary>
+    internal sealed class Member(
+        string keyserverId, string datacenter, KeyServerTestHost host, TestKeyDirectory keys, GrpcChannel channel, RecordingLoggerProvider logs) : IAsyncDisposable
+    {
+        public string KeyserverId { get; } = keyserverId;
+
+        public string Datacenter { get; } = datacenter;
+
+        public KeyServerTestHost Host { get; } = host;
+
+        public GrpcChannel Channel { get; } = channel;
+
+        public RecordingLoggerProvider Logs { get; } = logs;
+
+        public T Get<T>()
+            where T : notnull => Host.Services.GetRequiredService<T>();
+
+        public async ValueTask DisposeAsync()
+        {
+            Channel.Dispose();
+            await Host.DisposeAsync();
+            keys.Dispose();
+        }
+    }
+}
