@@ -1,4 +1,5 @@
 using KeylessGeo.ControlPlane.Store;
+using KeylessGeo.KeyServer.Cluster.Membership;
 
 namespace KeylessGeo.KeyServer.Cluster;
 
@@ -27,6 +28,9 @@ public sealed record ClusterOptions
     /// <see cref="InMemoryStoreKind"/>).
     /// </summary>
     public ControlPlaneStoreOptions Store { get; init; } = new();
+
+    /// <summary>Where the Orleans membership table lives (<c>Cluster:Membership</c>: <c>Kind</c>, <c>Directory</c>, <c>ConnectionString</c>).</summary>
+    public MembershipOptions Membership { get; init; } = new();
 
     /// <summary>True when <see cref="Store"/> names the in-process test store.</summary>
     public bool UsesInMemoryStore => string.Equals(Store?.Kind?.Trim(), InMemoryStoreKind, StringComparison.OrdinalIgnoreCase);

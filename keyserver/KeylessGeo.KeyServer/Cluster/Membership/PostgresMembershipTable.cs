@@ -1,0 +1,228 @@
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using NpgsqlTypes;
+using Orleans;
+using Orleans.Runtime;
+
+namespace KeylessGeo.KeyServer.Cluster.Membership;
+
+/// <summary>
+/// The Orleans membership table in the control-plane PostgreSQL database, in tables of our own
+/// (<see cref="PostgresMembershipSql"/>) created idempotently by
+/// <see cref="InitializeMembershipTable"/>. An insert or update is one transaction that moves
+/// the cluster's version on only from the version and etag the caller read and changes the
+/// silo's row only if it is absent (insert) or still has the caller's etag (update); either
+/// condition failing rolls both back and answers false.
+/// </summary>
+public sealed class PostgresMembershipTable : IMembershipTable, IAsyncDisposable, IDisposable
+{
+    private readonly string _clusterId;
+    private readonly ILogger _logger;
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly NpgsqlConnectionStringBuilder _target;
+
+    /// <summary>Creates the table of <paramref name="clusterId"/> in the database of <paramref name="connectionString"/>.</summary>
+    public PostgresMembershipTable(string connectionString, string clusterId, ILogger<PostgresMembershipTable> logger)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        ArgumentException.ThrowIfNullOrEmpty(clusterId);
+        ArgumentNullException.ThrowIfNull(logger);
+        _clusterId = clusterId;
+        _logger = logger;
+        _target = new NpgsqlConnectionStringBuilder(connectionString);
+        _dataSource = NpgsqlDataSource.Create(connectionString);
+    }
+
+    /// <inheritdoc />
+    public async Task InitializeMembershipTable(bool tryInitTableVersion)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync().ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync().ConfigureAwait(false);
+        await using (var batch = new NpgsqlBatch(connection, transaction))
+        {
+            batch.BatchCommands.Add(Command(PostgresMembershipSql.LockSchema, PostgresMembershipSql.SchemaLockKey));
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(PostgresMembershipSql.CreateSchema));
+            if (tryInitTableVersion)
+            {
+                batch.BatchCommands.Add(Command(PostgresMembershipSql.EnsureVersion, _clusterId));
+            }
+
+            await batch.ExecuteNonQueryAsync().ConfigureAwait(false);
+        }
+
+        await transaction.CommitAsync().ConfigureAwait(false);
+        MembershipLog.PostgresTableOpened(_logger, _clusterId, _target.Database, _target.Host);
+    }
+
+    /// <inheritdoc />
+    public async Task DeleteMembershipTableEntries(string clusterId)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(clusterId);
+        await ExecuteAsync(PostgresMembershipSql.DeleteCluster, clusterId).ConfigureAwait(false);
+        MembershipLog.PostgresTableDeleted(_logger, clusterId);
+    }
+
+    /// <inheritdoc />
+    public async Task CleanupDefunctSiloEntries(DateTimeOffset beforeDate)
+    {
+        var removed = await ExecuteAsync(PostgresMembershipSql.CleanupDefunct, _clusterId, beforeDate.UtcDateTime).ConfigureAwait(false);
+        if (removed > 0)
+        {
+            MembershipLog.DefunctSilosRemoved(_logger, removed, _clusterId, beforeDate);
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<MembershipTableData> ReadRow(SiloAddress key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        return ReadAsync(PostgresMembershipSql.ReadRow, _clusterId, MembershipEntryCodec.Key(key));
+    }
+
+    /// <inheritdoc />
+    public Task<MembershipTableData> ReadAll() => ReadAsync(PostgresMembershipSql.ReadAll, _clusterId);
+
+    /// <inheritdoc />
+    public Task<bool> InsertRow(MembershipEntry entry, TableVersion tableVersion)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        ArgumentNullException.ThrowIfNull(tableVersion);
+        return WriteAsync(
+            tableVersion,
+            Command(PostgresMembershipSql.InsertSilo, SiloParameters(MembershipEntryCodec.ToDocument(entry))),
+            ensureVersion: true);
+    }
+
+    /// <inheritdoc />
+    public Task<bool> UpdateRow(MembershipEntry entry, string etag, TableVersion tableVersion)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        ArgumentNullException.ThrowIfNull(tableVersion);
+        if (etag is null)
+        {
+            return Task.FromResult(false);
+        }
+
+        return WriteAsync(
+            tableVersion,
+            Command(PostgresMembershipSql.UpdateSilo, [.. SiloParameters(MembershipEntryCodec.ToDocument(entry)), etag]),
+            ensureVersion: false);
+    }
+
+    /// <inheritdoc />
+    public async Task UpdateIAmAlive(MembershipEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        ArgumentNullException.ThrowIfNull(entry.SiloAddress);
+        var key = MembershipEntryCodec.Key(entry.SiloAddress);
+        var updated = await ExecuteAsync(PostgresMembershipSql.UpdateIAmAlive, _clusterId, key, MembershipEntryCodec.Utc(entry.IAmAliveTime)).ConfigureAwait(false);
+        if (updated == 0)
+        {
+            MembershipLog.IAmAliveForMissingRow(_logger, key, _clusterId);
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+
+    /// <inheritdoc />
+    public void Dispose() => _dataSource.Dispose();
+
+    /// <summary>
+    /// Moves the version on and applies <paramref name="change"/> in one transaction (one round
+    /// trip for the batch); commits only when both touched exactly one row.
+    /// </summary>
+    private async Task<bool> WriteAsync(TableVersion tableVersion, NpgsqlBatchCommand change, bool ensureVersion)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync().ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync().ConfigureAwait(false);
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        if (ensureVersion)
+        {
+            // A cluster nobody initialized starts at version 0, as an empty file table does.
+            batch.BatchCommands.Add(Command(PostgresMembershipSql.EnsureVersion, _clusterId));
+        }
+
+        var bump = Command(PostgresMembershipSql.BumpVersion, _clusterId, tableVersion.Version, MembershipEtag.New(), tableVersion.VersionEtag ?? "");
+        batch.BatchCommands.Add(bump);
+        batch.BatchCommands.Add(change);
+        await batch.ExecuteNonQueryAsync().ConfigureAwait(false);
+        if (bump.RecordsAffected != 1 || change.RecordsAffected != 1)
+        {
+            await transaction.RollbackAsync().ConfigureAwait(false);
+            return false;
+        }
+
+        await transaction.CommitAsync().ConfigureAwait(false);
+        return true;
+    }
+
+    private async Task<MembershipTableData> ReadAsync(string sql, params object[] parameters)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync().ConfigureAwait(false);
+        await using var command = new NpgsqlCommand(sql, connection);
+        foreach (var value in parameters)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = value });
+        }
+
+        await using var reader = await command.ExecuteReaderAsync().ConfigureAwait(false);
+        var version = new TableVersion(0, MembershipEtag.Initial);
+        var rows = new List<Tuple<MembershipEntry, string>>();
+        while (await reader.ReadAsync().ConfigureAwait(false))
+        {
+            version = new TableVersion(reader.GetInt32(0), reader.GetString(1));
+            if (reader.IsDBNull(2))
+            {
+                continue;
+            }
+
+            var stored = JsonSerializer.Deserialize(reader.GetString(3), MembershipJsonContext.Default.MembershipEntryDocument)
+                ?? throw new InvalidDataException($"PostgreSQL membership table: cluster {_clusterId} holds an empty entry");
+            var entry = MembershipEntryCodec.FromDocument(stored with { IAmAliveTime = reader.GetFieldValue<DateTime>(4) });
+            rows.Add(Tuple.Create(entry, reader.GetString(2)));
+        }
+
+        return new MembershipTableData(rows, version);
+    }
+
+    private async Task<int> ExecuteAsync(string sql, params object[] parameters)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync().ConfigureAwait(false);
+        await using var command = new NpgsqlCommand(sql, connection);
+        foreach (var value in parameters)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = value });
+        }
+
+        return await command.ExecuteNonQueryAsync().ConfigureAwait(false);
+    }
+
+    private object[] SiloParameters(MembershipEntryDocument entry)
+    {
+        DateTime? lastSuspicion = entry.SuspectTimes is { Count: > 0 } votes ? votes.Max(vote => vote.Time) : null;
+        return
+        [
+            _clusterId,
+            entry.SiloAddress,
+            MembershipEtag.New(),
+            entry.Status,
+            entry.StartTime,
+            entry.IAmAliveTime,
+            new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = lastSuspicion.HasValue ? lastSuspicion.Value : DBNull.Value },
+            new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = JsonSerializer.Serialize(entry, MembershipJsonContext.Default.MembershipEntryDocument) },
+        ];
+    }
+
+    private static NpgsqlBatchCommand Command(string sql, params object[] parameters)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        foreach (var value in parameters)
+        {
+            command.Parameters.Add(value as NpgsqlParameter ?? new NpgsqlParameter { Value = value });
+        }
+
+        return command;
+    }
+}
