@@ -54,7 +54,13 @@ public sealed class ClusterOptionsValidator : IValidateOptions<ClusterOptions>
             }
         }
 
-        errors.AddRange(Silo.SiloOptionsValidator.Problems(options.Silo ?? new Silo.SiloOptions()));
+        var silo = options.Silo ?? new Silo.SiloOptions();
+        errors.AddRange(Silo.SiloOptionsValidator.Problems(silo));
+        if (silo.Enabled)
+        {
+            errors.AddRange(Membership.MembershipOptionsValidator.Problems(options.Membership ?? new Membership.MembershipOptions(), options.Store ?? new()));
+        }
+
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 

@@ -6,6 +6,7 @@ using KeylessGeo.KeyServer.Configuration;
 using KeylessGeo.KeyServer.Forwarding;
 using KeylessGeo.KeyServer.Keys;
 using KeylessGeo.KeyServer.Signing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans;
@@ -32,7 +33,7 @@ internal sealed class KeyRouter : ISigningService
     private readonly SigningService _local;
     private readonly KeyStore _keys;
     private readonly KeyPlacementView _placements;
-    private readonly IGrainFactory _grains;
+    private readonly Lazy<IGrainFactory> _grains;
     private readonly IRemoteForwarder? _forwarder;
     private readonly RoutingMetrics _metrics;
     private readonly TimeProvider _time;
@@ -42,13 +43,15 @@ internal sealed class KeyRouter : ISigningService
     private readonly ServedBy _servedBy;
 
     public KeyRouter(
-        SigningService local, KeyStore keys, KeyPlacementView placements, IGrainFactory grains, SiloIdentity identity, RoutingMetrics metrics,
+        SigningService local, KeyStore keys, KeyPlacementView placements, IServiceProvider services, SiloIdentity identity, RoutingMetrics metrics,
         IOptions<KeyServerOptions> options, TimeProvider time, ILogger<KeyRouter> logger, IRemoteForwarder? forwarder = null)
     {
         _local = local;
         _keys = keys;
         _placements = placements;
-        _grains = grains;
+        // Resolved on first use: the listeners resolve this router while the host is built, before
+        // the silo's cluster id is settled, and the grain factory would build the silo's services.
+        _grains = new Lazy<IGrainFactory>(services.GetRequiredService<IGrainFactory>);
         _identity = identity;
         _metrics = metrics;
         _time = time;
@@ -99,7 +102,7 @@ internal sealed class KeyRouter : ISigningService
         SignResponse response;
         try
         {
-            response = await _grains.GetGrain<IKeyGrain>(keyId).SignAsync(ByKeyId(request, keyId), deadline, cancellationToken)
+            response = await _grains.Value.GetGrain<IKeyGrain>(keyId).SignAsync(ByKeyId(request, keyId), deadline, cancellationToken)
                 .WaitAsync(remaining, _time, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

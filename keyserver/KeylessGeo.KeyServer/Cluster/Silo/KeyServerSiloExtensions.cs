@@ -1,5 +1,6 @@
 using System.Net;
 using KeylessGeo.KeyServer.Cluster.Grains;
+using KeylessGeo.KeyServer.Cluster.Membership;
 using KeylessGeo.KeyServer.Cluster.Placement;
 using KeylessGeo.KeyServer.Hosting;
 using KeylessGeo.Transport.Tls;
@@ -65,7 +66,7 @@ internal static class KeyServerSiloExtensions
             orleans.UseSiloMetadata(identity.Metadata);
             orleans.AddPlacementDirector<PolicyPlacementStrategy, PolicyPlacementDirector>();
             orleans.UseTls(o => SiloTls.Configure(o, certificate, clusterCa));
-            // MEMBERSHIP-PENDING orleans.UseKeyServerMembership(cluster.Membership, cluster.Store);
+            orleans.UseKeyServerMembership(cluster.Membership, cluster.Store);
         });
     }
 

@@ -80,6 +80,7 @@ internal sealed class RegionalClusters : IAsyncDisposable
             ["KeyServer:Admission:DefaultDeadline"] = "00:00:10",
             ["Logging:LogLevel:Default"] = "Information",
             ["Logging:LogLevel:Orleans"] = "Warning",
+            ["Logging:LogLevel:KeylessGeo.KeyServer.Cluster.Grains"] = "Debug",
             ["Cluster:Enabled"] = "true",
             ["Cluster:Store:Kind"] = ClusterOptions.InMemoryStoreKind,
             ["Cluster:WrappingKeyPath"] = Path.Combine(_root.Path, datacenter + "-wrapping-key.pem"),
