@@ -103,6 +103,9 @@ public sealed class KeyServerTestHost : IAsyncDisposable
             ["Keyless:Port"] = "0",
             ["Cluster:Silo:CertificatePath"] = pem.PeerCertificate,
             ["Cluster:Silo:KeyPath"] = pem.PeerKey,
+            ["Cluster:Forwarding:ClientCertificatePath"] = pem.PeerCertificate,
+            ["Cluster:Forwarding:ClientKeyPath"] = pem.PeerKey,
+            ["Cluster:Forwarding:TrustedCaPath"] = pem.CaCertificate,
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

@@ -90,7 +90,7 @@ internal static partial class ClusterLog
     [LoggerMessage(126, LogLevel.Warning, "Could not remove the lease of keyserver {KeyserverId} on shutdown; it expires by itself", EventName = "LeaseRemoveFailed")]
     public static partial void LeaseRemoveFailed(ILogger logger, string keyserverId, Exception exception);
 
-    [LoggerMessage(127, LogLevel.Warning, "Cluster:AdvertisedEndpoints is empty: the lease of keyserver {KeyserverId} tells edge agents no address to reach it at", EventName = "NoAdvertisedEndpoints")]
+    [LoggerMessage(127, LogLevel.Information, "Cluster:AdvertisedEndpoints is empty: keyserver {KeyserverId} advertises the gRPC endpoints it binds, unless they listen on a wildcard address", EventName = "NoAdvertisedEndpoints")]
     public static partial void NoAdvertisedEndpoints(ILogger logger, string keyserverId);
 
     [LoggerMessage(128, LogLevel.Error, "The wrapping key registered for datacenter {Datacenter} changed to {RegisteredFingerprint}, but this keyserver holds {LocalFingerprint}: managed keys wrapped for the new key cannot be opened here", EventName = "RegisteredWrappingKeyChanged")]

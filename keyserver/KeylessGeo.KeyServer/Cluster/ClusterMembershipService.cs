@@ -29,12 +29,15 @@ internal sealed class ClusterMembershipService : BackgroundService
     private readonly string _datacenter;
     private readonly TimeProvider _time;
     private readonly ILogger<ClusterMembershipService> _logger;
+    private readonly AdvertisedEndpoints _endpoints;
     private volatile WrappingKeyRegistrationOutcome _registration;
 
     public ClusterMembershipService(
         IControlPlaneStore store, WrappingKeyRegistration registration, CapacityState capacity, ClusterState state, ClusterMetrics metrics,
-        IOptions<ClusterOptions> options, IOptions<KeyServerOptions> core, TimeProvider time, ILogger<ClusterMembershipService> logger)
+        IOptions<ClusterOptions> options, IOptions<KeyServerOptions> core, TimeProvider time, ILogger<ClusterMembershipService> logger,
+        AdvertisedEndpoints endpoints)
     {
+        _endpoints = endpoints;
         _store = store;
         _registrar = registration;
         _capacity = capacity;
@@ -70,7 +73,7 @@ internal sealed class ClusterMembershipService : BackgroundService
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         ClusterLog.ClusterJoining(_logger, _keyserverId, _datacenter, _store.Kind);
-        if (_options.AdvertisedEndpoints.Count == 0)
+        if (!_endpoints.Configured)
         {
             ClusterLog.NoAdvertisedEndpoints(_logger, _keyserverId);
         }
@@ -155,7 +158,7 @@ internal sealed class ClusterMembershipService : BackgroundService
         {
             KeyserverId = _keyserverId,
             DatacenterId = _datacenter,
-            Endpoints = [.. _options.AdvertisedEndpoints],
+            Endpoints = [.. _endpoints.Current()],
             Capacity = capacity.ToImmutable(),
             Accelerator = _capacity.Accelerator.Kind.Length > 0 ? _capacity.Accelerator.Kind : "none",
             AppliedRevision = _state.AppliedRevision,

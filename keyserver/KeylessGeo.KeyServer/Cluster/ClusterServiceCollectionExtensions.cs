@@ -45,6 +45,7 @@ public static class ClusterServiceCollectionExtensions
         services.TryAddSingleton<ClusterMetrics>();
         services.TryAddSingleton<WrappingKeyRegistration>();
         services.TryAddSingleton<ManagedKeyFeedService>();
+        services.TryAddSingleton<AdvertisedEndpoints>();
         services.TryAddSingleton<ClusterMembershipService>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ManagedKeyFeedService>(static p => p.GetRequiredService<ManagedKeyFeedService>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ClusterMembershipService>(static p => p.GetRequiredService<ClusterMembershipService>()));

@@ -69,6 +69,11 @@ public sealed partial class KeyServerProcess : IAsyncDisposable
             ["Listen:KeyPath"] = pem.ServerKey,
             ["Listen:ClientCaPath"] = pem.CaCertificate,
             ["Keyless:Port"] = "0",
+            ["Cluster:Silo:CertificatePath"] = pem.PeerCertificate,
+            ["Cluster:Silo:KeyPath"] = pem.PeerKey,
+            ["Cluster:Forwarding:ClientCertificatePath"] = pem.PeerCertificate,
+            ["Cluster:Forwarding:ClientKeyPath"] = pem.PeerKey,
+            ["Cluster:Forwarding:TrustedCaPath"] = pem.CaCertificate,
         };
         foreach (var (key, value) in settings)
         {
@@ -157,6 +162,18 @@ public sealed partial class KeyServerProcess : IAsyncDisposable
             await Task.WhenAny(_process.WaitForExitAsync(cancellationToken), nextLine);
             cancellationToken.ThrowIfCancellationRequested();
         }
+    }
+
+    /// <summary>Kills the keyserver with SIGKILL (no shutdown of any kind) and waits until it is gone.</summary>
+    public async Task KillAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill();
+        }
+
+        using var exit = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await _process.WaitForExitAsync(exit.Token);
     }
 
     public async ValueTask DisposeAsync()
