@@ -44,24 +44,13 @@ internal sealed class ForwardCall(SignRequest request, RemoteKeyserver[] candida
 
     /// <summary>
     /// The next candidate to try, rotating through the list so each retry goes to another
-    /// keyserver when there is one; candidates whose circuit is open are passed over (and noted).
-    /// Null when every candidate's circuit is open.
+    /// keyserver when there is one.
     /// </summary>
-    public RemoteKeyserver? NextCandidate(Func<string, bool> isOpen)
+    public RemoteKeyserver NextCandidate()
     {
-        for (var scanned = 0; scanned < Candidates.Length; scanned++)
-        {
-            var candidate = Candidates[_next % Candidates.Length];
-            _next++;
-            if (!isOpen(candidate.Endpoint))
-            {
-                return candidate;
-            }
-
-            Skipped(candidate);
-        }
-
-        return null;
+        var candidate = Candidates[_next % Candidates.Length];
+        _next++;
+        return candidate;
     }
 
     /// <summary>Counts a request sent.</summary>

@@ -34,7 +34,6 @@ internal sealed class RemoteForwarder : IRemoteForwarder
     private readonly string _selfId;
     private readonly ServedBy _servedBy;
     private readonly ResiliencePipeline<ForwardAttempt> _retry;
-    private readonly Func<string, bool> _isOpen;
 
     /// <summary>Creates the forwarder. <c>random</c> draws the backoff jitter; it must be thread-safe (the default, <see cref="Random.Shared"/>, is).</summary>
     public RemoteForwarder(
@@ -56,16 +55,6 @@ internal sealed class RemoteForwarder : IRemoteForwarder
         _random = random ?? Random.Shared;
         _selfId = keyServer.Value.Id;
         _servedBy = new ServedBy { KeyserverId = keyServer.Value.Id, Datacenter = keyServer.Value.Datacenter };
-        _isOpen = endpoint =>
-        {
-            var open = _upstreams.IsOpen(endpoint);
-            if (open)
-            {
-                _metrics.CircuitSkipped();
-            }
-
-            return open;
-        };
 
         var builder = new ResiliencePipelineBuilder<ForwardAttempt> { TimeProvider = time, Name = "keylessgeo-forward" };
         if (_options.MaxAttempts > 1)
@@ -160,9 +149,9 @@ internal sealed class RemoteForwarder : IRemoteForwarder
 
     private async ValueTask<Outcome<ForwardAttempt>> AttemptAsync(ResilienceContext context, ForwardCall call)
     {
-        // Bounded: each pass either sends a request or passes over a candidate whose circuit
-        // rejected it, and every candidate is passed over at most once per attempt.
-        for (var pass = 0; pass <= call.Candidates.Length; pass++)
+        // Each pass either sends a request, or passes over a candidate whose circuit rejected the
+        // call without sending anything; when every candidate did, all circuits are open.
+        for (var pass = 0; pass < call.Candidates.Length; pass++)
         {
             var remaining = call.Deadline - _time.GetUtcNow();
             if (remaining <= TimeSpan.Zero)
@@ -170,11 +159,7 @@ internal sealed class RemoteForwarder : IRemoteForwarder
                 return Outcome.FromResult(ForwardAttempt.Failed(AttemptFailure.DeadlineExceeded, "the deadline passed"));
             }
 
-            if (call.NextCandidate(_isOpen) is not { } candidate)
-            {
-                return Outcome.FromResult(ForwardAttempt.Failed(AttemptFailure.AllCircuitsOpen, "every candidate's circuit is open"));
-            }
-
+            var candidate = call.NextCandidate();
             Upstream upstream;
             try
             {

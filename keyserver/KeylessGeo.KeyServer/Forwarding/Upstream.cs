@@ -32,10 +32,12 @@ internal sealed class Upstream
     /// <summary>Circuit breaker, then the per-attempt timeout, around one call.</summary>
     public ResiliencePipeline<ForwardAttempt> Pipeline { get; }
 
+    /// <summary>
+    /// The breaker's state, for diagnostics. Not for choosing candidates: Polly moves an open
+    /// circuit to half-open only when a call tries it after the break, so an upstream skipped for
+    /// being open would never be tried again. The pipeline itself rejects calls while it is open.
+    /// </summary>
     public CircuitBreakerStateProvider Breaker { get; }
-
-    /// <summary>Whether the breaker skips this upstream now (open, or isolated by hand).</summary>
-    public bool IsOpen => Breaker.CircuitState is CircuitState.Open or CircuitState.Isolated;
 
     /// <summary>Takes a reference for one call; false once the upstream is retired and released.</summary>
     public bool TryAcquire()

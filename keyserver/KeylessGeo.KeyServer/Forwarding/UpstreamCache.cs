@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Polly.CircuitBreaker;
 
 namespace KeylessGeo.KeyServer.Forwarding;
 
@@ -37,9 +38,9 @@ internal sealed class UpstreamCache(Func<string, Upstream> create) : IDisposable
         }
     }
 
-    /// <summary>Whether <paramref name="endpoint"/>'s circuit is open now (false for an upstream not made yet).</summary>
-    public bool IsOpen(string endpoint) =>
-        _upstreams.TryGetValue(endpoint, out var entry) && entry.IsValueCreated && entry.Value.IsOpen;
+    /// <summary>The circuit state of <paramref name="endpoint"/>'s upstream, or null when it has none yet (diagnostics, tests).</summary>
+    public CircuitState? StateOf(string endpoint) =>
+        _upstreams.TryGetValue(endpoint, out var entry) && entry.IsValueCreated ? entry.Value.Breaker.CircuitState : null;
 
     /// <summary>Retires every upstream whose endpoint is not in <paramref name="live"/>.</summary>
     public int Retain(IReadOnlySet<string> live)
