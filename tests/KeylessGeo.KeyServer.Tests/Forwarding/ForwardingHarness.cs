@@ -3,7 +3,7 @@ using KeylessGeo.Contracts.V1;
 using KeylessGeo.ControlPlane.Store.InMemory;
 using KeylessGeo.ControlPlane.Store.Model;
 using KeylessGeo.KeyServer.Configuration;
-using KeylessGeo.KeyServer.Connections;
+using KeylessGeo.KeyServer.Tests.Connections;
 using KeylessGeo.KeyServer.Forwarding;
 using KeylessGeo.KeyServer.Tests.Cluster;
 using KeylessGeo.KeyServer.Tests.Infrastructure;
