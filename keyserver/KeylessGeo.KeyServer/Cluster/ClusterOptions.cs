@@ -1,5 +1,6 @@
 using KeylessGeo.ControlPlane.Store;
 using KeylessGeo.KeyServer.Cluster.Membership;
+using KeylessGeo.KeyServer.Forwarding;
 
 namespace KeylessGeo.KeyServer.Cluster;
 
@@ -77,4 +78,7 @@ public sealed record ClusterOptions
 
     /// <summary>The longest delay between retries of a failing store.</summary>
     public TimeSpan StoreRetryMaxDelay { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Forwarding to keyservers of other regions (<c>Cluster:Forwarding</c>); see docs/CLUSTER-FORWARDING.md.</summary>
+    public ForwardingOptions Forwarding { get; init; } = new();
 }
