@@ -41,24 +41,24 @@ public sealed class FileMembershipTable : IMembershipTable
     public string TablePath => _files.TablePath;
 
     /// <inheritdoc />
-    public async Task InitializeMembershipTable(bool tryInitTableVersion)
+    public async Task InitializeMembershipTableAsync(bool tryInitTableVersion, CancellationToken cancellationToken = default)
     {
         MembershipFile.EnsureDirectory(_directory);
-        using var held = await MembershipFileLock.AcquireAsync(_files.LockPath, _lockTimeout).ConfigureAwait(false);
+        using var held = await MembershipFileLock.AcquireAsync(_files.LockPath, _lockTimeout, cancellationToken).ConfigureAwait(false);
         MembershipFile.DeleteStaleTemps(_files.TablePath);
 
         // Reading also proves an existing file is intact before the silo relies on it.
-        var existing = await MembershipFile.ReadAsync(_files.TablePath, _clusterId).ConfigureAwait(false);
+        var existing = await MembershipFile.ReadAsync(_files.TablePath, _clusterId, cancellationToken).ConfigureAwait(false);
         if (existing is null && tryInitTableVersion)
         {
-            await MembershipFile.ReplaceAsync(_files.TablePath, FileMembershipDocument.Empty(_clusterId)).ConfigureAwait(false);
+            await MembershipFile.ReplaceAsync(_files.TablePath, FileMembershipDocument.Empty(_clusterId), cancellationToken).ConfigureAwait(false);
         }
 
         MembershipLog.FileTableOpened(_logger, _files.TablePath, _clusterId, existing?.Version ?? 0, existing?.Silos.Count ?? 0);
     }
 
     /// <inheritdoc />
-    public async Task DeleteMembershipTableEntries(string clusterId)
+    public async Task DeleteMembershipTableEntriesAsync(string clusterId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(clusterId);
         var files = MembershipFileNames.For(_directory, clusterId);
@@ -68,13 +68,13 @@ public sealed class FileMembershipTable : IMembershipTable
         }
 
         // The lock file stays: deleting it would let two writers lock two different files.
-        using var held = await MembershipFileLock.AcquireAsync(files.LockPath, _lockTimeout).ConfigureAwait(false);
+        using var held = await MembershipFileLock.AcquireAsync(files.LockPath, _lockTimeout, cancellationToken).ConfigureAwait(false);
         MembershipFile.Delete(files.TablePath);
         MembershipLog.FileTableDeleted(_logger, files.TablePath, clusterId);
     }
 
     /// <inheritdoc />
-    public async Task CleanupDefunctSiloEntries(DateTimeOffset beforeDate)
+    public async Task CleanupDefunctSiloEntriesAsync(DateTimeOffset beforeDate, CancellationToken cancellationToken = default)
     {
         var removed = 0;
         await ChangeAsync(document =>
@@ -84,7 +84,7 @@ public sealed class FileMembershipTable : IMembershipTable
 
             // Like Orleans's own tables: removing dead silos changes no version a writer depends on.
             return removed == 0 ? null : document with { Silos = kept };
-        }).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
         if (removed > 0)
         {
             MembershipLog.DefunctSilosRemoved(_logger, removed, _clusterId, beforeDate);
@@ -92,10 +92,10 @@ public sealed class FileMembershipTable : IMembershipTable
     }
 
     /// <inheritdoc />
-    public async Task<MembershipTableData> ReadRow(SiloAddress key)
+    public async Task<MembershipTableData> ReadRowAsync(SiloAddress key, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(key);
-        var document = await ReadAsync().ConfigureAwait(false);
+        var document = await ReadAsync(cancellationToken).ConfigureAwait(false);
         var version = new TableVersion(document.Version, document.VersionEtag);
         var row = Find(document, MembershipEntryCodec.Key(key));
         return row is null
@@ -104,15 +104,15 @@ public sealed class FileMembershipTable : IMembershipTable
     }
 
     /// <inheritdoc />
-    public async Task<MembershipTableData> ReadAll()
+    public async Task<MembershipTableData> ReadAllAsync(CancellationToken cancellationToken = default)
     {
-        var document = await ReadAsync().ConfigureAwait(false);
+        var document = await ReadAsync(cancellationToken).ConfigureAwait(false);
         var rows = document.Silos.Select(row => Tuple.Create(MembershipEntryCodec.FromDocument(row.Entry), row.Etag)).ToList();
         return new MembershipTableData(rows, new TableVersion(document.Version, document.VersionEtag));
     }
 
     /// <inheritdoc />
-    public async Task<bool> InsertRow(MembershipEntry entry, TableVersion tableVersion)
+    public async Task<bool> InsertRowAsync(MembershipEntry entry, TableVersion tableVersion, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(entry);
         ArgumentNullException.ThrowIfNull(tableVersion);
@@ -132,12 +132,12 @@ public sealed class FileMembershipTable : IMembershipTable
                 VersionEtag = MembershipEtag.New(),
                 Silos = [.. document.Silos, new FileMembershipRow(MembershipEtag.New(), stored)],
             };
-        }).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
         return inserted;
     }
 
     /// <inheritdoc />
-    public async Task<bool> UpdateRow(MembershipEntry entry, string etag, TableVersion tableVersion)
+    public async Task<bool> UpdateRowAsync(MembershipEntry entry, string etag, TableVersion tableVersion, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(entry);
         ArgumentNullException.ThrowIfNull(tableVersion);
@@ -155,12 +155,12 @@ public sealed class FileMembershipTable : IMembershipTable
             var silos = document.Silos.ToArray();
             silos[index] = new FileMembershipRow(MembershipEtag.New(), stored);
             return document with { Version = tableVersion.Version, VersionEtag = MembershipEtag.New(), Silos = silos };
-        }).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
         return updated;
     }
 
     /// <inheritdoc />
-    public async Task UpdateIAmAlive(MembershipEntry entry)
+    public async Task UpdateIAmAliveAsync(MembershipEntry entry, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(entry);
         ArgumentNullException.ThrowIfNull(entry.SiloAddress);
@@ -181,31 +181,57 @@ public sealed class FileMembershipTable : IMembershipTable
             var row = silos[index];
             silos[index] = row with { Entry = row.Entry with { IAmAliveTime = MembershipEntryCodec.Utc(entry.IAmAliveTime) } };
             return document with { Silos = silos };
-        }).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
         if (!found)
         {
             MembershipLog.IAmAliveForMissingRow(_logger, key, _clusterId);
         }
     }
 
+    // Orleans 10.4 calls the *Async members above; the older members stay required by the interface.
+
+    /// <inheritdoc />
+    public Task InitializeMembershipTable(bool tryInitTableVersion) => InitializeMembershipTableAsync(tryInitTableVersion);
+
+    /// <inheritdoc />
+    public Task DeleteMembershipTableEntries(string clusterId) => DeleteMembershipTableEntriesAsync(clusterId);
+
+    /// <inheritdoc />
+    public Task CleanupDefunctSiloEntries(DateTimeOffset beforeDate) => CleanupDefunctSiloEntriesAsync(beforeDate);
+
+    /// <inheritdoc />
+    public Task<MembershipTableData> ReadRow(SiloAddress key) => ReadRowAsync(key);
+
+    /// <inheritdoc />
+    public Task<MembershipTableData> ReadAll() => ReadAllAsync();
+
+    /// <inheritdoc />
+    public Task<bool> InsertRow(MembershipEntry entry, TableVersion tableVersion) => InsertRowAsync(entry, tableVersion);
+
+    /// <inheritdoc />
+    public Task<bool> UpdateRow(MembershipEntry entry, string etag, TableVersion tableVersion) => UpdateRowAsync(entry, etag, tableVersion);
+
+    /// <inheritdoc />
+    public Task UpdateIAmAlive(MembershipEntry entry) => UpdateIAmAliveAsync(entry);
+
     /// <summary>
     /// One read-modify-write under the lock: <paramref name="change"/> gets the current table and
     /// returns the new one, or null to leave the file untouched.
     /// </summary>
-    private async Task ChangeAsync(Func<FileMembershipDocument, FileMembershipDocument?> change)
+    private async Task ChangeAsync(Func<FileMembershipDocument, FileMembershipDocument?> change, CancellationToken cancellationToken)
     {
         MembershipFile.EnsureDirectory(_directory);
-        using var held = await MembershipFileLock.AcquireAsync(_files.LockPath, _lockTimeout).ConfigureAwait(false);
-        var current = await MembershipFile.ReadAsync(_files.TablePath, _clusterId).ConfigureAwait(false) ?? FileMembershipDocument.Empty(_clusterId);
+        using var held = await MembershipFileLock.AcquireAsync(_files.LockPath, _lockTimeout, cancellationToken).ConfigureAwait(false);
+        var current = await MembershipFile.ReadAsync(_files.TablePath, _clusterId, cancellationToken).ConfigureAwait(false) ?? FileMembershipDocument.Empty(_clusterId);
         var next = change(current);
         if (next is not null)
         {
-            await MembershipFile.ReplaceAsync(_files.TablePath, next).ConfigureAwait(false);
+            await MembershipFile.ReplaceAsync(_files.TablePath, next, cancellationToken).ConfigureAwait(false);
         }
     }
 
-    private async Task<FileMembershipDocument> ReadAsync() =>
-        await MembershipFile.ReadAsync(_files.TablePath, _clusterId).ConfigureAwait(false) ?? FileMembershipDocument.Empty(_clusterId);
+    private async Task<FileMembershipDocument> ReadAsync(CancellationToken cancellationToken) =>
+        await MembershipFile.ReadAsync(_files.TablePath, _clusterId, cancellationToken).ConfigureAwait(false) ?? FileMembershipDocument.Empty(_clusterId);
 
     /// <summary>
     /// The caller read the current version (same etag) and asks for the one after it. The etag

@@ -32,12 +32,12 @@ internal static partial class MembershipFile
     }
 
     /// <summary>The table in <paramref name="path"/>, or null when the file does not exist.</summary>
-    public static async Task<FileMembershipDocument?> ReadAsync(string path, string clusterId)
+    public static async Task<FileMembershipDocument?> ReadAsync(string path, string clusterId, CancellationToken cancellationToken)
     {
         byte[] content;
         try
         {
-            content = await File.ReadAllBytesAsync(path).ConfigureAwait(false);
+            content = await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
         }
         catch (FileNotFoundException)
         {
@@ -73,7 +73,7 @@ internal static partial class MembershipFile
     }
 
     /// <summary>Replaces <paramref name="path"/> with <paramref name="document"/>, durably.</summary>
-    public static async Task ReplaceAsync(string path, FileMembershipDocument document)
+    public static async Task ReplaceAsync(string path, FileMembershipDocument document, CancellationToken cancellationToken)
     {
         var content = JsonSerializer.SerializeToUtf8Bytes(document, MembershipJsonContext.Default.FileMembershipDocument);
         var directory = Path.GetDirectoryName(path)!;
@@ -89,7 +89,7 @@ internal static partial class MembershipFile
             };
             await using (var stream = new FileStream(temp, options))
             {
-                await stream.WriteAsync(content).ConfigureAwait(false);
+                await stream.WriteAsync(content, cancellationToken).ConfigureAwait(false);
                 stream.Flush(flushToDisk: true);
             }
 

@@ -17,7 +17,7 @@ internal static class MembershipFileLock
 
     /// <summary>Takes the lock at <paramref name="lockPath"/>; dispose the result to release it.</summary>
     /// <exception cref="TimeoutException">Another holder kept it for longer than <paramref name="timeout"/>.</exception>
-    public static async Task<IDisposable> AcquireAsync(string lockPath, TimeSpan timeout)
+    public static async Task<IDisposable> AcquireAsync(string lockPath, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var options = new FileStreamOptions
         {
@@ -43,7 +43,7 @@ internal static class MembershipFileLock
             }
 
             // Real time on purpose: this paces file I/O between processes, it measures nothing.
-            await Task.Delay(backoff).ConfigureAwait(false);
+            await Task.Delay(backoff, cancellationToken).ConfigureAwait(false);
             backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
         }
     }

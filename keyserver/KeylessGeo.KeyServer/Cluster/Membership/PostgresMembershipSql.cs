@@ -12,14 +12,18 @@ internal static class PostgresMembershipSql
     /// <summary>The advisory lock key ("KGMB" in ASCII) that serializes schema creation.</summary>
     public const long SchemaLockKey = 0x4B47_4D42;
 
-    /// <summary>Creates both tables when missing (run under <see cref="SchemaLockKey"/>: concurrent CREATE TABLE IF NOT EXISTS can still collide).</summary>
-    public const string CreateSchema = """
+    /// <summary>Creates the version table when missing (run under <see cref="SchemaLockKey"/>: concurrent CREATE TABLE IF NOT EXISTS can still collide).</summary>
+    public const string CreateVersionTable = """
         CREATE TABLE IF NOT EXISTS keyserver_membership_version (
             cluster_id text PRIMARY KEY,
             version integer NOT NULL CHECK (version >= 0),
             version_etag text NOT NULL,
             updated_at timestamptz NOT NULL DEFAULT now()
-        );
+        )
+        """;
+
+    /// <summary>Creates the silo table when missing (under <see cref="SchemaLockKey"/>, after <see cref="CreateVersionTable"/>).</summary>
+    public const string CreateSiloTable = """
         CREATE TABLE IF NOT EXISTS keyserver_membership_silo (
             cluster_id text NOT NULL REFERENCES keyserver_membership_version (cluster_id) ON DELETE CASCADE,
             silo_address text NOT NULL,
@@ -30,7 +34,7 @@ internal static class PostgresMembershipSql
             last_suspect_time timestamptz NULL,
             entry jsonb NOT NULL,
             PRIMARY KEY (cluster_id, silo_address)
-        );
+        )
         """;
 
     /// <summary>Takes the schema lock for the current transaction.</summary>

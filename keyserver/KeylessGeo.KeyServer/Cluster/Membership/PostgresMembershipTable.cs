@@ -10,7 +10,7 @@ namespace KeylessGeo.KeyServer.Cluster.Membership;
 /// <summary>
 /// The Orleans membership table in the control-plane PostgreSQL database, in tables of our own
 /// (<see cref="PostgresMembershipSql"/>) created idempotently by
-/// <see cref="InitializeMembershipTable"/>. An insert or update is one transaction that moves
+/// <see cref="InitializeMembershipTableAsync"/>. An insert or update is one transaction that moves
 /// the cluster's version on only from the version and etag the caller read and changes the
 /// silo's row only if it is absent (insert) or still has the caller's etag (update); either
 /// condition failing rolls both back and answers false.
@@ -35,38 +35,39 @@ public sealed class PostgresMembershipTable : IMembershipTable, IAsyncDisposable
     }
 
     /// <inheritdoc />
-    public async Task InitializeMembershipTable(bool tryInitTableVersion)
+    public async Task InitializeMembershipTableAsync(bool tryInitTableVersion, CancellationToken cancellationToken = default)
     {
-        await using var connection = await _dataSource.OpenConnectionAsync().ConfigureAwait(false);
-        await using var transaction = await connection.BeginTransactionAsync().ConfigureAwait(false);
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await using (var batch = new NpgsqlBatch(connection, transaction))
         {
             batch.BatchCommands.Add(Command(PostgresMembershipSql.LockSchema, PostgresMembershipSql.SchemaLockKey));
-            batch.BatchCommands.Add(new NpgsqlBatchCommand(PostgresMembershipSql.CreateSchema));
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(PostgresMembershipSql.CreateVersionTable));
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(PostgresMembershipSql.CreateSiloTable));
             if (tryInitTableVersion)
             {
                 batch.BatchCommands.Add(Command(PostgresMembershipSql.EnsureVersion, _clusterId));
             }
 
-            await batch.ExecuteNonQueryAsync().ConfigureAwait(false);
+            await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        await transaction.CommitAsync().ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         MembershipLog.PostgresTableOpened(_logger, _clusterId, _target.Database, _target.Host);
     }
 
     /// <inheritdoc />
-    public async Task DeleteMembershipTableEntries(string clusterId)
+    public async Task DeleteMembershipTableEntriesAsync(string clusterId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(clusterId);
-        await ExecuteAsync(PostgresMembershipSql.DeleteCluster, clusterId).ConfigureAwait(false);
+        await ExecuteAsync(PostgresMembershipSql.DeleteCluster, [clusterId], cancellationToken).ConfigureAwait(false);
         MembershipLog.PostgresTableDeleted(_logger, clusterId);
     }
 
     /// <inheritdoc />
-    public async Task CleanupDefunctSiloEntries(DateTimeOffset beforeDate)
+    public async Task CleanupDefunctSiloEntriesAsync(DateTimeOffset beforeDate, CancellationToken cancellationToken = default)
     {
-        var removed = await ExecuteAsync(PostgresMembershipSql.CleanupDefunct, _clusterId, beforeDate.UtcDateTime).ConfigureAwait(false);
+        var removed = await ExecuteAsync(PostgresMembershipSql.CleanupDefunct, [_clusterId, beforeDate.UtcDateTime], cancellationToken).ConfigureAwait(false);
         if (removed > 0)
         {
             MembershipLog.DefunctSilosRemoved(_logger, removed, _clusterId, beforeDate);
@@ -74,28 +75,29 @@ public sealed class PostgresMembershipTable : IMembershipTable, IAsyncDisposable
     }
 
     /// <inheritdoc />
-    public Task<MembershipTableData> ReadRow(SiloAddress key)
+    public Task<MembershipTableData> ReadRowAsync(SiloAddress key, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(key);
-        return ReadAsync(PostgresMembershipSql.ReadRow, _clusterId, MembershipEntryCodec.Key(key));
+        return ReadAsync(PostgresMembershipSql.ReadRow, [_clusterId, MembershipEntryCodec.Key(key)], cancellationToken);
     }
 
     /// <inheritdoc />
-    public Task<MembershipTableData> ReadAll() => ReadAsync(PostgresMembershipSql.ReadAll, _clusterId);
+    public Task<MembershipTableData> ReadAllAsync(CancellationToken cancellationToken = default) => ReadAsync(PostgresMembershipSql.ReadAll, [_clusterId], cancellationToken);
 
     /// <inheritdoc />
-    public Task<bool> InsertRow(MembershipEntry entry, TableVersion tableVersion)
+    public Task<bool> InsertRowAsync(MembershipEntry entry, TableVersion tableVersion, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(entry);
         ArgumentNullException.ThrowIfNull(tableVersion);
         return WriteAsync(
             tableVersion,
             Command(PostgresMembershipSql.InsertSilo, SiloParameters(MembershipEntryCodec.ToDocument(entry))),
-            ensureVersion: true);
+            ensureVersion: true,
+            cancellationToken);
     }
 
     /// <inheritdoc />
-    public Task<bool> UpdateRow(MembershipEntry entry, string etag, TableVersion tableVersion)
+    public Task<bool> UpdateRowAsync(MembershipEntry entry, string etag, TableVersion tableVersion, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(entry);
         ArgumentNullException.ThrowIfNull(tableVersion);
@@ -107,21 +109,48 @@ public sealed class PostgresMembershipTable : IMembershipTable, IAsyncDisposable
         return WriteAsync(
             tableVersion,
             Command(PostgresMembershipSql.UpdateSilo, [.. SiloParameters(MembershipEntryCodec.ToDocument(entry)), etag]),
-            ensureVersion: false);
+            ensureVersion: false,
+            cancellationToken);
     }
 
     /// <inheritdoc />
-    public async Task UpdateIAmAlive(MembershipEntry entry)
+    public async Task UpdateIAmAliveAsync(MembershipEntry entry, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(entry);
         ArgumentNullException.ThrowIfNull(entry.SiloAddress);
         var key = MembershipEntryCodec.Key(entry.SiloAddress);
-        var updated = await ExecuteAsync(PostgresMembershipSql.UpdateIAmAlive, _clusterId, key, MembershipEntryCodec.Utc(entry.IAmAliveTime)).ConfigureAwait(false);
+        var updated = await ExecuteAsync(PostgresMembershipSql.UpdateIAmAlive, [_clusterId, key, MembershipEntryCodec.Utc(entry.IAmAliveTime)], cancellationToken).ConfigureAwait(false);
         if (updated == 0)
         {
             MembershipLog.IAmAliveForMissingRow(_logger, key, _clusterId);
         }
     }
+
+    // Orleans 10.4 calls the *Async members above; the older members stay required by the interface.
+
+    /// <inheritdoc />
+    public Task InitializeMembershipTable(bool tryInitTableVersion) => InitializeMembershipTableAsync(tryInitTableVersion);
+
+    /// <inheritdoc />
+    public Task DeleteMembershipTableEntries(string clusterId) => DeleteMembershipTableEntriesAsync(clusterId);
+
+    /// <inheritdoc />
+    public Task CleanupDefunctSiloEntries(DateTimeOffset beforeDate) => CleanupDefunctSiloEntriesAsync(beforeDate);
+
+    /// <inheritdoc />
+    public Task<MembershipTableData> ReadRow(SiloAddress key) => ReadRowAsync(key);
+
+    /// <inheritdoc />
+    public Task<MembershipTableData> ReadAll() => ReadAllAsync();
+
+    /// <inheritdoc />
+    public Task<bool> InsertRow(MembershipEntry entry, TableVersion tableVersion) => InsertRowAsync(entry, tableVersion);
+
+    /// <inheritdoc />
+    public Task<bool> UpdateRow(MembershipEntry entry, string etag, TableVersion tableVersion) => UpdateRowAsync(entry, etag, tableVersion);
+
+    /// <inheritdoc />
+    public Task UpdateIAmAlive(MembershipEntry entry) => UpdateIAmAliveAsync(entry);
 
     /// <inheritdoc />
     public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
@@ -133,10 +162,10 @@ public sealed class PostgresMembershipTable : IMembershipTable, IAsyncDisposable
     /// Moves the version on and applies <paramref name="change"/> in one transaction (one round
     /// trip for the batch); commits only when both touched exactly one row.
     /// </summary>
-    private async Task<bool> WriteAsync(TableVersion tableVersion, NpgsqlBatchCommand change, bool ensureVersion)
+    private async Task<bool> WriteAsync(TableVersion tableVersion, NpgsqlBatchCommand change, bool ensureVersion, CancellationToken cancellationToken)
     {
-        await using var connection = await _dataSource.OpenConnectionAsync().ConfigureAwait(false);
-        await using var transaction = await connection.BeginTransactionAsync().ConfigureAwait(false);
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await using var batch = new NpgsqlBatch(connection, transaction);
         if (ensureVersion)
         {
@@ -147,30 +176,30 @@ public sealed class PostgresMembershipTable : IMembershipTable, IAsyncDisposable
         var bump = Command(PostgresMembershipSql.BumpVersion, _clusterId, tableVersion.Version, MembershipEtag.New(), tableVersion.VersionEtag ?? "");
         batch.BatchCommands.Add(bump);
         batch.BatchCommands.Add(change);
-        await batch.ExecuteNonQueryAsync().ConfigureAwait(false);
+        await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         if (bump.RecordsAffected != 1 || change.RecordsAffected != 1)
         {
-            await transaction.RollbackAsync().ConfigureAwait(false);
+            await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
             return false;
         }
 
-        await transaction.CommitAsync().ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return true;
     }
 
-    private async Task<MembershipTableData> ReadAsync(string sql, params object[] parameters)
+    private async Task<MembershipTableData> ReadAsync(string sql, object[] parameters, CancellationToken cancellationToken)
     {
-        await using var connection = await _dataSource.OpenConnectionAsync().ConfigureAwait(false);
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var command = new NpgsqlCommand(sql, connection);
         foreach (var value in parameters)
         {
             command.Parameters.Add(new NpgsqlParameter { Value = value });
         }
 
-        await using var reader = await command.ExecuteReaderAsync().ConfigureAwait(false);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         var version = new TableVersion(0, MembershipEtag.Initial);
         var rows = new List<Tuple<MembershipEntry, string>>();
-        while (await reader.ReadAsync().ConfigureAwait(false))
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
             version = new TableVersion(reader.GetInt32(0), reader.GetString(1));
             if (reader.IsDBNull(2))
@@ -187,16 +216,16 @@ public sealed class PostgresMembershipTable : IMembershipTable, IAsyncDisposable
         return new MembershipTableData(rows, version);
     }
 
-    private async Task<int> ExecuteAsync(string sql, params object[] parameters)
+    private async Task<int> ExecuteAsync(string sql, object[] parameters, CancellationToken cancellationToken)
     {
-        await using var connection = await _dataSource.OpenConnectionAsync().ConfigureAwait(false);
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var command = new NpgsqlCommand(sql, connection);
         foreach (var value in parameters)
         {
             command.Parameters.Add(new NpgsqlParameter { Value = value });
         }
 
-        return await command.ExecuteNonQueryAsync().ConfigureAwait(false);
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private object[] SiloParameters(MembershipEntryDocument entry)
