@@ -59,6 +59,7 @@ public sealed class ClusterOptionsValidator : IValidateOptions<ClusterOptions>
         if (silo.Enabled)
         {
             errors.AddRange(Membership.MembershipOptionsValidator.Problems(options.Membership ?? new Membership.MembershipOptions(), options.Store ?? new()));
+            errors.AddRange(new Forwarding.ForwardingOptionsValidator().Validate(null, options.Forwarding ?? new Forwarding.ForwardingOptions()).Failures ?? []);
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);

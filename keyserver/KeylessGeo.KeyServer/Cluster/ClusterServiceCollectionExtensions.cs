@@ -2,6 +2,7 @@ using KeylessGeo.ControlPlane.Store;
 using KeylessGeo.KeyServer.Cluster.Grains;
 using KeylessGeo.KeyServer.Cluster.Placement;
 using KeylessGeo.KeyServer.Cluster.Routing;
+using KeylessGeo.KeyServer.Forwarding;
 using KeylessGeo.KeyServer.Signing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -54,6 +55,7 @@ public static class ClusterServiceCollectionExtensions
         if (options.Silo?.Enabled ?? true)
         {
             AddRouting(services);
+            services.AddKeyServerForwarding(configuration);
         }
 
         return services;

@@ -7,6 +7,7 @@ using KeylessGeo.KeyServer.Configuration;
 using KeylessGeo.KeyServer.Connections;
 using KeylessGeo.KeyServer.Crypto;
 using KeylessGeo.KeyServer.Diagnostics;
+using KeylessGeo.KeyServer.Forwarding;
 using KeylessGeo.KeyServer.Grpc;
 using KeylessGeo.Placement;
 using KeylessGeo.KeyServer.Keyless;
@@ -46,6 +47,7 @@ public static class KeyServerApplication
         builder.Configuration.AddEnvironmentVariables(EnvironmentPrefix);
         builder.Configuration.AddCommandLine(args);
         configure?.Invoke(builder);
+        ClusterDefaults.Apply(builder.Configuration);
 
         var listen = builder.Configuration.GetSection(ListenOptions.SectionName).Get<ListenOptions>() ?? new ListenOptions();
         var core = builder.Configuration.GetSection(KeyServerOptions.SectionName).Get<KeyServerOptions>() ?? new KeyServerOptions();
@@ -119,6 +121,16 @@ public static class KeyServerApplication
                 ? e.Message
                 : $"{ClusterOptions.SectionName}:WrappingKeyPath: the wrapping key file cannot be created or read ({e.Message}).";
             throw new OptionsValidationException("keyserver", typeof(ClusterOptions), [message]);
+        }
+
+        try
+        {
+            // The certificate presented to other regions' keyservers, when forwarding is on.
+            app.Services.GetService<ForwardingClientTls>();
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new OptionsValidationException("keyserver", typeof(ForwardingOptions), [$"{ForwardingOptions.SectionName}: {e.Message}"]);
         }
     }
 

@@ -33,7 +33,10 @@ internal sealed class KeyGrain(
         if (!keys.TryGetById(keyId, out var key) || key.Source is null || key.RefusalMessage is not null)
         {
             var why = key?.RefusalMessage ?? "it is not a key this keyserver manages";
-            throw new KeyNotPlaceableException($"keyserver '{here.Id}' in datacenter '{here.Datacenter}' may not hold key '{keyId}': {why}");
+            throw new KeyNotPlaceableException($"keyserver '{here.Id}' in datacenter '{here.Datacenter}' may not hold key '{keyId}': {why}")
+            {
+                IsActivationRefusal = true,
+            };
         }
 
         try

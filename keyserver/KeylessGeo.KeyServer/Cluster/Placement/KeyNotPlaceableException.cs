@@ -25,4 +25,11 @@ public sealed class KeyNotPlaceableException : Exception
         : base(message, innerException)
     {
     }
+
+    /// <summary>
+    /// True when a silo refused an activation placed on it (its datacenter may no longer hold the
+    /// key); false when placement found no permitted silo at all.
+    /// </summary>
+    [Id(0)]
+    public bool IsActivationRefusal { get; init; }
 }

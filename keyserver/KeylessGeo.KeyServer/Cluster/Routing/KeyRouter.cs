@@ -40,12 +40,15 @@ internal sealed class KeyRouter : ISigningService
     private readonly ILogger<KeyRouter> _logger;
     private readonly SiloIdentity _identity;
     private readonly TimeSpan _defaultDeadline;
+    private readonly bool _forwarding;
     private readonly ServedBy _servedBy;
 
     public KeyRouter(
         SigningService local, KeyStore keys, KeyPlacementView placements, IServiceProvider services, SiloIdentity identity, RoutingMetrics metrics,
-        IOptions<KeyServerOptions> options, TimeProvider time, ILogger<KeyRouter> logger, IRemoteForwarder? forwarder = null)
+        IOptions<KeyServerOptions> options, IOptions<ClusterOptions> cluster, TimeProvider time, ILogger<KeyRouter> logger,
+        IRemoteForwarder? forwarder = null)
     {
+        _forwarding = cluster.Value.Forwarding?.Enabled ?? true;
         _local = local;
         _keys = keys;
         _placements = placements;
@@ -82,6 +85,12 @@ internal sealed class KeyRouter : ISigningService
         }
 
         var due = deadline ?? _time.GetUtcNow() + _defaultDeadline;
+        if (!_forwarding)
+        {
+            return ValueTask.FromResult(Answer(RoutePath.Refused, request, ErrorCode.PolicyDenied,
+                $"key '{refused.KeyId}' may not be used in datacenter '{_servedBy.Datacenter}', and this keyserver does not forward; its policy permits {permitted.Describe()}"));
+        }
+
         if (permitted.PermitsRegion(_identity.Region))
         {
             return ViaKeyGrainAsync(request, refused.KeyId, permitted, due, forwarded, cancellationToken);
@@ -102,8 +111,7 @@ internal sealed class KeyRouter : ISigningService
         SignResponse response;
         try
         {
-            response = await _grains.Value.GetGrain<IKeyGrain>(keyId).SignAsync(ByKeyId(request, keyId), deadline, cancellationToken)
-                .WaitAsync(remaining, _time, cancellationToken).ConfigureAwait(false);
+            response = await CallKeyGrainAsync(request, keyId, deadline, remaining, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -134,6 +142,25 @@ internal sealed class KeyRouter : ISigningService
 
         _metrics.Routed(RoutePath.Region, response);
         return response;
+    }
+
+    /// <summary>
+    /// Calls the key's grain. An activation refused by the silo it landed on (a message that
+    /// reached a silo whose permission was just withdrawn, before the directory forgot the old
+    /// activation) is retried once: the refused activation is gone, so the retry is placed anew.
+    /// </summary>
+    private async Task<SignResponse> CallKeyGrainAsync(SignRequest request, string keyId, DateTimeOffset deadline, TimeSpan remaining, CancellationToken cancellationToken)
+    {
+        var grain = _grains.Value.GetGrain<IKeyGrain>(keyId);
+        var byId = ByKeyId(request, keyId);
+        try
+        {
+            return await grain.SignAsync(byId, deadline, cancellationToken).WaitAsync(remaining, _time, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (Unplaceable(e) is { IsActivationRefusal: true } && deadline > _time.GetUtcNow())
+        {
+            return await grain.SignAsync(byId, deadline, cancellationToken).WaitAsync(deadline - _time.GetUtcNow(), _time, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private async ValueTask<SignResponse> ToAnotherRegionAsync(

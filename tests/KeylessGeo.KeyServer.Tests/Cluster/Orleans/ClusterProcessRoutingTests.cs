@@ -59,7 +59,7 @@ public sealed class ClusterProcessRoutingTests(ITestOutputHelper output) : IAsyn
         })));
 
         output.WriteLine(string.Join("\n", served.OrderBy(p => p.Key).Select(p => $"{p.Key}: {p.Value}")));
-        Assert.Equal(Entries.Select(e => $"{e} -> ks-fra1"), served.Keys.Order());
+        Assert.Equal(Entries.Select(e => $"{e} -> ks-fra1").Order(), served.Keys.Order());
         Assert.Equal(3 * PerEntry, served.Values.Sum());
     }
 

@@ -70,7 +70,7 @@ internal sealed class ClusterProcesses : IAsyncDisposable
             ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Information",
             ["Cluster:Enabled"] = "true",
             ["Cluster:Store:Kind"] = StoreOptions.Kind,
-            ["Cluster:Store:DataDirectory"] = StoreOptions.DataDirectory,
+            ["Cluster:Store:DataDirectory"] = StoreOptions.DataDirectory!,
             ["Cluster:WrappingKeyPath"] = Path.Combine(_root.Path, datacenter + "-wrapping-key.pem"),
             ["Cluster:LeaseRenewInterval"] = "00:00:01",
             ["Cluster:Silo:Port"] = File.ReadAllText(siloPortFile),
