@@ -1,5 +1,6 @@
 using KeylessGeo.ControlPlane.Store;
 using KeylessGeo.KeyServer.Cluster;
+using KeylessGeo.KeyServer.Cluster.Silo;
 using KeylessGeo.KeyServer.Hosting;
 using KeylessGeo.KeyServer.Tests.Infrastructure;
 using KeylessGeo.Testing;
@@ -47,6 +48,7 @@ public sealed class ClusterConfigurationTests : IDisposable
             AdvertisedEndpoints = ["grpc://10.0.0.5:7443", "not an address"],
             StoreRetryDelay = TimeSpan.FromSeconds(30),
             StoreRetryMaxDelay = TimeSpan.FromSeconds(1),
+            Silo = new SiloOptions { Enabled = false },
         };
 
         var failures = new ClusterOptionsValidator().Validate(null, options).Failures!.ToList();
@@ -66,12 +68,42 @@ public sealed class ClusterConfigurationTests : IDisposable
         }
     }
 
+    [Fact]
+    public void Validate_WithASilo_NamesTheSiloMembershipAndForwardingProblemsToo()
+    {
+        var options = new ClusterOptions
+        {
+            Enabled = true,
+            Store = new ControlPlaneStoreOptions { Kind = ClusterOptions.InMemoryStoreKind },
+            WrappingKeyPath = WrappingKeyPath,
+            Silo = new SiloOptions { Address = "0.0.0.0", Port = 70000, KeyIdleTimeout = TimeSpan.Zero, MissedProbesLimit = 0 },
+        };
+
+        var failures = new ClusterOptionsValidator().Validate(null, options).Failures!.ToList();
+
+        string[] expected =
+        [
+            "Cluster:Silo:Address", "Cluster:Silo:Port", "Cluster:Silo:KeyIdleTimeout", "Cluster:Silo:MissedProbesLimit",
+            "Cluster:Membership:Directory", "Cluster:Forwarding:ClientCertificatePath",
+        ];
+        foreach (var field in expected)
+        {
+            Assert.Contains(failures, failure => failure.Contains(field, StringComparison.Ordinal));
+        }
+    }
+
     [Theory]
     [InlineData(ControlPlaneStoreOptions.PostgresKind, "Cluster:Store:ConnectionString")]
     [InlineData("redis", "Cluster:Store:Kind")]
     public void Validate_NamesTheStoreField(string kind, string field)
     {
-        var options = new ClusterOptions { Enabled = true, Store = new ControlPlaneStoreOptions { Kind = kind }, WrappingKeyPath = WrappingKeyPath };
+        var options = new ClusterOptions
+        {
+            Enabled = true,
+            Store = new ControlPlaneStoreOptions { Kind = kind },
+            WrappingKeyPath = WrappingKeyPath,
+            Silo = new SiloOptions { Enabled = false },
+        };
 
         var failure = Assert.Single(new ClusterOptionsValidator().Validate(null, options).Failures!);
 
