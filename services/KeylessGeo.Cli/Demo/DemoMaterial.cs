@@ -47,6 +47,13 @@ public sealed class DemoMaterial
             DevelopmentCertificateAuthority.WritePem(client, material.Tls("client.crt"), material.Tls("client.key"));
         }
 
+        // Cluster members present one certificate as server and as client (silo-to-silo TLS, and
+        // requests forwarded to another region's keyservers).
+        using (var peer = ca.IssuePeerCertificate("keyserver-member.demo"))
+        {
+            DevelopmentCertificateAuthority.WritePem(peer, material.Tls("member.crt"), material.Tls("member.key"));
+        }
+
         using (var rsa = RSA.Create(2048))
         {
             material.WriteKeyWithCertificate("demo-rsa2048", rsa.ExportRSAPrivateKeyPem(), ca, new CertificateRequest($"CN={DemoServerName}", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1));
