@@ -158,24 +158,37 @@ public sealed class StoreSeeder : IDisposable
 
     public void Dispose() => ControlPlaneKey.Dispose();
 
+    /// <summary>Imports many keys under <paramref name="policyId"/> in one commit (version 1 each).</summary>
+    public async Task<long> ImportKeysAsync(string policyId, IEnumerable<(string KeyId, AsymmetricAlgorithm Key)> keys)
+    {
+        var snapshot = await _store.ReadSnapshotAsync(CancellationToken.None);
+        var policy = snapshot.FindPolicy(policyId) ?? throw new InvalidOperationException($"no policy {policyId}");
+        using var policyKey = OpenPolicyKey(policy);
+        var records = keys.Select(k => Record(snapshot, policy, policyKey, k.KeyId, k.Key, 1, [])).ToImmutableArray();
+        return await CommitAsync(new ChangeSet { Audit = Audit("key.import", "policy/" + policyId), UpsertKeys = records }, snapshot.Revision);
+    }
+
     private async Task<long> PutKeyAsync(string keyId, string policyId, AsymmetricAlgorithm key, int version, string action, string[] hostNames)
     {
         var snapshot = await _store.ReadSnapshotAsync(CancellationToken.None);
         var policy = snapshot.FindPolicy(policyId) ?? throw new InvalidOperationException($"no policy {policyId}");
-        var pkcs8 = key.ExportPkcs8PrivateKey();
-        byte[] wrapped;
-        using (var policyKey = OpenPolicyKey(policy))
-        {
-            wrapped = PrivateKeyWrapping.Wrap(pkcs8, policyKey, new KeyWrapContext(keyId, policyId, policy.KeyGeneration, version));
-        }
+        using var policyKey = OpenPolicyKey(policy);
+        var record = Record(snapshot, policy, policyKey, keyId, key, version, hostNames);
+        return await CommitAsync(new ChangeSet { Audit = Audit(action, "key/" + keyId), UpsertKeys = [record] }, snapshot.Revision);
+    }
 
+    private ManagedKeyRecord Record(
+        ControlPlaneSnapshot snapshot, PolicyRecord policy, PolicyKey policyKey, string keyId, AsymmetricAlgorithm key, int version, string[] hostNames)
+    {
+        var pkcs8 = key.ExportPkcs8PrivateKey();
+        var wrapped = PrivateKeyWrapping.Wrap(pkcs8, policyKey, new KeyWrapContext(keyId, policy.Id, policy.KeyGeneration, version));
         CryptographicOperations.ZeroMemory(pkcs8);
         var spki = key.ExportSubjectPublicKeyInfo();
         var now = _time.GetUtcNow();
-        var record = new ManagedKeyRecord
+        return new ManagedKeyRecord
         {
             KeyId = keyId,
-            PolicyId = policyId,
+            PolicyId = policy.Id,
             Version = version,
             Algorithm = key is RSA rsa ? $"rsa{rsa.KeySize}" : "ecdsa-p" + key.KeySize,
             SubjectPublicKeyInfo = spki,
@@ -187,7 +200,6 @@ public sealed class StoreSeeder : IDisposable
             CreatedAt = snapshot.FindKey(keyId)?.CreatedAt ?? now,
             UpdatedAt = now,
         };
-        return await CommitAsync(new ChangeSet { Audit = Audit(action, "key/" + keyId), UpsertKeys = [record] }, snapshot.Revision);
     }
 
     private PolicyKey OpenPolicyKey(PolicyRecord policy) =>

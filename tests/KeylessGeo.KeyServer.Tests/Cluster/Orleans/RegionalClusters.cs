@@ -47,19 +47,23 @@ internal sealed class RegionalClusters : IAsyncDisposable
 
     public Member this[string keyserverId] => _members[keyserverId];
 
-    /// <summary>Starts one keyserver per datacenter (ids <c>ks-fra1</c> …) and waits until each cluster has both members.</summary>
-    public static async Task<RegionalClusters> StartAsync(IReadOnlyDictionary<string, string?>? settings = null)
+    /// <summary>
+    /// Sets the topology and starts one keyserver per datacenter (ids <c>ks-fra1</c> …), or only in
+    /// <paramref name="datacenters"/> when given, and waits until their wrapping keys are registered.
+    /// </summary>
+    public static async Task<RegionalClusters> StartAsync(IReadOnlyDictionary<string, string?>? settings = null, IReadOnlyList<string>? datacenters = null)
     {
         var clusters = new RegionalClusters();
         try
         {
             await clusters.Seeder.SetTopologyAsync(Topology);
-            foreach (var datacenter in Topology)
+            var started = datacenters ?? [.. Topology.Select(d => d.Id)];
+            foreach (var datacenter in started)
             {
-                await clusters.AddAsync("ks-" + datacenter.Id, datacenter.Id, settings);
+                await clusters.AddAsync("ks-" + datacenter, datacenter, settings);
             }
 
-            await StoreWaits.WhenWrappingKeysRegisteredAsync(clusters.Store, [.. Topology.Select(d => d.Id)]);
+            await StoreWaits.WhenWrappingKeysRegisteredAsync(clusters.Store, [.. started]);
             return clusters;
         }
         catch
