@@ -43,13 +43,18 @@ internal sealed class SigningService : ISigningService
     public ValueTask<SignResponse> SignAsync(SignRequest request, DateTimeOffset? deadline, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        return SignAsync(request, _keys.Find(request.Key), deadline, cancellationToken);
+    }
+
+    /// <summary>Performs <paramref name="request"/> with the key <paramref name="lookup"/> found (the router looked it up already).</summary>
+    internal ValueTask<SignResponse> SignAsync(SignRequest request, KeyLookupResult lookup, DateTimeOffset? deadline, CancellationToken cancellationToken)
+    {
         if (cancellationToken.IsCancellationRequested)
         {
             return ValueTask.FromCanceled<SignResponse>(cancellationToken);
         }
 
         var started = _time.GetTimestamp();
-        var lookup = _keys.Find(request.Key);
         if (lookup.Key is not { } key)
         {
             return ValueTask.FromResult(Failure(request, null, lookup.Error, lookup.Message!, started));

@@ -81,7 +81,7 @@ internal sealed class KeyRouter : ISigningService
         if (lookup.Error != ErrorCode.PolicyDenied || lookup.RefusedKey is not { Source: not null } refused
             || _placements.Current.ForKey(refused.KeyId) is not { } permitted)
         {
-            return _local.SignAsync(request, deadline, cancellationToken);
+            return _local.SignAsync(request, lookup, deadline, cancellationToken);
         }
 
         var due = deadline ?? _time.GetUtcNow() + _defaultDeadline;
