@@ -74,7 +74,10 @@ public sealed class KeyFailoverTests(ITestOutputHelper output) : IAsyncLifetime,
 
         var clock = Stopwatch.StartNew();
         var interval = TimeSpan.FromMilliseconds(10);
-        await using var load = new SteadyLoad($"k1 at {Ams}", _cluster.Channel(Ams), "k1", _digest, interval, 64, LoadDeadline, clock);
+        // Room for every request of one deadline's worth to be stuck at once: a lower cap would
+        // stop new requests during the gap and delay the first one that can succeed.
+        var maxInFlight = (int)(LoadDeadline / interval) + 50;
+        await using var load = new SteadyLoad($"k1 at {Ams}", _cluster.Channel(Ams), "k1", _digest, interval, maxInFlight, LoadDeadline, clock);
         SteadyLoad[] others =
         [
             new($"k1 at {survivor}", _cluster.Channel(survivor), "k1", _digest, interval, 16, OtherDeadline, clock),

@@ -14,8 +14,9 @@ namespace KeylessGeo.KeyServer.Tests.Cluster.Orleans;
 /// <summary>
 /// Narrowing a policy, measured: key k1 is permitted in fra1 and sfo1, so requests entering at fra1
 /// are signed there and those entering at ams1 reach k1's grain on ks-fra1. The policy then drops
-/// fra1; from the commit to the moment no request entering at either datacenter is signed in fra1
-/// any more is one round's figure. Five rounds per store (the policy widened again in between),
+/// fra1; from the commit (the moment the control plane's commit call returned, so a keyserver that
+/// applies the change first shows a value at or just below zero) to the first answer at each
+/// datacenter that is not a signature from fra1, the later of the two is one round's figure. Five rounds per store (the policy widened again in between),
 /// each value and the median printed; never asserted (a busy machine is not a failure). What is
 /// asserted: once a request was not signed in fra1, no later one is; the signing moves to sfo1;
 /// and afterwards ks-fra1 holds no activation of k1.
