@@ -22,7 +22,7 @@ public sealed class KeyWorkingSetTests(ITestOutputHelper output) : IAsyncLifetim
     public async Task InitializeAsync()
     {
         _clusters = await RegionalClusters.StartAsync(
-            new Dictionary<string, string?> { ["Cluster:Silo:KeyIdleTimeout"] = "00:00:02" }, ["fra1", "ams1"]);
+            new Dictionary<string, string?> { ["Cluster:Silo:KeyIdleTimeout"] = "00:00:02" }, datacenters: ["fra1", "ams1"]);
         await _clusters.Seeder.CreatePolicyAsync("fra-only", "dc: fra1");
         var keys = new (string KeyId, AsymmetricAlgorithm Key)[KeyCount];
         Parallel.For(0, KeyCount, i => keys[i] = ($"key-{i:D6}", ECDsa.Create(ECCurve.NamedCurves.nistP256)));

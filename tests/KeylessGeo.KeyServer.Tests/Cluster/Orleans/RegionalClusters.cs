@@ -3,6 +3,7 @@ using System.Globalization;
 using Google.Protobuf;
 using Grpc.Net.Client;
 using KeylessGeo.Contracts.V1;
+using KeylessGeo.ControlPlane.Store;
 using KeylessGeo.ControlPlane.Store.InMemory;
 using KeylessGeo.ControlPlane.Store.Model;
 using KeylessGeo.KeyServer.Cluster;
@@ -17,7 +18,9 @@ namespace KeylessGeo.KeyServer.Tests.Cluster.Orleans;
 /// Keyservers in two regions, one per datacenter unless a test adds more: fra1 and ams1 (EU)
 /// form one Orleans cluster, sfo1 and iad1 (NA) another. Every keyserver hosts a silo (mutual TLS
 /// with the test CA, embedded membership in a shared temporary folder) and serves gRPC on
-/// loopback; all share one in-memory control-plane store. Each member's log is recorded.
+/// loopback; all share one in-memory control-plane store, or each opens the store that
+/// <see cref="ControlPlaneStoreOptions"/> describe (as separate processes would). Each member's
+/// log is recorded.
 /// </summary>
 internal sealed class RegionalClusters : IAsyncDisposable
 {
@@ -32,12 +35,17 @@ internal sealed class RegionalClusters : IAsyncDisposable
     private readonly TempDirectory _root = new();
     private readonly Dictionary<string, Member> _members = new(StringComparer.Ordinal);
 
-    private RegionalClusters()
+    private readonly ControlPlaneStoreOptions? _storeOptions;
+
+    private RegionalClusters(ControlPlaneStoreOptions? storeOptions)
     {
+        _storeOptions = storeOptions;
+        Store = storeOptions is null ? new InMemoryControlPlaneStore() : ControlPlaneStoreFactory.Create(storeOptions);
         Seeder = new StoreSeeder(Store);
     }
 
-    public InMemoryControlPlaneStore Store { get; } = new();
+    /// <summary>The test's view of the store (the control plane's, in effect); the members' own when it is in memory.</summary>
+    public IControlPlaneStore Store { get; }
 
     public StoreSeeder Seeder { get; }
 
@@ -48,22 +56,25 @@ internal sealed class RegionalClusters : IAsyncDisposable
     public Member this[string keyserverId] => _members[keyserverId];
 
     /// <summary>
-    /// Sets the topology and starts one keyserver per datacenter (ids <c>ks-fra1</c> …), or only in
-    /// <paramref name="datacenters"/> when given, and waits until their wrapping keys are registered.
+    /// Starts one keyserver per datacenter (ids <c>ks-fra1</c> …; only those of
+    /// <paramref name="datacenters"/> when given) and waits until each has registered its
+    /// wrapping key. <paramref name="store"/>: the store every member and the test open
+    /// (embedded or PostgreSQL); null means one shared in-memory store.
     /// </summary>
-    public static async Task<RegionalClusters> StartAsync(IReadOnlyDictionary<string, string?>? settings = null, IReadOnlyList<string>? datacenters = null)
+    public static async Task<RegionalClusters> StartAsync(
+        IReadOnlyDictionary<string, string?>? settings = null, ControlPlaneStoreOptions? store = null, IReadOnlyCollection<string>? datacenters = null)
     {
-        var clusters = new RegionalClusters();
+        var clusters = new RegionalClusters(store);
         try
         {
             await clusters.Seeder.SetTopologyAsync(Topology);
-            var started = datacenters ?? [.. Topology.Select(d => d.Id)];
+            var started = Topology.Where(d => datacenters is null || datacenters.Contains(d.Id)).Select(d => d.Id).ToArray();
             foreach (var datacenter in started)
             {
                 await clusters.AddAsync("ks-" + datacenter, datacenter, settings);
             }
 
-            await StoreWaits.WhenWrappingKeysRegisteredAsync(clusters.Store, [.. started]);
+            await StoreWaits.WhenWrappingKeysRegisteredAsync(clusters.Store, started);
             return clusters;
         }
         catch
@@ -86,7 +97,9 @@ internal sealed class RegionalClusters : IAsyncDisposable
             ["Logging:LogLevel:Orleans"] = "Warning",
             ["Logging:LogLevel:KeylessGeo.KeyServer.Cluster.Grains"] = "Debug",
             ["Cluster:Enabled"] = "true",
-            ["Cluster:Store:Kind"] = ClusterOptions.InMemoryStoreKind,
+            ["Cluster:Store:Kind"] = _storeOptions?.Kind ?? ClusterOptions.InMemoryStoreKind,
+            ["Cluster:Store:DataDirectory"] = _storeOptions?.DataDirectory,
+            ["Cluster:Store:ConnectionString"] = _storeOptions?.ConnectionString,
             ["Cluster:WrappingKeyPath"] = Path.Combine(_root.Path, datacenter + "-wrapping-key.pem"),
             ["Cluster:LeaseRenewInterval"] = "00:00:01",
             ["Cluster:Silo:Port"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
@@ -102,7 +115,7 @@ internal sealed class RegionalClusters : IAsyncDisposable
         var host = await KeyServerTestHost.StartAsync(keys.Path, Tls, new KeyServerTestHostOptions
         {
             Settings = values,
-            Store = Store,
+            Store = _storeOptions is null ? Store : null,
             LoggerProviders = [logs],
         });
         var member = new Member(keyserverId, datacenter, host, keys, host.CreateChannel(), logs);
