@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using KeylessGeo.Contracts.V1;
 using KeylessGeo.KeyServer.Cluster.Grains;
 using KeylessGeo.KeyServer.Cluster.Placement;
@@ -65,23 +66,44 @@ internal sealed class KeyRouter : ISigningService
     }
 
     public ValueTask<SignResponse> SignAsync(SignRequest request, DateTimeOffset? deadline, CancellationToken cancellationToken) =>
-        Route(request, deadline, forwarded: false, cancellationToken);
+        Route(request, deadline, forwarded: false, rerouted: false, cancellationToken);
 
     public ValueTask<SignResponse> SignForwardedAsync(SignRequest request, DateTimeOffset? deadline, CancellationToken cancellationToken) =>
-        Route(request, deadline, forwarded: true, cancellationToken);
+        Route(request, deadline, forwarded: true, rerouted: false, cancellationToken);
 
     public Task WhenCapacityFreesAsync(CancellationToken cancellationToken) => _local.WhenCapacityFreesAsync(cancellationToken);
 
     public Contracts.V1.Capacity GetCapacity() => _local.GetCapacity();
 
-    private ValueTask<SignResponse> Route(SignRequest request, DateTimeOffset? deadline, bool forwarded, CancellationToken cancellationToken)
+    /// <summary>Routes one request (see the class summary).</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="deadline">When the caller stops waiting; null for the configured default.</param>
+    /// <param name="forwarded">The request came from another region's keyserver: it is not forwarded again.</param>
+    /// <param name="rerouted">
+    /// True for the second routing of a request whose first answer was a <c>POLICY_DENIED</c> that
+    /// raced a policy change; it is not routed a third time.
+    /// </param>
+    /// <param name="cancellationToken">The caller went away.</param>
+    private ValueTask<SignResponse> Route(SignRequest request, DateTimeOffset? deadline, bool forwarded, bool rerouted, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var lookup = _keys.Find(request.Key);
         if (lookup.Error != ErrorCode.PolicyDenied || lookup.RefusedKey is not { Source: not null } refused
             || _placements.Current.ForKey(refused.KeyId) is not { } permitted)
         {
-            return _local.SignAsync(request, lookup, deadline, cancellationToken);
+            var signed = _local.SignAsync(request, lookup, deadline, cancellationToken);
+            if (rerouted || lookup.Key?.Source is null)
+            {
+                // A key file (or an unknown key) never moves; and a second routing is final.
+                return signed;
+            }
+
+            if (signed.IsCompletedSuccessfully)
+            {
+                return IsPolicyDenied(signed.Result) ? Route(request, deadline, forwarded, rerouted: true, cancellationToken) : signed;
+            }
+
+            return RerouteIfDeniedAsync(signed, request, deadline, forwarded, cancellationToken);
         }
 
         var due = deadline ?? _time.GetUtcNow() + _defaultDeadline;
@@ -93,14 +115,32 @@ internal sealed class KeyRouter : ISigningService
 
         if (permitted.PermitsRegion(_identity.Region))
         {
-            return ViaKeyGrainAsync(request, refused.KeyId, permitted, due, forwarded, cancellationToken);
+            return ViaKeyGrainAsync(request, refused.KeyId, permitted, due, forwarded, rerouted, cancellationToken);
         }
 
         return ToAnotherRegionAsync(request, refused.KeyId, permitted, due, forwarded, cancellationToken);
     }
 
+    /// <summary>
+    /// A managed key signed here whose policy was narrowed between the lookup and the operation
+    /// answers <c>POLICY_DENIED</c> from the new state; the request is then routed once more by
+    /// that state (to where the key may now be used) instead of being refused for good.
+    /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<SignResponse> RerouteIfDeniedAsync(
+        ValueTask<SignResponse> signed, SignRequest request, DateTimeOffset? deadline, bool forwarded, CancellationToken cancellationToken)
+    {
+        var response = await signed.ConfigureAwait(false);
+        return IsPolicyDenied(response)
+            ? await Route(request, deadline, forwarded, rerouted: true, cancellationToken).ConfigureAwait(false)
+            : response;
+    }
+
+    private static bool IsPolicyDenied(SignResponse response) =>
+        response.OutcomeCase == SignResponse.OutcomeOneofCase.Error && response.Error.Code == ErrorCode.PolicyDenied;
+
     private async ValueTask<SignResponse> ViaKeyGrainAsync(
-        SignRequest request, string keyId, PermittedPlaces permitted, DateTimeOffset deadline, bool forwarded, CancellationToken cancellationToken)
+        SignRequest request, string keyId, PermittedPlaces permitted, DateTimeOffset deadline, bool forwarded, bool rerouted, CancellationToken cancellationToken)
     {
         var remaining = deadline - _time.GetUtcNow();
         if (remaining <= TimeSpan.Zero)
@@ -141,6 +181,13 @@ internal sealed class KeyRouter : ISigningService
         }
 
         _metrics.Routed(RoutePath.Region, response);
+        if (IsPolicyDenied(response) && !rerouted)
+        {
+            // The grain's silo lost permission before it was told to deactivate: route again by
+            // the state this keyserver now knows.
+            return await Route(request, deadline, forwarded, rerouted: true, cancellationToken).ConfigureAwait(false);
+        }
+
         return response;
     }
 
