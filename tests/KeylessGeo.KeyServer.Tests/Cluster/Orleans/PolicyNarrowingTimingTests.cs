@@ -88,15 +88,49 @@ public sealed class PolicyNarrowingTimingTests(MembershipPostgresFixture postgre
         await WhenSignedAsync(clusters[Ams], "k-na", Sfo);
 
         var figures = new List<TimeSpan>();
+        var widening = new List<TimeSpan>();
         for (var round = 1; round <= Rounds; round++)
         {
             figures.Add(await NarrowOnceAsync(clusters, round));
-            await clusters.AppliedAsync(await clusters.Seeder.UpdatePolicyAsync("fra-sfo", Wide));
+            widening.Add(await WidenOnceAsync(clusters));
+            await clusters.AppliedAsync(await clusters.Store.GetRevisionAsync(CancellationToken.None));
         }
 
         var median = figures.Order().ElementAt(Rounds / 2);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{setup}: narrowing stopped signing in fra1 after {string.Join(", ", figures.Select(f => $"{f.TotalMilliseconds:F0}"))} ms; median {median.TotalMilliseconds:F0} ms"));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{setup}: widening made fra1 sign again after {string.Join(", ", widening.Select(f => $"{f.TotalMilliseconds:F0}"))} ms; median {widening.Order().ElementAt(Rounds / 2).TotalMilliseconds:F0} ms"));
+    }
+
+    /// <summary>
+    /// One widening: with the policy at sfo1 only, requests entering at fra1 are forwarded to sfo1;
+    /// the policy then permits fra1 again, and the figure is the time from the commit to the first
+    /// request signed by fra1 itself. Nothing is signed outside fra1 and sfo1 meanwhile.
+    /// </summary>
+    private async Task<TimeSpan> WidenOnceAsync(RegionalClusters clusters)
+    {
+        var fra1 = clusters[Fra];
+        await WhenSignedAsync(fra1, "k1", Sfo);
+        var clock = Stopwatch.StartNew();
+        var load = new SteadyLoad($"k1 at {Fra}", fra1.Channel, "k1", _digest, TimeSpan.FromMilliseconds(2), 1, Deadline, clock);
+        TimeSpan committed;
+        try
+        {
+            using var guard = new CancellationTokenSource(ClusterHarness.HangGuard);
+            load.Start();
+            await load.WhenAsync(o => o.Count(x => x.Signed) >= 3, guard.Token);
+            await clusters.Seeder.UpdatePolicyAsync("fra-sfo", Wide);
+            committed = clock.Elapsed;
+            await load.WhenAsync(o => o.Any(x => x.Signed && x.ServedBy == Fra), guard.Token);
+        }
+        finally
+        {
+            await load.DisposeAsync();
+        }
+
+        Assert.All(load.Outcomes, o => Assert.True(o.NoAnswer is null && (!o.Signed || o.ServedBy is Fra or Sfo), $"{load.Name}: {o}"));
+        return load.Outcomes.Where(o => o.Signed && o.ServedBy == Fra).Min(o => o.Ended) - committed;
     }
 
     /// <summary>One round: narrows the policy under load at fra1 and ams1; returns the time from the commit until neither is signed in fra1.</summary>
