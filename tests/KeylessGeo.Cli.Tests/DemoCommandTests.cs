@@ -11,9 +11,12 @@ public sealed class DemoCommandTests
         Assert.Equal(0, exitCode);
         var lines = output.Split('\n');
         // 2 EU keys in fra1 and ams1, the global key in all three, and one Keyless-protocol signature.
-        Assert.Equal(8, lines.Count(line => line.EndsWith("=> VERIFIED", StringComparison.Ordinal) || line.EndsWith("): VERIFIED", StringComparison.Ordinal)));
-        Assert.Equal(2, lines.Count(line => line.Contains("(sfo1): PolicyDenied", StringComparison.Ordinal) && line.EndsWith("refused, as the policy requires", StringComparison.Ordinal)));
-        Assert.Contains(lines, line => line.Contains("first POLICY_DENIED", StringComparison.Ordinal) && !line.Contains("POLICY_DENIED never", StringComparison.Ordinal));
+        Assert.Equal(10, lines.Count(line => line.EndsWith("=> VERIFIED", StringComparison.Ordinal) || line.EndsWith("): VERIFIED", StringComparison.Ordinal)));
+
+        // The EU-only keys asked for in sfo1 are forwarded to region EU and signed there.
+        Assert.Equal(2, lines.Count(line => line.Contains("asked at ks-sfo1-1 (sfo1): signed by ks-", StringComparison.Ordinal)
+            && !line.Contains("(sfo1), ", StringComparison.Ordinal) && line.EndsWith("=> VERIFIED", StringComparison.Ordinal)));
+        Assert.Contains(lines, line => line.Contains("ams1's requests were signed by ks-fra1-1 (fra1)", StringComparison.Ordinal) && !line.Contains("from never", StringComparison.Ordinal));
         Assert.Contains("audit log: audit chain intact", output, StringComparison.Ordinal);
         Assert.Contains("demo complete: every step gave the expected outcome", output, StringComparison.Ordinal);
     }

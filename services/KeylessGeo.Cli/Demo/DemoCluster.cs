@@ -13,7 +13,8 @@ namespace KeylessGeo.Cli.Demo;
 /// <summary>
 /// A local multi-region cluster on one machine: the control plane and one keyserver per demo
 /// datacenter, every one of them opening the same embedded store directory, as separate
-/// processes on one machine would.
+/// processes on one machine would; the keyservers of a region form its Orleans cluster
+/// (embedded membership beside the store, silo-to-silo mutual TLS with the demo CA).
 /// </summary>
 public sealed class DemoCluster : IAsyncDisposable
 {
@@ -89,6 +90,14 @@ public sealed class DemoCluster : IAsyncDisposable
         await ControlPlane.DisposeAsync();
     }
 
+    /// <summary>A loopback port free right now (Orleans needs its silo port before it binds).</summary>
+    private static int FreeLoopbackPort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
     private static Dictionary<string, string?> KeyserverConfiguration(DemoMaterial material, string store, string id, string datacenter)
     {
         var home = Directory.CreateDirectory(Path.Combine(material.Root, "keyservers", id)).FullName;
@@ -106,7 +115,9 @@ public sealed class DemoCluster : IAsyncDisposable
             ["Listen:ClientCaPath"] = material.Tls("ca.crt"),
             ["Keyless:Port"] = "0",
             ["Cluster:Enabled"] = "true",
-            ["Cluster:Silo:Enabled"] = "false",
+            ["Cluster:Silo:Port"] = FreeLoopbackPort().ToString(CultureInfo.InvariantCulture),
+            ["Cluster:Silo:CertificatePath"] = material.Tls("member.crt"),
+            ["Cluster:Silo:KeyPath"] = material.Tls("member.key"),
             ["Cluster:Store:Kind"] = "embedded",
             ["Cluster:Store:DataDirectory"] = store,
             ["Cluster:WrappingKeyPath"] = Path.Combine(home, "wrapping-key.pem"),

@@ -28,7 +28,7 @@ public static class DemoSigner
         {
             var response = await SignAsync(keyserver, check, cancellationToken);
             var settled = response.OutcomeCase == SignResponse.OutcomeOneofCase.Result ||
-                response.Error.Code is not (ErrorCode.KeyNotFound or ErrorCode.Internal);
+                response.Error.Code is not (ErrorCode.KeyNotFound or ErrorCode.Internal or ErrorCode.Unavailable);
             if (settled || DateTimeOffset.UtcNow > giveUp)
             {
                 return response;
