@@ -88,25 +88,7 @@ public sealed class KeyServerTestHost : IAsyncDisposable
         var settings = options.Settings;
         var tlsDirectory = Directory.CreateTempSubdirectory("keylessgeo-e2e-tls-").FullName;
         var pem = tls.WritePem(tlsDirectory);
-        var configuration = new Dictionary<string, string?>
-        {
-            ["KeyServer:Id"] = KeyServerId,
-            ["KeyServer:Datacenter"] = Datacenter,
-            ["KeyServer:KeysDirectory"] = keysDirectory,
-            ["KeyServer:Admission:CalibrationDuration"] = "00:00:00",
-            ["KeyServer:Admission:Accelerator"] = "none",
-            ["Listen:Address"] = "127.0.0.1",
-            ["Listen:Port"] = "0",
-            ["Listen:CertificatePath"] = pem.ServerCertificate,
-            ["Listen:KeyPath"] = pem.ServerKey,
-            ["Listen:ClientCaPath"] = pem.CaCertificate,
-            ["Keyless:Port"] = "0",
-            ["Cluster:Silo:CertificatePath"] = pem.PeerCertificate,
-            ["Cluster:Silo:KeyPath"] = pem.PeerKey,
-            ["Cluster:Forwarding:ClientCertificatePath"] = pem.PeerCertificate,
-            ["Cluster:Forwarding:ClientKeyPath"] = pem.PeerKey,
-            ["Cluster:Forwarding:TrustedCaPath"] = pem.CaCertificate,
-        };
+        var configuration = KeyServerTestSettings.Defaults(pem, keysDirectory, KeyServerId, Datacenter);
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             configuration[key] = value;

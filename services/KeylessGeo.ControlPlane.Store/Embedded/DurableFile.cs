@@ -8,8 +8,9 @@ namespace KeylessGeo.ControlPlane.Store.Embedded;
 /// the target, fsync it, rename it over the target (atomic on POSIX file systems), fsync the
 /// directory so the rename itself is durable. Readers see the old file or the new one, never
 /// a mix; a crash leaves at most a stray temporary file, which the next writer removes.
+/// Used by the embedded store and by the keyservers' embedded membership table.
 /// </summary>
-internal static partial class DurableFile
+public static partial class DurableFile
 {
     /// <summary>Owner read and write only (0600).</summary>
     public const UnixFileMode FileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
@@ -65,7 +66,7 @@ internal static partial class DurableFile
     {
         foreach (var stale in Directory.EnumerateFiles(directory, TempPrefix(fileName) + "*.tmp"))
         {
-            File.Delete(stale);
+            TryDelete(stale);
         }
     }
 

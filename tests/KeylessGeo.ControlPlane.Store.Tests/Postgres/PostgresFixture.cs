@@ -24,18 +24,7 @@ public sealed class PostgresFixture : IAsyncLifetime
     }
 
     /// <summary>Creates an empty database and returns its connection string.</summary>
-    public async Task<string> CreateDatabaseAsync()
-    {
-        var name = "store_" + Guid.NewGuid().ToString("N");
-        await using (var connection = new NpgsqlConnection(Cluster.ConnectionString("postgres") + ";Pooling=false"))
-        {
-            await connection.OpenAsync();
-            await using var create = new NpgsqlCommand($"CREATE DATABASE {name}", connection);
-            await create.ExecuteNonQueryAsync();
-        }
-
-        return Cluster.ConnectionString(name);
-    }
+    public Task<string> CreateDatabaseAsync() => Cluster.CreateDatabaseAsync("store_");
 
     /// <summary>Runs one SQL statement against the database of <paramref name="connectionString"/>.</summary>
     public static async Task<int> ExecuteAsync(string connectionString, string sql, params object[] parameters)

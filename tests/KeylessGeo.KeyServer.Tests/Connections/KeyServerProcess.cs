@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Text.RegularExpressions;
+using KeylessGeo.KeyServer.Testing;
 using KeylessGeo.Testing;
 
 namespace KeylessGeo.KeyServer.Tests.Connections;
@@ -55,26 +56,8 @@ public sealed partial class KeyServerProcess : IAsyncDisposable
     {
         var tlsDirectory = Directory.CreateTempSubdirectory("keylessgeo-process-tls-").FullName;
         var pem = tls.WritePem(tlsDirectory);
-        var flags = new Dictionary<string, string>
-        {
-            ["KeyServer:Id"] = "ks-process-1",
-            ["KeyServer:Datacenter"] = "prc1",
-            ["KeyServer:KeysDirectory"] = keysDirectory,
-            ["KeyServer:Admission:CalibrationDuration"] = "00:00:00",
-            ["KeyServer:Admission:Accelerator"] = "none",
-            ["KeyServer:Admission:DefaultDeadline"] = "00:01:00",
-            ["Listen:Address"] = "127.0.0.1",
-            ["Listen:Port"] = "0",
-            ["Listen:CertificatePath"] = pem.ServerCertificate,
-            ["Listen:KeyPath"] = pem.ServerKey,
-            ["Listen:ClientCaPath"] = pem.CaCertificate,
-            ["Keyless:Port"] = "0",
-            ["Cluster:Silo:CertificatePath"] = pem.PeerCertificate,
-            ["Cluster:Silo:KeyPath"] = pem.PeerKey,
-            ["Cluster:Forwarding:ClientCertificatePath"] = pem.PeerCertificate,
-            ["Cluster:Forwarding:ClientKeyPath"] = pem.PeerKey,
-            ["Cluster:Forwarding:TrustedCaPath"] = pem.CaCertificate,
-        };
+        var flags = KeyServerTestSettings.Defaults(pem, keysDirectory, "ks-process-1", "prc1");
+        flags["KeyServer:Admission:DefaultDeadline"] = "00:01:00";
         foreach (var (key, value) in settings)
         {
             flags[key] = value;
@@ -96,7 +79,7 @@ public sealed partial class KeyServerProcess : IAsyncDisposable
         foreach (var (key, value) in flags)
         {
             arguments.Add("--" + key);
-            arguments.Add(value);
+            arguments.Add(value ?? "");
         }
 
         var info = ExternalProcess.CreateStartInfo(program, arguments);

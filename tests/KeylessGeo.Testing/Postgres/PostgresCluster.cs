@@ -46,6 +46,20 @@ public sealed class PostgresCluster : IAsyncDisposable
         $"Host=127.0.0.1;Port={Port};Username={Superuser};Database={database};Timeout=15;Command Timeout=30";
 
     /// <summary>Creates, starts and waits for a new cluster.</summary>
+    /// <summary>Creates an empty database named <paramref name="prefix"/> plus a random suffix and returns its connection string.</summary>
+    public async Task<string> CreateDatabaseAsync(string prefix)
+    {
+        var name = prefix + Guid.NewGuid().ToString("N");
+        await using (var connection = new Npgsql.NpgsqlConnection(ConnectionString("postgres") + ";Pooling=false"))
+        {
+            await connection.OpenAsync();
+            await using var create = new Npgsql.NpgsqlCommand($"CREATE DATABASE {name}", connection);
+            await create.ExecuteNonQueryAsync();
+        }
+
+        return ConnectionString(name);
+    }
+
     public static async Task<PostgresCluster> StartAsync()
     {
         var binaries = PostgresBinaries.Find();

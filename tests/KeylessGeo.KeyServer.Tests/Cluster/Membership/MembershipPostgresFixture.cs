@@ -1,5 +1,4 @@
 using KeylessGeo.Testing.Postgres;
-using Npgsql;
 
 namespace KeylessGeo.KeyServer.Tests.Cluster.Membership;
 
@@ -24,16 +23,5 @@ public sealed class MembershipPostgresFixture : IAsyncLifetime
     }
 
     /// <summary>Creates an empty database and returns its connection string.</summary>
-    public async Task<string> CreateDatabaseAsync()
-    {
-        var name = "membership_" + Guid.NewGuid().ToString("N");
-        await using (var connection = new NpgsqlConnection(Cluster.ConnectionString("postgres") + ";Pooling=false"))
-        {
-            await connection.OpenAsync();
-            await using var create = new NpgsqlCommand($"CREATE DATABASE {name}", connection);
-            await create.ExecuteNonQueryAsync();
-        }
-
-        return Cluster.ConnectionString(name);
-    }
+    public Task<string> CreateDatabaseAsync() => Cluster.CreateDatabaseAsync("membership_");
 }
