@@ -50,7 +50,7 @@ internal sealed class PolicyPlacementDirector(
                 $"no keyserver of this cluster that is up may hold key '{keyId}': its policy permits {permitted.Describe()}");
         }
 
-        return Task.FromResult(Draw(candidates));
+        return Task.FromResult(CapacityDraw.Draw(candidates, Random.Shared.NextDouble()));
     }
 
     private double? Measured(IReadOnlyDictionary<string, string> facts, string algorithm) =>
@@ -61,42 +61,4 @@ internal sealed class PolicyPlacementDirector(
         && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed) && parsed > 0
             ? parsed
             : 1.0;
-
-    /// <summary>
-    /// Draws one candidate with probability proportional to measured capacity × multiplier. A
-    /// keyserver that has not advertised a measurement yet (just started) counts as the mean of
-    /// those that have (as 1 when none has), so it neither starves nor floods.
-    /// </summary>
-    private static SiloAddress Draw(List<(SiloAddress Silo, double? Measured, double Multiplier)> candidates)
-    {
-        double sum = 0;
-        var count = 0;
-        foreach (var candidate in candidates)
-        {
-            if (candidate.Measured is { } measured)
-            {
-                sum += measured;
-                count++;
-            }
-        }
-
-        var fallback = count > 0 ? sum / count : 1.0;
-        var total = 0.0;
-        foreach (var candidate in candidates)
-        {
-            total += (candidate.Measured ?? fallback) * candidate.Multiplier;
-        }
-
-        var point = Random.Shared.NextDouble() * total;
-        foreach (var candidate in candidates)
-        {
-            point -= (candidate.Measured ?? fallback) * candidate.Multiplier;
-            if (point < 0)
-            {
-                return candidate.Silo;
-            }
-        }
-
-        return candidates[^1].Silo;
-    }
 }
