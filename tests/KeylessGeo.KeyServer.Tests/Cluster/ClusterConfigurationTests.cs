@@ -69,6 +69,23 @@ public sealed class ClusterConfigurationTests : IDisposable
     }
 
     [Fact]
+    public void SampleConfiguration_BindsTheSiloMembershipAndForwardingSections()
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "keyserver.sample.json"))
+            .Build();
+
+        var options = configuration.GetSection(ClusterOptions.SectionName).Get<ClusterOptions>()!;
+
+        Assert.Equal("10.0.0.5", options.Silo.Address);
+        Assert.Equal(11111, options.Silo.Port);
+        Assert.Equal("/etc/keylessgeo/member.crt", options.Silo.CertificatePath);
+        Assert.Equal(TimeSpan.FromMinutes(10), options.Silo.KeyIdleTimeout);
+        Assert.Equal("embedded", options.Membership.Kind);
+        Assert.Equal(["EU", "NA"], options.Forwarding.RegionPreference);
+    }
+
+    [Fact]
     public void Validate_WithASilo_NamesTheSiloMembershipAndForwardingProblemsToo()
     {
         var options = new ClusterOptions
