@@ -41,6 +41,34 @@ public abstract partial class ControlPlaneStoreContract
     }
 
     [Fact]
+    public async Task RenewLease_KeepsTheClusterViewAndReplacesItOnTheNextRenewal()
+    {
+        await Store.RenewLeaseAsync(TestRecords.Lease("ks-1") with { ClusterMembers = ["ks-1", "ks-2", "ks-3"] }, LongLease, CancellationToken.None);
+        var first = Assert.Single(await Store.ReadLiveLeasesAsync(CancellationToken.None));
+        Assert.Equal("keylessgeo-eu", first.ClusterId);
+        Assert.Equal(["ks-1", "ks-2", "ks-3"], first.ClusterMembers.ToArray());
+
+        await Store.RenewLeaseAsync(TestRecords.Lease("ks-1") with { ClusterMembers = ["ks-1", "ks-3"] }, LongLease, CancellationToken.None);
+
+        var second = Assert.Single(await Store.ReadLiveLeasesAsync(CancellationToken.None));
+        Assert.Equal("keylessgeo-eu", second.ClusterId);
+        Assert.Equal(["ks-1", "ks-3"], second.ClusterMembers.ToArray());
+    }
+
+    [Fact]
+    public async Task RenewLease_WithoutAClusterView_ReadsBackEmpty()
+    {
+        var lease = TestRecords.Lease("ks-standalone") with { ClusterId = "", ClusterMembers = [] };
+
+        var stored = await Store.RenewLeaseAsync(lease, LongLease, CancellationToken.None);
+
+        var live = Assert.Single(await Store.ReadLiveLeasesAsync(CancellationToken.None));
+        Assert.Equal("", live.ClusterId);
+        Assert.Empty(live.ClusterMembers);
+        RecordAssert.Equal(lease with { RenewedAt = stored.RenewedAt, ExpiresAt = stored.ExpiresAt }, live);
+    }
+
+    [Fact]
     public async Task RemoveLease_RemovesItAndReportsWhetherThereWasOne()
     {
         await Store.RenewLeaseAsync(TestRecords.Lease("ks-1"), LongLease, CancellationToken.None);

@@ -85,6 +85,8 @@ public static class TestRecords
         }),
         Accelerator = "qat",
         AppliedRevision = 7,
+        ClusterId = "keylessgeo-eu",
+        ClusterMembers = [keyserverId, "ks-peer"],
         RenewedAt = DateTimeOffset.UnixEpoch,
         ExpiresAt = DateTimeOffset.UnixEpoch,
     };
