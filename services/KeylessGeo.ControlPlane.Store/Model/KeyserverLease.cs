@@ -36,6 +36,13 @@ public sealed record KeyserverLease
     /// </summary>
     public ImmutableArray<string> ClusterMembers { get; init => field = value.IsDefault ? [] : value; } = [];
 
+    /// <summary>
+    /// The version of the cluster's membership that <see cref="ClusterMembers"/> was read at (it
+    /// grows with every membership change, so of two views of one cluster the higher is the
+    /// newer, whatever the clocks); 0 with no view.
+    /// </summary>
+    public long ClusterVersion { get; init; }
+
     /// <summary>Set by the store on renewal.</summary>
     public DateTimeOffset RenewedAt { get; init; }
 

@@ -106,6 +106,7 @@ public sealed class EmbeddedStoreFileTests : IAsyncLifetime
         Assert.Equal(3, lease.AppliedRevision);
         Assert.Equal("", lease.ClusterId);
         Assert.Empty(lease.ClusterMembers);
+        Assert.Equal(0, lease.ClusterVersion);
     }
 
     [Fact]

@@ -87,6 +87,7 @@ public static class TestRecords
         AppliedRevision = 7,
         ClusterId = "keylessgeo-eu",
         ClusterMembers = [keyserverId, "ks-peer"],
+        ClusterVersion = 12,
         RenewedAt = DateTimeOffset.UnixEpoch,
         ExpiresAt = DateTimeOffset.UnixEpoch,
     };

@@ -164,6 +164,7 @@ public sealed class PostgresStoreTests(PostgresFixture fixture) : IAsyncLifetime
         Assert.Equal(3, lease.AppliedRevision);
         Assert.Equal("", lease.ClusterId);
         Assert.Empty(lease.ClusterMembers);
+        Assert.Equal(0, lease.ClusterVersion);
     }
 
     [Fact]
