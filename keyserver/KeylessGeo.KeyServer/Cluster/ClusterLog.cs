@@ -98,4 +98,7 @@ internal static partial class ClusterLog
 
     [LoggerMessage(129, LogLevel.Information, "Keyserver {KeyserverId} joins the cluster in datacenter {Datacenter} through the {StoreKind} control-plane store", EventName = "ClusterJoining")]
     public static partial void ClusterJoining(ILogger logger, string keyserverId, string datacenter, string storeKind);
+
+    [LoggerMessage(130, LogLevel.Warning, "Stopped following Orleans membership changes: the advertisement's view of the cluster is refreshed only at each lease renewal from now on", EventName = "ClusterViewWatchFailed")]
+    public static partial void ClusterViewWatchFailed(ILogger logger, Exception exception);
 }

@@ -21,6 +21,28 @@ public sealed record KeyserverLease
     /// <summary>The store revision whose keys this keyserver has applied (its view of the change feed).</summary>
     public long AppliedRevision { get; init; }
 
+    /// <summary>
+    /// The Orleans cluster this keyserver's silo belongs to (<c>keylessgeo-{region}</c> unless
+    /// configured); empty when it hosts no silo. Absent from leases written before keyservers
+    /// reported it (an older lease file), it reads as empty.
+    /// </summary>
+    public string ClusterId { get; init => field = value ?? ""; } = "";
+
+    /// <summary>
+    /// The keyserver's view of its cluster when it renewed: the keyserver ids of the silos the
+    /// cluster's membership lists as active, in ordinal order. Empty when it hosts no silo or its
+    /// silo has not joined yet. The control plane takes the freshest such view of a cluster as
+    /// the truth about which of its keyservers are up.
+    /// </summary>
+    public ImmutableArray<string> ClusterMembers { get; init => field = value.IsDefault ? [] : value; } = [];
+
+    /// <summary>
+    /// The version of the cluster's membership that <see cref="ClusterMembers"/> was read at (it
+    /// grows with every membership change, so of two views of one cluster the higher is the
+    /// newer, whatever the clocks); 0 with no view.
+    /// </summary>
+    public long ClusterVersion { get; init; }
+
     /// <summary>Set by the store on renewal.</summary>
     public DateTimeOffset RenewedAt { get; init; }
 

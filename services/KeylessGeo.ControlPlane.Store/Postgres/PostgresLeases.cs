@@ -12,16 +12,17 @@ namespace KeylessGeo.ControlPlane.Store.Postgres;
 /// </summary>
 internal static class PostgresLeases
 {
-    private const string Columns = "keyserver_id, datacenter_id, endpoints, capacity_names, capacity_values, accelerator, applied_revision, renewed_at, expires_at";
+    private const string Columns = "keyserver_id, datacenter_id, endpoints, capacity_names, capacity_values, accelerator, applied_revision, renewed_at, expires_at, cluster_id, cluster_members, cluster_version";
 
     /// <summary>Upserts the lease with <c>renewed_at = now()</c>, <c>expires_at = now() + ttl</c>; returns it as stored.</summary>
     public static async Task<KeyserverLease> RenewAsync(NpgsqlConnection connection, KeyserverLease lease, TimeSpan timeToLive, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(
-            $"INSERT INTO leases ({Columns}) VALUES ($1, $2, $3, $4, $5, $6, $7, now(), now() + $8) " +
+            $"INSERT INTO leases ({Columns}) VALUES ($1, $2, $3, $4, $5, $6, $7, now(), now() + $8, $9, $10, $11) " +
             "ON CONFLICT (keyserver_id) DO UPDATE SET datacenter_id = EXCLUDED.datacenter_id, endpoints = EXCLUDED.endpoints, " +
             "capacity_names = EXCLUDED.capacity_names, capacity_values = EXCLUDED.capacity_values, accelerator = EXCLUDED.accelerator, " +
-            "applied_revision = EXCLUDED.applied_revision, renewed_at = EXCLUDED.renewed_at, expires_at = EXCLUDED.expires_at " +
+            "applied_revision = EXCLUDED.applied_revision, renewed_at = EXCLUDED.renewed_at, expires_at = EXCLUDED.expires_at, " +
+            "cluster_id = EXCLUDED.cluster_id, cluster_members = EXCLUDED.cluster_members, cluster_version = EXCLUDED.cluster_version " +
             "RETURNING renewed_at, expires_at",
             connection);
         command.Parameters.AddRange(new NpgsqlParameter[]
@@ -34,6 +35,9 @@ internal static class PostgresLeases
             Value(lease.Accelerator),
             Value(lease.AppliedRevision),
             new NpgsqlParameter { Value = timeToLive, NpgsqlDbType = NpgsqlDbType.Interval },
+            Value(lease.ClusterId),
+            TextArray(lease.ClusterMembers),
+            Value(lease.ClusterVersion),
         });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
@@ -68,6 +72,9 @@ internal static class PostgresLeases
                 AppliedRevision = reader.GetInt64(6),
                 RenewedAt = reader.GetFieldValue<DateTimeOffset>(7),
                 ExpiresAt = reader.GetFieldValue<DateTimeOffset>(8),
+                ClusterId = reader.GetString(9),
+                ClusterMembers = [.. reader.GetFieldValue<string[]>(10)],
+                ClusterVersion = reader.GetInt64(11),
             });
         }
 

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using KeylessGeo.ControlPlane.Keyservers;
 using KeylessGeo.ControlPlane.Operations;
 using KeylessGeo.ControlPlane.Store;
 using KeylessGeo.ControlPlane.Store.Changes;
@@ -21,7 +22,9 @@ public sealed class KeyPlacementService
     /// The key's policy evaluated against the topology (with the explanation per datacenter),
     /// which datacenters hold a wrapped copy of the current policy key, and the live keyservers
     /// in permitted datacenters: <c>serving</c> when their applied revision has reached the
-    /// revision of the key's current state, <c>catching-up</c> otherwise. 404 when unknown.
+    /// revision of the key's current state, <c>catching-up</c> otherwise, <c>not-in-cluster</c>
+    /// when their Orleans cluster's freshest view does not list them (<see cref="ClusterViews"/>).
+    /// 404 when unknown.
     /// </summary>
     public async Task<KeyPlacement> GetAsync(string keyId, CancellationToken cancellationToken)
     {
@@ -45,6 +48,7 @@ public sealed class KeyPlacementService
             .OrderBy(d => d.Datacenter, StringComparer.Ordinal)
             .ToImmutableArray();
         var leases = await ReadLeasesAsync(cancellationToken).ConfigureAwait(false);
+        var clusters = ClusterViews.From(leases, snapshot);
         var keyservers = leases
             .Where(l => policy.PermittedDatacenters.Contains(l.DatacenterId, StringComparer.Ordinal))
             .Select(l => new KeyserverPlacement
@@ -54,7 +58,7 @@ public sealed class KeyPlacementService
                 Endpoints = l.Endpoints,
                 AppliedRevision = l.AppliedRevision,
                 ExpiresAt = l.ExpiresAt,
-                Status = !copies.ContainsKey(l.DatacenterId) ? "no-policy-key" : l.AppliedRevision >= stateRevision ? "serving" : "catching-up",
+                Status = StatusOf(l, clusters.Of(l), copies.ContainsKey(l.DatacenterId), stateRevision),
             })
             .ToImmutableArray();
         return new KeyPlacement
@@ -72,6 +76,17 @@ public sealed class KeyPlacementService
             Keyservers = keyservers,
         };
     }
+
+    /// <summary>
+    /// A live keyserver's status for the key: <c>not-in-cluster</c> when its cluster's freshest
+    /// view says it is down or has not joined (whatever else holds), then <c>no-policy-key</c>,
+    /// <c>serving</c> or <c>catching-up</c>.
+    /// </summary>
+    internal static string StatusOf(Store.Model.KeyserverLease lease, ClusterStanding standing, bool datacenterHoldsPolicyKey, long stateRevision) =>
+        standing == ClusterStanding.NotInCluster ? "not-in-cluster"
+        : !datacenterHoldsPolicyKey ? "no-policy-key"
+        : lease.AppliedRevision >= stateRevision ? "serving"
+        : "catching-up";
 
     private async Task<IReadOnlyList<Store.Model.KeyserverLease>> ReadLeasesAsync(CancellationToken cancellationToken)
     {

@@ -16,8 +16,9 @@ public sealed record KeyserverPlacement
 
     /// <summary>
     /// <c>serving</c> (its datacenter holds the policy key and it has applied the key's current
-    /// state), <c>catching-up</c> (not yet applied), or <c>no-policy-key</c> (its datacenter has no
-    /// registered wrapping key, so it cannot open the key).
+    /// state), <c>catching-up</c> (not yet applied), <c>no-policy-key</c> (its datacenter has no
+    /// registered wrapping key, so it cannot open the key), or <c>not-in-cluster</c> (its lease is
+    /// live, but a newer view of its Orleans cluster does not list it: declared dead or not joined).
     /// </summary>
     public required string Status { get; init; }
 

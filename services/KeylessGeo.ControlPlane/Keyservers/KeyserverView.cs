@@ -2,7 +2,7 @@ using System.Collections.Immutable;
 
 namespace KeylessGeo.ControlPlane.Keyservers;
 
-/// <summary>A live keyserver lease.</summary>
+/// <summary>A live keyserver lease, with where it stands in its Orleans cluster.</summary>
 public sealed record KeyserverView
 {
     public required string KeyserverId { get; init; }
@@ -18,6 +18,15 @@ public sealed record KeyserverView
 
     /// <summary>The store revision the keyserver has applied.</summary>
     public required long AppliedRevision { get; init; }
+
+    /// <summary>The Orleans cluster its silo belongs to; empty when it hosts no silo.</summary>
+    public required string ClusterId { get; init; }
+
+    /// <summary>
+    /// Whether its cluster's freshest view lists it as an active member: false when a newer view
+    /// does not (declared dead or not joined), null when no view says (no silo, or none newer).
+    /// </summary>
+    public required bool? ClusterActive { get; init; }
 
     public required DateTimeOffset RenewedAt { get; init; }
 

@@ -41,6 +41,37 @@ public abstract partial class ControlPlaneStoreContract
     }
 
     [Fact]
+    public async Task RenewLease_KeepsTheClusterViewAndReplacesItOnTheNextRenewal()
+    {
+        await Store.RenewLeaseAsync(TestRecords.Lease("ks-1") with { ClusterMembers = ["ks-1", "ks-2", "ks-3"], ClusterVersion = 4 }, LongLease, CancellationToken.None);
+        var first = Assert.Single(await Store.ReadLiveLeasesAsync(CancellationToken.None));
+        Assert.Equal("keylessgeo-eu", first.ClusterId);
+        Assert.Equal(["ks-1", "ks-2", "ks-3"], first.ClusterMembers.ToArray());
+        Assert.Equal(4, first.ClusterVersion);
+
+        await Store.RenewLeaseAsync(TestRecords.Lease("ks-1") with { ClusterMembers = ["ks-1", "ks-3"], ClusterVersion = 5 }, LongLease, CancellationToken.None);
+
+        var second = Assert.Single(await Store.ReadLiveLeasesAsync(CancellationToken.None));
+        Assert.Equal("keylessgeo-eu", second.ClusterId);
+        Assert.Equal(["ks-1", "ks-3"], second.ClusterMembers.ToArray());
+        Assert.Equal(5, second.ClusterVersion);
+    }
+
+    [Fact]
+    public async Task RenewLease_WithoutAClusterView_ReadsBackEmpty()
+    {
+        var lease = TestRecords.Lease("ks-standalone") with { ClusterId = "", ClusterMembers = [], ClusterVersion = 0 };
+
+        var stored = await Store.RenewLeaseAsync(lease, LongLease, CancellationToken.None);
+
+        var live = Assert.Single(await Store.ReadLiveLeasesAsync(CancellationToken.None));
+        Assert.Equal("", live.ClusterId);
+        Assert.Empty(live.ClusterMembers);
+        Assert.Equal(0, live.ClusterVersion);
+        RecordAssert.Equal(lease with { RenewedAt = stored.RenewedAt, ExpiresAt = stored.ExpiresAt }, live);
+    }
+
+    [Fact]
     public async Task RemoveLease_RemovesItAndReportsWhetherThereWasOne()
     {
         await Store.RenewLeaseAsync(TestRecords.Lease("ks-1"), LongLease, CancellationToken.None);

@@ -92,6 +92,24 @@ public sealed class EmbeddedStoreFileTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task LeaseFileWrittenBeforeTheClusterView_ReadsBackWithAnEmptyView()
+    {
+        await _store.RenewLeaseAsync(TestRecords.Lease("ks-1"), TimeSpan.FromMinutes(1), CancellationToken.None);
+        var renewed = DateTimeOffset.UtcNow.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+        var expires = DateTimeOffset.UtcNow.AddHours(1).ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+        await File.WriteAllTextAsync(
+            Path.Combine(_directory.Path, LeaseDirectory.DirectoryName, "ks-1.json"),
+            $$"""{"keyserverId":"ks-1","datacenterId":"fra1","endpoints":[],"capacity":{},"accelerator":"none","appliedRevision":3,"renewedAt":"{{renewed}}","expiresAt":"{{expires}}"}""");
+
+        var lease = Assert.Single(await _store.ReadLiveLeasesAsync(CancellationToken.None));
+
+        Assert.Equal(3, lease.AppliedRevision);
+        Assert.Equal("", lease.ClusterId);
+        Assert.Empty(lease.ClusterMembers);
+        Assert.Equal(0, lease.ClusterVersion);
+    }
+
+    [Fact]
     public async Task LeaseRenewals_NeverTouchTheStateFile()
     {
         var state = EmbeddedFiles.State(_directory.Path);

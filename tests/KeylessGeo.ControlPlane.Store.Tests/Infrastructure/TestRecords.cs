@@ -85,6 +85,9 @@ public static class TestRecords
         }),
         Accelerator = "qat",
         AppliedRevision = 7,
+        ClusterId = "keylessgeo-eu",
+        ClusterMembers = [keyserverId, "ks-peer"],
+        ClusterVersion = 12,
         RenewedAt = DateTimeOffset.UnixEpoch,
         ExpiresAt = DateTimeOffset.UnixEpoch,
     };

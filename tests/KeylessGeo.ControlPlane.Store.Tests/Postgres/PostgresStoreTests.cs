@@ -144,6 +144,30 @@ public sealed class PostgresStoreTests(PostgresFixture fixture) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task LeaseWrittenBeforeTheClusterViewMigration_ReadsBackWithAnEmptyView()
+    {
+        var initial = PostgresMigrator.Migrations[0];
+        Assert.Equal(1, initial.Version);
+        await PostgresFixture.ExecuteAsync(_connectionString, initial.Sql);
+        await PostgresFixture.ExecuteAsync(_connectionString,
+            "CREATE TABLE schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())");
+        await PostgresFixture.ExecuteAsync(_connectionString, "INSERT INTO schema_migrations (version, name) VALUES (1, $1)", initial.Name);
+        await PostgresFixture.ExecuteAsync(_connectionString,
+            "INSERT INTO leases (keyserver_id, datacenter_id, endpoints, capacity_names, capacity_values, accelerator, applied_revision, renewed_at, expires_at) " +
+            "VALUES ('ks-old', 'fra1', '{}', '{}', '{}', 'none', 3, now(), now() + interval '1 hour')");
+
+        var store = Open();
+        await store.InitializeAsync(CancellationToken.None);
+
+        var lease = Assert.Single(await store.ReadLiveLeasesAsync(CancellationToken.None));
+        Assert.Equal("ks-old", lease.KeyserverId);
+        Assert.Equal(3, lease.AppliedRevision);
+        Assert.Equal("", lease.ClusterId);
+        Assert.Empty(lease.ClusterMembers);
+        Assert.Equal(0, lease.ClusterVersion);
+    }
+
+    [Fact]
     public async Task DeletingAPolicy_RemovesItsWrappedKeysToo()
     {
         var store = Open();

@@ -62,7 +62,7 @@ public sealed class ControlPlaneCliTests : IAsyncLifetime
         Assert.Contains("dc cdg1 denied: country FR is excluded by 'not country: FR'", where, StringComparison.Ordinal);
         Assert.Matches(@"fra1\s+holds-key", where);
         Assert.Matches(@"ks-fra1\s+fra1\s+serving", where);
-        Assert.Contains("ks-fra1", await OkAsync("keyservers"), StringComparison.Ordinal);
+        Assert.Matches(@"ks-fra1\s+fra1\s+lease-only\s+applied revision", await OkAsync("keyservers"));
 
         var updated = await OkAsync("policy", "update", "eu-only", "--text", "dc: fra1");
         Assert.Contains("removed: ams1", updated, StringComparison.Ordinal);

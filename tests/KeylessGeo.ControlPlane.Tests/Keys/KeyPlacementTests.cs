@@ -65,6 +65,63 @@ public sealed class KeyPlacementTests : IAsyncLifetime
         Assert.Equal("catching-up", Assert.Single(placement.Keyservers).Status);
     }
 
+    [Fact]
+    public async Task Placement_AKeyserverItsClusterNoLongerListsIsNotInCluster_BeforeItsLeaseExpires()
+    {
+        var stateRevision = (await _harness.Services.Placement.GetAsync("shop", CancellationToken.None)).StateRevision;
+        await ClusterLeaseAsync("ks-fra1-a", "fra1", stateRevision, ["ks-fra1-a", "ks-fra1-b", "ks-ams1"], version: 3);
+        _harness.Time.Advance(TimeSpan.FromSeconds(1));
+        await ClusterLeaseAsync("ks-fra1-b", "fra1", stateRevision, ["ks-ams1", "ks-fra1-b"], version: 4);
+        await ClusterLeaseAsync("ks-ams1", "ams1", stateRevision - 1, ["ks-ams1", "ks-fra1-b"], version: 4);
+
+        var placement = await _harness.Services.Placement.GetAsync("shop", CancellationToken.None);
+
+        Assert.Equal(
+            [("ks-ams1", "catching-up"), ("ks-fra1-a", "not-in-cluster"), ("ks-fra1-b", "serving")],
+            placement.Keyservers.Select(k => (k.KeyserverId, k.Status)));
+    }
+
+    [Fact]
+    public async Task Keyservers_SayWhetherTheirClusterListsThem_AndNullWhenNoViewSays()
+    {
+        await ClusterLeaseAsync("ks-fra1-a", "fra1", 1, ["ks-fra1-a", "ks-fra1-b"], version: 3);
+        _harness.Time.Advance(TimeSpan.FromSeconds(1));
+        await ClusterLeaseAsync("ks-fra1-b", "fra1", 1, ["ks-fra1-b"], version: 4);
+        await LeaseAsync("ks-iad1", "iad1", 1);
+
+        var keyservers = await _harness.Services.Keyservers.ListAsync(CancellationToken.None);
+
+        Assert.Equal(
+            [("ks-fra1-a", "keylessgeo-eu", (bool?)false), ("ks-fra1-b", "keylessgeo-eu", true), ("ks-iad1", "", null)],
+            keyservers.Select(k => (k.KeyserverId, k.ClusterId, k.ClusterActive)));
+    }
+
+    [Fact]
+    public async Task Keyservers_WithoutASiloInARegionWhoseClusterHasAView_AreJudgedByThatView()
+    {
+        await LeaseAsync("ks-plain", "ams1", 1);
+        _harness.Time.Advance(TimeSpan.FromSeconds(1));
+        await ClusterLeaseAsync("ks-fra1", "fra1", 1, ["ks-fra1"], version: 2);
+
+        var keyservers = await _harness.Services.Keyservers.ListAsync(CancellationToken.None);
+
+        Assert.Equal([("ks-fra1", (bool?)true), ("ks-plain", false)], keyservers.Select(k => (k.KeyserverId, k.ClusterActive)));
+    }
+
+    private Task<KeyserverLease> ClusterLeaseAsync(string id, string datacenter, long applied, string[] members, long version) =>
+        _harness.Store.RenewLeaseAsync(
+            new KeyserverLease
+            {
+                KeyserverId = id,
+                DatacenterId = datacenter,
+                AppliedRevision = applied,
+                ClusterId = "keylessgeo-eu",
+                ClusterMembers = [.. members.Order(StringComparer.Ordinal)],
+                ClusterVersion = version,
+            },
+            TimeSpan.FromMinutes(1),
+            CancellationToken.None);
+
     private Task<KeyserverLease> LeaseAsync(string id, string datacenter, long applied, TimeSpan? ttl = null) =>
         _harness.Store.RenewLeaseAsync(new KeyserverLease { KeyserverId = id, DatacenterId = datacenter, AppliedRevision = applied, Endpoints = ["grpc://10.0.0.1:7443"] }, ttl ?? TimeSpan.FromMinutes(1), CancellationToken.None);
 }
