@@ -13,6 +13,7 @@ namespace KeylessGeo.KeyServer.Tests.Cluster.Orleans;
 public sealed class ClusterProcessRoutingTests(ITestOutputHelper output) : IAsyncLifetime, IDisposable
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan BulkDeadline = TimeSpan.FromSeconds(10);
     private static readonly string[] Entries = ["ks-fra1", "ks-ams1", "ks-sfo1"];
     private readonly ECDsa _key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
     private ClusterProcesses _cluster = null!;
@@ -45,10 +46,12 @@ public sealed class ClusterProcessRoutingTests(ITestOutputHelper output) : IAsyn
         await Task.WhenAll(Entries.Select(entry => Task.Run(async () =>
         {
             var channel = _cluster.Channel(entry);
-            for (var batch = 0; batch < PerEntry; batch += 64)
+            // 16 in flight per entry point, with a generous deadline: the test asserts where keys
+            // are signed, so it must not be answered OVERLOADED on a machine busy with other tests.
+            for (var batch = 0; batch < PerEntry; batch += 16)
             {
-                var responses = await Task.WhenAll(Enumerable.Range(batch, Math.Min(64, PerEntry - batch)).Select(i =>
-                    ClusterProcesses.SignAsync(channel, "k1", Operation.EcdsaSha256, digest, (ulong)i, Deadline)));
+                var responses = await Task.WhenAll(Enumerable.Range(batch, Math.Min(16, PerEntry - batch)).Select(i =>
+                    ClusterProcesses.SignAsync(channel, "k1", Operation.EcdsaSha256, digest, (ulong)i, BulkDeadline)));
                 foreach (var response in responses)
                 {
                     Assert.True(response.OutcomeCase == SignResponse.OutcomeOneofCase.Result, $"{entry}: {response.Error}");
@@ -87,27 +90,5 @@ public sealed class ClusterProcessRoutingTests(ITestOutputHelper output) : IAsyn
         await WhenServedEverywhereAsync(digest);
     }
 
-    /// <summary>Waits (bounded) until a request entering at every entry point is signed by ks-fra1.</summary>
-    private async Task WhenServedEverywhereAsync(byte[] digest)
-    {
-        using var guard = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        foreach (var entry in Entries)
-        {
-            while (true)
-            {
-                guard.Token.ThrowIfCancellationRequested();
-                var response = await ClusterProcesses.SignAsync(_cluster.Channel(entry), "k1", Operation.EcdsaSha256, digest, 0, Deadline);
-                if (response.OutcomeCase == SignResponse.OutcomeOneofCase.Result)
-                {
-                    Assert.Equal("ks-fra1", response.ServedBy.KeyserverId);
-                    break;
-                }
-
-                // Not yet applied, placed or advertised: the answer says so (never a signature from
-                // elsewhere); ask again shortly.
-                Assert.NotEqual(ErrorCode.Unspecified, response.Error.Code);
-                await Task.Delay(50, guard.Token);
-            }
-        }
-    }
+    private Task WhenServedEverywhereAsync(byte[] digest) => ClusterProcesses.WhenServedAsync(_cluster, Entries, "k1", digest, "ks-fra1");
 }

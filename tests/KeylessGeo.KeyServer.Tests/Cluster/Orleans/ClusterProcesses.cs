@@ -107,8 +107,37 @@ internal sealed class ClusterProcesses : IAsyncDisposable
         using var guard = new CancellationTokenSource(deadline + ClusterHarness.HangGuard);
         return await new Contracts.V1.KeyServer.KeyServerClient(channel).SignAsync(
             new SignRequest { Id = id, Key = new KeyRef { KeyId = keyId }, Operation = operation, Payload = ByteString.CopyFrom(payload), TimeoutMs = (uint)deadline.TotalMilliseconds },
-            deadline: DateTime.UtcNow + deadline + TimeSpan.FromSeconds(1),
+            // Slack for a busy machine: the server answers by the request's own deadline; a call
+            // still unanswered 5 s later counts as hung.
+            deadline: DateTime.UtcNow + deadline + TimeSpan.FromSeconds(5),
             cancellationToken: guard.Token);
+    }
+
+    /// <summary>
+    /// Waits (bounded) until a request for <paramref name="keyId"/> entering at each of
+    /// <paramref name="entries"/> is signed, and checks it is signed by <paramref name="signer"/>.
+    /// Until then (the key not yet applied, placed or advertised) each answer must be a
+    /// per-request error, never a signature from elsewhere.
+    /// </summary>
+    public static async Task WhenServedAsync(ClusterProcesses cluster, IEnumerable<string> entries, string keyId, byte[] digest, string signer)
+    {
+        using var guard = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        foreach (var entry in entries)
+        {
+            while (true)
+            {
+                guard.Token.ThrowIfCancellationRequested();
+                var response = await SignAsync(cluster.Channel(entry), keyId, Operation.EcdsaSha256, digest, 0, TimeSpan.FromSeconds(2));
+                if (response.OutcomeCase == SignResponse.OutcomeOneofCase.Result)
+                {
+                    Assert.Equal(signer, response.ServedBy.KeyserverId);
+                    break;
+                }
+
+                Assert.NotEqual(ErrorCode.Unspecified, response.Error.Code);
+                await Task.Delay(50, guard.Token);
+            }
+        }
     }
 
     public async ValueTask DisposeAsync()
