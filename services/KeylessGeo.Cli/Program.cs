@@ -1,5 +1,6 @@
 using System.CommandLine;
 using KeylessGeo.Cli.Commands;
+using KeylessGeo.Cli.Commands.Keyless;
 using KeylessGeo.Cli.ControlPlane;
 using Spectre.Console;
 
@@ -23,6 +24,7 @@ public static class Program
         root.Subcommands.Add(SignCommand.Create(output));
         root.Subcommands.Add(CapacityCommand.Create(console));
         root.Subcommands.Add(KeyIdCommand.Create(output));
+        root.Subcommands.Add(KeylessCommands.Create(output));
         ControlPlaneCommands.AddTo(root, output);
         return root;
     }
