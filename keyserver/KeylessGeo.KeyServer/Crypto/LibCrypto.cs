@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using System.Security.Cryptography;
 
 namespace KeylessGeo.KeyServer.Crypto;
 
@@ -9,10 +10,29 @@ namespace KeylessGeo.KeyServer.Crypto;
 internal static partial class LibCrypto
 {
     private const string Library = "libcrypto.so.3";
+    private const ulong InitNoAtExit = 0x00080000;
 
     public const int RsaPkcs1Padding = 1;
     public const int RsaNoPadding = 3;
     public const int EvpPkeyEd25519 = 1087;
+
+    /// <summary>
+    /// Runs before the first call below. libcrypto initialises itself on first use, and unless
+    /// that first initialisation says OPENSSL_INIT_NO_ATEXIT it registers OPENSSL_cleanup with
+    /// atexit: at process exit it then frees OpenSSL's global state while runtime threads may
+    /// still be inside OpenSSL, which corrupts the heap. .NET initialises with NO_ATEXIT for this
+    /// reason, but only when .NET's own cryptography is used first; a process whose first
+    /// libcrypto call is one of ours (an Ed25519 key, say) would register the handler. So .NET's
+    /// initialisation is run here first, and NO_ATEXIT is asked for explicitly as well.
+    /// </summary>
+    static LibCrypto()
+    {
+        _ = SafeEvpPKeyHandle.OpenSslVersion;
+        _ = OPENSSL_init_crypto(InitNoAtExit, IntPtr.Zero);
+    }
+
+    [LibraryImport(Library)]
+    private static partial int OPENSSL_init_crypto(ulong options, IntPtr settings);
 
     [LibraryImport(Library)]
     public static partial void ERR_clear_error();

@@ -11,6 +11,20 @@ internal static partial class Ed25519PublicKey
 {
     private const string Library = "libcrypto.so.3";
     private const int EvpPkeyEd25519 = 1087;
+    private const ulong InitNoAtExit = 0x00080000;
+
+    /// <summary>
+    /// Runs before the first libcrypto call below: if that call were the process's first use of
+    /// libcrypto, OpenSSL would register OPENSSL_cleanup with atexit, and freeing its global state
+    /// at exit while runtime threads are still inside OpenSSL corrupts the heap. .NET's own
+    /// initialisation (which passes OPENSSL_INIT_NO_ATEXIT) is run first, and NO_ATEXIT is asked
+    /// for explicitly as well.
+    /// </summary>
+    static Ed25519PublicKey()
+    {
+        _ = SafeEvpPKeyHandle.OpenSslVersion;
+        _ = OPENSSL_init_crypto(InitNoAtExit, IntPtr.Zero);
+    }
 
     /// <summary>The 32-byte public key for <paramref name="seed"/>.</summary>
     public static byte[] FromSeed(ReadOnlySpan<byte> seed)
@@ -52,4 +66,7 @@ internal static partial class Ed25519PublicKey
 
     [LibraryImport(Library)]
     private static partial void EVP_PKEY_free(IntPtr key);
+
+    [LibraryImport(Library)]
+    private static partial int OPENSSL_init_crypto(ulong options, IntPtr settings);
 }
