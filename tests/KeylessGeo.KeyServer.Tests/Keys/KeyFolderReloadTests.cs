@@ -100,6 +100,8 @@ public sealed class KeyFolderReloadTests : IAsyncLifetime
         var watcher = host.Services.GetRequiredService<KeyFolderWatcher>();
         var moved = _keys.Path + "-moved";
 
+        // Loaded now; a failed listing must not drop it (files that cannot be read cannot be loaded).
+        Assert.Equal(SignResponse.OutcomeOneofCase.Result, (await SignAsync(client, BaseKey)).OutcomeCase);
         var mark = _reloads.Count;
         Directory.Move(_keys.Path, moved);
         try
