@@ -51,6 +51,8 @@ public static class KeyServerServiceCollectionExtensions
         });
         services.TryAddSingleton<ISigningService, SigningService>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, KeyIndexingService>());
+        services.TryAddSingleton<KeyFolderWatcher>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, KeyFolderWatcher>(static provider => provider.GetRequiredService<KeyFolderWatcher>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, CapacityCalibrationService>());
         return services;
     }

@@ -24,6 +24,12 @@ public sealed record KeyServerOptions
     /// <summary>How many private keys are held loaded at once; others are loaded on use.</summary>
     public int PrivateKeyCacheCapacity { get; init; } = 1024;
 
+    /// <summary>
+    /// How long the key directory must be quiet after a change before it is re-read, so a key
+    /// and its certificate written one after the other are picked up together.
+    /// </summary>
+    public TimeSpan ReloadDebounce { get; init; } = TimeSpan.FromMilliseconds(200);
+
     /// <summary>Admission control, calibration and accelerator settings.</summary>
     public AdmissionOptions Admission { get; init; } = new();
 }

@@ -29,6 +29,10 @@ public sealed class KeyServerOptionsValidator : IValidateOptions<KeyServerOption
         }
 
         RequireRange(errors, Prefix + "PrivateKeyCacheCapacity", options.PrivateKeyCacheCapacity, 1, 1_000_000);
+        if (options.ReloadDebounce < TimeSpan.Zero || options.ReloadDebounce > TimeSpan.FromMinutes(1))
+        {
+            errors.Add($"{Prefix}ReloadDebounce must be between 00:00:00 and 00:01:00, got {options.ReloadDebounce}.");
+        }
 
         var admission = options.Admission;
         if (admission is null)

@@ -15,6 +15,12 @@ public static class KeyServerInstruments
     /// <summary>Histogram (seconds) a request waited for a worker, tagged by key algorithm.</summary>
     public const string QueueWait = "keylessgeo.keyserver.queue.wait";
 
+    /// <summary>Counter of key directory reloads, tagged by <see cref="ReloadResultTag"/>.</summary>
+    public const string KeyReloads = "keylessgeo.keyserver.keys.reloads";
+
+    /// <summary>Tag: how a key directory reload went: "ok", "refused" (some files not served), "unreadable" (last good set kept) or "failed".</summary>
+    public const string ReloadResultTag = "keylessgeo.reload.result";
+
     /// <summary>Gauge of managed keys in this datacenter, tagged by <see cref="KeyStateTag"/>.</summary>
     public const string ManagedKeys = "keylessgeo.keyserver.cluster.managed_keys";
 

@@ -59,4 +59,22 @@ internal static partial class KeyServerLog
 
     [LoggerMessage(17, LogLevel.Warning, "process hardening failed: Dumpable: {Dumpable}; other processes of this user may read the keyserver's memory", EventName = "ProcessHardeningFailed")]
     public static partial void ProcessHardeningFailed(ILogger logger, int dumpable);
+
+    [LoggerMessage(18, LogLevel.Information, "Reloaded key directory {Directory} ({Trigger}): {Served} keys served, {Added} added, {Removed} removed, {Changed} changed, {Refused} refused {RefusedFiles}", EventName = "KeyDirectoryReloaded")]
+    public static partial void KeyDirectoryReloaded(ILogger logger, string directory, string trigger, int served, int added, int removed, int changed, int refused, string refusedFiles);
+
+    [LoggerMessage(19, LogLevel.Error, "Reload of key directory {Directory} ({Trigger}) could not list it; the {Served} keys of the last good read stay in force", EventName = "KeyDirectoryReloadKeptLastGoodSet")]
+    public static partial void KeyDirectoryReloadKeptLastGoodSet(ILogger logger, string directory, string trigger, int served);
+
+    [LoggerMessage(20, LogLevel.Error, "Reload of key directory {Directory} ({Trigger}) failed; the keys in force are unchanged", EventName = "KeyDirectoryReloadFailed")]
+    public static partial void KeyDirectoryReloadFailed(ILogger logger, string directory, string trigger, Exception exception);
+
+    [LoggerMessage(21, LogLevel.Warning, "Watching key directory {Directory} for changes failed ({ExceptionType}); re-reading it in full", EventName = "KeyDirectoryWatchError")]
+    public static partial void KeyDirectoryWatchError(ILogger logger, string directory, string exceptionType);
+
+    [LoggerMessage(22, LogLevel.Warning, "Cannot watch key directory {Directory} for changes ({ExceptionType}: {Reason}); send SIGHUP to reload it", EventName = "KeyDirectoryWatchUnavailable")]
+    public static partial void KeyDirectoryWatchUnavailable(ILogger logger, string directory, string exceptionType, string reason);
+
+    [LoggerMessage(23, LogLevel.Information, "Watching key directory {Directory} (changes reloaded after {Debounce} of quiet; SIGHUP reloads too)", EventName = "KeyDirectoryWatching")]
+    public static partial void KeyDirectoryWatching(ILogger logger, string directory, TimeSpan debounce);
 }

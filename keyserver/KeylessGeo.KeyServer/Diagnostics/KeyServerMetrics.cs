@@ -11,6 +11,7 @@ internal sealed class KeyServerMetrics
     private readonly Counter<long> _operations;
     private readonly Histogram<double> _duration;
     private readonly Histogram<double> _queueWait;
+    private readonly Counter<long> _keyReloads;
 
     public KeyServerMetrics(IMeterFactory meterFactory)
     {
@@ -18,6 +19,7 @@ internal sealed class KeyServerMetrics
         _operations = meter.CreateCounter<long>(KeyServerInstruments.Operations, "{operation}", "Finished private-key requests.");
         _duration = meter.CreateHistogram<double>(KeyServerInstruments.OperationDuration, "s", "Time from request to response.");
         _queueWait = meter.CreateHistogram<double>(KeyServerInstruments.QueueWait, "s", "Time a request waited for a worker.");
+        _keyReloads = meter.CreateCounter<long>(KeyServerInstruments.KeyReloads, "{reload}", "Key directory reloads after a change or SIGHUP.");
     }
 
     public void RecordOperation(Operation operation, string algorithm, ErrorCode error, TimeSpan duration)
@@ -31,6 +33,10 @@ internal sealed class KeyServerMetrics
         _operations.Add(1, tags);
         _duration.Record(duration.TotalSeconds, tags);
     }
+
+    /// <summary>Counts one key directory reload; <paramref name="result"/> is a <see cref="KeyServerInstruments.ReloadResultTag"/> value.</summary>
+    public void RecordKeyReload(string result) =>
+        _keyReloads.Add(1, new KeyValuePair<string, object?>(KeyServerInstruments.ReloadResultTag, result));
 
     public void RecordQueueWait(string algorithm, TimeSpan wait) =>
         _queueWait.Record(wait.TotalSeconds, new KeyValuePair<string, object?>(KeyServerInstruments.AlgorithmTag, algorithm));

@@ -70,10 +70,32 @@ internal sealed class KeyStore : IKeyStore, IDisposable
     {
         lock (_reloadLock)
         {
-            _directoryKeys = Scan(NextGeneration());
-            var index = Publish();
+            ReloadDirectory();
+            return _index!.Keys.Count;
+        }
+    }
+
+    /// <summary>
+    /// Re-reads the key directory (see <see cref="Reload"/>) and says what changed. A directory
+    /// that cannot be listed at all leaves the keys of the last good read in force, except on the
+    /// first read, when there is nothing to keep.
+    /// </summary>
+    public KeyDirectoryReload ReloadDirectory()
+    {
+        lock (_reloadLock)
+        {
+            var refused = new List<string>();
+            var scanned = Scan(NextGeneration(), refused);
+            if (scanned is null && _index is not null)
+            {
+                return new KeyDirectoryReload { DirectoryUnreadable = true, Served = _directoryKeys.Count };
+            }
+
+            var previous = _directoryKeys;
+            _directoryKeys = scanned ?? [];
+            Publish();
             KeyServerLog.KeyDirectoryIndexed(_logger, _directory, _directoryKeys.Count);
-            return index.Keys.Count;
+            return Compare(previous, _directoryKeys, refused, scanned is null);
         }
     }
 
@@ -187,7 +209,40 @@ internal sealed class KeyStore : IKeyStore, IDisposable
         return index;
     }
 
-    private List<IndexedKey> Scan(long generation)
+    private static KeyDirectoryReload Compare(IReadOnlyList<IndexedKey> previous, IReadOnlyList<IndexedKey> current, List<string> refused, bool unreadable)
+    {
+        var before = new Dictionary<string, IndexedKey>(StringComparer.Ordinal);
+        foreach (var key in previous)
+        {
+            before[key.KeyId] = key;
+        }
+
+        int added = 0, changed = 0;
+        foreach (var key in current)
+        {
+            if (!before.Remove(key.KeyId, out var old))
+            {
+                added++;
+            }
+            else if (!old.SubjectPublicKeyInfo.AsSpan().SequenceEqual(key.SubjectPublicKeyInfo))
+            {
+                changed++;
+            }
+        }
+
+        return new KeyDirectoryReload
+        {
+            DirectoryUnreadable = unreadable,
+            Served = current.Count,
+            Added = added,
+            Removed = before.Count,
+            Changed = changed,
+            RefusedFiles = refused,
+        };
+    }
+
+    /// <summary>The keys of the directory's key files, or null when the directory cannot be listed.</summary>
+    private List<IndexedKey>? Scan(long generation, List<string> refused)
     {
         var keys = new List<IndexedKey>();
         string[] files;
@@ -198,7 +253,7 @@ internal sealed class KeyStore : IKeyStore, IDisposable
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             KeyServerLog.KeyDirectoryUnreadable(_logger, _directory, e);
-            return keys;
+            return null;
         }
 
         Array.Sort(files, StringComparer.Ordinal);
@@ -213,15 +268,18 @@ internal sealed class KeyStore : IKeyStore, IDisposable
             catch (KeyFileException e)
             {
                 KeyServerLog.KeyFileRefused(_logger, file, e.Message);
+                refused.Add(file);
             }
             catch (CryptographicException e)
             {
                 // A malformed certificate or public key file: this key is not served, the others are.
                 KeyServerLog.KeyFileRefused(_logger, file, "its certificate or public key could not be parsed (" + e.GetType().Name + ")");
+                refused.Add(file);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 KeyServerLog.KeyFileUnreadable(_logger, file, e);
+                refused.Add(file);
             }
         }
 

@@ -20,6 +20,7 @@ public sealed class KeyServerOptionsValidatorTests : IDisposable
             Datacenter = "fra1",
             KeysDirectory = "/no/such/folder",
             PrivateKeyCacheCapacity = 0,
+            ReloadDebounce = TimeSpan.FromSeconds(-1),
             Admission = new AdmissionOptions
             {
                 Workers = -3,
@@ -35,7 +36,8 @@ public sealed class KeyServerOptionsValidatorTests : IDisposable
 
         Assert.True(result.Failed);
         var failures = result.Failures!.ToList();
-        Assert.Equal(9, failures.Count);
+        Assert.Equal(10, failures.Count);
+        Assert.Contains(failures, f => f.Contains("KeyServer:ReloadDebounce", StringComparison.Ordinal) && f.Contains("-00:00:01", StringComparison.Ordinal));
         Assert.Contains(failures, f => f.StartsWith("KeyServer:Id is required", StringComparison.Ordinal));
         Assert.Contains(failures, f => f.Contains("KeyServer:KeysDirectory '/no/such/folder'", StringComparison.Ordinal));
         Assert.Contains(failures, f => f.Contains("KeyServer:PrivateKeyCacheCapacity", StringComparison.Ordinal) && f.EndsWith("got 0.", StringComparison.Ordinal));
@@ -89,6 +91,7 @@ public sealed class KeyServerOptionsValidatorTests : IDisposable
         Assert.Equal(4, options.Admission.Workers);
         Assert.Equal(TimeSpan.FromSeconds(2), options.Admission.DefaultDeadline);
         Assert.Equal(TimeSpan.FromMilliseconds(1400), options.Admission.CalibrationDuration);
+        Assert.Equal(TimeSpan.FromMilliseconds(200), options.ReloadDebounce);
     }
 
     public void Dispose() => _keys.Dispose();
