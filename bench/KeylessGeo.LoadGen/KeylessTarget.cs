@@ -38,24 +38,8 @@ public sealed class KeylessTarget
         _ => 32,
     };
 
-    private static KeylessOpcode Opcode(Operation operation) => operation switch
-    {
-        Operation.RsaPkcs1Md5Sha1 => KeylessOpcode.RsaSignMd5Sha1,
-        Operation.RsaPkcs1Sha1 => KeylessOpcode.RsaSignSha1,
-        Operation.RsaPkcs1Sha224 => KeylessOpcode.RsaSignSha224,
-        Operation.RsaPkcs1Sha256 => KeylessOpcode.RsaSignSha256,
-        Operation.RsaPkcs1Sha384 => KeylessOpcode.RsaSignSha384,
-        Operation.RsaPkcs1Sha512 => KeylessOpcode.RsaSignSha512,
-        Operation.RsaPssSha256 => KeylessOpcode.RsaPssSignSha256,
-        Operation.RsaPssSha384 => KeylessOpcode.RsaPssSignSha384,
-        Operation.RsaPssSha512 => KeylessOpcode.RsaPssSignSha512,
-        Operation.EcdsaMd5Sha1 => KeylessOpcode.EcdsaSignMd5Sha1,
-        Operation.EcdsaSha1 => KeylessOpcode.EcdsaSignSha1,
-        Operation.EcdsaSha224 => KeylessOpcode.EcdsaSignSha224,
-        Operation.EcdsaSha256 => KeylessOpcode.EcdsaSignSha256,
-        Operation.EcdsaSha384 => KeylessOpcode.EcdsaSignSha384,
-        Operation.EcdsaSha512 => KeylessOpcode.EcdsaSignSha512,
-        Operation.Ed25519 => KeylessOpcode.Ed25519Sign,
-        _ => throw new ArgumentException($"--operation {operation} has no Keyless signing opcode (decryption needs a real ciphertext)"),
-    };
+    private static KeylessOpcode Opcode(Operation operation) =>
+        operation is not (Operation.RsaDecryptPkcs1 or Operation.RsaDecryptRaw) && OperationOpcodes.OpcodeOf(operation) is { } opcode
+            ? opcode
+            : throw new ArgumentException($"--operation {operation} has no Keyless signing opcode (decryption needs a real ciphertext)");
 }
