@@ -13,7 +13,7 @@ namespace KeylessGeo.KeyServer.Cluster.Membership;
 /// carry on. Inserts and updates succeed only against the table version (and row etag) the
 /// caller read; I-am-alive updates touch neither.
 /// </summary>
-public sealed class FileMembershipTable : IMembershipTable
+public sealed class FileMembershipTable : MembershipTableBase
 {
     /// <summary>How long an operation waits for the lock before it fails (Orleans retries it).</summary>
     public static readonly TimeSpan DefaultLockTimeout = TimeSpan.FromSeconds(10);
@@ -41,7 +41,7 @@ public sealed class FileMembershipTable : IMembershipTable
     public string TablePath => _files.TablePath;
 
     /// <inheritdoc />
-    public async Task InitializeMembershipTableAsync(bool tryInitTableVersion, CancellationToken cancellationToken = default)
+    public override async Task InitializeMembershipTableAsync(bool tryInitTableVersion, CancellationToken cancellationToken = default)
     {
         MembershipFile.EnsureDirectory(_directory);
         using var held = await MembershipFileLock.AcquireAsync(_files.LockPath, _lockTimeout, cancellationToken).ConfigureAwait(false);
@@ -58,7 +58,7 @@ public sealed class FileMembershipTable : IMembershipTable
     }
 
     /// <inheritdoc />
-    public async Task DeleteMembershipTableEntriesAsync(string clusterId, CancellationToken cancellationToken = default)
+    public override async Task DeleteMembershipTableEntriesAsync(string clusterId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(clusterId);
         var files = MembershipFileNames.For(_directory, clusterId);
@@ -74,7 +74,7 @@ public sealed class FileMembershipTable : IMembershipTable
     }
 
     /// <inheritdoc />
-    public async Task CleanupDefunctSiloEntriesAsync(DateTimeOffset beforeDate, CancellationToken cancellationToken = default)
+    public override async Task CleanupDefunctSiloEntriesAsync(DateTimeOffset beforeDate, CancellationToken cancellationToken = default)
     {
         var removed = 0;
         await ChangeAsync(document =>
@@ -92,7 +92,7 @@ public sealed class FileMembershipTable : IMembershipTable
     }
 
     /// <inheritdoc />
-    public async Task<MembershipTableData> ReadRowAsync(SiloAddress key, CancellationToken cancellationToken = default)
+    public override async Task<MembershipTableData> ReadRowAsync(SiloAddress key, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(key);
         var document = await ReadAsync(cancellationToken).ConfigureAwait(false);
@@ -104,7 +104,7 @@ public sealed class FileMembershipTable : IMembershipTable
     }
 
     /// <inheritdoc />
-    public async Task<MembershipTableData> ReadAllAsync(CancellationToken cancellationToken = default)
+    public override async Task<MembershipTableData> ReadAllAsync(CancellationToken cancellationToken = default)
     {
         var document = await ReadAsync(cancellationToken).ConfigureAwait(false);
         var rows = document.Silos.Select(row => Tuple.Create(MembershipEntryCodec.FromDocument(row.Entry), row.Etag)).ToList();
@@ -112,7 +112,7 @@ public sealed class FileMembershipTable : IMembershipTable
     }
 
     /// <inheritdoc />
-    public async Task<bool> InsertRowAsync(MembershipEntry entry, TableVersion tableVersion, CancellationToken cancellationToken = default)
+    public override async Task<bool> InsertRowAsync(MembershipEntry entry, TableVersion tableVersion, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(entry);
         ArgumentNullException.ThrowIfNull(tableVersion);
@@ -137,7 +137,7 @@ public sealed class FileMembershipTable : IMembershipTable
     }
 
     /// <inheritdoc />
-    public async Task<bool> UpdateRowAsync(MembershipEntry entry, string etag, TableVersion tableVersion, CancellationToken cancellationToken = default)
+    public override async Task<bool> UpdateRowAsync(MembershipEntry entry, string etag, TableVersion tableVersion, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(entry);
         ArgumentNullException.ThrowIfNull(tableVersion);
@@ -160,7 +160,7 @@ public sealed class FileMembershipTable : IMembershipTable
     }
 
     /// <inheritdoc />
-    public async Task UpdateIAmAliveAsync(MembershipEntry entry, CancellationToken cancellationToken = default)
+    public override async Task UpdateIAmAliveAsync(MembershipEntry entry, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(entry);
         ArgumentNullException.ThrowIfNull(entry.SiloAddress);
@@ -187,32 +187,6 @@ public sealed class FileMembershipTable : IMembershipTable
             MembershipLog.IAmAliveForMissingRow(_logger, key, _clusterId);
         }
     }
-
-    // Orleans 10.4 calls the *Async members above; the older members stay required by the interface.
-
-    /// <inheritdoc />
-    public Task InitializeMembershipTable(bool tryInitTableVersion) => InitializeMembershipTableAsync(tryInitTableVersion);
-
-    /// <inheritdoc />
-    public Task DeleteMembershipTableEntries(string clusterId) => DeleteMembershipTableEntriesAsync(clusterId);
-
-    /// <inheritdoc />
-    public Task CleanupDefunctSiloEntries(DateTimeOffset beforeDate) => CleanupDefunctSiloEntriesAsync(beforeDate);
-
-    /// <inheritdoc />
-    public Task<MembershipTableData> ReadRow(SiloAddress key) => ReadRowAsync(key);
-
-    /// <inheritdoc />
-    public Task<MembershipTableData> ReadAll() => ReadAllAsync();
-
-    /// <inheritdoc />
-    public Task<bool> InsertRow(MembershipEntry entry, TableVersion tableVersion) => InsertRowAsync(entry, tableVersion);
-
-    /// <inheritdoc />
-    public Task<bool> UpdateRow(MembershipEntry entry, string etag, TableVersion tableVersion) => UpdateRowAsync(entry, etag, tableVersion);
-
-    /// <inheritdoc />
-    public Task UpdateIAmAlive(MembershipEntry entry) => UpdateIAmAliveAsync(entry);
 
     /// <summary>
     /// One read-modify-write under the lock: <paramref name="change"/> gets the current table and

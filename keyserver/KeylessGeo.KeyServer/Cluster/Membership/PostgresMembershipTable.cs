@@ -15,7 +15,7 @@ namespace KeylessGeo.KeyServer.Cluster.Membership;
 /// silo's row only if it is absent (insert) or still has the caller's etag (update); either
 /// condition failing rolls both back and answers false.
 /// </summary>
-public sealed class PostgresMembershipTable : IMembershipTable, IAsyncDisposable, IDisposable
+public sealed class PostgresMembershipTable : MembershipTableBase, IAsyncDisposable, IDisposable
 {
     private readonly string _clusterId;
     private readonly ILogger _logger;
@@ -35,7 +35,7 @@ public sealed class PostgresMembershipTable : IMembershipTable, IAsyncDisposable
     }
 
     /// <inheritdoc />
-    public async Task InitializeMembershipTableAsync(bool tryInitTableVersion, CancellationToken cancellationToken = default)
+    public override async Task InitializeMembershipTableAsync(bool tryInitTableVersion, CancellationToken cancellationToken = default)
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
@@ -57,7 +57,7 @@ public sealed class PostgresMembershipTable : IMembershipTable, IAsyncDisposable
     }
 
     /// <inheritdoc />
-    public async Task DeleteMembershipTableEntriesAsync(string clusterId, CancellationToken cancellationToken = default)
+    public override async Task DeleteMembershipTableEntriesAsync(string clusterId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(clusterId);
         await ExecuteAsync(PostgresMembershipSql.DeleteCluster, [clusterId], cancellationToken).ConfigureAwait(false);
@@ -65,7 +65,7 @@ public sealed class PostgresMembershipTable : IMembershipTable, IAsyncDisposable
     }
 
     /// <inheritdoc />
-    public async Task CleanupDefunctSiloEntriesAsync(DateTimeOffset beforeDate, CancellationToken cancellationToken = default)
+    public override async Task CleanupDefunctSiloEntriesAsync(DateTimeOffset beforeDate, CancellationToken cancellationToken = default)
     {
         var removed = await ExecuteAsync(PostgresMembershipSql.CleanupDefunct, [_clusterId, beforeDate.UtcDateTime], cancellationToken).ConfigureAwait(false);
         if (removed > 0)
@@ -75,17 +75,17 @@ public sealed class PostgresMembershipTable : IMembershipTable, IAsyncDisposable
     }
 
     /// <inheritdoc />
-    public Task<MembershipTableData> ReadRowAsync(SiloAddress key, CancellationToken cancellationToken = default)
+    public override Task<MembershipTableData> ReadRowAsync(SiloAddress key, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(key);
         return ReadAsync(PostgresMembershipSql.ReadRow, [_clusterId, MembershipEntryCodec.Key(key)], cancellationToken);
     }
 
     /// <inheritdoc />
-    public Task<MembershipTableData> ReadAllAsync(CancellationToken cancellationToken = default) => ReadAsync(PostgresMembershipSql.ReadAll, [_clusterId], cancellationToken);
+    public override Task<MembershipTableData> ReadAllAsync(CancellationToken cancellationToken = default) => ReadAsync(PostgresMembershipSql.ReadAll, [_clusterId], cancellationToken);
 
     /// <inheritdoc />
-    public Task<bool> InsertRowAsync(MembershipEntry entry, TableVersion tableVersion, CancellationToken cancellationToken = default)
+    public override Task<bool> InsertRowAsync(MembershipEntry entry, TableVersion tableVersion, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(entry);
         ArgumentNullException.ThrowIfNull(tableVersion);
@@ -97,7 +97,7 @@ public sealed class PostgresMembershipTable : IMembershipTable, IAsyncDisposable
     }
 
     /// <inheritdoc />
-    public Task<bool> UpdateRowAsync(MembershipEntry entry, string etag, TableVersion tableVersion, CancellationToken cancellationToken = default)
+    public override Task<bool> UpdateRowAsync(MembershipEntry entry, string etag, TableVersion tableVersion, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(entry);
         ArgumentNullException.ThrowIfNull(tableVersion);
@@ -114,7 +114,7 @@ public sealed class PostgresMembershipTable : IMembershipTable, IAsyncDisposable
     }
 
     /// <inheritdoc />
-    public async Task UpdateIAmAliveAsync(MembershipEntry entry, CancellationToken cancellationToken = default)
+    public override async Task UpdateIAmAliveAsync(MembershipEntry entry, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(entry);
         ArgumentNullException.ThrowIfNull(entry.SiloAddress);
@@ -125,32 +125,6 @@ public sealed class PostgresMembershipTable : IMembershipTable, IAsyncDisposable
             MembershipLog.IAmAliveForMissingRow(_logger, key, _clusterId);
         }
     }
-
-    // Orleans 10.4 calls the *Async members above; the older members stay required by the interface.
-
-    /// <inheritdoc />
-    public Task InitializeMembershipTable(bool tryInitTableVersion) => InitializeMembershipTableAsync(tryInitTableVersion);
-
-    /// <inheritdoc />
-    public Task DeleteMembershipTableEntries(string clusterId) => DeleteMembershipTableEntriesAsync(clusterId);
-
-    /// <inheritdoc />
-    public Task CleanupDefunctSiloEntries(DateTimeOffset beforeDate) => CleanupDefunctSiloEntriesAsync(beforeDate);
-
-    /// <inheritdoc />
-    public Task<MembershipTableData> ReadRow(SiloAddress key) => ReadRowAsync(key);
-
-    /// <inheritdoc />
-    public Task<MembershipTableData> ReadAll() => ReadAllAsync();
-
-    /// <inheritdoc />
-    public Task<bool> InsertRow(MembershipEntry entry, TableVersion tableVersion) => InsertRowAsync(entry, tableVersion);
-
-    /// <inheritdoc />
-    public Task<bool> UpdateRow(MembershipEntry entry, string etag, TableVersion tableVersion) => UpdateRowAsync(entry, etag, tableVersion);
-
-    /// <inheritdoc />
-    public Task UpdateIAmAlive(MembershipEntry entry) => UpdateIAmAliveAsync(entry);
 
     /// <inheritdoc />
     public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
