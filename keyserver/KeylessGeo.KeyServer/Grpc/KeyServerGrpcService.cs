@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using Grpc.Core;
 using KeylessGeo.Contracts.V1;
 using KeylessGeo.KeyServer.Configuration;
+using KeylessGeo.KeyServer.Discovery;
 using KeylessGeo.KeyServer.Forwarding;
 using KeylessGeo.KeyServer.Signing;
 using Microsoft.Extensions.Options;
@@ -16,7 +17,7 @@ namespace KeylessGeo.KeyServer.Grpc;
 /// (<see cref="SignStreamBudget"/>) from the moment its request is read until it is flushed.
 /// </summary>
 internal sealed class KeyServerGrpcService(
-    ISigningService signing, SignStreamBudget budget, IOptions<KeyServerOptions> options, IOptions<GrpcOptions> grpc, TimeProvider time) : KeyServerServiceBase
+    ISigningService signing, SignStreamBudget budget, IOptions<KeyServerOptions> options, IOptions<GrpcOptions> grpc, TimeProvider time, IKeyserverWatch? keyservers = null) : KeyServerServiceBase
 {
     private readonly ServedBy _servedBy = new() { KeyserverId = options.Value.Id, Datacenter = options.Value.Datacenter };
     private readonly int _responseQueueCapacity = grpc.Value.ResponseQueueCapacity;
@@ -31,6 +32,19 @@ internal sealed class KeyServerGrpcService(
 
     public override Task<Contracts.V1.Capacity> GetCapacity(GetCapacityRequest request, ServerCallContext context)
         => Task.FromResult(signing.GetCapacity());
+
+    public override async Task WatchKeyservers(WatchKeyserversRequest request, IServerStreamWriter<KeyserverList> responseStream, ServerCallContext context)
+    {
+        if (keyservers is null)
+        {
+            throw new RpcException(new Status(StatusCode.Unimplemented, "This keyserver does not list keyservers."));
+        }
+
+        await foreach (var list in keyservers.WatchAsync(request, context.CancellationToken).ConfigureAwait(false))
+        {
+            await responseStream.WriteAsync(list, context.CancellationToken).ConfigureAwait(false);
+        }
+    }
 
     public override async Task SignStream(
         IAsyncStreamReader<StreamedSignRequest> requestStream, IServerStreamWriter<SignResponse> responseStream, ServerCallContext context)

@@ -24,6 +24,9 @@ internal static class KeyServerMethods
     public static readonly Method<GetCapacityRequest, Contracts.V1.Capacity> GetCapacity = new(
         MethodType.Unary, ServiceName, "GetCapacity", Marshallers.Create(Serialize, ParseOrInvalidArgument<GetCapacityRequest>), ResponseMarshaller<Contracts.V1.Capacity>());
 
+    public static readonly Method<WatchKeyserversRequest, KeyserverList> WatchKeyservers = new(
+        MethodType.ServerStreaming, ServiceName, "WatchKeyservers", Marshallers.Create(Serialize, ParseOrInvalidArgument<WatchKeyserversRequest>), ResponseMarshaller<KeyserverList>());
+
     private static Marshaller<T> ResponseMarshaller<T>()
         where T : class, IMessage<T>, new()
         => Marshallers.Create<T>(Serialize, ParseOrInvalidArgument<T>);

@@ -24,6 +24,9 @@ public abstract class KeyServerServiceBase
     /// <summary>Measured capacity, the accelerator and the current load.</summary>
     public abstract Task<Contracts.V1.Capacity> GetCapacity(GetCapacityRequest request, ServerCallContext context);
 
+    /// <summary>The keyservers an edge agent may send to, as a stream of full lists.</summary>
+    public abstract Task WatchKeyservers(WatchKeyserversRequest request, IServerStreamWriter<KeyserverList> responseStream, ServerCallContext context);
+
     /// <summary>Registers the methods with a binder (called by Grpc.AspNetCore with a null service).</summary>
     public static void BindService(ServiceBinderBase serviceBinder, KeyServerServiceBase? serviceImpl)
     {
@@ -31,5 +34,6 @@ public abstract class KeyServerServiceBase
         serviceBinder.AddMethod(KeyServerMethods.Sign, serviceImpl is null ? null : serviceImpl.Sign);
         serviceBinder.AddMethod(KeyServerMethods.SignStream, serviceImpl is null ? null : serviceImpl.SignStream);
         serviceBinder.AddMethod(KeyServerMethods.GetCapacity, serviceImpl is null ? null : serviceImpl.GetCapacity);
+        serviceBinder.AddMethod(KeyServerMethods.WatchKeyservers, serviceImpl is null ? null : serviceImpl.WatchKeyservers);
     }
 }
