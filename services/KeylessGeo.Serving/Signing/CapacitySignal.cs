@@ -1,10 +1,10 @@
-namespace KeylessGeo.KeyServer.Admission;
+namespace KeylessGeo.Serving.Signing;
 
 /// <summary>
 /// A pulse raised each time a worker finishes a request. Waiters share one task per pulse, and
 /// a pulse with nobody waiting costs one volatile read, so workers raise it unconditionally.
 /// </summary>
-internal sealed class CapacitySignal
+public sealed class CapacitySignal
 {
     private TaskCompletionSource? _next;
 
