@@ -3,16 +3,19 @@ namespace KeylessGeo.EdgeAgent.Configuration;
 /// <summary>The timeouts and retries of one path (DESIGN.md's table).</summary>
 public sealed record PathOptions
 {
-    /// <summary>The node-local path's defaults: connect 50 ms, request 1 s, one attempt.</summary>
-    public static readonly PathOptions LocalDefaults = new()
+    /// <summary>
+    /// The node-local path's defaults: connect 50 ms, request 1 s, one attempt. A new instance each
+    /// time: the configuration binder writes into the instance it finds.
+    /// </summary>
+    public static PathOptions LocalDefaults() => new()
     {
         ConnectTimeout = TimeSpan.FromMilliseconds(50),
         RequestTimeout = TimeSpan.FromSeconds(1),
         MaxAttempts = 1,
     };
 
-    /// <summary>The datacenter path's defaults: connect 3 s, request 300 ms, up to 3 attempts.</summary>
-    public static readonly PathOptions DatacenterDefaults = new()
+    /// <summary>The datacenter path's defaults: connect 3 s, request 300 ms, up to 3 attempts (a new instance each time).</summary>
+    public static PathOptions DatacenterDefaults() => new()
     {
         ConnectTimeout = TimeSpan.FromSeconds(3),
         RequestTimeout = TimeSpan.FromMilliseconds(300),

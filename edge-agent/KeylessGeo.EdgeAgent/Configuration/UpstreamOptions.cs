@@ -46,10 +46,10 @@ public sealed record UpstreamOptions
     public int MaxInFlightPerUpstream { get; init; } = 512;
 
     /// <summary>The node-local path: a very short connect timeout, a longer request timeout, no retry.</summary>
-    public PathOptions Local { get; init; } = PathOptions.LocalDefaults;
+    public PathOptions Local { get; init; } = PathOptions.LocalDefaults();
 
     /// <summary>The path to the datacenter's other keyservers: a long connect timeout, a short request timeout, retries elsewhere.</summary>
-    public PathOptions Datacenter { get; init; } = PathOptions.DatacenterDefaults;
+    public PathOptions Datacenter { get; init; } = PathOptions.DatacenterDefaults();
 
     /// <summary>The circuit breaker kept for each keyserver.</summary>
     public BreakerOptions Breaker { get; init; } = new();
