@@ -18,6 +18,23 @@ internal sealed class SignStreamConnection(string upstream, GrpcChannel channel)
     /// <summary>Requests waiting for an answer on this connection.</summary>
     public int Pending => Volatile.Read(ref _session)?.Pending ?? 0;
 
+    /// <summary>
+    /// Opens the stream (and so the connection) ahead of the first request, so that a TLS handshake
+    /// and a cold start are not paid inside a handshake's deadline. A failure here is seen again,
+    /// and counted, by the first request.
+    /// </summary>
+    public void Open()
+    {
+        try
+        {
+            _ = Session();
+        }
+        catch (UpstreamException)
+        {
+            // Disposed already: nothing to warm.
+        }
+    }
+
     public Task<SignResponse> SendAsync(SignRequest request, CancellationToken cancellationToken) =>
         Session().SendAsync(request, cancellationToken);
 

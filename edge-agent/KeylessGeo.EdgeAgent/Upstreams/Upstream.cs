@@ -100,6 +100,15 @@ internal sealed class Upstream
         return best.SendAsync(request, cancellationToken);
     }
 
+    /// <summary>Opens every connection ahead of the first request.</summary>
+    public void Warm()
+    {
+        foreach (var connection in _connections)
+        {
+            connection.Open();
+        }
+    }
+
     /// <summary>Called by the breaker when it opens.</summary>
     public void OnBreakerOpened(TimeSpan breakDuration) =>
         Volatile.Write(ref _brokenUntil, _time.GetTimestamp() + (long)(breakDuration.TotalSeconds * _time.TimestampFrequency));

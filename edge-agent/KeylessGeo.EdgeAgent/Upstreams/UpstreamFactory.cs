@@ -42,6 +42,7 @@ internal sealed class UpstreamFactory(IOptions<UpstreamOptions> options, Upstrea
 
         var upstream = new Upstream(identity, connections, _options.MaxInFlightPerUpstream, weight, time);
         upstream.Pipeline = BuildPipeline(upstream);
+        upstream.Warm();
         return upstream;
     }
 

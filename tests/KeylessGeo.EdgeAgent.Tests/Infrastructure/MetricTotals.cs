@@ -1,19 +1,25 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace KeylessGeo.EdgeAgent.Tests.Infrastructure;
 
-/// <summary>Sums the long counters of one meter (by name) seen while it is alive, by instrument and tags.</summary>
+/// <summary>
+/// Sums the long counters of one meter, by instrument and tags, from the hosts whose services are
+/// given (each host's meters belong to its own <see cref="IMeterFactory"/>), so tests running in
+/// parallel in one process do not see each other's measurements.
+/// </summary>
 public sealed class MetricTotals : IDisposable
 {
     private readonly MeterListener _listener = new();
     private readonly ConcurrentQueue<(string Instrument, long Value, KeyValuePair<string, object?>[] Tags)> _measurements = new();
 
-    public MetricTotals(string meterName)
+    public MetricTotals(string meterName, params IServiceProvider[] hosts)
     {
+        var scopes = hosts.Select(h => (object)h.GetRequiredService<IMeterFactory>()).ToHashSet();
         _listener.InstrumentPublished = (instrument, listener) =>
         {
-            if (instrument.Meter.Name == meterName)
+            if (instrument.Meter.Name == meterName && instrument.Meter.Scope is { } scope && scopes.Contains(scope))
             {
                 listener.EnableMeasurementEvents(instrument);
             }
