@@ -28,4 +28,7 @@ internal static partial class EdgeAgentLog
 
     [LoggerMessage(807, LogLevel.Information, "Unix socket {Path} set to mode {Mode}.")]
     public static partial void SocketMode(ILogger logger, string path, string mode);
+
+    [LoggerMessage(808, LogLevel.Warning, "The stream to keyserver {Id} ended: {Reason}; {Failed} requests waiting on it failed (retried elsewhere where their path allows).")]
+    public static partial void StreamEnded(ILogger logger, string id, string reason, int failed);
 }

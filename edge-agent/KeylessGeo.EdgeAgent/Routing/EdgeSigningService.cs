@@ -120,6 +120,7 @@ internal sealed class EdgeSigningService : ISigningService
     {
         var set = _pool.Current;
         Upstream? skipped = null;
+        var localSaturated = false;
         if (set.Local is { } local)
         {
             skipped = local;
@@ -129,6 +130,7 @@ internal sealed class EdgeSigningService : ISigningService
             }
             else if (!local.TryAcquire())
             {
+                localSaturated = true;
                 _metrics.LocalBypassed("saturated");
             }
             else
@@ -158,10 +160,11 @@ internal sealed class EdgeSigningService : ISigningService
             }
         }
 
-        return await DatacenterAsync(set, request, deadline, skipped, cancellationToken).ConfigureAwait(false);
+        return await DatacenterAsync(set, request, deadline, skipped, localSaturated, cancellationToken).ConfigureAwait(false);
     }
 
-    private async ValueTask<(SignResponse, RoutePath)> DatacenterAsync(UpstreamSet set, SignRequest request, long deadline, Upstream? skipped, CancellationToken cancellationToken)
+    private async ValueTask<(SignResponse, RoutePath)> DatacenterAsync(
+        UpstreamSet set, SignRequest request, long deadline, Upstream? skipped, bool localSaturated, CancellationToken cancellationToken)
     {
         var attempt = new DatacenterAttempt(this, request, deadline, set.Datacenter, skipped);
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
@@ -172,9 +175,9 @@ internal sealed class EdgeSigningService : ISigningService
                 static (ctx, state) => state.Service.DatacenterAttemptAsync(ctx, state), context, attempt).ConfigureAwait(false);
             return (response, RoutePath.Datacenter);
         }
-        catch (NoUpstreamException) when (attempt.Miss == SelectionMiss.Saturated)
+        catch (NoUpstreamException) when (attempt.Miss == SelectionMiss.Saturated || (localSaturated && attempt.Attempts == 0))
         {
-            return (Error(ErrorCode.Overloaded, "Every keyserver of the datacenter is at its in-flight bound."), attempt.Attempts > 0 ? RoutePath.Datacenter : RoutePath.None);
+            return (Error(ErrorCode.Overloaded, "Every keyserver the agent may use is at its in-flight bound (Upstreams:MaxInFlightPerUpstream)."), attempt.Attempts > 0 ? RoutePath.Datacenter : RoutePath.None);
         }
         catch (NoUpstreamException)
         {

@@ -1,5 +1,6 @@
 using Grpc.Net.Client;
 using KeylessGeo.Contracts.V1;
+using Microsoft.Extensions.Logging;
 
 namespace KeylessGeo.EdgeAgent.Upstreams;
 
@@ -8,7 +9,7 @@ namespace KeylessGeo.EdgeAgent.Upstreams;
 /// <see cref="SignStreamSession"/> on it; a session that ended is replaced by a new one on the
 /// next request, which re-opens the connection if it is gone.
 /// </summary>
-internal sealed class SignStreamConnection(string upstream, GrpcChannel channel) : IDisposable
+internal sealed class SignStreamConnection(string upstream, GrpcChannel channel, ILogger logger) : IDisposable
 {
     private readonly Contracts.V1.KeyServer.KeyServerClient _client = new(channel);
     private readonly Lock _lock = new();
@@ -66,7 +67,7 @@ internal sealed class SignStreamConnection(string upstream, GrpcChannel channel)
 
             if (_session is not { IsOpen: true })
             {
-                _session = new SignStreamSession(upstream, _client);
+                _session = new SignStreamSession(upstream, _client, logger);
             }
 
             return _session;

@@ -2,6 +2,8 @@ using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Grpc.Core;
 using KeylessGeo.Contracts.V1;
+using KeylessGeo.EdgeAgent.Diagnostics;
+using Microsoft.Extensions.Logging;
 
 namespace KeylessGeo.EdgeAgent.Upstreams;
 
@@ -23,9 +25,12 @@ internal sealed class SignStreamSession
     private volatile bool _established;
     private string _endReason = "";
 
-    public SignStreamSession(string upstream, Contracts.V1.KeyServer.KeyServerClient client)
+    private readonly ILogger _logger;
+
+    public SignStreamSession(string upstream, Contracts.V1.KeyServer.KeyServerClient client, ILogger logger)
     {
         _upstream = upstream;
+        _logger = logger;
         _call = client.SignStream(cancellationToken: _stop.Token);
         _ = WriteLoopAsync();
         _ = ReadLoopAsync();
@@ -76,9 +81,16 @@ internal sealed class SignStreamSession
         _endReason = error is null ? reason : $"{reason} ({error.GetType().Name}: {error.Message})";
         _outbound.Writer.TryComplete();
         _stop.Cancel();
+        var failed = 0;
         foreach (var (id, pending) in _pending)
         {
             Fail(id, pending);
+            failed++;
+        }
+
+        if (failed > 0 || error is not null)
+        {
+            EdgeAgentLog.StreamEnded(_logger, _upstream, _endReason, failed);
         }
 
         _call.Dispose();

@@ -2,6 +2,7 @@ using KeylessGeo.Contracts.V1;
 using KeylessGeo.EdgeAgent.Configuration;
 using KeylessGeo.EdgeAgent.Diagnostics;
 using KeylessGeo.Transport.Channels;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Polly;
 using Polly.CircuitBreaker;
@@ -15,7 +16,7 @@ namespace KeylessGeo.EdgeAgent.Upstreams;
 /// Polly's timeout, so an attempt that times out counts against the keyserver like one whose
 /// connection failed, while any answer (an error code included) counts as success.
 /// </summary>
-internal sealed class UpstreamFactory(IOptions<UpstreamOptions> options, UpstreamTls tls, EdgeAgentMetrics metrics, TimeProvider time)
+internal sealed class UpstreamFactory(IOptions<UpstreamOptions> options, UpstreamTls tls, EdgeAgentMetrics metrics, ILogger<Upstream> logger, TimeProvider time)
 {
     private readonly UpstreamOptions _options = options.Value;
 
@@ -37,7 +38,7 @@ internal sealed class UpstreamFactory(IOptions<UpstreamOptions> options, Upstrea
                 KeepAlivePingDelay = TimeSpan.FromSeconds(5),
                 KeepAlivePingTimeout = TimeSpan.FromSeconds(5),
                 PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
-            }));
+            }), logger);
         }
 
         var upstream = new Upstream(identity, connections, _options.MaxInFlightPerUpstream, weight, time);
@@ -60,12 +61,14 @@ internal sealed class UpstreamFactory(IOptions<UpstreamOptions> options, Upstrea
                 OnOpened = args =>
                 {
                     upstream.OnBreakerOpened(args.BreakDuration);
+                    EdgeAgentLog.BreakerOpened(logger, upstream.Id, args.BreakDuration);
                     metrics.BreakerChanged(upstream.Identity, opened: true);
                     return ValueTask.CompletedTask;
                 },
                 OnClosed = _ =>
                 {
                     upstream.OnBreakerClosed();
+                    EdgeAgentLog.BreakerClosed(logger, upstream.Id);
                     metrics.BreakerChanged(upstream.Identity, opened: false);
                     return ValueTask.CompletedTask;
                 },
