@@ -10,6 +10,7 @@
 #     bin/keylessgeo-keyserver                        the executable (single file)
 #     systemd/keylessgeo-keyserver.service            the hardened unit
 #     config/keyserver.json, config/gokeyless.yaml    sample configurations
+#     docs/                                           DEPLOYMENT, MIGRATING, CONFIGURATION, KEYS
 #     SHA256SUMS
 #   dist/keylessgeo-keyserver-<rid>.tar.gz            the same folder, packed
 set -euo pipefail
@@ -35,7 +36,7 @@ dist="dist/$name"
 build="$(mktemp -d)"
 trap 'rm -rf "$build"' EXIT
 rm -rf "$dist" "dist/$name.tar.gz"
-mkdir -p "$dist/bin" "$dist/systemd" "$dist/config"
+mkdir -p "$dist/bin" "$dist/systemd" "$dist/config" "$dist/docs"
 
 # Single file: the runtime's own native libraries are linked into the executable on Linux, so
 # nothing is extracted at start (the unit's file system is read-only). ReadyToRun code starts
@@ -55,6 +56,7 @@ for extra in "$build"/*; do
 done
 install -m 0644 deploy/systemd/keylessgeo-keyserver.service "$dist/systemd/"
 install -m 0644 deploy/config/keyserver.json deploy/config/gokeyless.yaml "$dist/config/"
+install -m 0644 docs/DEPLOYMENT.md docs/MIGRATING.md docs/CONFIGURATION.md docs/KEYS.md "$dist/docs/"
 (cd "$dist" && find . -type f ! -name SHA256SUMS -print0 | sort -z | xargs -0 sha256sum > SHA256SUMS)
 tar -C dist -czf "dist/$name.tar.gz" "$name"
 
