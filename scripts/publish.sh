@@ -40,11 +40,12 @@ mkdir -p "$dist/bin" "$dist/systemd" "$dist/config" "$dist/docs"
 
 # Single file: the runtime's own native libraries are linked into the executable on Linux, so
 # nothing is extracted at start (the unit's file system is read-only). ReadyToRun code starts
-# faster; the JIT still runs for hot methods (tiered compilation).
+# faster; the JIT still runs for hot methods (tiered compilation). Not composite: the
+# framework's assemblies already carry their own ReadyToRun code, and compiling them again
+# into one composite image takes far longer for little gain.
 dotnet publish keyserver/KeylessGeo.KeyServer/KeylessGeo.KeyServer.csproj \
   -c Release -r "$rid" --self-contained true -o "$build" \
-  -p:PublishSingleFile=true -p:PublishReadyToRun="$ready_to_run" \
-  -p:DebugType=none -p:DebugSymbols=false -p:GenerateDocumentationFile=false
+  -p:PublishSingleFile=true -p:PublishReadyToRun="$ready_to_run" -p:PublishReadyToRunComposite=false
 
 install -m 0755 "$build/KeylessGeo.KeyServer" "$dist/bin/keylessgeo-keyserver"
 # Anything else the build left (there should be nothing but the executable) goes beside it.

@@ -8,9 +8,10 @@ using KeylessGeo.Testing;
 namespace KeylessGeo.KeyServer.Tests.Configuration.Gokeyless;
 
 /// <summary>
-/// The real keyserver (<c>KeylessGeo.KeyServer.dll</c> beside the tests, run by <c>dotnet</c>)
-/// started with exactly the arguments and environment a test gives, so nothing but the
-/// gokeyless file configures it. Output is collected; disposing kills it by PID.
+/// The real keyserver (<c>KeylessGeo.KeyServer.dll</c> beside the tests, run by <c>dotnet</c>,
+/// or a published executable) started with exactly the arguments and environment a test
+/// gives, so nothing but the gokeyless file configures it. Output is collected; disposing
+/// kills it by PID.
 /// </summary>
 public sealed partial class GokeylessKeyServerProcess : IAsyncDisposable
 {
@@ -23,12 +24,17 @@ public sealed partial class GokeylessKeyServerProcess : IAsyncDisposable
     /// <summary>Everything written to standard output and error so far, line by line.</summary>
     public IReadOnlyList<string> Output => [.. _output];
 
-    /// <summary>Starts the keyserver and waits until its Keyless listener is bound.</summary>
+    /// <summary>
+    /// Starts the keyserver (<paramref name="executable"/>, or the built one when null) and waits
+    /// until its Keyless listener is bound.
+    /// </summary>
     public static async Task<(GokeylessKeyServerProcess Process, IPEndPoint Keyless)> StartAsync(
-        IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken)
+        string? executable, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken)
     {
         var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
-        var info = ExternalProcess.CreateStartInfo(dotnet, [Path.Combine(AppContext.BaseDirectory, "KeylessGeo.KeyServer.dll"), .. arguments]);
+        var info = executable is null
+            ? ExternalProcess.CreateStartInfo(dotnet, [Path.Combine(AppContext.BaseDirectory, "KeylessGeo.KeyServer.dll"), .. arguments])
+            : ExternalProcess.CreateStartInfo(executable, arguments);
         info.Environment["DOTNET_gcServer"] = "0";
         info.Environment["Logging__Console__FormatterName"] = "simple";
         foreach (var (name, value) in environment)
