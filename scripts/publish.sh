@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the keyserver as one self-contained executable for Linux: no .NET SDK or runtime is
-# needed on the host, only glibc and OpenSSL 3 (libssl3), which the keyserver's key
+# needed on the host, only glibc, libstdc++ and OpenSSL 3 (libssl3), which the keyserver's key
 # operations call directly.
 #
 #   scripts/publish.sh [--rid linux-x64|linux-arm64] [--no-ready-to-run]
@@ -48,10 +48,11 @@ dotnet publish keyserver/KeylessGeo.KeyServer/KeylessGeo.KeyServer.csproj \
   -p:PublishSingleFile=true -p:PublishReadyToRun="$ready_to_run" -p:PublishReadyToRunComposite=false
 
 install -m 0755 "$build/KeylessGeo.KeyServer" "$dist/bin/keylessgeo-keyserver"
-# Anything else the build left (there should be nothing but the executable) goes beside it.
+# Anything else the build left goes beside it, except symbols, docs, the Web SDK's static-asset
+# manifest (the keyserver serves none) and the sample configuration (config/ has the samples).
 for extra in "$build"/*; do
   case "$(basename "$extra")" in
-    KeylessGeo.KeyServer|*.pdb|*.xml) ;;
+    KeylessGeo.KeyServer|*.pdb|*.xml|*.staticwebassets.*|keyserver.sample.json) ;;
     *) cp -a "$extra" "$dist/bin/" ;;
   esac
 done
