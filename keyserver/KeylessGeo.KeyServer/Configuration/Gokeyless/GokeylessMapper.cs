@@ -1,7 +1,7 @@
 using System.Globalization;
 using KeylessGeo.KeyServer.Diagnostics;
-using KeylessGeo.KeyServer.Hosting;
-using KeylessGeo.KeyServer.Keyless;
+using KeylessGeo.Serving.Hosting;
+using KeylessGeo.Serving.Keyless;
 
 namespace KeylessGeo.KeyServer.Configuration.Gokeyless;
 

@@ -1,0 +1,32 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+
+namespace KeylessGeo.EdgeAgent.Tests.Infrastructure;
+
+/// <summary>Sums the long counters of one meter (by name) seen while it is alive, by instrument and tags.</summary>
+public sealed class MetricTotals : IDisposable
+{
+    private readonly MeterListener _listener = new();
+    private readonly ConcurrentQueue<(string Instrument, long Value, KeyValuePair<string, object?>[] Tags)> _measurements = new();
+
+    public MetricTotals(string meterName)
+    {
+        _listener.InstrumentPublished = (instrument, listener) =>
+        {
+            if (instrument.Meter.Name == meterName)
+            {
+                listener.EnableMeasurementEvents(instrument);
+            }
+        };
+        _listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) => _measurements.Enqueue((instrument.Name, value, tags.ToArray())));
+        _listener.Start();
+    }
+
+    /// <summary>The sum of <paramref name="instrument"/>'s measurements carrying every tag in <paramref name="tags"/>.</summary>
+    public long Sum(string instrument, params (string Key, string Value)[] tags) =>
+        _measurements
+            .Where(m => m.Instrument == instrument && tags.All(t => m.Tags.Any(k => k.Key == t.Key && Equals(k.Value?.ToString(), t.Value))))
+            .Sum(m => m.Value);
+
+    public void Dispose() => _listener.Dispose();
+}
