@@ -1,3 +1,4 @@
+using KeylessGeo.KeyServer.Configuration.Gokeyless;
 using KeylessGeo.KeyServer.Diagnostics;
 using KeylessGeo.KeyServer.Hosting;
 using KeylessGeo.Placement.Secrets;
@@ -5,7 +6,10 @@ using Microsoft.Extensions.Options;
 
 namespace KeylessGeo.KeyServer;
 
-/// <summary>Keyserver entry point: <c>KeylessGeo.KeyServer --config keyserver.json [--Section:Key value ...]</c>.</summary>
+/// <summary>
+/// Keyserver entry point: <c>KeylessGeo.KeyServer --config keyserver.json [--Section:Key value ...]</c>,
+/// or from a gokeyless configuration: <c>KeylessGeo.KeyServer --gokeyless-config /etc/keyless/gokeyless.yaml</c>.
+/// </summary>
 public static class Program
 {
     /// <summary>Runs the keyserver until it is stopped; exits 2 on a configuration error.</summary>
@@ -29,6 +33,7 @@ public static class Program
             return 2;
         }
 
+        GokeylessConfiguration.LogStartup(app.Configuration, app.Logger);
         if (hardened)
         {
             KeyServerLog.ProcessHardened(app.Logger, ProcessHardening.DumpableFlag(), ProcessHardening.CoreFileSizeLimit());

@@ -21,6 +21,13 @@ public sealed record KeyServerOptions
     /// </summary>
     public string KeysDirectory { get; init; } = "";
 
+    /// <summary>
+    /// More key folders, laid out like <see cref="KeysDirectory"/> and read after it, in this
+    /// order (gokeyless's several <c>dir:</c> key stores). When two folders hold a key of the
+    /// same id, the first folder's is served and the other is reported.
+    /// </summary>
+    public IReadOnlyList<string> KeysDirectories { get; init; } = [];
+
     /// <summary>How many private keys are held loaded at once; others are loaded on use.</summary>
     public int PrivateKeyCacheCapacity { get; init; } = 1024;
 
@@ -32,4 +39,27 @@ public sealed record KeyServerOptions
 
     /// <summary>Admission control, calibration and accelerator settings.</summary>
     public AdmissionOptions Admission { get; init; } = new();
+
+    /// <summary>
+    /// Every key folder in the order they are read: <see cref="KeysDirectory"/> (when set), then
+    /// <see cref="KeysDirectories"/>; empty entries are left out.
+    /// </summary>
+    public IReadOnlyList<string> AllKeysDirectories()
+    {
+        var all = new List<string>(1 + (KeysDirectories?.Count ?? 0));
+        if (!string.IsNullOrWhiteSpace(KeysDirectory))
+        {
+            all.Add(KeysDirectory);
+        }
+
+        foreach (var directory in KeysDirectories ?? [])
+        {
+            if (!string.IsNullOrWhiteSpace(directory))
+            {
+                all.Add(directory);
+            }
+        }
+
+        return all;
+    }
 }

@@ -19,14 +19,7 @@ public sealed class KeyServerOptionsValidator : IValidateOptions<KeyServerOption
         var errors = new List<string>();
         RequireText(errors, Prefix + "Id", options.Id);
         RequireText(errors, Prefix + "Datacenter", options.Datacenter);
-        if (string.IsNullOrWhiteSpace(options.KeysDirectory))
-        {
-            errors.Add($"{Prefix}KeysDirectory is required, got '{options.KeysDirectory}'.");
-        }
-        else if (!Directory.Exists(options.KeysDirectory))
-        {
-            errors.Add($"{Prefix}KeysDirectory '{options.KeysDirectory}' does not exist or is not a directory.");
-        }
+        KeyDirectoryRules.Validate(errors, options);
 
         RequireRange(errors, Prefix + "PrivateKeyCacheCapacity", options.PrivateKeyCacheCapacity, 1, 1_000_000);
         if (options.ReloadDebounce < TimeSpan.Zero || options.ReloadDebounce > TimeSpan.FromMinutes(1))

@@ -4,6 +4,7 @@ using KeylessGeo.KeyServer.Capacity;
 using KeylessGeo.KeyServer.Cluster;
 using KeylessGeo.KeyServer.Cluster.Silo;
 using KeylessGeo.KeyServer.Configuration;
+using KeylessGeo.KeyServer.Configuration.Gokeyless;
 using KeylessGeo.KeyServer.Crypto;
 using KeylessGeo.KeyServer.Diagnostics;
 using KeylessGeo.KeyServer.Forwarding;
@@ -19,7 +20,8 @@ using Microsoft.Extensions.Options;
 namespace KeylessGeo.KeyServer.Hosting;
 
 /// <summary>
-/// Builds the keyserver process: configuration (one JSON file named by <c>--config</c>, then
+/// Builds the keyserver process: configuration (a gokeyless YAML file named by
+/// <c>--gokeyless-config</c>, then one JSON file named by <c>--config</c>, then
 /// <c>KEYLESSGEO_</c> environment variables, then command-line flags, later ones winning),
 /// validation of every setting before anything starts, the signing core, cluster membership
 /// and managed keys when the <c>Cluster</c> section enables them, the gRPC endpoints and the
@@ -40,6 +42,7 @@ public static class KeyServerApplication
     {
         ArgumentNullException.ThrowIfNull(args);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ApplicationName = "KeylessGeo.KeyServer" });
+        builder.Configuration.AddGokeylessConfiguration(args);
         if (ConfigFileArgument(args) is { } configFile)
         {
             builder.Configuration.AddJsonFile(Path.GetFullPath(configFile), optional: false, reloadOnChange: false);
@@ -56,7 +59,7 @@ public static class KeyServerApplication
         var cluster = builder.Configuration.GetSection(ClusterOptions.SectionName).Get<ClusterOptions>() ?? new ClusterOptions();
         var keyless = builder.Configuration.GetSection(KeylessOptions.SectionName).Get<KeylessOptions>() ?? new KeylessOptions();
         var grpc = builder.Configuration.GetSection(GrpcOptions.SectionName).Get<GrpcOptions>() ?? new GrpcOptions();
-        ThrowIfInvalid(listen, core, telemetry, cluster, keyless, grpc);
+        ThrowIfInvalid(listen, core, telemetry, cluster, keyless, grpc, GokeylessConfiguration.Failures(builder.Configuration));
         var (endpoints, keylessEndpoint) = LoadEndpoints(listen, keyless, grpc);
 
         var keylessState = new KeylessListenerState();
@@ -153,9 +156,9 @@ public static class KeyServerApplication
         return null;
     }
 
-    private static void ThrowIfInvalid(ListenOptions listen, KeyServerOptions core, TelemetryOptions telemetry, ClusterOptions cluster, KeylessOptions keyless, GrpcOptions grpc)
+    private static void ThrowIfInvalid(ListenOptions listen, KeyServerOptions core, TelemetryOptions telemetry, ClusterOptions cluster, KeylessOptions keyless, GrpcOptions grpc, IEnumerable<string> gokeyless)
     {
-        var failures = new List<string>();
+        var failures = new List<string>(gokeyless);
         var listenResult = new ListenOptionsValidator().Validate(null, listen);
         var coreResult = new KeyServerOptionsValidator().Validate(null, core);
         failures.AddRange(listenResult.Failures ?? []);

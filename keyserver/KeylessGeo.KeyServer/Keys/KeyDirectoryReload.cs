@@ -3,7 +3,7 @@ namespace KeylessGeo.KeyServer.Keys;
 /// <summary>What one re-read of the key directory changed (see <see cref="KeyStore.ReloadDirectory"/>).</summary>
 internal sealed record KeyDirectoryReload
 {
-    /// <summary>The directory could not be listed; the keys of the last good read stay in force.</summary>
+    /// <summary>No key folder could be listed; the keys of the last good read stay in force.</summary>
     public bool DirectoryUnreadable { get; init; }
 
     /// <summary>Key files served after this read.</summary>
@@ -20,4 +20,7 @@ internal sealed record KeyDirectoryReload
 
     /// <summary>Key files that are not served, by path (each also logged with its reason).</summary>
     public IReadOnlyList<string> RefusedFiles { get; init; } = [];
+
+    /// <summary>Key folders that could not be listed this time; each keeps the keys of its last good read.</summary>
+    public IReadOnlyList<string> UnreadableDirectories { get; init; } = [];
 }

@@ -8,9 +8,10 @@ using Microsoft.Extensions.Options;
 namespace KeylessGeo.KeyServer.Keys;
 
 /// <summary>
-/// Re-reads the key directory without a restart: after a change to it (once it has been quiet
-/// for <see cref="KeyServerOptions.ReloadDebounce"/>), on SIGHUP, and in full after the watcher
-/// lost events. Reloads run one at a time on this service's own loop, never on a request
+/// Re-reads the key folders without a restart: after a change to any of them (once they have
+/// been quiet for <see cref="KeyServerOptions.ReloadDebounce"/>), on SIGHUP, and in full after
+/// a watcher lost events. Every folder is re-read on every trigger, so a key moved from one
+/// folder to another is never served twice nor missing in between. Reloads run one at a time on this service's own loop, never on a request
 /// thread; requests keep reading the index without locks and one that already looked its key
 /// up finishes with it.
 /// </summary>
@@ -20,14 +21,15 @@ internal sealed class KeyFolderWatcher : BackgroundService
     private readonly KeyServerMetrics _metrics;
     private readonly TimeProvider _time;
     private readonly ILogger<KeyFolderWatcher> _logger;
-    private readonly string _directory;
+    private readonly IReadOnlyList<string> _directories;
+    private readonly string _description;
     private readonly TimeSpan _debounce;
 
     // Completed (and replaced) whenever a trigger arrives; the loop waits on it.
     private readonly Lock _signalLock = new();
     private TaskCompletionSource _signal = NewSignal();
     private int _pending;
-    private FileSystemWatcher? _watcher;
+    private readonly List<FileSystemWatcher> _watchers = [];
     private PosixSignalRegistration? _hangup;
 
     public KeyFolderWatcher(
@@ -41,7 +43,8 @@ internal sealed class KeyFolderWatcher : BackgroundService
         _metrics = metrics;
         _time = time;
         _logger = logger;
-        _directory = options.Value.KeysDirectory;
+        _directories = options.Value.AllKeysDirectories();
+        _description = string.Join(", ", _directories);
         _debounce = options.Value.ReloadDebounce;
     }
 
@@ -65,7 +68,10 @@ internal sealed class KeyFolderWatcher : BackgroundService
 
     public override Task StartAsync(CancellationToken cancellationToken)
     {
-        StartWatching();
+        foreach (var directory in _directories)
+        {
+            StartWatching(directory);
+        }
         try
         {
             _hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
@@ -80,21 +86,25 @@ internal sealed class KeyFolderWatcher : BackgroundService
             // No SIGHUP on this platform: the file watcher still reloads on change.
         }
 
-        KeyServerLog.KeyDirectoryWatching(_logger, _directory, _debounce);
+        foreach (var directory in _directories)
+        {
+            KeyServerLog.KeyDirectoryWatching(_logger, directory, _debounce);
+        }
+
         return base.StartAsync(cancellationToken);
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         _hangup?.Dispose();
-        _watcher?.Dispose();
+        DisposeWatchers();
         await base.StopAsync(cancellationToken);
     }
 
     public override void Dispose()
     {
         _hangup?.Dispose();
-        _watcher?.Dispose();
+        DisposeWatchers();
         base.Dispose();
     }
 
@@ -159,29 +169,41 @@ internal sealed class KeyFolderWatcher : BackgroundService
             var reload = _keys.ReloadDirectory();
             if (reload.DirectoryUnreadable)
             {
-                KeyServerLog.KeyDirectoryReloadKeptLastGoodSet(_logger, _directory, cause, reload.Served);
+                KeyServerLog.KeyDirectoryReloadKeptLastGoodSet(_logger, _description, cause, reload.Served);
                 _metrics.RecordKeyReload("unreadable");
                 return;
             }
 
             var refused = reload.RefusedFiles.Count == 0 ? "" : "(" + string.Join(", ", reload.RefusedFiles.Select(Path.GetFileName)) + ")";
             KeyServerLog.KeyDirectoryReloaded(
-                _logger, _directory, cause, reload.Served, reload.Added, reload.Removed, reload.Changed, reload.RefusedFiles.Count, refused);
-            _metrics.RecordKeyReload(reload.RefusedFiles.Count == 0 ? "ok" : "refused");
+                _logger, _description, cause, reload.Served, reload.Added, reload.Removed, reload.Changed, reload.RefusedFiles.Count, refused);
+            // Some folders read and some not (each logged by the store): the read ones' changes apply,
+            // the others keep the keys of their last good read, and the reload counts as unreadable.
+            _metrics.RecordKeyReload(reload.UnreadableDirectories.Count > 0 ? "unreadable" : reload.RefusedFiles.Count == 0 ? "ok" : "refused");
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             // The index is swapped only after a complete read, so the keys in force stay in force.
-            KeyServerLog.KeyDirectoryReloadFailed(_logger, _directory, cause, e);
+            KeyServerLog.KeyDirectoryReloadFailed(_logger, _description, cause, e);
             _metrics.RecordKeyReload("failed");
         }
     }
 
-    private void StartWatching()
+    private void DisposeWatchers()
+    {
+        foreach (var watcher in _watchers)
+        {
+            watcher.Dispose();
+        }
+
+        _watchers.Clear();
+    }
+
+    private void StartWatching(string directory)
     {
         try
         {
-            var watcher = new FileSystemWatcher(_directory)
+            var watcher = new FileSystemWatcher(directory)
             {
                 IncludeSubdirectories = false,
                 NotifyFilter = NotifyFilters.FileName | NotifyFilters.LastWrite | NotifyFilters.Size | NotifyFilters.Attributes | NotifyFilters.CreationTime,
@@ -195,16 +217,16 @@ internal sealed class KeyFolderWatcher : BackgroundService
             watcher.Error += (_, e) =>
             {
                 // Events were lost (buffer overflow): only a full re-read is sure to be right.
-                KeyServerLog.KeyDirectoryWatchError(_logger, _directory, e.GetException().GetType().Name);
+                KeyServerLog.KeyDirectoryWatchError(_logger, directory, e.GetException().GetType().Name);
                 RequestReload(KeyReloadTriggers.WatchError);
             };
             watcher.EnableRaisingEvents = true;
-            _watcher = watcher;
+            _watchers.Add(watcher);
         }
         catch (Exception e) when (e is IOException or ArgumentException or UnauthorizedAccessException or PlatformNotSupportedException)
         {
             // For example the inotify instance limit: the keyserver serves, SIGHUP still reloads.
-            KeyServerLog.KeyDirectoryWatchUnavailable(_logger, _directory, e.GetType().Name, e.Message);
+            KeyServerLog.KeyDirectoryWatchUnavailable(_logger, directory, e.GetType().Name, e.Message);
         }
     }
 }

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using KeylessGeo.Contracts.V1;
 using KeylessGeo.KeyServer.Configuration;
 using KeylessGeo.KeyServer.Diagnostics;
@@ -8,7 +7,7 @@ using Microsoft.Extensions.Options;
 namespace KeylessGeo.KeyServer.Keys;
 
 /// <summary>
-/// Indexes the key directory (public information only) together with the control plane's
+/// Indexes the key folders (public information only) together with the control plane's
 /// managed keys, and hands out loaded private keys. The index is an immutable snapshot read
 /// without locks and replaced by <see cref="Reload"/> and <see cref="ApplyManagedKeys"/>.
 /// </summary>
@@ -23,7 +22,7 @@ internal sealed class KeyStore : IKeyStore, IDisposable
     private const string ManagedKeysPending =
         "the keyserver has not read its managed keys from the control-plane store yet; try again or another keyserver";
 
-    private readonly string _directory;
+    private readonly KeyDirectoryScanner _directories;
     private readonly ILogger<KeyStore> _logger;
     private readonly PrivateKeyCache _cache;
     private readonly Lock _reloadLock = new();
@@ -37,7 +36,7 @@ internal sealed class KeyStore : IKeyStore, IDisposable
 
     public KeyStore(IOptions<KeyServerOptions> options, ILogger<KeyStore> logger)
     {
-        _directory = options.Value.KeysDirectory;
+        _directories = new KeyDirectoryScanner(options.Value.AllKeysDirectories(), logger);
         _logger = logger;
         _cache = new PrivateKeyCache(options.Value.PrivateKeyCacheCapacity, logger);
     }
@@ -76,26 +75,24 @@ internal sealed class KeyStore : IKeyStore, IDisposable
     }
 
     /// <summary>
-    /// Re-reads the key directory (see <see cref="Reload"/>) and says what changed. A directory
-    /// that cannot be listed at all leaves the keys of the last good read in force, except on the
-    /// first read, when there is nothing to keep.
+    /// Re-reads the key folders (see <see cref="Reload"/>) and says what changed. A folder that
+    /// cannot be listed keeps the keys of its last good read in force (none on the first read);
+    /// when no folder can be listed, nothing changes at all.
     /// </summary>
     public KeyDirectoryReload ReloadDirectory()
     {
         lock (_reloadLock)
         {
-            var refused = new List<string>();
-            var scanned = Scan(NextGeneration(), refused);
-            if (scanned is null && _index is not null)
+            var scan = _directories.Scan(NextGeneration());
+            if (scan.NothingRead && _index is not null)
             {
-                return new KeyDirectoryReload { DirectoryUnreadable = true, Served = _directoryKeys.Count };
+                return new KeyDirectoryReload { DirectoryUnreadable = true, Served = _directoryKeys.Count, UnreadableDirectories = scan.UnreadableDirectories };
             }
 
             var previous = _directoryKeys;
-            _directoryKeys = scanned ?? [];
+            _directoryKeys = scan.Keys;
             Publish();
-            KeyServerLog.KeyDirectoryIndexed(_logger, _directory, _directoryKeys.Count);
-            return Compare(previous, _directoryKeys, refused, scanned is null);
+            return Compare(previous, _directoryKeys, scan);
         }
     }
 
@@ -193,7 +190,7 @@ internal sealed class KeyStore : IKeyStore, IDisposable
                     shadowed.Add(key.KeyId);
                     if (!_shadowed.Contains(key.KeyId))
                     {
-                        KeyServerLog.ManagedKeyShadowed(_logger, key.KeyId, _directory);
+                        KeyServerLog.ManagedKeyShadowed(_logger, key.KeyId, _directories.Description);
                     }
 
                     continue;
@@ -209,7 +206,7 @@ internal sealed class KeyStore : IKeyStore, IDisposable
         return index;
     }
 
-    private static KeyDirectoryReload Compare(IReadOnlyList<IndexedKey> previous, IReadOnlyList<IndexedKey> current, List<string> refused, bool unreadable)
+    private static KeyDirectoryReload Compare(IReadOnlyList<IndexedKey> previous, IReadOnlyList<IndexedKey> current, KeyDirectoryScan scan)
     {
         var before = new Dictionary<string, IndexedKey>(StringComparer.Ordinal);
         foreach (var key in previous)
@@ -232,57 +229,13 @@ internal sealed class KeyStore : IKeyStore, IDisposable
 
         return new KeyDirectoryReload
         {
-            DirectoryUnreadable = unreadable,
+            DirectoryUnreadable = scan.NothingRead,
             Served = current.Count,
             Added = added,
             Removed = before.Count,
             Changed = changed,
-            RefusedFiles = refused,
+            RefusedFiles = scan.RefusedFiles,
+            UnreadableDirectories = scan.UnreadableDirectories,
         };
-    }
-
-    /// <summary>The keys of the directory's key files, or null when the directory cannot be listed.</summary>
-    private List<IndexedKey>? Scan(long generation, List<string> refused)
-    {
-        var keys = new List<IndexedKey>();
-        string[] files;
-        try
-        {
-            files = Directory.GetFiles(_directory, "*.key");
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            KeyServerLog.KeyDirectoryUnreadable(_logger, _directory, e);
-            return null;
-        }
-
-        Array.Sort(files, StringComparer.Ordinal);
-        foreach (var file in files)
-        {
-            try
-            {
-                var key = KeyFileIndexer.Index(file, _logger) with { Generation = generation };
-                keys.Add(key);
-                KeyServerLog.KeyIndexed(_logger, key.KeyId, key.Algorithm.Name(), key.PublicKeySource);
-            }
-            catch (KeyFileException e)
-            {
-                KeyServerLog.KeyFileRefused(_logger, file, e.Message);
-                refused.Add(file);
-            }
-            catch (CryptographicException e)
-            {
-                // A malformed certificate or public key file: this key is not served, the others are.
-                KeyServerLog.KeyFileRefused(_logger, file, "its certificate or public key could not be parsed (" + e.GetType().Name + ")");
-                refused.Add(file);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                KeyServerLog.KeyFileUnreadable(_logger, file, e);
-                refused.Add(file);
-            }
-        }
-
-        return keys;
     }
 }
