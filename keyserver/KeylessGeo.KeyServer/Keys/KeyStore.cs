@@ -24,6 +24,7 @@ internal sealed class KeyStore : IKeyStore, IDisposable
         "the keyserver has not read its managed keys from the control-plane store yet; try again or another keyserver";
 
     private readonly string _directory;
+    private readonly Pkcs11.Pkcs11KeyProvider? _pkcs11;
     private readonly ILogger<KeyStore> _logger;
     private readonly PrivateKeyCache _cache;
     private readonly Lock _reloadLock = new();
@@ -35,8 +36,9 @@ internal sealed class KeyStore : IKeyStore, IDisposable
     private bool _managedKeysApplied;
     private HashSet<string> _shadowed = new(StringComparer.Ordinal);
 
-    public KeyStore(IOptions<KeyServerOptions> options, ILogger<KeyStore> logger)
+    public KeyStore(IOptions<KeyServerOptions> options, ILogger<KeyStore> logger, Pkcs11.Pkcs11KeyProvider? pkcs11 = null)
     {
+        _pkcs11 = pkcs11;
         _directory = options.Value.KeysDirectory;
         _logger = logger;
         _cache = new PrivateKeyCache(options.Value.PrivateKeyCacheCapacity, logger);
@@ -85,11 +87,15 @@ internal sealed class KeyStore : IKeyStore, IDisposable
         lock (_reloadLock)
         {
             var refused = new List<string>();
-            var scanned = Scan(NextGeneration(), refused);
+            var generation = NextGeneration();
+            var scanned = Scan(generation, refused);
             if (scanned is null && _index is not null)
             {
                 return new KeyDirectoryReload { DirectoryUnreadable = true, Served = _directoryKeys.Count };
             }
+
+            // Keys on PKCS#11 tokens are re-read with the directory and indexed like its key files.
+            scanned?.AddRange(_pkcs11?.ReadKeys(generation, scanned) ?? []);
 
             var previous = _directoryKeys;
             _directoryKeys = scanned ?? [];
