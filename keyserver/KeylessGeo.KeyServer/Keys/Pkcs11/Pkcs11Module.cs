@@ -37,6 +37,7 @@ internal sealed class Pkcs11Module : IDisposable
     /// <summary>Loads and initialises <paramref name="path"/>, or takes another reference to it when loaded already.</summary>
     public static Pkcs11Module Acquire(string path)
     {
+        Pkcs11NativeLoader.EnsureRegistered();
         lock (Gate)
         {
             if (!Loaded.TryGetValue(path, out var module))

@@ -41,9 +41,9 @@ internal static class Pkcs11Operations
             case Operation.RsaPssSha512:
                 return session.Sign(Pss(CKM.CKM_SHA512, CKG.CKG_MGF1_SHA512, 64), key, payload);
             case Operation.RsaDecryptPkcs1:
-                return session.Decrypt(mechanisms.Create(CKM.CKM_RSA_PKCS), key, payload);
+                return Decrypt(session, mechanisms.Create(CKM.CKM_RSA_PKCS), key, payload);
             case Operation.RsaDecryptRaw:
-                return PadToModulus(session.Decrypt(mechanisms.Create(CKM.CKM_RSA_X_509), key, payload), modulusBytes);
+                return PadToModulus(Decrypt(session, mechanisms.Create(CKM.CKM_RSA_X_509), key, payload), modulusBytes);
             case Operation.EcdsaMd5Sha1 or Operation.EcdsaSha1 or Operation.EcdsaSha224 or
                 Operation.EcdsaSha256 or Operation.EcdsaSha384 or Operation.EcdsaSha512:
                 return EcdsaDer(session.Sign(mechanisms.Create(CKM.CKM_ECDSA), key, payload));
@@ -53,6 +53,24 @@ internal static class Pkcs11Operations
     }
 
     private static readonly HashAlgorithmName Sha224 = new("SHA224");
+
+    /// <summary>
+    /// Decrypts; a ciphertext the token cannot decrypt is a <see cref="CryptographicException"/>
+    /// (<c>CRYPTO_FAILURE</c>, as a key file gives). Tokens say so differently: the specification's
+    /// CKR_ENCRYPTED_DATA_INVALID, or (SoftHSM2 for bad PKCS#1 padding) CKR_GENERAL_ERROR or
+    /// CKR_FUNCTION_FAILED; the session stays usable either way.
+    /// </summary>
+    private static byte[] Decrypt(ISession session, IMechanism mechanism, IObjectHandle key, byte[] ciphertext)
+    {
+        try
+        {
+            return session.Decrypt(mechanism, key, ciphertext);
+        }
+        catch (Pkcs11Exception e) when (Pkcs11ReturnValues.IsInputRejected(e.RV) || e.RV is CKR.CKR_GENERAL_ERROR or CKR.CKR_FUNCTION_FAILED)
+        {
+            throw new CryptographicException($"the token could not decrypt the ciphertext ({e.RV})");
+        }
+    }
 
     private static IMechanism Pss(CKM hash, CKG mgf, ulong saltLength) =>
         Pkcs11Module.Factories.MechanismFactory.Create(

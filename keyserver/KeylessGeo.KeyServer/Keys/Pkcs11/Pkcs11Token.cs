@@ -88,6 +88,12 @@ internal sealed class Pkcs11Token : IDisposable
             Return(pooled);
             throw;
         }
+        catch (CryptographicException)
+        {
+            // The request's input was refused (a ciphertext that does not decrypt); the session is fine.
+            Return(pooled);
+            throw;
+        }
         catch (Pkcs11Exception e)
         {
             Discard(pooled, e.RV);
