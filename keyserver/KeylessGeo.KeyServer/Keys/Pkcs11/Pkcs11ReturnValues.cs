@@ -23,7 +23,7 @@ internal static class Pkcs11ReturnValues
         or CKR.CKR_DEVICE_ERROR or CKR.CKR_SESSION_HANDLE_INVALID or CKR.CKR_SESSION_CLOSED or CKR.CKR_USER_NOT_LOGGED_IN
         or CKR.CKR_CRYPTOKI_NOT_INITIALIZED or CKR.CKR_SLOT_ID_INVALID or CKR.CKR_GENERAL_ERROR or CKR.CKR_DEVICE_MEMORY;
 
-    /// <summary>The PIN itself was refused: it is not offered again until the keys are reloaded (a token may lock after a few wrong PINs).</summary>
+    /// <summary>The PIN itself was refused: it is not offered again unchanged (a token may lock after a few wrong PINs).</summary>
     public static bool IsPinRejected(CKR rv) => rv is CKR.CKR_PIN_INCORRECT or CKR.CKR_PIN_INVALID or CKR.CKR_PIN_LEN_RANGE
         or CKR.CKR_PIN_EXPIRED or CKR.CKR_PIN_LOCKED;
 }

@@ -15,8 +15,9 @@ namespace KeylessGeo.KeyServer.Keys.Pkcs11;
 /// one. A token-level failure closes every session and bumps <see cref="Epoch"/>: the next use
 /// finds the token's slot again, opens a session and logs in, so the token recovers by itself
 /// once it is back. After a failure to open, uses fail at once for
-/// <see cref="Pkcs11Options.RetryInterval"/>; a rejected PIN is not offered again until the keys
-/// are reloaded.
+/// <see cref="Pkcs11Options.RetryInterval"/>. A PIN the token rejected is never offered again
+/// unchanged (a token may lock after a few wrong PINs); the PIN source is read at every attempt,
+/// so correcting it is enough.
 /// </summary>
 internal sealed class Pkcs11Token : IDisposable
 {
@@ -34,7 +35,9 @@ internal sealed class Pkcs11Token : IDisposable
     private long _epoch;
     private string? _failure;
     private long _failedAt;
-    private bool _pinRejected;
+    private readonly byte[] _pinTag = RandomNumberGenerator.GetBytes(32);
+    private byte[]? _offeredPin;
+    private byte[]? _rejectedPin;
     private bool _disposed;
 
     public Pkcs11Token(Pkcs11Module module, Pkcs11TokenIdentity identity, Pkcs11PinSource? pin, Pkcs11Options options, TimeProvider time, ILogger logger)
@@ -141,12 +144,11 @@ internal sealed class Pkcs11Token : IDisposable
         return operation(session);
     }
 
-    /// <summary>Forgets a rejected PIN and the retry delay, so the next use tries the token at once (a reload calls this).</summary>
+    /// <summary>Forgets the retry delay, so the next use tries the token at once (a reload calls this).</summary>
     public void AllowRetry()
     {
         lock (_openLock)
         {
-            _pinRejected = false;
             _failure = null;
         }
     }
@@ -212,11 +214,6 @@ internal sealed class Pkcs11Token : IDisposable
         lock (_openLock)
         {
             ObjectDisposedException.ThrowIf(_disposed || _module.IsClosed, this);
-            if (_pinRejected)
-            {
-                throw new Pkcs11TokenException($"{Identity}: {_failure}; the PIN is not offered again until the keys are reloaded (SIGHUP)");
-            }
-
             if (_failure is not null && _time.GetElapsedTime(_failedAt) < _retryInterval)
             {
                 throw new Pkcs11TokenException($"{Identity} is unavailable: {_failure}");
@@ -253,7 +250,11 @@ internal sealed class Pkcs11Token : IDisposable
                     Pkcs11Exception p => $"{p.Method} returned {p.RV}",
                     _ => e.Message,
                 };
-                _pinRejected = e is Pkcs11Exception { RV: var rv } && Pkcs11ReturnValues.IsPinRejected(rv);
+                if (e is Pkcs11Exception { RV: var rv } && Pkcs11ReturnValues.IsPinRejected(rv))
+                {
+                    _rejectedPin = _offeredPin;
+                }
+
                 Pkcs11Log.TokenOpenFailed(_logger, Identity.ToString(), _failure);
                 throw e as Pkcs11TokenException ?? new Pkcs11TokenException($"{Identity} cannot be opened: {_failure}", e);
             }
@@ -270,6 +271,14 @@ internal sealed class Pkcs11Token : IDisposable
         var pin = _pin.Read();
         try
         {
+            // Only a keyed digest of the PIN is kept, to recognise a PIN the token refused.
+            var tag = HMACSHA256.HashData(_pinTag, pin);
+            if (_rejectedPin is not null && CryptographicOperations.FixedTimeEquals(tag, _rejectedPin))
+            {
+                throw new Pkcs11TokenException($"{Identity}: the PIN from {_pin.Description} was rejected and has not changed; it is not offered again");
+            }
+
+            _offeredPin = tag;
             session.Login(CKU.CKU_USER, pin);
         }
         catch (Pkcs11Exception e) when (e.RV == CKR.CKR_USER_ALREADY_LOGGED_IN)
