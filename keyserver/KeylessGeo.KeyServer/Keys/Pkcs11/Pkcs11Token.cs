@@ -91,9 +91,10 @@ internal sealed class Pkcs11Token : IDisposable
             Return(pooled);
             throw;
         }
-        catch (CryptographicException)
+        catch (Exception e) when (e is CryptographicException or Pkcs11TokenException)
         {
-            // The request's input was refused (a ciphertext that does not decrypt); the session is fine.
+            // The request's input was refused (a ciphertext that does not decrypt), or its key is
+            // no longer on the token: the session itself is fine.
             Return(pooled);
             throw;
         }

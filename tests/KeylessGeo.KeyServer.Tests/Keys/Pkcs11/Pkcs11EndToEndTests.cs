@@ -265,6 +265,27 @@ public sealed class Pkcs11EndToEndTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AKeyDeletedFromTheToken_IsInternalUntilTheReload_ThenNotFound()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await using var host = await StartAsync($"pkcs11:token={Token}?module-name=softhsm2&pin-source=file:{_pinFile}");
+        var client = new KeyServerClient(host.CreateChannel());
+        var digest = RandomNumberGenerator.GetBytes(32);
+        var before = await SignAsync(client, EcLabel, Operation.EcdsaSha256, digest, timeout.Token);
+        Assert.True(before.OutcomeCase == SignResponse.OutcomeOneofCase.Result, before.ToString());
+
+        await _hsm.DeleteKeyAsync(Token, Pin, EcLabel);
+        var deleted = await SignAsync(client, EcLabel, Operation.EcdsaSha256, digest, timeout.Token);
+        Assert.True(deleted.Error?.Code == ErrorCode.Internal, $"{deleted}\n{Logs}");
+
+        host.Services.GetRequiredService<KeyStore>().ReloadDirectory();
+        var afterReload = await SignAsync(client, EcLabel, Operation.EcdsaSha256, digest, timeout.Token);
+        Assert.Equal(ErrorCode.KeyNotFound, afterReload.Error?.Code);
+        var other = await SignAsync(client, RsaLabel, Operation.RsaPkcs1Sha256, digest, timeout.Token);
+        Assert.True(other.OutcomeCase == SignResponse.OutcomeOneofCase.Result, other.ToString());
+    }
+
+    [Fact]
     public async Task ConcurrentRequests_BeyondTheSessionLimit_AllSucceed()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));

@@ -66,6 +66,15 @@ internal sealed class SoftHsm : IDisposable
              "--label", label, "--id", idHex, "--sensitive", .. usage]);
     }
 
+    /// <summary>Deletes the private and public key objects labelled <paramref name="label"/>.</summary>
+    public async Task DeleteKeyAsync(string token, string pin, string label)
+    {
+        foreach (var type in new[] { "privkey", "pubkey" })
+        {
+            await RunAsync("/usr/bin/pkcs11-tool", "--module", ModulePath, "--token-label", token, "--login", "--pin", pin, "--delete-object", "--type", type, "--label", label);
+        }
+    }
+
     /// <summary>What pkcs11-tool reports about the token's objects (after login).</summary>
     public async Task<string> ListObjectsAsync(string token, string pin) =>
         (await RunAsync("/usr/bin/pkcs11-tool", "--module", ModulePath, "--token-label", token, "--login", "--pin", pin, "--list-objects")).StandardOutput;
