@@ -4,13 +4,14 @@
 # binaries for the store tests, which start their own throwaway cluster on a free port and
 # never use the system service, redis-server for the Redis membership tests, which likewise start
 # their own server, curl and setpriv for the control-plane access tests, which call
-# it as another user, and prlimit, which starts a keyserver under a low open-file limit), then
+# it as another user, prlimit, which starts a keyserver under a low open-file limit, and SoftHSM2
+# with OpenSC's pkcs11-tool for the PKCS#11 key tests, which create their own tokens), then
 # runs the whole solution's tests and prints one summary line.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need=()
-for pkg in openssl python3-grpcio python3-protobuf protobuf-compiler protobuf-compiler-grpc postgresql redis-server curl util-linux; do
+for pkg in openssl python3-grpcio python3-protobuf protobuf-compiler protobuf-compiler-grpc postgresql redis-server curl util-linux softhsm2 opensc; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then

@@ -38,6 +38,7 @@ public static class KeyServerServiceCollectionExtensions
         services.AddLogging();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<KeyServerMetrics>();
+        services.TryAddSingleton<Keys.Pkcs11.Pkcs11KeyProvider>();
         services.TryAddSingleton<KeyStore>();
         services.TryAddSingleton<IKeyStore>(static provider => provider.GetRequiredService<KeyStore>());
         services.TryAddSingleton(static provider =>

@@ -16,7 +16,12 @@ internal static class KeyDirectoryRules
         var list = options.KeysDirectories ?? [];
         if (string.IsNullOrWhiteSpace(options.KeysDirectory) && list.Count == 0)
         {
-            errors.Add($"{Single} (or {List}) is required, got '{options.KeysDirectory}'.");
+            if (options.Pkcs11.Uris.Count > 0)
+            {
+                return; // keys from tokens only
+            }
+
+            errors.Add($"{Single} (or {List}, or {KeyServerOptions.SectionName}:Pkcs11:Uris) is required, got '{options.KeysDirectory}'.");
             return;
         }
 

@@ -37,6 +37,9 @@ public sealed record KeyServerOptions
     /// </summary>
     public TimeSpan ReloadDebounce { get; init; } = TimeSpan.FromMilliseconds(200);
 
+    /// <summary>Keys held in hardware security modules, reached through PKCS#11 (see docs/KEYS.md).</summary>
+    public Keys.Pkcs11.Pkcs11Options Pkcs11 { get; init; } = new();
+
     /// <summary>Admission control, calibration and accelerator settings.</summary>
     public AdmissionOptions Admission { get; init; } = new();
 

@@ -27,6 +27,7 @@ public sealed class KeyServerOptionsValidator : IValidateOptions<KeyServerOption
             errors.Add($"{Prefix}ReloadDebounce must be between 00:00:00 and 00:01:00, got {options.ReloadDebounce}.");
         }
 
+        errors.AddRange(Keys.Pkcs11.Pkcs11OptionsValidator.Validate(options.Pkcs11));
         var admission = options.Admission;
         if (admission is null)
         {

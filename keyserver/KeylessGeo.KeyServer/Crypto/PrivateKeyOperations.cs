@@ -13,7 +13,10 @@ internal static class PrivateKeyOperations
     private const int MaxEcdsaDerSignature = 256;
 
     /// <summary>Returns the signature or plaintext in a new array the caller owns.</summary>
-    public static byte[] Execute(PrivateKey key, Operation operation, ReadOnlySpan<byte> payload) => operation switch
+    public static byte[] Execute(PrivateKey key, Operation operation, ReadOnlySpan<byte> payload) =>
+        key.Device is { } device ? device.Execute(operation, payload) : InProcess(key, operation, payload);
+
+    private static byte[] InProcess(PrivateKey key, Operation operation, ReadOnlySpan<byte> payload) => operation switch
     {
         Operation.RsaPkcs1Md5Sha1 => RsaNative(key, IntPtr.Zero, payload),
         Operation.RsaPkcs1Sha1 => RsaSign(key, payload, HashAlgorithmName.SHA1, RSASignaturePadding.Pkcs1),

@@ -16,6 +16,14 @@ internal interface IPrivateKeySource
     /// <summary>Marks the key retired (with a full fence, before the cache is swept).</summary>
     public void Retire();
 
-    /// <summary>Loads the private key into an OpenSSL-backed key that matches <paramref name="key"/>'s public key.</summary>
+    /// <summary>Loads the private key into an OpenSSL-backed key (or a device key) that matches <paramref name="key"/>'s public key.</summary>
     public PrivateKey Load(IndexedKey key);
+
+    /// <summary>
+    /// Waits, without blocking a thread, until the key can take one more operation: a hardware
+    /// token has a bounded number of sessions. The permit returned is disposed once the operation
+    /// is over or will never run. Keys without such a bound complete at once with no permit.
+    /// Throws <see cref="TimeoutException"/> when <paramref name="timeout"/> passes first.
+    /// </summary>
+    public ValueTask<IDisposable?> WaitForCapacityAsync(TimeSpan timeout, CancellationToken cancellationToken) => default;
 }

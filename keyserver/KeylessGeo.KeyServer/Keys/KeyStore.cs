@@ -23,6 +23,8 @@ internal sealed class KeyStore : IKeyStore, IDisposable
         "the keyserver has not read its managed keys from the control-plane store yet; try again or another keyserver";
 
     private readonly KeyDirectoryScanner _directories;
+    private readonly Pkcs11.Pkcs11KeyProvider? _pkcs11;
+    private readonly bool _hasDirectories;
     private readonly ILogger<KeyStore> _logger;
     private readonly PrivateKeyCache _cache;
     private readonly Lock _reloadLock = new();
@@ -34,9 +36,11 @@ internal sealed class KeyStore : IKeyStore, IDisposable
     private bool _managedKeysApplied;
     private HashSet<string> _shadowed = new(StringComparer.Ordinal);
 
-    public KeyStore(IOptions<KeyServerOptions> options, ILogger<KeyStore> logger)
+    public KeyStore(IOptions<KeyServerOptions> options, ILogger<KeyStore> logger, Pkcs11.Pkcs11KeyProvider? pkcs11 = null)
     {
         _directories = new KeyDirectoryScanner(options.Value.AllKeysDirectories(), logger);
+        _hasDirectories = options.Value.AllKeysDirectories().Count > 0;
+        _pkcs11 = pkcs11;
         _logger = logger;
         _cache = new PrivateKeyCache(options.Value.PrivateKeyCacheCapacity, logger);
     }
@@ -83,14 +87,17 @@ internal sealed class KeyStore : IKeyStore, IDisposable
     {
         lock (_reloadLock)
         {
-            var scan = _directories.Scan(NextGeneration());
-            if (scan.NothingRead && _index is not null)
+            var generation = NextGeneration();
+            var scan = _directories.Scan(generation);
+            if (scan.NothingRead && _hasDirectories && _index is not null)
             {
                 return new KeyDirectoryReload { DirectoryUnreadable = true, Served = _directoryKeys.Count, UnreadableDirectories = scan.UnreadableDirectories };
             }
 
+            // Keys on PKCS#11 tokens are re-read with the folders and indexed like their key files.
+            var tokenKeys = _pkcs11?.ReadKeys(generation, scan.Keys) ?? [];
             var previous = _directoryKeys;
-            _directoryKeys = scan.Keys;
+            _directoryKeys = tokenKeys.Count == 0 ? scan.Keys : [.. scan.Keys, .. tokenKeys];
             Publish();
             return Compare(previous, _directoryKeys, scan);
         }

@@ -11,12 +11,13 @@ internal sealed class PrivateKey
 {
     private int _references = 1;
 
-    private PrivateKey(IndexedKey key, RSAOpenSsl? rsa, ECDsaOpenSsl? ecdsa, SafeEvpPKeyHandle? evpKey)
+    private PrivateKey(IndexedKey key, RSAOpenSsl? rsa, ECDsaOpenSsl? ecdsa, SafeEvpPKeyHandle? evpKey, IDevicePrivateKey? device = null)
     {
         Key = key;
         Rsa = rsa;
         Ecdsa = ecdsa;
         EvpKey = evpKey;
+        Device = device;
     }
 
     public IndexedKey Key { get; }
@@ -29,6 +30,11 @@ internal sealed class PrivateKey
 
     /// <summary>The EVP_PKEY for libcrypto calls (RSA and Ed25519 keys).</summary>
     public SafeEvpPKeyHandle? EvpKey { get; }
+
+    /// <summary>A key held in a device (a PKCS#11 token), which performs its operations.</summary>
+    public IDevicePrivateKey? Device { get; }
+
+    public static PrivateKey ForDevice(IndexedKey key, IDevicePrivateKey device) => new(key, null, null, null, device);
 
     public static PrivateKey ForRsa(IndexedKey key, RSAOpenSsl rsa) => new(key, rsa, null, rsa.DuplicateKeyHandle());
 

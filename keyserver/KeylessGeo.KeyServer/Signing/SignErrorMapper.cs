@@ -15,6 +15,7 @@ internal static class SignErrorMapper
     public static (ErrorCode Code, string Message) Map(Exception exception, IndexedKey key) => exception switch
     {
         KeyFileException => (ErrorCode.Internal, $"the private key for '{key.KeyId}' cannot be loaded; the keyserver log names the cause"),
+        KeyDeviceException => (ErrorCode.Internal, $"the device holding the private key for '{key.KeyId}' cannot perform the operation right now; the keyserver log names the cause"),
         ManagedKeyException => (ErrorCode.Internal, $"the private key for '{key.KeyId}' cannot be opened by this keyserver; the keyserver log names the cause"),
         IOException or UnauthorizedAccessException => (ErrorCode.Internal, $"the private key for '{key.KeyId}' could not be read (I/O failure)"),
         CryptographicException => (ErrorCode.CryptoFailure, "the cryptographic operation failed (for example an invalid ciphertext)"),

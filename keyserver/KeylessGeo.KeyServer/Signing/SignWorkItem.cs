@@ -31,6 +31,12 @@ internal sealed class SignWorkItem : AdmissionWorkItem, IValueTaskSource<SignRes
 
     public long StartedTimestamp { get; }
 
+    /// <summary>
+    /// What the key's source granted for this operation (a token session slot), released once:
+    /// after the operation, or when it expires or is cancelled unexecuted. Null for most keys.
+    /// </summary>
+    public IDisposable? Permit { get; init; }
+
     public ValueTask<SignResponse> Completion => new(this, _completion.Version);
 
     /// <summary>Abandons the request if it is still queued when <paramref name="cancellationToken"/> fires.</summary>
@@ -47,12 +53,20 @@ internal sealed class SignWorkItem : AdmissionWorkItem, IValueTaskSource<SignRes
     public override void Execute(TimeSpan queueWait)
     {
         _cancellation.Dispose();
-        _outcome = _service.Execute(this);
+        try
+        {
+            _outcome = _service.Execute(this);
+        }
+        finally
+        {
+            Permit?.Dispose();
+        }
     }
 
     public override void Expire(TimeSpan queueWait)
     {
         _cancellation.Dispose();
+        Permit?.Dispose();
         _outcome = _service.Expired(this, queueWait);
     }
 
@@ -79,6 +93,7 @@ internal sealed class SignWorkItem : AdmissionWorkItem, IValueTaskSource<SignRes
     {
         if (TryAbandon())
         {
+            Permit?.Dispose();
             _completion.SetException(new OperationCanceledException(token));
         }
     }

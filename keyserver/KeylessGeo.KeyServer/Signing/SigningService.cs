@@ -66,12 +66,45 @@ internal sealed class SigningService : ISigningService
             return ValueTask.FromResult(Failure(request, key, ErrorCode.BadRequest, problem, started));
         }
 
-        var item = new SignWorkItem(this, request, key, deadline ?? (_time.GetUtcNow() + _defaultDeadline), started);
+        var due = deadline ?? (_time.GetUtcNow() + _defaultDeadline);
+        if (key.Source is not { } source)
+        {
+            return Admit(request, key, null, due, cancellationToken, started);
+        }
+
+        // A key in a device (a PKCS#11 token) first waits, asynchronously, for a free session,
+        // so no worker ever blocks waiting for one.
+        var capacity = source.WaitForCapacityAsync(due - _time.GetUtcNow(), cancellationToken);
+        return capacity.IsCompletedSuccessfully
+            ? Admit(request, key, capacity.Result, due, cancellationToken, started)
+            : AdmitWhenCapacityAsync(request, key, capacity, due, cancellationToken, started);
+    }
+
+    private async ValueTask<SignResponse> AdmitWhenCapacityAsync(
+        SignRequest request, IndexedKey key, ValueTask<IDisposable?> capacity, DateTimeOffset deadline, CancellationToken cancellationToken, long started)
+    {
+        IDisposable? permit;
+        try
+        {
+            permit = await capacity.ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            return Failure(request, key, ErrorCode.DeadlineExceeded, "the deadline passed while the request waited for a session with the key's token", started);
+        }
+
+        return await Admit(request, key, permit, deadline, cancellationToken, started).ConfigureAwait(false);
+    }
+
+    private ValueTask<SignResponse> Admit(SignRequest request, IndexedKey key, IDisposable? permit, DateTimeOffset deadline, CancellationToken cancellationToken, long started)
+    {
+        var item = new SignWorkItem(this, request, key, deadline, started) { Permit = permit };
         item.RegisterCancellation(cancellationToken);
         var admission = _admission.TryEnqueue(item);
         if (!admission.IsAccepted)
         {
             item.UnregisterCancellation();
+            permit?.Dispose();
             return ValueTask.FromResult(Failure(request, key, SignErrorMapper.Map(admission.Decision), admission.Message!, started));
         }
 

@@ -30,7 +30,20 @@ public sealed class KeyDirectoryRulesTests : IDisposable
     [Fact]
     public void NoFolderAtAll_IsRequired()
     {
-        Assert.Equal(["KeyServer:KeysDirectory (or KeyServer:KeysDirectories) is required, got ''."], Failures(""));
+        Assert.Equal(["KeyServer:KeysDirectory (or KeyServer:KeysDirectories, or KeyServer:Pkcs11:Uris) is required, got ''."], Failures(""));
+    }
+
+    [Fact]
+    public void NoFolder_ButTokenKeys_IsValid()
+    {
+        var options = new KeyServerOptions
+        {
+            Id = "ks1",
+            Datacenter = "dc1",
+            Pkcs11 = new KeylessGeo.KeyServer.Keys.Pkcs11.Pkcs11Options { Uris = ["pkcs11:token=t;object=k?module-name=softhsm2&pin-value=1234"] },
+        };
+
+        Assert.DoesNotContain(new KeyServerOptionsValidator().Validate(null, options).Failures ?? [], f => f.Contains("KeysDirectory", StringComparison.Ordinal));
     }
 
     [Fact]
