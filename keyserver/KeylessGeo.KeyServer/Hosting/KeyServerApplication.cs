@@ -11,6 +11,8 @@ using KeylessGeo.KeyServer.Forwarding;
 using KeylessGeo.KeyServer.Grpc;
 using KeylessGeo.Placement;
 using KeylessGeo.KeyServer.Keyless;
+using KeylessGeo.Telemetry;
+using KeylessGeo.Telemetry.Endpoint;
 using KeylessGeo.Transport.Kestrel;
 using KeylessGeo.Transport.Tls;
 using Microsoft.Extensions.Options;
@@ -60,6 +62,8 @@ public static class KeyServerApplication
 
         var keylessState = new KeylessListenerState();
         builder.Services.AddSingleton(keylessState);
+        var telemetryState = new TelemetryEndpointState();
+        builder.Services.AddSingleton(telemetryState);
         builder.Services.AddKeyServerCore(builder.Configuration);
         builder.Services.AddKeyServerCluster(builder.Configuration);
         builder.Services.AddKeylessListener(builder.Configuration);
@@ -80,6 +84,8 @@ public static class KeyServerApplication
             {
                 kestrel.ListenKeyless(endPoint, mutualTls, keylessState);
             }
+
+            kestrel.ListenTelemetry(telemetry.Prometheus, telemetryState);
         });
         var app = builder.Build();
 
@@ -96,6 +102,8 @@ public static class KeyServerApplication
             SiloRegion.Settle(silo, cluster, app.Services.GetRequiredService<IControlPlaneStore>());
         }
 
+        // First: requests on the telemetry port are answered there and reach nothing else.
+        app.UseTelemetryEndpoint();
         app.MapKeyServer();
         if (keylessEndpoint is not null)
         {
