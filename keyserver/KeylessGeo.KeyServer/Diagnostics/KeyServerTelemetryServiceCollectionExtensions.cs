@@ -11,7 +11,7 @@ using Microsoft.Extensions.Hosting;
 namespace KeylessGeo.KeyServer.Diagnostics;
 
 /// <summary>Registers the keyserver's metrics export, its state gauges and its health checks.</summary>
-public static class TelemetryServiceCollectionExtensions
+public static class KeyServerTelemetryServiceCollectionExtensions
 {
     /// <summary>The resource attribute naming the keyserver's datacenter.</summary>
     public const string DatacenterAttribute = "keylessgeo.datacenter";
