@@ -60,6 +60,7 @@ public static class KeyServerTelemetryServiceCollectionExtensions
                 }
             }
         });
+        services.KeepGrpcHealthToItsOwnChecks();
         return services;
     }
 }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Security.Authentication;
 using System.Security.Cryptography;
 using Google.Protobuf;
+using Grpc.Health.V1;
 using KeylessGeo.Contracts.V1;
 using KeylessGeo.Keyless.Protocol;
 using KeylessGeo.KeyServer.Diagnostics;
@@ -129,6 +130,20 @@ public sealed class PrometheusEndpointEndToEndTests : IAsyncLifetime
         Assert.Equal((HttpStatusCode.OK, "ok\n"), live);
         Assert.Equal((HttpStatusCode.ServiceUnavailable, HealthGate.Name + "\n"), held);
         Assert.Equal((HttpStatusCode.OK, "ok\n"), ready);
+    }
+
+    [Fact]
+    public async Task GrpcHealth_KeepsToItsOwnCheck_WhileReadyzWaits()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var http = new HttpClient { BaseAddress = TelemetryAddress };
+        using var channel = Host.CreateChannel();
+
+        var grpc = await new Health.HealthClient(channel).CheckAsync(new HealthCheckRequest { Service = "" }, cancellationToken: timeout.Token);
+        var readyz = await GetAsync(http, "/readyz", timeout.Token);
+
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, grpc.Status);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, readyz.Status);
     }
 
     [Fact]
