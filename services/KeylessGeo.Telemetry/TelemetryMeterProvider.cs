@@ -24,7 +24,11 @@ internal static class TelemetryMeterProvider
     public static bool IsNeeded(TelemetryOptions telemetry, string? environmentEndpoint) =>
         telemetry.Prometheus.Enabled || HasOtlp(telemetry, environmentEndpoint);
 
-    public static MeterProvider Create(TelemetryOptions telemetry, TelemetrySetup setup, string? environmentEndpoint)
+    /// <summary>
+    /// The provider for the meters of <paramref name="setup"/> that <paramref name="meterFactory"/>
+    /// (the host's) created, or that no factory created.
+    /// </summary>
+    public static MeterProvider Create(TelemetryOptions telemetry, TelemetrySetup setup, string? environmentEndpoint, IMeterFactory meterFactory)
     {
         var meters = new HashSet<string>(setup.MeterNames, StringComparer.Ordinal);
         var builder = Sdk.CreateMeterProviderBuilder()
@@ -36,7 +40,7 @@ internal static class TelemetryMeterProvider
                 .AddTelemetrySdk()
                 .AddAttributes(setup.ResourceAttributes))
             .AddMeter([.. setup.MeterNames])
-            .AddView(instrument => LatencyHistogram(instrument, meters));
+            .AddView(instrument => Configure(instrument, meters, meterFactory));
         if (HasOtlp(telemetry, environmentEndpoint))
         {
             builder.AddOtlpExporter((exporter, reader) =>
@@ -85,8 +89,17 @@ internal static class TelemetryMeterProvider
     private static bool HasOtlp(TelemetryOptions telemetry, string? environmentEndpoint) =>
         telemetry.OtlpEndpoint.Length > 0 || !string.IsNullOrWhiteSpace(environmentEndpoint);
 
-    private static MetricStreamConfiguration? LatencyHistogram(Instrument instrument, HashSet<string> meters) =>
-        meters.Contains(instrument.Meter.Name) && instrument is Histogram<double> && instrument.Unit == "s"
+    private static MetricStreamConfiguration? Configure(Instrument instrument, HashSet<string> meters, IMeterFactory meterFactory)
+    {
+        // Meters are matched by name across the whole process: a second host in the same process
+        // (tests, an embedder) has meters of the same name from its own factory. Keep only ours.
+        if (instrument.Meter.Scope is IMeterFactory scope && !ReferenceEquals(scope, meterFactory))
+        {
+            return MetricStreamConfiguration.Drop;
+        }
+
+        return meters.Contains(instrument.Meter.Name) && instrument is Histogram<double> && instrument.Unit == "s"
             ? new ExplicitBucketHistogramConfiguration { Boundaries = LatencyBuckets }
             : null;
+    }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using KeylessGeo.Telemetry.Endpoint;
 using KeylessGeo.Telemetry.Health;
 using Microsoft.Extensions.Configuration;
@@ -19,7 +20,9 @@ public static class TelemetryServiceCollectionExtensions
     /// <paramref name="setup"/>, created when the host starts and flushed and disposed with the
     /// host's services. Adds health checks with the liveness floor (<c>process</c>, tagged
     /// <see cref="HealthTags.Live"/>) and the readiness floor (<c>started</c>, tagged
-    /// <see cref="HealthTags.Ready"/>); programs add their own checks with those tags. The Kestrel
+    /// <see cref="HealthTags.Ready"/>); programs add their own checks with those tags. Only
+    /// meters created by this host's <see cref="IMeterFactory"/> (or by none) are exported, so
+    /// several hosts in one process each report their own values. The Kestrel
     /// endpoint and the pipeline are the host's: <see cref="TelemetryKestrelExtensions.ListenTelemetry"/>
     /// and <see cref="TelemetryEndpointExtensions.UseTelemetryEndpoint"/>.
     /// </summary>
@@ -47,7 +50,8 @@ public static class TelemetryServiceCollectionExtensions
             return services;
         }
 
-        services.TryAddSingleton(_ => TelemetryMeterProvider.Create(telemetry, setup, environmentEndpoint));
+        services.AddMetrics();
+        services.TryAddSingleton(provider => TelemetryMeterProvider.Create(telemetry, setup, environmentEndpoint, provider.GetRequiredService<IMeterFactory>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, TelemetryExportService>());
         return services;
     }

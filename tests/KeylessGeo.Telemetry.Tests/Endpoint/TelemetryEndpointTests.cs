@@ -38,6 +38,23 @@ public sealed class TelemetryEndpointTests
     }
 
     [Fact]
+    public async Task Metrics_OfTwoHostsInOneProcess_EachShowOnlyTheirOwnMeters()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await using var first = await TelemetryTestHost.StartAsync(PortZero, timeout.Token);
+        await using var second = await TelemetryTestHost.StartAsync(PortZero, timeout.Token);
+        using var http = new HttpClient();
+        first.Services.GetRequiredService<IMeterFactory>().Create(TelemetryTestHost.MeterName).CreateCounter<long>("keylessgeo.test.hosted").Add(3);
+        second.Services.GetRequiredService<IMeterFactory>().Create(TelemetryTestHost.MeterName).CreateCounter<long>("keylessgeo.test.hosted").Add(4);
+
+        var firstScrape = await PrometheusScrape.ReadAsync(http, new Uri(first.Telemetry.BaseAddress!, "/metrics"), timeout.Token);
+        var secondScrape = await PrometheusScrape.ReadAsync(http, new Uri(second.Telemetry.BaseAddress!, "/metrics"), timeout.Token);
+
+        Assert.Equal(3, firstScrape.Sum("keylessgeo_test_hosted_total"));
+        Assert.Equal(4, secondScrape.Sum("keylessgeo_test_hosted_total"));
+    }
+
+    [Fact]
     public async Task Healthz_IsOkWhileTheProcessAnswers_AndReadyzFollowsTheReadinessChecks()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
