@@ -4,6 +4,7 @@ using KeylessGeo.KeyServer.Cluster.Placement;
 using KeylessGeo.KeyServer.Cluster.Routing;
 using KeylessGeo.KeyServer.Forwarding;
 using KeylessGeo.KeyServer.Signing;
+using KeylessGeo.Serving.Signing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;

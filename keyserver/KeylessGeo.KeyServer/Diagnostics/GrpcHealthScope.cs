@@ -1,5 +1,5 @@
 using Grpc.AspNetCore.HealthChecks;
-using KeylessGeo.KeyServer.Grpc;
+using KeylessGeo.Serving.Grpc;
 using KeylessGeo.Telemetry.Health;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;

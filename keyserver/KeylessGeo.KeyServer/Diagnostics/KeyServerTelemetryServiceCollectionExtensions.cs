@@ -1,5 +1,5 @@
 using KeylessGeo.KeyServer.Configuration;
-using KeylessGeo.KeyServer.Grpc;
+using KeylessGeo.Serving.Grpc;
 using KeylessGeo.Telemetry;
 using KeylessGeo.Telemetry.Health;
 using Microsoft.Extensions.Configuration;

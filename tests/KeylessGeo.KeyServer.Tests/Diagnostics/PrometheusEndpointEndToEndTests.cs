@@ -106,7 +106,7 @@ public sealed class PrometheusEndpointEndToEndTests : IAsyncLifetime
         Assert.Equal(2 * Requests, Rise("keylessgeo_keyserver_operations_total", operation, ok));
         Assert.Equal(1, Rise("keylessgeo_keyserver_operations_total", ("keylessgeo_error_code", "KEY_NOT_FOUND")));
         Assert.Equal(2 * Requests, Rise("keylessgeo_keyserver_operation_duration_seconds_count", operation, ok));
-        Assert.Equal(Requests, Rise("keylessgeo_keyserver_keyless_requests_total", keyless, ("keylessgeo_keyless_error", "OK")));
+        Assert.Equal(Requests, Rise("keylessgeo_keyless_requests_total", keyless, ("keylessgeo_keyless_error", "OK")));
         Assert.True(Rise("keylessgeo_keyserver_queue_wait_seconds_count") >= 2 * Requests, after.Text);
         Assert.Equal(2, after.Sum("keylessgeo_keyserver_keys"));
         Assert.Equal(2, after.Sum("keylessgeo_keyserver_admission_workers"));

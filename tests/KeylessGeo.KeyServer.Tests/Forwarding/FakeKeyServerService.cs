@@ -2,7 +2,7 @@ using Google.Protobuf;
 using Grpc.Core;
 using KeylessGeo.Contracts.V1;
 using KeylessGeo.KeyServer.Forwarding;
-using KeylessGeo.KeyServer.Grpc;
+using KeylessGeo.Serving.Grpc;
 
 namespace KeylessGeo.KeyServer.Tests.Forwarding;
 
@@ -33,5 +33,8 @@ internal sealed class FakeKeyServerService(FakeUpstream owner) : KeyServerServic
         throw new RpcException(new Status(StatusCode.Unimplemented, "not in this fake"));
 
     public override Task<Contracts.V1.Capacity> GetCapacity(GetCapacityRequest request, ServerCallContext context) =>
+        throw new RpcException(new Status(StatusCode.Unimplemented, "not in this fake"));
+
+    public override Task WatchKeyservers(WatchKeyserversRequest request, IServerStreamWriter<KeyserverList> responseStream, ServerCallContext context) =>
         throw new RpcException(new Status(StatusCode.Unimplemented, "not in this fake"));
 }
