@@ -51,7 +51,7 @@ start_keyserver() { # tree
   port=$(free_port)
   dotnet "$1/keyserver/KeylessGeo.KeyServer/bin/Release/net10.0/KeylessGeo.KeyServer.dll" \
     --KeyServer:Id ks-bench --KeyServer:Datacenter bench1 --KeyServer:KeysDirectory "$work/demo/keys" \
-    --Listen:Port "$port" --Keyless:Port -1 --Listen:CertificatePath "$work/demo/tls/server.crt" \
+    --Listen:Port "$port" --Keyless:Port -1 --Telemetry:Prometheus:Port 0 --Listen:CertificatePath "$work/demo/tls/server.crt" \
     --Listen:KeyPath "$work/demo/tls/server.key" --Listen:ClientCaPath "$work/demo/tls/ca.crt" \
     --Logging:LogLevel:Default Warning >"$work/keyserver.log" 2>&1 &
   server_pid=$!

@@ -36,7 +36,7 @@ start() { # name datacenter keys-directory [cluster flags...]
   local name=$1 dc=$2 keys=$3; shift 3
   port[$name]=$(free_port)
   dotnet "$keyserver" --KeyServer:Id "$name" --KeyServer:Datacenter "$dc" --KeyServer:KeysDirectory "$keys" \
-    --Listen:Port "${port[$name]}" --Keyless:Port -1 --Listen:CertificatePath "$tls/server.crt" \
+    --Listen:Port "${port[$name]}" --Keyless:Port -1 --Telemetry:Prometheus:Port 0 --Listen:CertificatePath "$tls/server.crt" \
     --Listen:KeyPath "$tls/server.key" --Listen:ClientCaPath "$tls/ca.crt" \
     --Logging:LogLevel:Default Warning "$@" >"$work/$name.log" 2>&1 &
   pid[$name]=$!

@@ -30,7 +30,7 @@ port=$(free_port)
 kport=$(free_port)
 env ${BENCH_KEYSERVER_ENV:-} dotnet "$keyserver" \
   --KeyServer:Id ks-bench --KeyServer:Datacenter bench1 --KeyServer:KeysDirectory "$work/demo/keys" \
-  --Listen:Port "$port" --Keyless:Port "$kport" --Listen:CertificatePath "$work/demo/tls/server.crt" \
+  --Listen:Port "$port" --Keyless:Port "$kport" --Telemetry:Prometheus:Port 0 --Listen:CertificatePath "$work/demo/tls/server.crt" \
   --Listen:KeyPath "$work/demo/tls/server.key" --Listen:ClientCaPath "$work/demo/tls/ca.crt" \
   --Logging:LogLevel:Default Warning >"$work/keyserver.log" 2>&1 &
 server_pid=$!

@@ -4,7 +4,7 @@ namespace KeylessGeo.KeyServer.Testing;
 
 /// <summary>
 /// The settings every test keyserver starts from, in-process or as a child process: loopback,
-/// ports chosen at bind time, the test CA's certificates (the member certificate for the silo,
+/// ports chosen at bind time (the metrics and health endpoint's too), the test CA's certificates (the member certificate for the silo,
 /// which forwarding also presents by default), no calibration, no accelerator.
 /// </summary>
 public static class KeyServerTestSettings
@@ -25,6 +25,8 @@ public static class KeyServerTestSettings
             ["Listen:KeyPath"] = pem.ServerKey,
             ["Listen:ClientCaPath"] = pem.CaCertificate,
             ["Keyless:Port"] = "0",
+            // Many keyservers run at once on one machine: the scrape endpoint takes a free port too.
+            ["Telemetry:Prometheus:Port"] = "0",
             ["Cluster:Silo:CertificatePath"] = pem.PeerCertificate,
             ["Cluster:Silo:KeyPath"] = pem.PeerKey,
         };

@@ -57,6 +57,24 @@ public static class KeyServerInstruments
     /// <summary>Gauge: key grains activated on this silo.</summary>
     public const string KeyGrainActivations = "keylessgeo.keyserver.cluster.key_grains";
 
+    /// <summary>Gauge: requests running on an admission worker now.</summary>
+    public const string AdmissionInFlight = "keylessgeo.keyserver.admission.in_flight";
+
+    /// <summary>Gauge: requests waiting for an admission worker now.</summary>
+    public const string AdmissionQueued = "keylessgeo.keyserver.admission.queued";
+
+    /// <summary>Gauge: admission workers (the concurrency limit, <c>KeyServer:Admission:Workers</c>).</summary>
+    public const string AdmissionWorkers = "keylessgeo.keyserver.admission.workers";
+
+    /// <summary>Gauge: the most requests that may wait for a worker (<c>KeyServer:Admission:QueueLimit</c>).</summary>
+    public const string AdmissionQueueLimit = "keylessgeo.keyserver.admission.queue_limit";
+
+    /// <summary>Gauge: keys served (the key directory's plus the managed keys in force).</summary>
+    public const string Keys = "keylessgeo.keyserver.keys";
+
+    /// <summary>Gauge: private keys loaded in memory now (the private-key cache).</summary>
+    public const string LoadedPrivateKeys = "keylessgeo.keyserver.keys.loaded";
+
     /// <summary>Tag: how a request for a key not permitted here went ("region" to the key's grain, "remote" to another region, "refused").</summary>
     public const string RoutePathTag = "keylessgeo.route";
 }

@@ -9,6 +9,8 @@ using KeylessGeo.KeyServer.Crypto;
 using KeylessGeo.KeyServer.Diagnostics;
 using KeylessGeo.KeyServer.Forwarding;
 using KeylessGeo.Placement;
+using KeylessGeo.Telemetry;
+using KeylessGeo.Telemetry.Endpoint;
 using KeylessGeo.Serving.Connections;
 using KeylessGeo.Serving.Grpc;
 using KeylessGeo.Serving.Hosting;
@@ -64,6 +66,8 @@ public static class KeyServerApplication
 
         var keylessState = new KeylessListenerState();
         builder.Services.AddSingleton(keylessState);
+        var telemetryState = new TelemetryEndpointState();
+        builder.Services.AddSingleton(telemetryState);
         builder.Services.AddKeyServerCore(builder.Configuration);
         builder.Services.AddKeyServerCluster(builder.Configuration);
         builder.Services.AddKeylessListener(builder.Configuration);
@@ -84,6 +88,8 @@ public static class KeyServerApplication
             {
                 kestrel.ListenKeyless(endPoint, mutualTls, keylessState);
             }
+
+            kestrel.ListenTelemetry(telemetry.Prometheus, telemetryState);
         });
         var app = builder.Build();
 
@@ -100,6 +106,8 @@ public static class KeyServerApplication
             SiloRegion.Settle(silo, cluster, app.Services.GetRequiredService<IControlPlaneStore>());
         }
 
+        // First: requests on the telemetry port are answered there and reach nothing else.
+        app.UseTelemetryEndpoint();
         app.MapKeyServer();
         if (keylessEndpoint is not null)
         {

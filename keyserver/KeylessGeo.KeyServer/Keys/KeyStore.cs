@@ -47,6 +47,9 @@ internal sealed class KeyStore : IKeyStore, IDisposable
 
     public int IndexedKeyCount => Index.Keys.Count;
 
+    /// <summary>True once the first index is built and, where managed keys are expected, the first set applied (readiness).</summary>
+    public bool IsReady => Volatile.Read(ref _index) is not null && !Volatile.Read(ref _managedKeysPending);
+
     public int LoadedPrivateKeyCount => _cache.LoadedCount;
 
     /// <summary>Private key loads since start (for tests and diagnostics).</summary>

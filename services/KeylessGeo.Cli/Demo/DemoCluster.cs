@@ -114,6 +114,7 @@ public sealed class DemoCluster : IAsyncDisposable
             ["Listen:KeyPath"] = material.Tls("server.key"),
             ["Listen:ClientCaPath"] = material.Tls("ca.crt"),
             ["Keyless:Port"] = "0",
+            ["Telemetry:Prometheus:Port"] = "0",
             ["Cluster:Enabled"] = "true",
             ["Cluster:Silo:Port"] = FreeLoopbackPort().ToString(CultureInfo.InvariantCulture),
             ["Cluster:Silo:CertificatePath"] = material.Tls("member.crt"),

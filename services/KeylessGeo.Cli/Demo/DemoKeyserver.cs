@@ -45,7 +45,7 @@ public sealed class DemoKeyserver : IAsyncDisposable
     {
         var keyless = app.Services.GetRequiredService<KeylessListenerState>().EndPoint
             ?? throw new InvalidOperationException($"keyserver {id} has no Keyless endpoint");
-        var grpcPort = app.Services.GetRequiredService<IServer>().GetBoundAddresses().First(address => address.Port != keyless.Port).Port;
+        var grpcPort = app.Services.GetRequiredService<IServer>().GetBoundAddresses().First(address => address.Scheme == Uri.UriSchemeHttps && address.Port != keyless.Port).Port;
         var channel = GrpcChannelFactory.Create(new ChannelSettings
         {
             Address = $"https://localhost:{grpcPort}",

@@ -6,6 +6,7 @@ using KeylessGeo.Contracts.V1;
 using KeylessGeo.KeyServer.Diagnostics;
 using KeylessGeo.KeyServer.Testing;
 using KeylessGeo.KeyServer.Tests.Infrastructure;
+using KeylessGeo.Telemetry;
 using KeylessGeo.Testing;
 using KeyServerClient = KeylessGeo.Contracts.V1.KeyServer.KeyServerClient;
 
@@ -55,7 +56,7 @@ public sealed class TelemetryExportEndToEndTests
             "ecdsa-p256",
             ServiceName,
             KeyServerTestHost.KeyServerId,
-            TelemetryServiceCollectionExtensions.DatacenterAttribute,
+            KeyServerTelemetryServiceCollectionExtensions.DatacenterAttribute,
             KeyServerTestHost.Datacenter,
         ];
         foreach (var text in expected)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using KeylessGeo.KeyServer.Diagnostics;
+using KeylessGeo.Telemetry;
 using KeylessGeo.Serving.Hosting;
 using KeylessGeo.Serving.Keyless;
 

@@ -1,6 +1,4 @@
-using KeylessGeo.KeyServer.Diagnostics;
-
-namespace KeylessGeo.KeyServer.Tests.Diagnostics;
+namespace KeylessGeo.Telemetry.Tests;
 
 /// <summary>Telemetry settings are checked at start-up, every error reported at once.</summary>
 public sealed class TelemetryOptionsValidatorTests
@@ -65,5 +63,48 @@ public sealed class TelemetryOptionsValidatorTests
         var result = new TelemetryOptionsValidator(environmentEndpoint: null).Validate(null, new TelemetryOptions { OtlpEndpoint = endpoint, OtlpProtocol = protocol });
 
         Assert.True(result.Succeeded, string.Join("; ", result.Failures ?? []));
+    }
+
+    [Fact]
+    public void Validate_WithBadPrometheusEndpoint_NamesEachSettingAndValue()
+    {
+        var options = new TelemetryOptions { Prometheus = new PrometheusOptions { Address = "metrics.example", Port = 70000 } };
+
+        var failures = new TelemetryOptionsValidator(environmentEndpoint: null).Validate(null, options).Failures!.ToList();
+
+        Assert.Equal(2, failures.Count);
+        Assert.Contains(failures, f => f.StartsWith("Telemetry:Prometheus:Address", StringComparison.Ordinal) && f.Contains("'metrics.example'", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.StartsWith("Telemetry:Prometheus:Port", StringComparison.Ordinal) && f.Contains("70000", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(65536)]
+    public void Validate_WithPortOutOfRange_FailsEvenWhenDisabled(int port)
+    {
+        var options = new TelemetryOptions { Prometheus = new PrometheusOptions { Enabled = false, Port = port } };
+
+        var failure = Assert.Single(new TelemetryOptionsValidator(environmentEndpoint: null).Validate(null, options).Failures!);
+
+        Assert.StartsWith("Telemetry:Prometheus:Port", failure, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("127.0.0.1", 0)]
+    [InlineData("0.0.0.0", 2406)]
+    [InlineData("::1", 65535)]
+    public void Validate_WithGoodPrometheusEndpoint_Succeeds(string address, int port)
+    {
+        var options = new TelemetryOptions { Prometheus = new PrometheusOptions { Address = address, Port = port } };
+
+        Assert.True(new TelemetryOptionsValidator(environmentEndpoint: null).Validate(null, options).Succeeded);
+    }
+
+    [Fact]
+    public void Defaults_ServeOnGokeylessMetricsPortOnLoopback()
+    {
+        var options = new PrometheusOptions();
+
+        Assert.Equal((true, "127.0.0.1", 2406), (options.Enabled, options.Address, options.Port));
     }
 }

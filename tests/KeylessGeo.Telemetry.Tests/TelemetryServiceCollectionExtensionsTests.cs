@@ -1,45 +1,46 @@
-using KeylessGeo.KeyServer.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using OpenTelemetry.Metrics;
 
-namespace KeylessGeo.KeyServer.Tests.Diagnostics;
+namespace KeylessGeo.Telemetry.Tests;
 
-/// <summary>OpenTelemetry is registered only when an OTLP endpoint is configured.</summary>
+/// <summary>OpenTelemetry is registered only when something exports: an OTLP endpoint or the scrape endpoint.</summary>
 public sealed class TelemetryServiceCollectionExtensionsTests
 {
+    private static readonly TelemetrySetup Setup = new() { ServiceName = "test", MeterNames = ["KeylessGeo.Test"] };
+
     [Fact]
-    public void AddKeyServerTelemetry_WithNoEndpoint_RegistersNoMeterProvider()
+    public void AddKeylessGeoTelemetry_WithScrapeEndpointOffAndNoOtlp_RegistersNoMeterProvider()
     {
         var services = new ServiceCollection();
 
-        TelemetryServiceCollectionExtensions.AddKeyServerTelemetry(services, Configuration([]), environmentEndpoint: null);
+        TelemetryServiceCollectionExtensions.AddKeylessGeoTelemetry(services, Configuration(new() { ["Telemetry:Prometheus:Enabled"] = "false" }), Setup, environmentEndpoint: null);
 
         Assert.DoesNotContain(services, d => d.ServiceType == typeof(MeterProvider));
-        Assert.DoesNotContain(services, d => d.ServiceType == typeof(IHostedService));
-        using var provider = services.BuildServiceProvider();
-        Assert.Null(provider.GetService<MeterProvider>());
+        Assert.DoesNotContain(services, d => d.ServiceType == typeof(IHostedService) && d.ImplementationType == typeof(TelemetryExportService));
     }
 
     [Fact]
-    public void AddKeyServerTelemetry_WithConfiguredEndpoint_RegistersMeterProviderStartedWithTheHost()
+    public void AddKeylessGeoTelemetry_ByDefault_RegistersMeterProviderForTheScrapeEndpoint()
     {
         var services = new ServiceCollection();
 
-        TelemetryServiceCollectionExtensions.AddKeyServerTelemetry(
-            services, Configuration(new() { ["Telemetry:OtlpEndpoint"] = "http://127.0.0.1:4318" }), environmentEndpoint: null);
+        TelemetryServiceCollectionExtensions.AddKeylessGeoTelemetry(services, Configuration([]), Setup, environmentEndpoint: null);
 
         Assert.Single(services, d => d.ServiceType == typeof(MeterProvider));
         Assert.Single(services, d => d.ServiceType == typeof(IHostedService) && d.ImplementationType == typeof(TelemetryExportService));
     }
 
-    [Fact]
-    public void AddKeyServerTelemetry_WithOnlyTheEnvironmentVariable_RegistersMeterProvider()
+    [Theory]
+    [InlineData("http://127.0.0.1:4318", null)]
+    [InlineData("", "http://127.0.0.1:4318")]
+    public void AddKeylessGeoTelemetry_WithOtlpOnly_RegistersMeterProvider(string configured, string? environment)
     {
         var services = new ServiceCollection();
+        var settings = new Dictionary<string, string?> { ["Telemetry:OtlpEndpoint"] = configured, ["Telemetry:Prometheus:Enabled"] = "false" };
 
-        TelemetryServiceCollectionExtensions.AddKeyServerTelemetry(services, Configuration([]), environmentEndpoint: "http://127.0.0.1:4318");
+        TelemetryServiceCollectionExtensions.AddKeylessGeoTelemetry(services, Configuration(settings), Setup, environment);
 
         Assert.Single(services, d => d.ServiceType == typeof(MeterProvider));
     }
@@ -51,7 +52,7 @@ public sealed class TelemetryServiceCollectionExtensionsTests
     [InlineData("http://collector:4317", TelemetryOptions.Grpc, "http://collector:4317/")]
     public void ExporterEndpoint_TreatsTheConfiguredEndpointAsTheCollectorsBaseAddress(string configured, string protocol, string expected)
     {
-        var endpoint = TelemetryServiceCollectionExtensions.ExporterEndpoint(new TelemetryOptions { OtlpEndpoint = configured, OtlpProtocol = protocol });
+        var endpoint = TelemetryMeterProvider.ExporterEndpoint(new TelemetryOptions { OtlpEndpoint = configured, OtlpProtocol = protocol });
 
         Assert.Equal(new Uri(expected), endpoint);
     }

@@ -1,9 +1,9 @@
-namespace KeylessGeo.KeyServer.Diagnostics;
+namespace KeylessGeo.Telemetry;
 
 /// <summary>
-/// Export of the keyserver's metrics over OTLP, bound from the configuration section
-/// <see cref="SectionName"/>. With no endpoint (here or in <c>OTEL_EXPORTER_OTLP_ENDPOINT</c>)
-/// nothing is exported and no OpenTelemetry component is created.
+/// A process's metrics export, bound from the configuration section <see cref="SectionName"/>:
+/// OTLP push when an endpoint is configured (here or in <c>OTEL_EXPORTER_OTLP_ENDPOINT</c>), and
+/// the Prometheus scrape endpoint with <c>/healthz</c> and <c>/readyz</c> (<see cref="Prometheus"/>).
 /// </summary>
 public sealed record TelemetryOptions
 {
@@ -22,16 +22,22 @@ public sealed record TelemetryOptions
     /// <summary>
     /// The collector's base address (<c>http://collector:4318</c>); with <see cref="HttpProtobuf"/>
     /// metrics go to its <c>/v1/metrics</c> path, as with the standard environment variable.
-    /// Empty turns export off unless <see cref="EndpointEnvironmentVariable"/> is set.
+    /// Empty turns OTLP export off unless <see cref="EndpointEnvironmentVariable"/> is set.
     /// </summary>
     public string OtlpEndpoint { get; init; } = "";
 
     /// <summary><see cref="HttpProtobuf"/> (default) or <see cref="Grpc"/>.</summary>
     public string OtlpProtocol { get; init; } = HttpProtobuf;
 
-    /// <summary>How often the current metric values are sent.</summary>
+    /// <summary>How often the current metric values are sent over OTLP.</summary>
     public TimeSpan ExportInterval { get; init; } = TimeSpan.FromSeconds(15);
 
-    /// <summary>The <c>service.name</c> resource attribute.</summary>
-    public string ServiceName { get; init; } = "keylessgeo-keyserver";
+    /// <summary>
+    /// The <c>service.name</c> resource attribute; empty uses the process's own name
+    /// (<see cref="TelemetrySetup.ServiceName"/>, <c>keylessgeo-keyserver</c> for the keyserver).
+    /// </summary>
+    public string ServiceName { get; init; } = "";
+
+    /// <summary>The scrape and health endpoint (section <c>Telemetry:Prometheus</c>).</summary>
+    public PrometheusOptions Prometheus { get; init; } = new();
 }

@@ -1,6 +1,7 @@
+using System.Net;
 using Microsoft.Extensions.Options;
 
-namespace KeylessGeo.KeyServer.Diagnostics;
+namespace KeylessGeo.Telemetry;
 
 /// <summary>
 /// Checks <see cref="TelemetryOptions"/> at start-up and reports every problem at once, each
@@ -9,6 +10,7 @@ namespace KeylessGeo.KeyServer.Diagnostics;
 public sealed class TelemetryOptionsValidator : IValidateOptions<TelemetryOptions>
 {
     private const string Prefix = TelemetryOptions.SectionName + ":";
+    private const string PrometheusPrefix = PrometheusOptions.SectionName + ":";
 
     // The SDK keeps the interval in milliseconds as an int.
     private static readonly TimeSpan MaxExportInterval = TimeSpan.FromDays(1);
@@ -21,7 +23,8 @@ public sealed class TelemetryOptionsValidator : IValidateOptions<TelemetryOption
     {
     }
 
-    internal TelemetryOptionsValidator(string? environmentEndpoint) => _environmentEndpoint = environmentEndpoint;
+    /// <summary>A validator that checks <paramref name="environmentEndpoint"/> as the environment's OTLP endpoint.</summary>
+    public TelemetryOptionsValidator(string? environmentEndpoint) => _environmentEndpoint = environmentEndpoint;
 
     /// <inheritdoc />
     public ValidateOptionsResult Validate(string? name, TelemetryOptions options)
@@ -47,12 +50,32 @@ public sealed class TelemetryOptionsValidator : IValidateOptions<TelemetryOption
             errors.Add($"{Prefix}ExportInterval must be greater than 0 and at most 1.00:00:00, got {options.ExportInterval}.");
         }
 
-        if (string.IsNullOrWhiteSpace(options.ServiceName))
+        if (options.ServiceName.Length > 0 && string.IsNullOrWhiteSpace(options.ServiceName))
         {
-            errors.Add($"{Prefix}ServiceName is required, got '{options.ServiceName}'.");
+            errors.Add($"{Prefix}ServiceName must be a name or empty (the program's own name), got '{options.ServiceName}'.");
         }
 
+        ValidatePrometheus(options.Prometheus, errors);
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    private static void ValidatePrometheus(PrometheusOptions? prometheus, List<string> errors)
+    {
+        // Checked even when disabled, so turning the endpoint on later cannot reveal an old mistake.
+        if (prometheus is null)
+        {
+            return;
+        }
+
+        if (!IPAddress.TryParse(prometheus.Address, out _))
+        {
+            errors.Add($"{PrometheusPrefix}Address must be an IP address (127.0.0.1, or 0.0.0.0 for every interface), got '{prometheus.Address}'.");
+        }
+
+        if (prometheus.Port is < 0 or > IPEndPoint.MaxPort)
+        {
+            errors.Add($"{PrometheusPrefix}Port must be between 0 (any free port) and 65535, got {prometheus.Port}.");
+        }
     }
 
     private static bool IsHttpUri(string value) =>

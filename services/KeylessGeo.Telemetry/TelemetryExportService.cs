@@ -1,12 +1,13 @@
 using Microsoft.Extensions.Hosting;
 using OpenTelemetry.Metrics;
 
-namespace KeylessGeo.KeyServer.Diagnostics;
+namespace KeylessGeo.Telemetry;
 
 /// <summary>
-/// Creates the <see cref="MeterProvider"/> when the host starts, so export begins with the host.
-/// The provider is a singleton of the host's services: disposing them (after the server has
-/// drained) sends the last values and stops the exporter.
+/// Creates the <see cref="MeterProvider"/> when the host starts, so export (and the scrape
+/// endpoint's collection) begins with the host. The provider is a singleton of the host's
+/// services: disposing them (after the server has drained) sends the last values over OTLP and
+/// stops the exporters.
 /// </summary>
 internal sealed class TelemetryExportService(MeterProvider meterProvider) : IHostedService
 {
