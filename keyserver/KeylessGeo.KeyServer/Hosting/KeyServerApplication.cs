@@ -7,6 +7,7 @@ using KeylessGeo.KeyServer.Configuration;
 using KeylessGeo.KeyServer.Connections;
 using KeylessGeo.KeyServer.Crypto;
 using KeylessGeo.KeyServer.Diagnostics;
+using KeylessGeo.KeyServer.Discovery;
 using KeylessGeo.KeyServer.Forwarding;
 using KeylessGeo.KeyServer.Grpc;
 using KeylessGeo.Placement;
@@ -55,7 +56,8 @@ public static class KeyServerApplication
         var cluster = builder.Configuration.GetSection(ClusterOptions.SectionName).Get<ClusterOptions>() ?? new ClusterOptions();
         var keyless = builder.Configuration.GetSection(KeylessOptions.SectionName).Get<KeylessOptions>() ?? new KeylessOptions();
         var grpc = builder.Configuration.GetSection(GrpcOptions.SectionName).Get<GrpcOptions>() ?? new GrpcOptions();
-        ThrowIfInvalid(listen, core, telemetry, cluster, keyless, grpc);
+        var discovery = builder.Configuration.GetSection(DiscoveryOptions.SectionName).Get<DiscoveryOptions>() ?? new DiscoveryOptions();
+        ThrowIfInvalid(listen, core, telemetry, cluster, keyless, grpc, discovery);
         var (endpoints, keylessEndpoint) = LoadEndpoints(listen, keyless, grpc);
 
         var keylessState = new KeylessListenerState();
@@ -152,7 +154,8 @@ public static class KeyServerApplication
         return null;
     }
 
-    private static void ThrowIfInvalid(ListenOptions listen, KeyServerOptions core, TelemetryOptions telemetry, ClusterOptions cluster, KeylessOptions keyless, GrpcOptions grpc)
+    private static void ThrowIfInvalid(
+        ListenOptions listen, KeyServerOptions core, TelemetryOptions telemetry, ClusterOptions cluster, KeylessOptions keyless, GrpcOptions grpc, DiscoveryOptions discovery)
     {
         var failures = new List<string>();
         var listenResult = new ListenOptionsValidator().Validate(null, listen);
@@ -163,6 +166,7 @@ public static class KeyServerApplication
         failures.AddRange(new TelemetryOptionsValidator().Validate(null, telemetry).Failures ?? []);
         failures.AddRange(new ClusterOptionsValidator().Validate(null, cluster).Failures ?? []);
         failures.AddRange(new GrpcOptionsValidator().Validate(null, grpc).Failures ?? []);
+        failures.AddRange(new DiscoveryOptionsValidator().Validate(null, discovery).Failures ?? []);
         if (OpenSslRuntime.Incompatibility() is { } openssl)
         {
             failures.Add(openssl);
