@@ -34,4 +34,7 @@ internal sealed class FakeKeyServerService(FakeUpstream owner) : KeyServerServic
 
     public override Task<Contracts.V1.Capacity> GetCapacity(GetCapacityRequest request, ServerCallContext context) =>
         throw new RpcException(new Status(StatusCode.Unimplemented, "not in this fake"));
+
+    public override Task WatchKeyservers(WatchKeyserversRequest request, IServerStreamWriter<KeyserverList> responseStream, ServerCallContext context) =>
+        throw new RpcException(new Status(StatusCode.Unimplemented, "not in this fake"));
 }
