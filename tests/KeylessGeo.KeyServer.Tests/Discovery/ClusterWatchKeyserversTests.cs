@@ -31,8 +31,10 @@ public sealed class ClusterWatchKeyserversTests : IAsyncLifetime
         using var fromAms1 = new GrpcWatch(_clusters["ks-ams1"].Channel, "fra1");
         await slow.NextAsync();
 
-        // Both keyservers of fra1, each with the endpoints it bound and its place in the topology.
-        var both = await fast.UntilAsync(l => Serving(l).SetEquals(["ks-fra1", "ks-fra1-b"]));
+        // Both keyservers of fra1, each with the endpoints it bound and its place in the topology. (A
+        // keyserver's first advertisement can go out before Kestrel has bound its ports; the
+        // next renewal carries them.)
+        var both = await fast.UntilAsync(l => Serving(l).SetEquals(["ks-fra1", "ks-fra1-b"]) && l.Keyservers.All(k => k.GrpcEndpoints.Count > 0));
         foreach (var id in new[] { "ks-fra1", "ks-fra1-b" })
         {
             var entry = both.Keyservers.Single(k => k.KeyserverId == id);
