@@ -12,13 +12,14 @@ namespace KeylessGeo.KeyServer.Discovery;
 /// keyserver begins to stop, every stream gets a last list and ends, before Kestrel waits for
 /// open calls to finish.
 /// </summary>
+/// <remarks>Without an application lifetime (tests composing services by hand) the streams end when this service stops.</remarks>
 internal sealed class KeyserverWatchService(
-    KeyserverWatch watch, IKeyserverSource source, IOptions<DiscoveryOptions> options, TimeProvider time, IHostApplicationLifetime lifetime,
-    ILogger<KeyserverWatchService> logger) : BackgroundService
+    KeyserverWatch watch, IKeyserverSource source, IOptions<DiscoveryOptions> options, TimeProvider time, ILogger<KeyserverWatchService> logger,
+    IHostApplicationLifetime? lifetime = null) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var stopping = lifetime.ApplicationStopping.Register(static state => ((KeyserverWatch)state!).Stop(), watch);
+        using var stopping = lifetime?.ApplicationStopping.Register(static state => ((KeyserverWatch)state!).Stop(), watch);
         var interval = options.Value.RefreshInterval;
         using var timer = new PeriodicTimer(interval, time);
         var changes = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });

@@ -15,7 +15,9 @@ namespace KeylessGeo.KeyServer.Discovery;
 /// <see cref="AdvertisedEndpoints"/>), its measured capacity and accelerator (the same figures
 /// <c>GetCapacity</c> and its lease report), and serving until it begins to stop.
 /// </summary>
-internal sealed class LocalKeyserver(IOptions<KeyServerOptions> options, AdvertisedEndpoints endpoints, CapacityState capacity, IHostApplicationLifetime lifetime)
+/// <remarks>Hosts without an application lifetime (tests composing services by hand) report it serving throughout.</remarks>
+internal sealed class LocalKeyserver(
+    IOptions<KeyServerOptions> options, AdvertisedEndpoints endpoints, CapacityState capacity, IHostApplicationLifetime? lifetime = null)
 {
     public string Id { get; } = options.Value.Id;
 
@@ -33,7 +35,7 @@ internal sealed class LocalKeyserver(IOptions<KeyServerOptions> options, Adverti
             Country = place?.Country ?? "",
             Tier = place?.Tier ?? "",
             Accelerator = new Accelerator { Kind = accelerator.Kind, Multiplier = accelerator.Multiplier },
-            Serving = !lifetime.ApplicationStopping.IsCancellationRequested,
+            Serving = lifetime?.ApplicationStopping.IsCancellationRequested != true,
         };
         AdvertisedAddresses.Fill(info, endpoints.Current());
 

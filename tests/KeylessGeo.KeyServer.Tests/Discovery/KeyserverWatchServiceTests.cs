@@ -27,7 +27,7 @@ public sealed class KeyserverWatchServiceTests : IAsyncLifetime
         _watch = new KeyserverWatch(
             _source, Options.Create(new KeyServerOptions { Id = "ks-fra1-a", Datacenter = "fra1" }), NullLogger<KeyserverWatch>.Instance);
         _service = new KeyserverWatchService(
-            _watch, _source, Options.Create(new DiscoveryOptions { RefreshInterval = Interval }), _clock, _lifetime, NullLogger<KeyserverWatchService>.Instance);
+            _watch, _source, Options.Create(new DiscoveryOptions { RefreshInterval = Interval }), _clock, NullLogger<KeyserverWatchService>.Instance, _lifetime);
     }
 
     public async Task InitializeAsync()
