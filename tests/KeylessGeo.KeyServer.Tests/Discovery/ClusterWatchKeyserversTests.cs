@@ -1,7 +1,9 @@
+using System.Diagnostics;
 using System.Globalization;
 using KeylessGeo.Contracts.V1;
 using KeylessGeo.KeyServer.Tests.Cluster.Orleans;
 using Microsoft.Extensions.Logging;
+using Xunit.Abstractions;
 
 namespace KeylessGeo.KeyServer.Tests.Discovery;
 
@@ -10,7 +12,7 @@ namespace KeylessGeo.KeyServer.Tests.Discovery;
 /// advertise themselves in a shared control-plane store: the list follows keyservers of a
 /// datacenter joining and leaving, filters by datacenter, and a stream nobody reads holds up no one.
 /// </summary>
-public sealed class ClusterWatchKeyserversTests : IAsyncLifetime
+public sealed class ClusterWatchKeyserversTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private RegionalClusters _clusters = null!;
 
@@ -50,13 +52,21 @@ public sealed class ClusterWatchKeyserversTests : IAsyncLifetime
         Assert.Equal(2, filtered.Keyservers.Count);
 
         // One stops: the next lists show it not serving, then gone.
+        // (The times are reported, not asserted.)
+        var clock = Stopwatch.StartNew();
         await _clusters.StopAsync("ks-fra1-b");
+        var stopped = clock.Elapsed;
         await fast.UntilAsync(l => !Serving(l).Contains("ks-fra1-b"));
+        var notServing = clock.Elapsed;
         await fast.UntilAsync(l => l.Keyservers.All(k => k.KeyserverId != "ks-fra1-b"));
+        output.WriteLine($"clean stop took {stopped.TotalMilliseconds:F0} ms; not serving after {notServing.TotalMilliseconds:F0} ms, gone after {clock.Elapsed.TotalMilliseconds:F0} ms");
 
         // Another starts: it appears.
+        clock.Restart();
         await _clusters.AddAsync("ks-fra1-c", "fra1");
+        var started = clock.Elapsed;
         await fast.UntilAsync(l => Serving(l).SetEquals(["ks-fra1", "ks-fra1-c"]));
+        output.WriteLine($"start took {started.TotalMilliseconds:F0} ms; listed serving after {clock.Elapsed.TotalMilliseconds:F0} ms");
         await fromAms1.UntilAsync(l => Serving(l).SetEquals(["ks-fra1", "ks-fra1-c"]));
 
         // The stream nobody read meanwhile is still open and catches up with the same list.

@@ -16,6 +16,16 @@ public sealed class DiscoveryOptionsTests
         Assert.True(new DiscoveryOptionsValidator().Validate(null, options).Succeeded);
     }
 
+    [Fact]
+    public void SampleConfiguration_ShowsTheDiscoveryDefault()
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "keyserver.sample.json"))
+            .Build();
+
+        Assert.Equal(new DiscoveryOptions(), configuration.GetSection(DiscoveryOptions.SectionName).Get<DiscoveryOptions>());
+    }
+
     [Theory]
     [InlineData("00:00:00")]
     [InlineData("-00:00:01")]
