@@ -136,7 +136,8 @@ internal sealed class KeyserverWatch : IKeyserverWatch
             }
 
             // A fresh read for the new stream; the others are offered it too, but only take it if it changed.
-            var known = RefreshLocked(resend: false);
+            var known = RefreshLocked(resend: false)
+                ?? throw new RpcException(new Status(StatusCode.Unavailable, "This keyserver cannot list keyservers yet; its log says why."));
             if (!known.Knows(datacenter))
             {
                 throw new RpcException(new Status(StatusCode.NotFound, $"No datacenter '{datacenter}' is known to keyserver '{_servedBy.KeyserverId}'."));
@@ -152,27 +153,27 @@ internal sealed class KeyserverWatch : IKeyserverWatch
         return watcher;
     }
 
-    private KnownKeyservers RefreshLocked(bool resend)
+    private KnownKeyservers? RefreshLocked(bool resend)
     {
-        KnownKeyservers known;
         try
         {
-            known = _source.Read();
+            _known = _source.Read();
         }
-        catch (Exception e) when (e is not OutOfMemoryException && _known is { } last)
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
-            // Everything read is in memory, so this is a bug rather than an outage; the last list
-            // stays the best answer, and the streams stay open.
+            // Everything read is in memory, so this is a bug rather than an outage: the last list
+            // stays the best answer, the streams stay open, and the keyserver keeps serving.
             DiscoveryLog.ReadFailed(_logger, e);
-            known = last;
         }
 
-        _known = known;
-        foreach (var watcher in _watchers)
+        if (_known is { } known)
         {
-            watcher.Offer(known, resend);
+            foreach (var watcher in _watchers)
+            {
+                watcher.Offer(known, resend);
+            }
         }
 
-        return known;
+        return _known;
     }
 }

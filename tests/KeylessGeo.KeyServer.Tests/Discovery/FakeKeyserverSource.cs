@@ -60,11 +60,19 @@ internal sealed class FakeKeyserverSource : IKeyserverSource
         changed?.Invoke();
     }
 
+    /// <summary>When set, reads throw (a fault in what the lists are built from).</summary>
+    public bool Fail { get; set; }
+
     public KnownKeyservers Read()
     {
         Interlocked.Increment(ref _reads);
         lock (_lock)
         {
+            if (Fail)
+            {
+                throw new InvalidOperationException("the source is broken");
+            }
+
             return new KnownKeyservers(_keyservers.Select(static k => k.Clone()), static d => Topology.Contains(d));
         }
     }

@@ -199,6 +199,37 @@ public sealed class KeyserverWatchTests
     }
 
     [Fact]
+    public async Task AFailingRead_KeepsTheLastList_AndTheStreamsOpen()
+    {
+        await using var stream = new WatchStream(_watch);
+        var first = await stream.NextAsync();
+
+        _source.Fail = true;
+        _watch.Refresh(resend: false);
+        _watch.Refresh(resend: true);
+        var resent = await stream.NextAsync();
+        _source.Fail = false;
+        _source.Set(FakeKeyserverSource.Keyserver("ks-fra1-a", "fra1"));
+        _watch.Refresh(resend: false);
+
+        Assert.Equal(first.Keyservers, resent.Keyservers);
+        Assert.Equal(new[] { "ks-fra1-a" }, (await stream.NextAsync()).Keyservers.Select(k => k.KeyserverId));
+    }
+
+    [Fact]
+    public async Task Watch_BeforeAnyReadSucceeded_IsUnavailable_AndWorksOnceReadsDo()
+    {
+        _source.Fail = true;
+        await using var refused = new WatchStream(_watch);
+        var error = await Assert.ThrowsAsync<RpcException>(refused.NextAsync);
+        _source.Fail = false;
+        await using var accepted = new WatchStream(_watch);
+
+        Assert.Equal(StatusCode.Unavailable, error.StatusCode);
+        Assert.Equal(2, (await accepted.NextAsync()).Keyservers.Count);
+    }
+
+    [Fact]
     public async Task Watch_OfAnUnknownDatacenter_IsNotFound()
     {
         await using var stream = new WatchStream(_watch, "nowhere1");
