@@ -4,6 +4,7 @@ using Google.Protobuf;
 using KeylessGeo.Contracts.V1;
 using KeylessGeo.KeyServer;
 using KeylessGeo.KeyServer.Signing;
+using KeylessGeo.Serving.Signing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

@@ -4,6 +4,9 @@ using KeylessGeo.KeyServer.Configuration;
 using KeylessGeo.KeyServer.Diagnostics;
 using KeylessGeo.KeyServer.Keys;
 using KeylessGeo.KeyServer.Signing;
+using KeylessGeo.Serving.Diagnostics;
+using KeylessGeo.Serving.Hosting;
+using KeylessGeo.Serving.Signing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -50,6 +53,13 @@ public static class KeyServerServiceCollectionExtensions
             return new CapacityState(AcceleratorDetector.Resolve(admission.Accelerator, admission.AcceleratorMultiplier));
         });
         services.TryAddSingleton<ISigningService, SigningService>();
+        services.TryAddSingleton(new ServingMeter(KeyServerInstruments.MeterName));
+        services.TryAddSingleton(static provider =>
+        {
+            var options = provider.GetRequiredService<IOptions<KeyServerOptions>>().Value;
+            return new ServingIdentity(options.Id, options.Datacenter);
+        });
+        services.AddSingleton<IOperationSupport, KeyTypeSupport>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, KeyIndexingService>());
         services.TryAddSingleton<KeyFolderWatcher>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, KeyFolderWatcher>(static provider => provider.GetRequiredService<KeyFolderWatcher>()));

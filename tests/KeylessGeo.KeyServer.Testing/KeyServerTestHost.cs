@@ -1,12 +1,12 @@
 using System.Globalization;
-using System.Security.Cryptography.X509Certificates;
 using System.Net;
-using KeylessGeo.KeyServer.Hosting;
-using KeylessGeo.KeyServer.Keyless;
+using System.Security.Cryptography.X509Certificates;
 using Grpc.Net.Client;
+using KeylessGeo.KeyServer.Hosting;
+using KeylessGeo.Serving.Keyless;
+using KeylessGeo.Testing;
 using KeylessGeo.Transport.Channels;
 using KeylessGeo.Transport.Kestrel;
-using KeylessGeo.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.Extensions.Configuration;

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using KeylessGeo.KeyServer.Diagnostics;
+using KeylessGeo.Serving.Signing;
 using Microsoft.Extensions.Logging;
 
 namespace KeylessGeo.KeyServer.Admission;

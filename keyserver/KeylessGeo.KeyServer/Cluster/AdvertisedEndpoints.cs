@@ -1,5 +1,5 @@
 using System.Net;
-using KeylessGeo.KeyServer.Keyless;
+using KeylessGeo.Serving.Keyless;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;

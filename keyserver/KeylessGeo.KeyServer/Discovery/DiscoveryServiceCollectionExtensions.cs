@@ -1,7 +1,8 @@
 using KeylessGeo.KeyServer.Cluster;
+using KeylessGeo.Serving.Discovery;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 

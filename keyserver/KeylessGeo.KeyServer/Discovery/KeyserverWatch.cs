@@ -3,6 +3,7 @@ using Grpc.Core;
 using KeylessGeo.Contracts.V1;
 using KeylessGeo.KeyServer.Configuration;
 using KeylessGeo.Policy.Topology;
+using KeylessGeo.Serving.Discovery;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 

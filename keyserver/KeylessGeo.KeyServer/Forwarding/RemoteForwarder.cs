@@ -2,6 +2,7 @@ using Grpc.Core;
 using KeylessGeo.Contracts.V1;
 using KeylessGeo.KeyServer.Configuration;
 using KeylessGeo.KeyServer.Signing;
+using KeylessGeo.Serving.Grpc;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Polly;

@@ -7,6 +7,7 @@ using KeylessGeo.KeyServer.Configuration;
 using KeylessGeo.KeyServer.Crypto;
 using KeylessGeo.KeyServer.Diagnostics;
 using KeylessGeo.KeyServer.Keys;
+using KeylessGeo.Serving.Signing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 

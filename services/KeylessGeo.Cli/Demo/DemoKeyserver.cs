@@ -1,7 +1,7 @@
 using System.Net;
-using KeylessGeo.KeyServer.Keyless;
 using Grpc.Net.Client;
 using KeylessGeo.Contracts.V1;
+using KeylessGeo.Serving.Keyless;
 using KeylessGeo.Transport.Channels;
 using KeylessGeo.Transport.Kestrel;
 using KeylessGeo.Transport.Tls;

@@ -5,6 +5,7 @@ using KeylessGeo.KeyServer.Cluster;
 using KeylessGeo.KeyServer.Keys;
 using KeylessGeo.KeyServer.Signing;
 using KeylessGeo.KeyServer.Tests.Infrastructure;
+using KeylessGeo.Serving.Signing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

@@ -3,8 +3,8 @@ using System.Globalization;
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.RegularExpressions;
-using KeylessGeo.KeyServer.Connections;
 using KeylessGeo.KeyServer.Testing;
+using KeylessGeo.Serving.Connections;
 using KeylessGeo.Testing;
 
 namespace KeylessGeo.KeyServer.Tests.Connections;

@@ -1,6 +1,6 @@
 using System.Globalization;
-using KeylessGeo.KeyServer.Connections;
 using KeylessGeo.KeyServer.Tests.Infrastructure;
+using KeylessGeo.Serving.Connections;
 
 namespace KeylessGeo.KeyServer.Tests.Connections;
 

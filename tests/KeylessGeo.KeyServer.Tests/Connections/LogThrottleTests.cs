@@ -1,4 +1,4 @@
-using KeylessGeo.KeyServer.Connections;
+using KeylessGeo.Serving.Connections;
 
 using KeylessGeo.KeyServer.Tests.Infrastructure;
 

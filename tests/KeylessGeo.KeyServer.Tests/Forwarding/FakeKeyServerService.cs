@@ -2,7 +2,7 @@ using Google.Protobuf;
 using Grpc.Core;
 using KeylessGeo.Contracts.V1;
 using KeylessGeo.KeyServer.Forwarding;
-using KeylessGeo.KeyServer.Grpc;
+using KeylessGeo.Serving.Grpc;
 
 namespace KeylessGeo.KeyServer.Tests.Forwarding;
 

@@ -6,6 +6,7 @@ using KeylessGeo.KeyServer.Diagnostics;
 using KeylessGeo.KeyServer.Testing;
 using KeylessGeo.KeyServer.Tests.Connections;
 using KeylessGeo.KeyServer.Tests.Infrastructure;
+using KeylessGeo.Serving.Diagnostics;
 using KeylessGeo.Transport.Channels;
 using KeyServerClient = KeylessGeo.Contracts.V1.KeyServer.KeyServerClient;
 
@@ -41,8 +42,8 @@ public sealed class GrpcConnectionLimitsEndToEndTests(GrpcLimitsFixture fixture)
 
             // The refused connections harmed nobody: the open channel signs on.
             await fixture.SignAsync(signer, timeout.Token);
-            Assert.InRange(metrics.Sum(KeyServerInstruments.ConnectionsRefused, (KeyServerInstruments.EndpointTag, "grpc"), (KeyServerInstruments.ConnectionLimitTag, "client")), 1, 3);
-            Assert.InRange(metrics.Sum(KeyServerInstruments.ConnectionsRefused, (KeyServerInstruments.EndpointTag, "grpc"), (KeyServerInstruments.ConnectionLimitTag, "endpoint")), 1, 3);
+            Assert.InRange(metrics.Sum(ServingInstruments.ConnectionsRefused, (ServingInstruments.EndpointTag, "grpc"), (ServingInstruments.ConnectionLimitTag, "client")), 1, 3);
+            Assert.InRange(metrics.Sum(ServingInstruments.ConnectionsRefused, (ServingInstruments.EndpointTag, "grpc"), (ServingInstruments.ConnectionLimitTag, "endpoint")), 1, 3);
             var warning = Assert.Single(logs.Entries, e => e.EventId.Name is "ConnectionRefusedClient" or "ConnectionRefusedEndpoint");
             Assert.Contains("CN=edge-test-1", warning.Message, StringComparison.Ordinal);
 
@@ -78,8 +79,8 @@ public sealed class GrpcConnectionLimitsEndToEndTests(GrpcLimitsFixture fixture)
             // The TLS endpoint counts its own connections.
             using var tls = host.CreateChannel();
             await fixture.SignAsync(tls, timeout.Token);
-            Assert.InRange(metrics.Sum(KeyServerInstruments.ConnectionsRefused, (KeyServerInstruments.EndpointTag, "grpc-unix"), (KeyServerInstruments.ConnectionLimitTag, "endpoint")), 1, 3);
-            Assert.Equal(0, metrics.Sum(KeyServerInstruments.ConnectionsRefused, (KeyServerInstruments.ConnectionLimitTag, "client")));
+            Assert.InRange(metrics.Sum(ServingInstruments.ConnectionsRefused, (ServingInstruments.EndpointTag, "grpc-unix"), (ServingInstruments.ConnectionLimitTag, "endpoint")), 1, 3);
+            Assert.Equal(0, metrics.Sum(ServingInstruments.ConnectionsRefused, (ServingInstruments.ConnectionLimitTag, "client")));
             Assert.Empty(host.ErrorLogs);
         }
         finally

@@ -1,5 +1,5 @@
-using KeylessGeo.KeyServer.Grpc;
 using KeylessGeo.KeyServer.Hosting;
+using KeylessGeo.Serving.Grpc;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 

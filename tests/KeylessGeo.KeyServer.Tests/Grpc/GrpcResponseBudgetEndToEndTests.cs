@@ -1,10 +1,11 @@
 using Google.Protobuf;
 using KeylessGeo.Contracts.V1;
-using KeylessGeo.KeyServer.Connections;
 using KeylessGeo.KeyServer.Diagnostics;
-using KeylessGeo.KeyServer.Grpc;
 using KeylessGeo.KeyServer.Tests.Connections;
 using KeylessGeo.KeyServer.Tests.Infrastructure;
+using KeylessGeo.Serving.Connections;
+using KeylessGeo.Serving.Diagnostics;
+using KeylessGeo.Serving.Grpc;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using KeyServerClient = KeylessGeo.Contracts.V1.KeyServer.KeyServerClient;
@@ -58,7 +59,7 @@ public sealed class GrpcResponseBudgetEndToEndTests(GrpcLimitsFixture fixture) :
             }
 
             Assert.True(
-                SpinWait.SpinUntil(() => metrics.Sum(KeyServerInstruments.GrpcEnforcedResets, (KeyServerInstruments.GrpcLimitTag, "response_budget")) > 0, TimeSpan.FromSeconds(60)),
+                SpinWait.SpinUntil(() => metrics.Sum(ServingInstruments.GrpcEnforcedResets, (ServingInstruments.GrpcLimitTag, "response_budget")) > 0, TimeSpan.FromSeconds(60)),
                 $"no stream was reset; queued {budget.QueuedBytes} bytes, peak {budget.PeakBytes}");
 
             // A client that reads its answers is served, the budget shared with whoever remains.

@@ -1,8 +1,8 @@
 using Grpc.Core;
 using KeylessGeo.Contracts.V1;
-using KeylessGeo.KeyServer.Connections;
-using KeylessGeo.KeyServer.Grpc;
 using KeylessGeo.KeyServer.Tests.Connections;
+using KeylessGeo.Serving.Connections;
+using KeylessGeo.Serving.Grpc;
 
 using KeylessGeo.KeyServer.Tests.Infrastructure;
 

@@ -2,6 +2,7 @@ using KeylessGeo.Contracts.V1;
 using KeylessGeo.KeyServer.Admission;
 using KeylessGeo.KeyServer.Keys;
 using KeylessGeo.KeyServer.Signing;
+using KeylessGeo.Serving.Signing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;

@@ -1,11 +1,14 @@
 using System.Buffers;
 using System.IO.Pipelines;
+using KeylessGeo.KeyServer.Configuration;
+using KeylessGeo.KeyServer.Diagnostics;
+using KeylessGeo.KeyServer.Keys;
+using KeylessGeo.KeyServer.Signing;
 using KeylessGeo.Keyless.Codec;
 using KeylessGeo.Keyless.Protocol;
-using KeylessGeo.KeyServer.Configuration;
-using KeylessGeo.KeyServer.Connections;
-using KeylessGeo.KeyServer.Keyless;
-using KeylessGeo.KeyServer.Keys;
+using KeylessGeo.Serving.Connections;
+using KeylessGeo.Serving.Diagnostics;
+using KeylessGeo.Serving.Keyless;
 using KeylessGeo.Testing.Keyless;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.DependencyInjection;
@@ -57,7 +60,7 @@ internal sealed class InMemoryKeylessConnection : IAsyncDisposable
 
         Budget = budget;
         var shared = new KeylessListenerServices(
-            signing, new KeyTypeSupport(_keys), new KeylessMetrics(_services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()),
+            signing, new KeyTypeSupport(_keys), new KeylessMetrics(_services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), new ServingMeter(KeyServerInstruments.MeterName)),
             budget, time, options);
         Connection = new KeylessConnection(new DuplexPipe(_toServer.Reader, _toClient.Writer), shared, Abort);
         _monitor = new KeylessConnectionMonitor(time, Options.Create(options));

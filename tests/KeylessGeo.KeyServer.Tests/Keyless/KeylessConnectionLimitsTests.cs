@@ -1,8 +1,8 @@
+using KeylessGeo.KeyServer.Tests.Connections;
 using KeylessGeo.Keyless.Codec;
 using KeylessGeo.Keyless.Protocol;
-using KeylessGeo.KeyServer.Connections;
-using KeylessGeo.KeyServer.Keyless;
-using KeylessGeo.KeyServer.Tests.Connections;
+using KeylessGeo.Serving.Connections;
+using KeylessGeo.Serving.Keyless;
 using KeylessGeo.Testing.Keyless;
 
 using KeylessGeo.KeyServer.Tests.Infrastructure;

@@ -1,7 +1,7 @@
 using KeylessGeo.Contracts.V1;
 using KeylessGeo.Keyless.Codec;
 using KeylessGeo.Keyless.Protocol;
-using KeylessGeo.KeyServer.Keyless;
+using KeylessGeo.Serving.Keyless;
 
 namespace KeylessGeo.KeyServer.Tests.Keyless;
 

@@ -2,9 +2,9 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
 using System.Security.Authentication;
-using KeylessGeo.Keyless.Protocol;
-using KeylessGeo.KeyServer.Keyless;
 using KeylessGeo.KeyServer.Testing;
+using KeylessGeo.Keyless.Protocol;
+using KeylessGeo.Serving.Keyless;
 using KeylessGeo.Testing;
 using KeylessGeo.Testing.Keyless;
 

@@ -1,11 +1,13 @@
 using System.Diagnostics.Metrics;
 using System.Security.Authentication;
 using System.Security.Cryptography;
-using KeylessGeo.Keyless.Codec;
-using KeylessGeo.Keyless.Protocol;
 using KeylessGeo.KeyServer.Diagnostics;
 using KeylessGeo.KeyServer.Hosting;
 using KeylessGeo.KeyServer.Signing;
+using KeylessGeo.Keyless.Codec;
+using KeylessGeo.Keyless.Protocol;
+using KeylessGeo.Serving.Diagnostics;
+using KeylessGeo.Serving.Signing;
 using KeylessGeo.Testing.Keyless;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -140,7 +142,7 @@ public sealed class KeylessHostingEndToEndTests(KeylessFixture fixture)
         using var listener = new MeterListener();
         listener.InstrumentPublished = (instrument, l) =>
         {
-            if (instrument.Meter.Scope == scope && instrument.Name is KeyServerInstruments.KeylessRequests or KeyServerInstruments.KeylessConnections)
+            if (instrument.Meter.Scope == scope && instrument.Name is ServingInstruments.KeylessRequests or ServingInstruments.KeylessConnections)
             {
                 l.EnableMeasurementEvents(instrument);
             }
@@ -149,7 +151,7 @@ public sealed class KeylessHostingEndToEndTests(KeylessFixture fixture)
         {
             lock (requests)
             {
-                if (instrument.Name == KeyServerInstruments.KeylessConnections)
+                if (instrument.Name == ServingInstruments.KeylessConnections)
                 {
                     connections += value;
                     return;
@@ -158,8 +160,8 @@ public sealed class KeylessHostingEndToEndTests(KeylessFixture fixture)
                 string? opcode = null, error = null;
                 foreach (var tag in tags)
                 {
-                    opcode = tag.Key == KeyServerInstruments.KeylessOpcodeTag ? (string?)tag.Value : opcode;
-                    error = tag.Key == KeyServerInstruments.KeylessErrorTag ? (string?)tag.Value : error;
+                    opcode = tag.Key == ServingInstruments.KeylessOpcodeTag ? (string?)tag.Value : opcode;
+                    error = tag.Key == ServingInstruments.KeylessErrorTag ? (string?)tag.Value : error;
                 }
 
                 requests.Add((value, opcode, error));

@@ -3,12 +3,13 @@ using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
-using KeylessGeo.Keyless.Protocol;
-using KeylessGeo.KeyServer.Connections;
 using KeylessGeo.KeyServer.Diagnostics;
+using KeylessGeo.KeyServer.Testing;
 using KeylessGeo.KeyServer.Tests.Connections;
 using KeylessGeo.KeyServer.Tests.Infrastructure;
-using KeylessGeo.KeyServer.Testing;
+using KeylessGeo.Keyless.Protocol;
+using KeylessGeo.Serving.Connections;
+using KeylessGeo.Serving.Diagnostics;
 using KeylessGeo.Testing.Keyless;
 using KeylessGeo.Transport.Tls;
 using Microsoft.Extensions.DependencyInjection;
@@ -36,7 +37,7 @@ public sealed class KeylessLimitsEndToEndTests(KeylessFixture fixture)
         Assert.Null(await KeylessFramingEndToEndTests.ReadOrNullAsync(stalled, timeout.Token));
 
         Assert.True(stopwatch.Elapsed >= TimeSpan.FromSeconds(0.9), $"closed after {stopwatch.Elapsed}, before the timeout");
-        Assert.Equal(1, metrics.Sum(KeyServerInstruments.KeylessEnforcedCloses, (KeyServerInstruments.KeylessLimitTag, "partial_message_timeout")));
+        Assert.Equal(1, metrics.Sum(ServingInstruments.KeylessEnforcedCloses, (ServingInstruments.KeylessLimitTag, "partial_message_timeout")));
 
         // The handler logs the close as the connection ends, just after the client saw it.
         Assert.True(SpinWait.SpinUntil(() => host.Keyless.OpenConnections == 1, TimeSpan.FromSeconds(10)), "the stalled connection never ended");
@@ -61,7 +62,7 @@ public sealed class KeylessLimitsEndToEndTests(KeylessFixture fixture)
         Assert.Null(await KeylessFramingEndToEndTests.ReadOrNullAsync(client, timeout.Token));
 
         Assert.True(stopwatch.Elapsed >= TimeSpan.FromSeconds(1.4), $"closed after {stopwatch.Elapsed}, before the timeout");
-        Assert.Equal(1, metrics.Sum(KeyServerInstruments.KeylessEnforcedCloses, (KeyServerInstruments.KeylessLimitTag, "idle_timeout")));
+        Assert.Equal(1, metrics.Sum(ServingInstruments.KeylessEnforcedCloses, (ServingInstruments.KeylessLimitTag, "idle_timeout")));
         await host.Keyless.WhenNoConnectionsAsync(timeout.Token);
     }
 
@@ -86,8 +87,8 @@ public sealed class KeylessLimitsEndToEndTests(KeylessFixture fixture)
         Assert.Null(a3); // the client's third
         Assert.NotNull(b1);
         Assert.Null(b2); // the port's fourth
-        Assert.Equal(1, metrics.Sum(KeyServerInstruments.ConnectionsRefused, (KeyServerInstruments.ConnectionLimitTag, "client"), (KeyServerInstruments.EndpointTag, "keyless")));
-        Assert.Equal(1, metrics.Sum(KeyServerInstruments.ConnectionsRefused, (KeyServerInstruments.ConnectionLimitTag, "endpoint")));
+        Assert.Equal(1, metrics.Sum(ServingInstruments.ConnectionsRefused, (ServingInstruments.ConnectionLimitTag, "client"), (ServingInstruments.EndpointTag, "keyless")));
+        Assert.Equal(1, metrics.Sum(ServingInstruments.ConnectionsRefused, (ServingInstruments.ConnectionLimitTag, "endpoint")));
 
         // Throttled: one warning for the two refusals, naming the client.
         var warning = Assert.Single(logs.Entries, e => e.EventId.Name is "ConnectionRefusedClient" or "ConnectionRefusedEndpoint");
@@ -131,8 +132,8 @@ public sealed class KeylessLimitsEndToEndTests(KeylessFixture fixture)
         }
 
         Assert.InRange(budget.PeakBytes, Budget / 2, Budget);
-        Assert.InRange(metrics.PollMax(KeyServerInstruments.QueuedResponseBytes), 0, Budget);
-        Assert.InRange(metrics.Sum(KeyServerInstruments.KeylessEnforcedCloses, (KeyServerInstruments.KeylessLimitTag, "response_budget")), 1, Flooders);
+        Assert.InRange(metrics.PollMax(ServingInstruments.QueuedResponseBytes), 0, Budget);
+        Assert.InRange(metrics.Sum(ServingInstruments.KeylessEnforcedCloses, (ServingInstruments.KeylessLimitTag, "response_budget")), 1, Flooders);
         Assert.Empty(host.ErrorLogs);
     }
 

@@ -1,6 +1,6 @@
 using KeylessGeo.Contracts.V1;
 using KeylessGeo.Keyless.Protocol;
-using KeylessGeo.KeyServer.Keyless;
+using KeylessGeo.Serving.Keyless;
 
 namespace KeylessGeo.KeyServer.Tests.Keyless;
 

@@ -1,5 +1,6 @@
 using KeylessGeo.KeyServer.Hosting;
-using KeylessGeo.KeyServer.Keyless;
+using KeylessGeo.Serving.Hosting;
+using KeylessGeo.Serving.Keyless;
 using Microsoft.Extensions.Configuration;
 
 namespace KeylessGeo.KeyServer.Tests.Keyless;

@@ -3,7 +3,7 @@ using System.Text;
 using KeylessGeo.Contracts.V1;
 using KeylessGeo.Keyless.Codec;
 using KeylessGeo.Keyless.Protocol;
-using KeylessGeo.KeyServer.Keyless;
+using KeylessGeo.Serving.Keyless;
 using KeylessGeo.Testing.Keyless;
 
 namespace KeylessGeo.KeyServer.Tests.Keyless;

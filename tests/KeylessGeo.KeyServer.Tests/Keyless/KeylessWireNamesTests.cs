@@ -1,5 +1,5 @@
 using KeylessGeo.Keyless.Protocol;
-using KeylessGeo.KeyServer.Keyless;
+using KeylessGeo.Serving.Keyless;
 
 namespace KeylessGeo.KeyServer.Tests.Keyless;
 

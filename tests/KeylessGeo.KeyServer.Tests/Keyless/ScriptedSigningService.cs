@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using KeylessGeo.Contracts.V1;
 using KeylessGeo.KeyServer.Signing;
+using KeylessGeo.Serving.Signing;
 
 namespace KeylessGeo.KeyServer.Tests.Keyless;
 

@@ -1,6 +1,7 @@
 using KeylessGeo.Contracts.V1;
 using KeylessGeo.KeyServer.Signing;
 using KeylessGeo.KeyServer.Tests.Infrastructure;
+using KeylessGeo.Serving.Signing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

@@ -11,28 +11,48 @@ using KeylessGeo.Transport.Tls;
 namespace KeylessGeo.Testing.Keyless;
 
 /// <summary>
-/// A raw Keyless protocol client for tests: one TLS connection (pinned to one TLS version),
-/// bytes written exactly as given, responses read and parsed with the codec. Reads and writes
-/// may run concurrently (one reader and one writer at a time).
+/// A raw Keyless protocol client for tests: one TLS connection (pinned to one TLS version), or
+/// one plain connection (TCP or Unix socket, for the edge agent's local endpoints), bytes written
+/// exactly as given, responses read and parsed with the codec. Reads and writes may run
+/// concurrently (one reader and one writer at a time).
 /// </summary>
 public sealed class KeylessTestClient : IAsyncDisposable
 {
-    private readonly TcpClient _tcp;
-    private readonly SslStream _ssl;
+    private readonly IDisposable _socket;
+    private readonly Stream _stream;
     private readonly PipeReader _reader;
 
-    private KeylessTestClient(TcpClient tcp, SslStream ssl)
+    private KeylessTestClient(IDisposable socket, Stream stream)
     {
-        _tcp = tcp;
-        _ssl = ssl;
-        _reader = PipeReader.Create(ssl, new StreamPipeReaderOptions(bufferSize: 64 * 1024, leaveOpen: true));
+        _socket = socket;
+        _stream = stream;
+        _reader = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 64 * 1024, leaveOpen: true));
     }
 
     /// <summary>The negotiated TLS version.</summary>
-    public SslProtocols Protocol => _ssl.SslProtocol;
+    public SslProtocols Protocol => (_stream as SslStream)?.SslProtocol ?? SslProtocols.None;
 
     /// <summary>The negotiated cipher suite.</summary>
-    public TlsCipherSuite CipherSuite => _ssl.NegotiatedCipherSuite;
+    public TlsCipherSuite CipherSuite => (_stream as SslStream)?.NegotiatedCipherSuite ?? default;
+
+    /// <summary>Connects without TLS to <paramref name="endPoint"/> (an <see cref="IPEndPoint"/> or a <see cref="UnixDomainSocketEndPoint"/>).</summary>
+    public static async Task<KeylessTestClient> ConnectPlainAsync(EndPoint endPoint, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(endPoint);
+        var socket = endPoint is UnixDomainSocketEndPoint
+            ? new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified)
+            : new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            await socket.ConnectAsync(endPoint, cancellationToken);
+            return new KeylessTestClient(socket, new NetworkStream(socket, ownsSocket: false));
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
 
     /// <summary>Connects and completes the TLS handshake (which a server may still reject afterwards under TLS 1.3).</summary>
     public static async Task<KeylessTestClient> ConnectAsync(IPEndPoint endPoint, KeylessTestClientOptions options, CancellationToken cancellationToken)
@@ -88,8 +108,8 @@ public sealed class KeylessTestClient : IAsyncDisposable
     /// <summary>Writes <paramref name="bytes"/> as they are.</summary>
     public async Task WriteAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
     {
-        await _ssl.WriteAsync(bytes, cancellationToken);
-        await _ssl.FlushAsync(cancellationToken);
+        await _stream.WriteAsync(bytes, cancellationToken);
+        await _stream.FlushAsync(cancellationToken);
     }
 
     /// <summary>
@@ -98,8 +118,13 @@ public sealed class KeylessTestClient : IAsyncDisposable
     /// </summary>
     public async Task ShutdownAsync()
     {
-        await _ssl.ShutdownAsync();
-        _tcp.Client.Shutdown(SocketShutdown.Send);
+        if (_stream is SslStream ssl)
+        {
+            await ssl.ShutdownAsync();
+        }
+
+        (_socket as TcpClient)?.Client.Shutdown(SocketShutdown.Send);
+        (_socket as Socket)?.Shutdown(SocketShutdown.Send);
     }
 
     /// <summary>
@@ -182,8 +207,8 @@ public sealed class KeylessTestClient : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _reader.CompleteAsync();
-        await _ssl.DisposeAsync();
-        _tcp.Dispose();
+        await _stream.DisposeAsync();
+        _socket.Dispose();
     }
 
     private static KeylessTestResponse Parse(in KeylessFrame frame)

@@ -7,12 +7,13 @@ using KeylessGeo.KeyServer.Configuration;
 using KeylessGeo.KeyServer.Forwarding;
 using KeylessGeo.KeyServer.Keys;
 using KeylessGeo.KeyServer.Signing;
+using KeylessGeo.Serving.Signing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans;
-using ErrorCode = KeylessGeo.Contracts.V1.ErrorCode;
 using Orleans.Runtime;
+using ErrorCode = KeylessGeo.Contracts.V1.ErrorCode;
 
 namespace KeylessGeo.KeyServer.Cluster.Routing;
 

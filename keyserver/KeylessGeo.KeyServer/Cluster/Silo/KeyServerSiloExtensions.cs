@@ -3,6 +3,7 @@ using KeylessGeo.KeyServer.Cluster.Grains;
 using KeylessGeo.KeyServer.Cluster.Membership;
 using KeylessGeo.KeyServer.Cluster.Placement;
 using KeylessGeo.KeyServer.Hosting;
+using KeylessGeo.Serving.Hosting;
 using KeylessGeo.Transport.Tls;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,0 +1,185 @@
+using System.Net;
+using KeylessGeo.EdgeAgent.Configuration;
+using KeylessGeo.EdgeAgent.Diagnostics;
+using KeylessGeo.EdgeAgent.Discovery;
+using KeylessGeo.EdgeAgent.Routing;
+using KeylessGeo.EdgeAgent.Upstreams;
+using KeylessGeo.Serving.Connections;
+using KeylessGeo.Serving.Diagnostics;
+using KeylessGeo.Serving.Grpc;
+using KeylessGeo.Serving.Hosting;
+using KeylessGeo.Serving.Keyless;
+using KeylessGeo.Serving.Signing;
+using KeylessGeo.Transport.Kestrel;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace KeylessGeo.EdgeAgent.Hosting;
+
+/// <summary>
+/// Builds the edge agent: configuration (a JSON file given with <c>--config</c>, then
+/// <c>KEYLESSGEO_AGENT_</c> environment variables, then <c>--Section:Key value</c> flags), checked
+/// as a whole; the shared Keyless and gRPC listeners on the configured Unix sockets and loopback
+/// ports; and the upstream pool, discovery and routing behind them.
+/// </summary>
+public static class EdgeAgentApplication
+{
+    /// <summary>The prefix of environment variables read as settings (<c>KEYLESSGEO_AGENT_Agent__Id</c>).</summary>
+    public const string EnvironmentPrefix = "KEYLESSGEO_AGENT_";
+
+    /// <summary>Builds the agent; throws <see cref="OptionsValidationException"/> listing every configuration error.</summary>
+    public static WebApplication Create(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ApplicationName = "KeylessGeo.EdgeAgent" });
+        var failures = new List<string>();
+        if (ConfigFile(args, failures) is { } file)
+        {
+            builder.Configuration.AddJsonFile(file, optional: false, reloadOnChange: false);
+        }
+
+        builder.Configuration.AddEnvironmentVariables(EnvironmentPrefix);
+        builder.Configuration.AddCommandLine(args);
+        configure?.Invoke(builder);
+        var settings = EdgeAgentSettings.Read(builder.Configuration, failures);
+        var grpc = Bind<GrpcOptions>(builder.Configuration, GrpcOptions.SectionName, failures);
+        failures.AddRange(new GrpcOptionsValidator().Validate(null, grpc).Failures ?? []);
+        var tls = LoadTls(settings.Upstreams, failures);
+        PrepareSockets(settings.Endpoint, failures);
+        if (failures.Count > 0)
+        {
+            throw new OptionsValidationException("edge-agent", typeof(EdgeAgentSettings), failures);
+        }
+
+        AddServices(builder.Services, builder.Configuration, settings, tls!);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            GrpcKestrelLimits.Apply(kestrel.Limits, grpc);
+            var endpoint = settings.Endpoint;
+            var keylessState = kestrel.ApplicationServices.GetRequiredService<KeylessListenerState>();
+            kestrel.ListenKeylessLocal(
+                endpoint.KeylessUnixSocket.Length > 0 ? endpoint.KeylessUnixSocket : null,
+                endpoint.KeylessPort >= 0 ? new IPEndPoint(IPAddress.Loopback, endpoint.KeylessPort) : null,
+                keylessState);
+            if (endpoint.GrpcPort >= 0 || endpoint.GrpcUnixSocket.Length > 0)
+            {
+                kestrel.ListenGrpc(new GrpcListenOptions
+                {
+                    PlaintextEndpoint = endpoint.GrpcPort >= 0 ? new IPEndPoint(IPAddress.Loopback, endpoint.GrpcPort) : null,
+                    UnixSocketPath = endpoint.GrpcUnixSocket.Length > 0 ? endpoint.GrpcUnixSocket : null,
+                    BeforeTls = GrpcKestrelLimits.BeforeTls,
+                    AfterTls = GrpcKestrelLimits.AfterTls(grpc),
+                });
+            }
+        });
+
+        var app = builder.Build();
+        app.Services.GetRequiredService<DescriptorBudget>();
+        app.MapKeyServer();
+        app.Lifetime.ApplicationStarted.Register(() => OnStarted(app, settings));
+        return app;
+    }
+
+    private static void AddServices(IServiceCollection services, IConfiguration configuration, EdgeAgentSettings settings, UpstreamTls tls)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddMetrics();
+        services.AddSingleton(Options.Create(settings.Agent));
+        services.AddSingleton(Options.Create(settings.Endpoint));
+        services.AddSingleton(Options.Create(settings.Upstreams));
+        services.AddSingleton(new ServingMeter(EdgeAgentInstruments.MeterName));
+        services.AddSingleton(new ServingIdentity(settings.Agent.Id, settings.Agent.Datacenter));
+        services.AddSingleton(tls);
+        services.AddSingleton<EdgeAgentMetrics>();
+        services.AddSingleton<UpstreamFactory>();
+        services.AddSingleton<UpstreamPool>();
+        services.AddSingleton<ISigningService, EdgeSigningService>();
+        services.AddSingleton<KeylessListenerState>();
+        services.AddHostedService<KeyserverDiscoveryService>();
+        services.AddKeylessListener(configuration);
+        services.AddKeyServerGrpc(configuration);
+    }
+
+    private static void OnStarted(WebApplication app, EdgeAgentSettings settings)
+    {
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("KeylessGeo.EdgeAgent");
+        var endpoint = settings.Endpoint;
+        EdgeAgentSettingsValidator.TryParseSocketMode(endpoint.SocketMode, out var mode);
+        foreach (var path in new[] { endpoint.KeylessUnixSocket, endpoint.GrpcUnixSocket }.Where(p => p.Length > 0))
+        {
+            UnixSocketFiles.SetMode(path, mode);
+            EdgeAgentLog.SocketMode(logger, path, endpoint.SocketMode);
+        }
+
+        var keyless = app.Services.GetRequiredService<KeylessListenerState>().EndPoint?.ToString();
+        EdgeAgentLog.Started(
+            logger,
+            settings.Agent.Id,
+            settings.Agent.Datacenter,
+            string.Join(", ", new[] { endpoint.KeylessUnixSocket, keyless ?? "" }.Where(e => e.Length > 0)),
+            string.Join(", ", new[] { endpoint.GrpcUnixSocket }.Concat(app.Urls).Where(e => e.Length > 0)),
+            settings.Upstreams.LocalKeyserver.Length > 0 ? settings.Upstreams.LocalKeyserver : "none",
+            settings.Upstreams.Keyservers.Count,
+            settings.Upstreams.Discover ? "on" : "off");
+    }
+
+    private static string? ConfigFile(string[] args, List<string> failures)
+    {
+        for (var i = 0; i < args.Length; i++)
+        {
+            var path = args[i] == "--config" ? (i + 1 < args.Length ? args[i + 1] : "") : args[i].StartsWith("--config=", StringComparison.Ordinal) ? args[i]["--config=".Length..] : null;
+            if (path is null)
+            {
+                continue;
+            }
+
+            if (path.Length == 0 || !File.Exists(path))
+            {
+                failures.Add(path.Length == 0 ? "--config needs a file path." : $"--config '{path}': the file does not exist.");
+                return null;
+            }
+
+            return Path.GetFullPath(path);
+        }
+
+        return null;
+    }
+
+    private static T Bind<T>(IConfiguration configuration, string section, List<string> failures)
+        where T : new()
+    {
+        try
+        {
+            return configuration.GetSection(section).Get<T>() ?? new T();
+        }
+        catch (InvalidOperationException e)
+        {
+            failures.Add(e.InnerException is { } inner ? $"{e.Message} {inner.Message}" : e.Message);
+            return new T();
+        }
+    }
+
+    private static UpstreamTls? LoadTls(UpstreamOptions upstreams, List<string> failures)
+    {
+        try
+        {
+            return UpstreamTls.Load(upstreams);
+        }
+        catch (Exception e) when (e is InvalidOperationException or IOException or System.Security.Cryptography.CryptographicException)
+        {
+            failures.Add($"{UpstreamOptions.SectionName}: the client certificate, key or CA cannot be loaded: {e.Message}");
+            return null;
+        }
+    }
+
+    private static void PrepareSockets(EndpointOptions endpoint, List<string> failures)
+    {
+        foreach (var (setting, path) in new[] { ("Endpoint:KeylessUnixSocket", endpoint.KeylessUnixSocket), ("Endpoint:GrpcUnixSocket", endpoint.GrpcUnixSocket) })
+        {
+            if (path.Length > 0 && Path.IsPathFullyQualified(path) && UnixSocketFiles.Prepare(setting, path) is { } error)
+            {
+                failures.Add(error);
+            }
+        }
+    }
+}

@@ -1,0 +1,45 @@
+using KeylessGeo.EdgeAgent.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace KeylessGeo.EdgeAgent;
+
+/// <summary>Edge agent entry point: <c>KeylessGeo.EdgeAgent --config edge-agent.json [--Section:Key value ...]</c>.</summary>
+public static class Program
+{
+    /// <summary>Runs the agent until it is stopped; exits 2 on a configuration error.</summary>
+    public static async Task<int> Main(string[] args)
+    {
+        WebApplication app;
+        try
+        {
+            app = EdgeAgentApplication.Create(args);
+        }
+        catch (OptionsValidationException ex)
+        {
+            await Console.Error.WriteLineAsync("edge-agent: the configuration has errors:");
+            foreach (var failure in ex.Failures)
+            {
+                await Console.Error.WriteLineAsync("  - " + failure);
+            }
+
+            return 2;
+        }
+
+        await using (app)
+        {
+            try
+            {
+                await app.RunAsync();
+            }
+            catch (IOException e)
+            {
+                // A port in use or a socket path that cannot be bound is a configuration error too.
+                await Console.Error.WriteLineAsync("edge-agent: the configuration has errors:");
+                await Console.Error.WriteLineAsync("  - cannot listen: " + e.Message);
+                return 2;
+            }
+        }
+
+        return 0;
+    }
+}
