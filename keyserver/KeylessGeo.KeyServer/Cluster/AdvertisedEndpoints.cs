@@ -8,9 +8,10 @@ using Microsoft.Extensions.Options;
 namespace KeylessGeo.KeyServer.Cluster;
 
 /// <summary>
-/// The gRPC addresses this keyserver's advertisement names: <c>Cluster:AdvertisedEndpoints</c>
+/// The addresses this keyserver's advertisement names: <c>Cluster:AdvertisedEndpoints</c>
 /// when configured; otherwise the mutual-TLS gRPC endpoints Kestrel actually bound (ports chosen
-/// at start included), when they listen on a specific address another process can dial.
+/// at start included) and the Keyless-protocol endpoint (as <c>keyless://host:port</c>), when they
+/// listen on a specific address another process can dial.
 /// Wildcard addresses are never advertised: the operator must say which address peers use.
 /// </summary>
 internal sealed class AdvertisedEndpoints(IOptions<ClusterOptions> options, IServiceProvider services)
@@ -34,7 +35,8 @@ internal sealed class AdvertisedEndpoints(IOptions<ClusterOptions> options, ISer
             return [];
         }
 
-        var keylessPort = services.GetService<KeylessListenerState>()?.EndPoint?.Port;
+        var keyless = services.GetService<KeylessListenerState>()?.EndPoint;
+        var keylessPort = keyless?.Port;
         var found = new List<string>();
         foreach (var address in addresses)
         {
@@ -43,6 +45,11 @@ internal sealed class AdvertisedEndpoints(IOptions<ClusterOptions> options, ISer
             {
                 found.Add(uri.GetLeftPart(UriPartial.Authority));
             }
+        }
+
+        if (keyless is { Port: > 0 } && !keyless.Address.Equals(IPAddress.Any) && !keyless.Address.Equals(IPAddress.IPv6Any))
+        {
+            found.Add("keyless://" + keyless);
         }
 
         return found;

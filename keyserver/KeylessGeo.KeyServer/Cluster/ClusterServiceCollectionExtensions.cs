@@ -2,6 +2,7 @@ using KeylessGeo.ControlPlane.Store;
 using KeylessGeo.KeyServer.Cluster.Grains;
 using KeylessGeo.KeyServer.Cluster.Placement;
 using KeylessGeo.KeyServer.Cluster.Routing;
+using KeylessGeo.KeyServer.Discovery;
 using KeylessGeo.KeyServer.Forwarding;
 using KeylessGeo.KeyServer.Signing;
 using KeylessGeo.Serving.Signing;
@@ -33,6 +34,7 @@ public static class ClusterServiceCollectionExtensions
         services.AddOptions<ClusterOptions>().Bind(section).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ClusterOptions>, ClusterOptionsValidator>());
         var options = section.Get<ClusterOptions>() ?? new ClusterOptions();
+        services.AddKeyServerDiscovery(configuration, cluster: options.Enabled);
         if (!options.Enabled)
         {
             return services;
@@ -53,6 +55,10 @@ public static class ClusterServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ClusterMembershipService>(static p => p.GetRequiredService<ClusterMembershipService>()));
         services.TryAddSingleton<KeyPlacementView>();
         services.TryAddSingleton<LocalKeyActivations>();
+
+        // The advertisements, read once for placement and for discovery (which needs them without a silo too).
+        services.TryAddSingleton<AdvertisedCapacity>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, AdvertisedCapacityService>());
         if (options.Silo?.Enabled ?? true)
         {
             AddRouting(services);
@@ -72,7 +78,5 @@ public static class ClusterServiceCollectionExtensions
         services.TryAddSingleton<SigningService>();
         services.Replace(ServiceDescriptor.Singleton<ISigningService, KeyRouter>());
         services.TryAddSingleton<RoutingMetrics>();
-        services.TryAddSingleton<AdvertisedCapacity>();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, AdvertisedCapacityService>());
     }
 }

@@ -7,6 +7,7 @@ using KeylessGeo.KeyServer.Configuration;
 using KeylessGeo.KeyServer.Configuration.Gokeyless;
 using KeylessGeo.KeyServer.Crypto;
 using KeylessGeo.KeyServer.Diagnostics;
+using KeylessGeo.KeyServer.Discovery;
 using KeylessGeo.KeyServer.Forwarding;
 using KeylessGeo.Placement;
 using KeylessGeo.Telemetry;
@@ -61,7 +62,8 @@ public static class KeyServerApplication
         var cluster = builder.Configuration.GetSection(ClusterOptions.SectionName).Get<ClusterOptions>() ?? new ClusterOptions();
         var keyless = builder.Configuration.GetSection(KeylessOptions.SectionName).Get<KeylessOptions>() ?? new KeylessOptions();
         var grpc = builder.Configuration.GetSection(GrpcOptions.SectionName).Get<GrpcOptions>() ?? new GrpcOptions();
-        ThrowIfInvalid(listen, core, telemetry, cluster, keyless, grpc, GokeylessConfiguration.Failures(builder.Configuration));
+        var discovery = builder.Configuration.GetSection(DiscoveryOptions.SectionName).Get<DiscoveryOptions>() ?? new DiscoveryOptions();
+        ThrowIfInvalid(listen, core, telemetry, cluster, keyless, grpc, discovery, GokeylessConfiguration.Failures(builder.Configuration));
         var (endpoints, keylessEndpoint) = LoadEndpoints(listen, keyless, grpc);
 
         var keylessState = new KeylessListenerState();
@@ -164,7 +166,8 @@ public static class KeyServerApplication
         return null;
     }
 
-    private static void ThrowIfInvalid(ListenOptions listen, KeyServerOptions core, TelemetryOptions telemetry, ClusterOptions cluster, KeylessOptions keyless, GrpcOptions grpc, IEnumerable<string> gokeyless)
+    private static void ThrowIfInvalid(
+        ListenOptions listen, KeyServerOptions core, TelemetryOptions telemetry, ClusterOptions cluster, KeylessOptions keyless, GrpcOptions grpc, DiscoveryOptions discovery, IEnumerable<string> gokeyless)
     {
         var failures = new List<string>(gokeyless);
         var listenResult = new ListenOptionsValidator().Validate(null, listen);
@@ -175,6 +178,7 @@ public static class KeyServerApplication
         failures.AddRange(new TelemetryOptionsValidator().Validate(null, telemetry).Failures ?? []);
         failures.AddRange(new ClusterOptionsValidator().Validate(null, cluster).Failures ?? []);
         failures.AddRange(new GrpcOptionsValidator().Validate(null, grpc).Failures ?? []);
+        failures.AddRange(new DiscoveryOptionsValidator().Validate(null, discovery).Failures ?? []);
         if (OpenSslRuntime.Incompatibility() is { } openssl)
         {
             failures.Add(openssl);
