@@ -34,9 +34,9 @@ internal sealed class EdgeAgentMetrics
     {
         var tags = new TagList
         {
-            { EdgeAgentInstruments.OperationTag, WireName(operation) },
+            { EdgeAgentInstruments.OperationTag, WireNames.TagOf(operation) },
             { EdgeAgentInstruments.PathTag, PathName(path) },
-            { EdgeAgentInstruments.ResultTag, response.Error is { } error ? error.Code.ToString() : "OK" },
+            { EdgeAgentInstruments.ResultTag, response.Error is { } error ? WireNames.Of(error.Code) : "OK" },
         };
         _requests.Add(1, tags);
         _duration.Record(elapsed.TotalSeconds, tags);
@@ -85,6 +85,4 @@ internal sealed class EdgeAgentMetrics
         RoutePath.Datacenter => "datacenter",
         _ => "none",
     };
-
-    private static string WireName(Operation operation) => operation.ToString();
 }

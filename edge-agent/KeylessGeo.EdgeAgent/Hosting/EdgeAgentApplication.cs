@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using KeylessGeo.EdgeAgent.Configuration;
 using KeylessGeo.EdgeAgent.Diagnostics;
@@ -10,6 +11,9 @@ using KeylessGeo.Serving.Grpc;
 using KeylessGeo.Serving.Hosting;
 using KeylessGeo.Serving.Keyless;
 using KeylessGeo.Serving.Signing;
+using KeylessGeo.Telemetry;
+using KeylessGeo.Telemetry.Endpoint;
+using KeylessGeo.Telemetry.Health;
 using KeylessGeo.Transport.Kestrel;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -27,11 +31,17 @@ public static class EdgeAgentApplication
     /// <summary>The prefix of environment variables read as settings (<c>KEYLESSGEO_AGENT_Agent__Id</c>).</summary>
     public const string EnvironmentPrefix = "KEYLESSGEO_AGENT_";
 
+    /// <summary>The default port of the agent's metrics and health endpoint (the keyserver's is 2406).</summary>
+    public const int DefaultMetricsPort = 2408;
+
     /// <summary>Builds the agent; throws <see cref="OptionsValidationException"/> listing every configuration error.</summary>
     public static WebApplication Create(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(args);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ApplicationName = "KeylessGeo.EdgeAgent" });
+
+        // Lowest priority: the agent's metrics port differs from the keyserver's (2406), so both fit on one node.
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { [PrometheusOptions.SectionName + ":Port"] = DefaultMetricsPort.ToString(CultureInfo.InvariantCulture) });
         var failures = new List<string>();
         if (ConfigFile(args, failures) is { } file)
         {
@@ -44,6 +54,8 @@ public static class EdgeAgentApplication
         var settings = EdgeAgentSettings.Read(builder.Configuration, failures);
         var grpc = Bind<GrpcOptions>(builder.Configuration, GrpcOptions.SectionName, failures);
         failures.AddRange(new GrpcOptionsValidator().Validate(null, grpc).Failures ?? []);
+        var telemetry = Bind<TelemetryOptions>(builder.Configuration, TelemetryOptions.SectionName, failures);
+        failures.AddRange(new TelemetryOptionsValidator().Validate(null, telemetry).Failures ?? []);
         var tls = LoadTls(settings.Upstreams, failures);
         PrepareSockets(settings.Endpoint, failures);
         if (failures.Count > 0)
@@ -52,8 +64,18 @@ public static class EdgeAgentApplication
         }
 
         AddServices(builder.Services, builder.Configuration, settings, tls!);
+        var telemetryState = new TelemetryEndpointState();
+        builder.Services.AddSingleton(telemetryState);
+        builder.Services.AddKeylessGeoTelemetry(builder.Configuration, new TelemetrySetup
+        {
+            ServiceName = "keylessgeo-edge-agent",
+            ServiceInstanceId = settings.Agent.Id,
+            MeterNames = [EdgeAgentInstruments.MeterName],
+        });
+        builder.Services.AddHealthChecks().AddCheck<UpstreamsHealthCheck>(UpstreamsHealthCheck.Name, tags: [HealthTags.Ready]);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
+            kestrel.ListenTelemetry(telemetry.Prometheus, telemetryState);
             GrpcKestrelLimits.Apply(kestrel.Limits, grpc);
             var endpoint = settings.Endpoint;
             var keylessState = kestrel.ApplicationServices.GetRequiredService<KeylessListenerState>();
@@ -74,6 +96,7 @@ public static class EdgeAgentApplication
         });
 
         var app = builder.Build();
+        app.UseTelemetryEndpoint();
         app.Services.GetRequiredService<DescriptorBudget>();
         app.MapKeyServer();
         app.Lifetime.ApplicationStarted.Register(() => OnStarted(app, settings));

@@ -3,6 +3,7 @@ using System.Net;
 using Grpc.Net.Client;
 using KeylessGeo.EdgeAgent.Hosting;
 using KeylessGeo.Serving.Keyless;
+using KeylessGeo.Telemetry.Endpoint;
 using KeylessGeo.Testing;
 using KeylessGeo.Transport.Channels;
 using Microsoft.AspNetCore.Builder;
@@ -38,6 +39,9 @@ public sealed class EdgeAgentTestHost : IAsyncDisposable
     /// <summary>The Keyless protocol endpoint (plain TCP on loopback).</summary>
     public IPEndPoint KeylessEndPoint { get; }
 
+    /// <summary>The metrics and health endpoint (<c>http://127.0.0.1:port/</c>).</summary>
+    public Uri TelemetryAddress => Services.GetRequiredService<TelemetryEndpointState>().BaseAddress!;
+
     /// <summary>The gRPC endpoint (HTTP/2 without TLS on loopback).</summary>
     public Uri GrpcAddress { get; }
 
@@ -64,6 +68,7 @@ public sealed class EdgeAgentTestHost : IAsyncDisposable
             ["Endpoint:KeylessUnixSocket"] = "",
             ["Endpoint:GrpcUnixSocket"] = "",
             ["Upstreams:Discover"] = "false",
+            ["Telemetry:Prometheus:Port"] = "0",
 
             // Generous by default: a loaded test machine must not turn a slow first handshake into a
             // failure. Tests of the timeouts themselves set their own.
@@ -95,9 +100,10 @@ public sealed class EdgeAgentTestHost : IAsyncDisposable
             startup.CancelAfter(TimeSpan.FromSeconds(30));
             await app.StartAsync(startup.Token);
             var keyless = app.Services.GetRequiredService<KeylessListenerState>().EndPoint!;
+            var telemetry = app.Services.GetRequiredService<TelemetryEndpointState>().EndPoint;
             var grpcPort = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
                 .Select(a => new Uri(a.Replace("[::]", "127.0.0.1", StringComparison.Ordinal)))
-                .First(a => a.Port != keyless.Port && a.Scheme == Uri.UriSchemeHttp).Port;
+                .First(a => a.Port != keyless.Port && a.Port != telemetry?.Port && a.Scheme == Uri.UriSchemeHttp).Port;
             return new EdgeAgentTestHost(app, directory, keyless, new Uri(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{grpcPort}")), logs);
         }
         catch

@@ -1,10 +1,9 @@
 using Google.Protobuf.Reflection;
-using KeylessGeo.Contracts.V1;
 
-namespace KeylessGeo.KeyServer.Signing;
+namespace KeylessGeo.Contracts.V1;
 
 /// <summary>The contract's names for enum values ("OPERATION_RSA_PSS_SHA256", "KEY_NOT_FOUND"), computed once.</summary>
-internal static class WireNames
+public static class WireNames
 {
     private static readonly string[] Operations = NamesOf(Operation.Unspecified.GetType().Name);
     private static readonly string[] ErrorCodes = NamesOf(ErrorCode.Unspecified.GetType().Name);
