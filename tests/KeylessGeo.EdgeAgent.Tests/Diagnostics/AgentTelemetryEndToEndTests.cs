@@ -12,14 +12,8 @@ public sealed class AgentTelemetryEndToEndTests
     public async Task Metrics_CountTheRequests_AndReadinessFollowsTheUpstreams()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
-        using var tls = TestTlsMaterial.Create();
-        using var keys = new TestKeyDirectory();
-        await keys.AddAsync("ec", TestKeyType.EcP256);
-        await using var keyserver = await KeyServerTestHost.StartAsync(keys.Path, tls, cancellationToken: timeout.Token);
-        await using var agent = await EdgeAgentTestHost.StartAsync(tls, KeyServerTestHost.Datacenter, new Dictionary<string, string?>
-        {
-            ["Upstreams:LocalKeyserver"] = keyserver.Address.GetLeftPart(UriPartial.Authority),
-        }, timeout.Token);
+        await using var scenario = await AgentScenario.StartAsync(timeout.Token);
+        var (keys, agent) = (scenario.Keys, scenario.Agent);
         using var http = new HttpClient();
         using var channel = agent.CreateChannel();
         var client = new Contracts.V1.KeyServer.KeyServerClient(channel);

@@ -17,14 +17,8 @@ public sealed class AgentSigningEndToEndTests
     public async Task SignsOverKeylessAndGrpc_ThroughTheNodeLocalKeyserver()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        using var tls = TestTlsMaterial.Create();
-        using var keys = new TestKeyDirectory();
-        await keys.AddAsync("ec", TestKeyType.EcP256);
-        await using var keyserver = await KeyServerTestHost.StartAsync(keys.Path, tls, cancellationToken: timeout.Token);
-        await using var agent = await EdgeAgentTestHost.StartAsync(tls, KeyServerTestHost.Datacenter, new Dictionary<string, string?>
-        {
-            ["Upstreams:LocalKeyserver"] = keyserver.Address.GetLeftPart(UriPartial.Authority),
-        }, timeout.Token);
+        await using var scenario = await AgentScenario.StartAsync(timeout.Token);
+        var (keys, agent) = (scenario.Keys, scenario.Agent);
         var digest = SHA256.HashData("handshake"u8);
         using var publicKey = keys.LoadEcdsa("ec");
 

@@ -28,16 +28,12 @@ public sealed class IncidentReplayEndToEndTests
     public async Task OneConnection_ThousandInterleavedRequests_EachFailureAnsweredAlone()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
-        using var tls = TestTlsMaterial.Create();
-        using var keys = new TestKeyDirectory();
-        await keys.AddAsync("ec", TestKeyType.EcP256);
-        // The whole burst may queue at the keyserver: this test is about errors, not overload.
-        await using var keyserver = await KeyServerTestHost.StartAsync(keys.Path, tls, new Dictionary<string, string?> { ["KeyServer:Admission:QueueLimit"] = "2048" }, timeout.Token);
-        await using var agent = await EdgeAgentTestHost.StartAsync(tls, KeyServerTestHost.Datacenter, new Dictionary<string, string?>
-        {
-            ["Upstreams:LocalKeyserver"] = keyserver.Address.GetLeftPart(UriPartial.Authority),
-            ["Upstreams:MaxInFlightPerUpstream"] = "2048",
-        }, timeout.Token);
+        // The whole burst may queue at the keyserver and the agent: this test is about errors, not overload.
+        await using var scenario = await AgentScenario.StartAsync(
+            timeout.Token,
+            new Dictionary<string, string?> { ["KeyServer:Admission:QueueLimit"] = "2048" },
+            new Dictionary<string, string?> { ["Upstreams:MaxInFlightPerUpstream"] = "2048" });
+        var (keys, keyserver, agent) = (scenario.Keys, scenario.Keyserver, scenario.Agent);
         await using var client = await KeylessTestClient.ConnectPlainAsync(agent.KeylessEndPoint, timeout.Token);
         using var publicKey = keys.LoadEcdsa("ec");
         var ski = keys.Ski("ec");

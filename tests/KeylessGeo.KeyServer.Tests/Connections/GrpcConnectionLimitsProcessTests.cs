@@ -5,6 +5,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Google.Protobuf;
 using KeylessGeo.Contracts.V1;
+using KeylessGeo.KeyServer.Testing;
 using KeylessGeo.KeyServer.Tests.Grpc;
 using KeylessGeo.Transport.Channels;
 using KeyServerClient = KeylessGeo.Contracts.V1.KeyServer.KeyServerClient;

@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using KeylessGeo.KeyServer.Testing;
 using KeylessGeo.Keyless.Codec;
 using KeylessGeo.Keyless.Protocol;
 using KeylessGeo.Testing.Keyless;

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Text.RegularExpressions;
+using KeylessGeo.KeyServer.Testing;
 using KeylessGeo.Testing;
 
 namespace KeylessGeo.KeyServer.Tests.Configuration.Gokeyless;

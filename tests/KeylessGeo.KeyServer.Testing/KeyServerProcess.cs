@@ -3,10 +3,9 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Text.RegularExpressions;
-using KeylessGeo.KeyServer.Testing;
 using KeylessGeo.Testing;
 
-namespace KeylessGeo.KeyServer.Tests.Connections;
+namespace KeylessGeo.KeyServer.Testing;
 
 /// <summary>
 /// The real keyserver as a child process (the <c>KeylessGeo.KeyServer.dll</c> built next to
