@@ -23,7 +23,11 @@ public sealed record EdgeAgentSettings(AgentOptions Agent, EndpointOptions Endpo
         return settings;
     }
 
-    private static T Bind<T>(IConfiguration configuration, string section, List<string> failures)
+    /// <summary>
+    /// Binds <paramref name="section"/> strictly: a value of the wrong type, or a key the options do
+    /// not have, is added to <paramref name="failures"/> and the defaults are returned.
+    /// </summary>
+    internal static T Bind<T>(IConfiguration configuration, string section, List<string> failures)
         where T : new()
     {
         try

@@ -52,9 +52,9 @@ public static class EdgeAgentApplication
         builder.Configuration.AddCommandLine(args);
         configure?.Invoke(builder);
         var settings = EdgeAgentSettings.Read(builder.Configuration, failures);
-        var grpc = Bind<GrpcOptions>(builder.Configuration, GrpcOptions.SectionName, failures);
+        var grpc = EdgeAgentSettings.Bind<GrpcOptions>(builder.Configuration, GrpcOptions.SectionName, failures);
         failures.AddRange(new GrpcOptionsValidator().Validate(null, grpc).Failures ?? []);
-        var telemetry = Bind<TelemetryOptions>(builder.Configuration, TelemetryOptions.SectionName, failures);
+        var telemetry = EdgeAgentSettings.Bind<TelemetryOptions>(builder.Configuration, TelemetryOptions.SectionName, failures);
         failures.AddRange(new TelemetryOptionsValidator().Validate(null, telemetry).Failures ?? []);
         var tls = LoadTls(settings.Upstreams, failures);
         PrepareSockets(settings.Endpoint, failures);
@@ -166,20 +166,6 @@ public static class EdgeAgentApplication
         }
 
         return null;
-    }
-
-    private static T Bind<T>(IConfiguration configuration, string section, List<string> failures)
-        where T : new()
-    {
-        try
-        {
-            return configuration.GetSection(section).Get<T>() ?? new T();
-        }
-        catch (InvalidOperationException e)
-        {
-            failures.Add(e.InnerException is { } inner ? $"{e.Message} {inner.Message}" : e.Message);
-            return new T();
-        }
     }
 
     private static UpstreamTls? LoadTls(UpstreamOptions upstreams, List<string> failures)

@@ -222,7 +222,7 @@ internal sealed class EdgeSigningService : ISigningService
             _metrics.Attempted(upstream, "answered");
             return response;
         }
-        catch (Exception e) when (e is not OperationCanceledException || e is TimeoutRejectedException)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
             _metrics.Attempted(upstream, e switch
             {

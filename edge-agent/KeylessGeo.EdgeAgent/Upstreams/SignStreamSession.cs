@@ -21,6 +21,7 @@ internal sealed class SignStreamSession
     private readonly ConcurrentDictionary<ulong, PendingSign> _pending = new();
     private readonly CancellationTokenSource _stop = new();
     private long _nextId;
+    private int _waiting;
     private int _ended;
     private volatile bool _established;
     private string _endReason = "";
@@ -39,8 +40,11 @@ internal sealed class SignStreamSession
     /// <summary>False once the call has ended; requests must go to a new session.</summary>
     public bool IsOpen => Volatile.Read(ref _ended) == 0;
 
-    /// <summary>Requests written or queued and not yet answered.</summary>
-    public int Pending => _pending.Count;
+    /// <summary>
+    /// Requests written or queued and not yet answered. A counter of its own: the dictionary's
+    /// <c>Count</c> takes every bucket lock, and this is read for each request to pick a connection.
+    /// </summary>
+    public int Pending => Volatile.Read(ref _waiting);
 
     /// <summary>
     /// Sends <paramref name="request"/> (which the session may renumber: pass a copy the caller no
@@ -51,6 +55,7 @@ internal sealed class SignStreamSession
     {
         var id = (ulong)Interlocked.Increment(ref _nextId);
         var pending = new PendingSign();
+        Interlocked.Increment(ref _waiting);
         _pending[id] = pending;
         request.Id = id;
         if (!IsOpen || !_outbound.Writer.TryWrite(request))
@@ -67,6 +72,7 @@ internal sealed class SignStreamSession
         {
             // Abandoned or answered: a request still queued is skipped by the writer.
             _pending.TryRemove(id, out _);
+            Interlocked.Decrement(ref _waiting);
         }
     }
 
