@@ -11,6 +11,7 @@ using KeylessGeo.Serving.Grpc;
 using KeylessGeo.Serving.Hosting;
 using KeylessGeo.Serving.Keyless;
 using KeylessGeo.Serving.Signing;
+using KeylessGeo.Serving.Tracing;
 using KeylessGeo.Telemetry;
 using KeylessGeo.Telemetry.Endpoint;
 using KeylessGeo.Telemetry.Health;
@@ -71,6 +72,7 @@ public static class EdgeAgentApplication
             ServiceName = "keylessgeo-edge-agent",
             ServiceInstanceId = settings.Agent.Id,
             MeterNames = [EdgeAgentInstruments.MeterName],
+            ActivitySourceNames = [SigningTrace.SourceName],
         });
         builder.Services.AddHealthChecks().AddCheck<UpstreamsHealthCheck>(UpstreamsHealthCheck.Name, tags: [HealthTags.Ready]);
         builder.WebHost.ConfigureKestrel(kestrel =>
@@ -117,6 +119,7 @@ public static class EdgeAgentApplication
         services.AddSingleton<UpstreamFactory>();
         services.AddSingleton<UpstreamPool>();
         services.AddSingleton<ISigningService, EdgeSigningService>();
+        services.AddSigningTracing();
         services.AddSingleton<KeylessListenerState>();
         services.AddHostedService<KeyserverDiscoveryService>();
         services.AddKeylessListener(configuration);
