@@ -137,13 +137,20 @@ public static class EdgeAgentApplication
             EdgeAgentLog.SocketMode(logger, path, endpoint.SocketMode);
         }
 
-        var keyless = app.Services.GetRequiredService<KeylessListenerState>().EndPoint?.ToString();
+        var keylessEndPoint = app.Services.GetRequiredService<KeylessListenerState>().EndPoint;
+        var keyless = keylessEndPoint?.ToString();
+
+        // Kestrel lists every address it bound: the Keyless and telemetry ports are not gRPC, and
+        // the Unix sockets are named from the settings.
+        var telemetryPort = app.Services.GetRequiredService<TelemetryEndpointState>().BaseAddress?.Port;
+        var grpcUrls = app.Urls.Where(url => !url.Contains("unix:", StringComparison.Ordinal)
+            && Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Port != keylessEndPoint?.Port && uri.Port != telemetryPort);
         EdgeAgentLog.Started(
             logger,
             settings.Agent.Id,
             settings.Agent.Datacenter,
             string.Join(", ", new[] { endpoint.KeylessUnixSocket, keyless ?? "" }.Where(e => e.Length > 0)),
-            string.Join(", ", new[] { endpoint.GrpcUnixSocket }.Concat(app.Urls).Where(e => e.Length > 0)),
+            string.Join(", ", new[] { endpoint.GrpcUnixSocket }.Concat(grpcUrls).Where(e => e.Length > 0)),
             settings.Upstreams.LocalKeyserver.Length > 0 ? settings.Upstreams.LocalKeyserver : "none",
             settings.Upstreams.Keyservers.Count,
             settings.Upstreams.Discover ? "on" : "off");
