@@ -1,4 +1,5 @@
 using KeylessGeo.EdgeAgent.Hosting;
+using KeylessGeo.Serving.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace KeylessGeo.EdgeAgent;
@@ -9,6 +10,11 @@ public static class Program
     /// <summary>Runs the agent until it is stopped; exits 2 on a configuration error.</summary>
     public static async Task<int> Main(string[] args)
     {
+        if (ProgramInfo.TryAnswer(args, "keylessgeo-edge-agent", Usage, Console.Out))
+        {
+            return 0;
+        }
+
         WebApplication app;
         try
         {
@@ -42,4 +48,17 @@ public static class Program
 
         return 0;
     }
+
+    private const string Usage = """
+        keylessgeo-edge-agent: the TLS terminator's local endpoint; passes signing requests to keyservers.
+
+        Usage:
+          KeylessGeo.EdgeAgent [--config edge-agent.json] [--Section:Key value ...]
+          KeylessGeo.EdgeAgent --help | --version
+
+        Settings come from the JSON file, then KEYLESSGEO_AGENT_Section__Key environment variables,
+        then --Section:Key flags. Sections: Agent, Endpoint, Upstreams, Keyless, Grpc, Telemetry,
+        Logging. Every setting is described in docs/EDGE-AGENT.md. Configuration errors are listed
+        and the program exits with 2.
+        """;
 }

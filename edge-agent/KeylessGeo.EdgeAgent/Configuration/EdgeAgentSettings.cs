@@ -1,3 +1,4 @@
+using KeylessGeo.Serving.Hosting;
 using KeylessGeo.Serving.Keyless;
 using Microsoft.Extensions.Configuration;
 
@@ -15,30 +16,11 @@ public sealed record EdgeAgentSettings(AgentOptions Agent, EndpointOptions Endpo
         ArgumentNullException.ThrowIfNull(configuration);
         ArgumentNullException.ThrowIfNull(failures);
         var settings = new EdgeAgentSettings(
-            Bind<AgentOptions>(configuration, AgentOptions.SectionName, failures),
-            Bind<EndpointOptions>(configuration, EndpointOptions.SectionName, failures),
-            Bind<UpstreamOptions>(configuration, UpstreamOptions.SectionName, failures),
-            Bind<KeylessOptions>(configuration, KeylessOptions.SectionName, failures));
+            StrictBinding.Bind<AgentOptions>(configuration, AgentOptions.SectionName, failures),
+            StrictBinding.Bind<EndpointOptions>(configuration, EndpointOptions.SectionName, failures),
+            StrictBinding.Bind<UpstreamOptions>(configuration, UpstreamOptions.SectionName, failures),
+            StrictBinding.Bind<KeylessOptions>(configuration, KeylessOptions.SectionName, failures));
         EdgeAgentSettingsValidator.Validate(settings, failures);
         return settings;
-    }
-
-    /// <summary>
-    /// Binds <paramref name="section"/> strictly: a value of the wrong type, or a key the options do
-    /// not have, is added to <paramref name="failures"/> and the defaults are returned.
-    /// </summary>
-    internal static T Bind<T>(IConfiguration configuration, string section, List<string> failures)
-        where T : new()
-    {
-        try
-        {
-            return configuration.GetSection(section).Get<T>(binder => binder.ErrorOnUnknownConfiguration = true) ?? new T();
-        }
-        catch (InvalidOperationException e)
-        {
-            // The binder names the key and the expected type; its inner exception says why the value did not convert.
-            failures.Add(e.InnerException is { } inner ? $"{e.Message} {inner.Message}" : e.Message);
-            return new T();
-        }
     }
 }

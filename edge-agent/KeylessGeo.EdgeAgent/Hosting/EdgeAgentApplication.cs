@@ -35,6 +35,13 @@ public static class EdgeAgentApplication
     /// <summary>The default port of the agent's metrics and health endpoint (the keyserver's is 2406).</summary>
     public const int DefaultMetricsPort = 2408;
 
+    /// <summary>The top-level settings the agent reads; any other is reported at start-up as a mistake.</summary>
+    internal static readonly IReadOnlyList<string> KnownSections =
+    [
+        AgentOptions.SectionName, EndpointOptions.SectionName, UpstreamOptions.SectionName, KeylessOptions.SectionName,
+        GrpcOptions.SectionName, TelemetryOptions.SectionName, "config",
+    ];
+
     /// <summary>Builds the agent; throws <see cref="OptionsValidationException"/> listing every configuration error.</summary>
     public static WebApplication Create(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
@@ -44,18 +51,15 @@ public static class EdgeAgentApplication
         // Lowest priority: the agent's metrics port differs from the keyserver's (2406), so both fit on one node.
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { [PrometheusOptions.SectionName + ":Port"] = DefaultMetricsPort.ToString(CultureInfo.InvariantCulture) });
         var failures = new List<string>();
-        if (ConfigFile(args, failures) is { } file)
-        {
-            builder.Configuration.AddJsonFile(file, optional: false, reloadOnChange: false);
-        }
-
+        var file = ConfigurationFile.AddFromArguments(builder.Configuration, args, failures);
         builder.Configuration.AddEnvironmentVariables(EnvironmentPrefix);
         builder.Configuration.AddCommandLine(args);
         configure?.Invoke(builder);
+        UnknownSettings.Check(file, EnvironmentPrefix, args, KnownSections, failures);
         var settings = EdgeAgentSettings.Read(builder.Configuration, failures);
-        var grpc = EdgeAgentSettings.Bind<GrpcOptions>(builder.Configuration, GrpcOptions.SectionName, failures);
+        var grpc = StrictBinding.Bind<GrpcOptions>(builder.Configuration, GrpcOptions.SectionName, failures);
         failures.AddRange(new GrpcOptionsValidator().Validate(null, grpc).Failures ?? []);
-        var telemetry = EdgeAgentSettings.Bind<TelemetryOptions>(builder.Configuration, TelemetryOptions.SectionName, failures);
+        var telemetry = StrictBinding.Bind<TelemetryOptions>(builder.Configuration, TelemetryOptions.SectionName, failures);
         failures.AddRange(new TelemetryOptionsValidator().Validate(null, telemetry).Failures ?? []);
         var tls = LoadTls(settings.Upstreams, failures);
         PrepareSockets(settings.Endpoint, failures);
@@ -154,28 +158,6 @@ public static class EdgeAgentApplication
             settings.Upstreams.LocalKeyserver.Length > 0 ? settings.Upstreams.LocalKeyserver : "none",
             settings.Upstreams.Keyservers.Count,
             settings.Upstreams.Discover ? "on" : "off");
-    }
-
-    private static string? ConfigFile(string[] args, List<string> failures)
-    {
-        for (var i = 0; i < args.Length; i++)
-        {
-            var path = args[i] == "--config" ? (i + 1 < args.Length ? args[i + 1] : "") : args[i].StartsWith("--config=", StringComparison.Ordinal) ? args[i]["--config=".Length..] : null;
-            if (path is null)
-            {
-                continue;
-            }
-
-            if (path.Length == 0 || !File.Exists(path))
-            {
-                failures.Add(path.Length == 0 ? "--config needs a file path." : $"--config '{path}': the file does not exist.");
-                return null;
-            }
-
-            return Path.GetFullPath(path);
-        }
-
-        return null;
     }
 
     private static UpstreamTls? LoadTls(UpstreamOptions upstreams, List<string> failures)

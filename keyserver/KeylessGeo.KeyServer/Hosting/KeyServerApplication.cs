@@ -38,6 +38,17 @@ public static class KeyServerApplication
     public const string EnvironmentPrefix = "KEYLESSGEO_";
 
     /// <summary>
+    /// The top-level settings the keyserver reads (sections, and the flags that name files); any
+    /// other is reported at start-up as a mistake.
+    /// </summary>
+    internal static readonly IReadOnlyList<string> KnownSections =
+    [
+        KeyServerOptions.SectionName, ListenOptions.SectionName, KeylessOptions.SectionName, GrpcOptions.SectionName,
+        TelemetryOptions.SectionName, ClusterOptions.SectionName, DiscoveryOptions.SectionName,
+        "config", "gokeyless-config", "config-file",
+    ];
+
+    /// <summary>
     /// Creates the application. <paramref name="configure"/> runs before validation, so tests
     /// and embedders can add configuration sources or services.
     /// </summary>
@@ -47,24 +58,23 @@ public static class KeyServerApplication
         ArgumentNullException.ThrowIfNull(args);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ApplicationName = "KeylessGeo.KeyServer" });
         builder.Configuration.AddGokeylessConfiguration(args);
-        if (ConfigFileArgument(args) is { } configFile)
-        {
-            builder.Configuration.AddJsonFile(Path.GetFullPath(configFile), optional: false, reloadOnChange: false);
-        }
-
+        var failures = new List<string>();
+        var configFile = ConfigurationFile.AddFromArguments(builder.Configuration, args, failures);
         builder.Configuration.AddEnvironmentVariables(EnvironmentPrefix);
         builder.Configuration.AddCommandLine(args);
         configure?.Invoke(builder);
         ClusterDefaults.Apply(builder.Configuration);
+        UnknownSettings.Check(configFile, EnvironmentPrefix, args, KnownSections, failures);
 
-        var listen = builder.Configuration.GetSection(ListenOptions.SectionName).Get<ListenOptions>() ?? new ListenOptions();
-        var core = builder.Configuration.GetSection(KeyServerOptions.SectionName).Get<KeyServerOptions>() ?? new KeyServerOptions();
-        var telemetry = builder.Configuration.GetSection(TelemetryOptions.SectionName).Get<TelemetryOptions>() ?? new TelemetryOptions();
-        var cluster = builder.Configuration.GetSection(ClusterOptions.SectionName).Get<ClusterOptions>() ?? new ClusterOptions();
-        var keyless = builder.Configuration.GetSection(KeylessOptions.SectionName).Get<KeylessOptions>() ?? new KeylessOptions();
-        var grpc = builder.Configuration.GetSection(GrpcOptions.SectionName).Get<GrpcOptions>() ?? new GrpcOptions();
-        var discovery = builder.Configuration.GetSection(DiscoveryOptions.SectionName).Get<DiscoveryOptions>() ?? new DiscoveryOptions();
-        ThrowIfInvalid(listen, core, telemetry, cluster, keyless, grpc, discovery, GokeylessConfiguration.Failures(builder.Configuration));
+        var listen = StrictBinding.Bind<ListenOptions>(builder.Configuration, ListenOptions.SectionName, failures);
+        var core = StrictBinding.Bind<KeyServerOptions>(builder.Configuration, KeyServerOptions.SectionName, failures);
+        var telemetry = StrictBinding.Bind<TelemetryOptions>(builder.Configuration, TelemetryOptions.SectionName, failures);
+        var cluster = StrictBinding.Bind<ClusterOptions>(builder.Configuration, ClusterOptions.SectionName, failures);
+        var keyless = StrictBinding.Bind<KeylessOptions>(builder.Configuration, KeylessOptions.SectionName, failures);
+        var grpc = StrictBinding.Bind<GrpcOptions>(builder.Configuration, GrpcOptions.SectionName, failures);
+        var discovery = StrictBinding.Bind<DiscoveryOptions>(builder.Configuration, DiscoveryOptions.SectionName, failures);
+        failures.AddRange(GokeylessConfiguration.Failures(builder.Configuration));
+        ThrowIfInvalid(listen, core, telemetry, cluster, keyless, grpc, discovery, failures);
         var (endpoints, keylessEndpoint) = LoadEndpoints(listen, keyless, grpc);
 
         var keylessState = new KeylessListenerState();
@@ -152,28 +162,9 @@ public static class KeyServerApplication
         }
     }
 
-    private static string? ConfigFileArgument(string[] args)
-    {
-        for (var i = 0; i < args.Length; i++)
-        {
-            if (args[i] == "--config")
-            {
-                return i + 1 < args.Length ? args[i + 1] : throw new ArgumentException("--config needs a file path.");
-            }
-
-            if (args[i].StartsWith("--config=", StringComparison.Ordinal))
-            {
-                return args[i]["--config=".Length..];
-            }
-        }
-
-        return null;
-    }
-
     private static void ThrowIfInvalid(
-        ListenOptions listen, KeyServerOptions core, TelemetryOptions telemetry, ClusterOptions cluster, KeylessOptions keyless, GrpcOptions grpc, DiscoveryOptions discovery, IEnumerable<string> gokeyless)
+        ListenOptions listen, KeyServerOptions core, TelemetryOptions telemetry, ClusterOptions cluster, KeylessOptions keyless, GrpcOptions grpc, DiscoveryOptions discovery, List<string> failures)
     {
-        var failures = new List<string>(gokeyless);
         var listenResult = new ListenOptionsValidator().Validate(null, listen);
         var coreResult = new KeyServerOptionsValidator().Validate(null, core);
         failures.AddRange(listenResult.Failures ?? []);
@@ -207,7 +198,7 @@ public static class KeyServerApplication
         {
             rpc = ToGrpcListenOptions(listen, grpc);
         }
-        catch (InvalidOperationException ex)
+        catch (Exception ex) when (ex is InvalidOperationException or IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
         {
             failures.Add(ex.Message);
         }
@@ -224,7 +215,7 @@ public static class KeyServerApplication
                 };
                 keylessEndpoint = (new IPEndPoint(IPAddress.Parse(resolved.Address), resolved.Port), mutualTls);
             }
-            catch (InvalidOperationException ex)
+            catch (Exception ex) when (ex is InvalidOperationException or IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
             {
                 failures.Add($"{KeylessOptions.SectionName}: {ex.Message}");
             }
