@@ -117,97 +117,92 @@ internal static class CommitLogFile
     }
 
     /// <summary>
-    /// Reads the complete records after <paramref name="offset"/>, verifying each checksum and that
-    /// revisions follow <paramref name="previousRevision"/> one by one.
+    /// Reads the complete records after <paramref name="offset"/>, one at a time (a log of any
+    /// size), verifying each checksum and that revisions follow <paramref name="previousRevision"/> one by one.
     /// </summary>
     public static async Task<CommitLogScan> ScanAsync(string path, long offset, long previousRevision, CancellationToken cancellationToken)
     {
-        byte[] content;
+        FileStream stream;
         try
         {
-            await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0, useAsync: true);
-            var length = stream.Length;
-            if (length < offset)
-            {
-                return new CommitLogScan([], offset, [], CommitLogTail.Corrupt, $"it is {length} bytes, but records up to byte {offset} were read from it (it was cut short)");
-            }
-
-            if (length == offset)
-            {
-                return new CommitLogScan([], offset, [], CommitLogTail.Clean, null);
-            }
-
-            if (length - offset > int.MaxValue)
-            {
-                return new CommitLogScan([], offset, [], CommitLogTail.Corrupt, $"{length - offset} bytes after offset {offset} are more than one read can hold");
-            }
-
-            content = new byte[length - offset];
-            stream.Position = offset;
-            var read = await stream.ReadAtLeastAsync(content, content.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
-            content = read == content.Length ? content : content[..read];
+            stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 64 * 1024, useAsync: true);
         }
         catch (FileNotFoundException)
         {
             return new CommitLogScan([], offset, [], CommitLogTail.Missing, null);
         }
 
-        return Parse(content, offset, previousRevision);
+        await using (stream.ConfigureAwait(false))
+        {
+            // The length is read once: bytes appended during the scan are left for the next one.
+            var length = stream.Length;
+            if (length < offset)
+            {
+                return new CommitLogScan([], offset, [], CommitLogTail.Corrupt, $"it is {length} bytes, but records up to byte {offset} were read from it (it was cut short)");
+            }
+
+            stream.Position = offset;
+            return await ReadRecordsAsync(stream, offset, length, previousRevision, cancellationToken).ConfigureAwait(false);
+        }
     }
 
-    private static CommitLogScan Parse(byte[] content, long offset, long previousRevision)
+    private static async Task<CommitLogScan> ReadRecordsAsync(FileStream stream, long offset, long length, long previousRevision, CancellationToken cancellationToken)
     {
         var records = new List<CommitLogRecord>();
-        var position = 0;
+        var position = offset;
         var last = Array.Empty<byte>();
-        while (position < content.Length)
+        var header = new byte[CommitLogFraming.HeaderLength];
+        while (position < length)
         {
-            var remaining = content.Length - position;
+            var remaining = length - position;
             if (remaining < CommitLogFraming.HeaderLength)
             {
-                return new CommitLogScan(records, offset + position, last, CommitLogTail.Torn, null);
+                return new CommitLogScan(records, position, last, CommitLogTail.Torn, null);
             }
 
-            var header = content.AsSpan(position, CommitLogFraming.HeaderLength);
-            var length = CommitLogFraming.DeclaredLength(header);
-            if (length <= 0 || length > CommitLogFraming.MaxPayload)
+            await stream.ReadExactlyAsync(header, cancellationToken).ConfigureAwait(false);
+            var declared = CommitLogFraming.DeclaredLength(header);
+            if (declared <= 0 || declared > CommitLogFraming.MaxPayload)
             {
-                return new CommitLogScan(records, offset + position, last, CommitLogTail.Corrupt, $"the record at byte {offset + position} declares {length} bytes");
+                return new CommitLogScan(records, position, last, CommitLogTail.Corrupt, $"the record at byte {position} declares {declared} bytes");
             }
 
-            if (length > remaining - CommitLogFraming.HeaderLength)
+            if (declared > remaining - CommitLogFraming.HeaderLength)
             {
-                return new CommitLogScan(records, offset + position, last, CommitLogTail.Torn, null);
+                return new CommitLogScan(records, position, last, CommitLogTail.Torn, null);
             }
 
-            var payload = content.AsSpan(position + CommitLogFraming.HeaderLength, length);
-            var end = position + CommitLogFraming.HeaderLength + length;
+            var framed = new byte[CommitLogFraming.HeaderLength + declared];
+            header.CopyTo(framed, 0);
+            await stream.ReadExactlyAsync(framed.AsMemory(CommitLogFraming.HeaderLength), cancellationToken).ConfigureAwait(false);
+            var payload = framed.AsSpan(CommitLogFraming.HeaderLength);
+            var end = position + framed.Length;
             if (!CommitLogFraming.ChecksumMatches(header, payload))
             {
                 // The last record of the file may be a write torn inside its pages; anything before it was fsynced whole.
-                return end == content.Length
-                    ? new CommitLogScan(records, offset + position, last, CommitLogTail.Torn, null)
-                    : new CommitLogScan(records, offset + position, last, CommitLogTail.Corrupt, $"the record at byte {offset + position} does not match its checksum");
+                return end == length
+                    ? new CommitLogScan(records, position, last, CommitLogTail.Torn, null)
+                    : new CommitLogScan(records, position, last, CommitLogTail.Corrupt, $"the record at byte {position} does not match its checksum");
             }
 
             var record = CommitLogFraming.Decode(payload, out var error);
             if (record is null)
             {
-                return new CommitLogScan(records, offset + position, last, CommitLogTail.Corrupt, $"the record at byte {offset + position} does not parse ({error})");
+                return new CommitLogScan(records, position, last, CommitLogTail.Corrupt, $"the record at byte {position} does not parse ({error})");
             }
 
             var expected = previousRevision + records.Count + 1;
             if (record.Revision != expected || record.Audit.Revision != record.Revision)
             {
-                return new CommitLogScan(records, offset + position, last, CommitLogTail.Corrupt,
-                    $"the record at byte {offset + position} holds revision {record.Revision} (audit entry at revision {record.Audit.Revision}) where revision {expected} follows");
+                return new CommitLogScan(records, position, last, CommitLogTail.Corrupt,
+                    $"the record at byte {position} holds revision {record.Revision} (audit entry at revision {record.Audit.Revision}) where revision {expected} follows");
             }
 
             records.Add(record);
-            last = content[position..end];
+            last = framed;
             position = end;
         }
 
-        return new CommitLogScan(records, offset + position, last, CommitLogTail.Clean, null);
+        return new CommitLogScan(records, position, last, CommitLogTail.Clean, null);
     }
 }
