@@ -329,8 +329,9 @@ public sealed class EmbeddedControlPlaneStore : IControlPlaneStore
         {
             // Disposed mid-compaction: the old snapshot and every log generation are still there.
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or StoreUnavailableException)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
+            // Nobody awaits a background compaction: whatever stopped it is logged, and the log keeps every commit.
             EmbeddedStoreLog.CompactionFailed(_logger, DataDirectory, e);
         }
     }
