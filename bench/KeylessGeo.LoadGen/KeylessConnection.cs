@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.IO.Pipelines;
+using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
@@ -11,21 +12,24 @@ using KeylessGeo.Transport.Tls;
 
 namespace KeylessGeo.LoadGen;
 
-/// <summary>One raw Keyless connection: SslStream for writing, a PipeReader over it for responses.</summary>
+/// <summary>
+/// One raw Keyless connection: a stream for writing (TLS to a keyserver, plaintext TCP or a Unix
+/// socket to an edge agent), a PipeReader over it for responses.
+/// </summary>
 public sealed class KeylessConnection : IAsyncDisposable
 {
-    private readonly TcpClient _tcp;
-    private readonly SslStream _ssl;
+    private readonly Socket _socket;
+    private readonly Stream _stream;
 
-    private KeylessConnection(TcpClient tcp, SslStream ssl)
+    private KeylessConnection(Socket socket, Stream stream)
     {
-        _tcp = tcp;
-        _ssl = ssl;
-        Reader = PipeReader.Create(ssl, new StreamPipeReaderOptions(bufferSize: 64 * 1024, leaveOpen: true));
+        _socket = socket;
+        _stream = stream;
+        Reader = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 64 * 1024, leaveOpen: true));
     }
 
     /// <summary>The stream requests are written to.</summary>
-    public SslStream Stream => _ssl;
+    public Stream Stream => _stream;
 
     /// <summary>Responses.</summary>
     public PipeReader Reader { get; }
@@ -33,9 +37,9 @@ public sealed class KeylessConnection : IAsyncDisposable
     /// <summary>Connects with mutual TLS, offering only <paramref name="protocol"/>.</summary>
     public static async Task<KeylessConnection> ConnectAsync(string host, int port, X509Certificate2 client, X509Certificate2Collection ca, SslProtocols protocol)
     {
-        var tcp = new TcpClient { NoDelay = true };
+        var tcp = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         await tcp.ConnectAsync(host, port);
-        var ssl = new SslStream(tcp.GetStream(), leaveInnerStreamOpen: false);
+        var ssl = new SslStream(new NetworkStream(tcp, ownsSocket: false), leaveInnerStreamOpen: false);
         await ssl.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
         {
             TargetHost = host,
@@ -47,6 +51,29 @@ public sealed class KeylessConnection : IAsyncDisposable
                 CertificateValidation.TryValidate(server, chain, ca, CertificateValidation.ServerAuthentication, out _),
         });
         return new KeylessConnection(tcp, ssl);
+    }
+
+    /// <summary>
+    /// Connects without TLS, as a terminator does to its edge agent: <c>tcp://127.0.0.1:port</c> or
+    /// <c>unix:/path/to/keyless.sock</c>.
+    /// </summary>
+    public static async Task<KeylessConnection> ConnectPlainAsync(Uri address)
+    {
+        Socket socket;
+        EndPoint endPoint;
+        if (address.Scheme == "unix")
+        {
+            socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+            endPoint = new UnixDomainSocketEndPoint(address.AbsolutePath);
+        }
+        else
+        {
+            socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            endPoint = new DnsEndPoint(address.Host, address.Port);
+        }
+
+        await socket.ConnectAsync(endPoint);
+        return new KeylessConnection(socket, new NetworkStream(socket, ownsSocket: false));
     }
 
     /// <summary>Copies <paramref name="frame"/> into <paramref name="destination"/> with id <paramref name="id"/>.</summary>
@@ -94,7 +121,7 @@ public sealed class KeylessConnection : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Reader.CompleteAsync();
-        await _ssl.DisposeAsync();
-        _tcp.Dispose();
+        await _stream.DisposeAsync();
+        _socket.Dispose();
     }
 }

@@ -39,6 +39,15 @@ public sealed record LoadSettings
     /// <summary>Keyless modes: pad requests to 1024 bytes as Keyless clients do.</summary>
     public bool Pad { get; init; } = true;
 
+    /// <summary><c>keyless-rate</c>: requests per second in all, spread evenly over the connections.</summary>
+    public double Rate { get; init; }
+
+    /// <summary>
+    /// Keyless modes: the address is <c>tcp://</c> or <c>unix:</c>, spoken without TLS (a
+    /// terminator to its edge agent).
+    /// </summary>
+    public bool IsPlain => Address.Scheme is "tcp" or "unix";
+
     /// <summary>Whether this is a Keyless protocol mode.</summary>
     public bool IsKeyless => Mode.StartsWith("keyless", StringComparison.Ordinal);
 

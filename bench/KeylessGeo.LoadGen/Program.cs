@@ -12,7 +12,10 @@ namespace KeylessGeo.LoadGen;
 /// --key-id demo-ecdsa-p256 --operation EcdsaSha256 --mode stream --connections 1 --inflight 64
 /// --duration 10 --warmup 2 --timeout-ms 2000</c>: prints one JSON line with throughput and latency percentiles.
 /// Keyless protocol: <c>--mode keyless|keyless-flood --address https://localhost:2407
-/// --public-key keys/demo-ecdsa-p256.crt [--tls 1.2|1.3] [--pad true|false]</c>.
+/// --public-key keys/demo-ecdsa-p256.crt [--tls 1.2|1.3] [--pad true|false]</c>; <c>--mode keyless-rate
+/// --rate 5000</c> is open loop at a fixed rate. To an edge agent: <c>--address tcp://127.0.0.1:2409</c>
+/// or <c>unix:/run/keylessgeo/keyless.sock</c> (no TLS, no certificates); <c>LOADGEN_AGENT_PID</c>
+/// adds the agent's CPU per operation and resident memory to the report.
 /// </summary>
 public static class Program
 {
@@ -30,8 +33,8 @@ public static class Program
             return 2;
         }
 
-        var client = MutualTls.LoadPem(settings.CertificatePath, settings.KeyPath);
-        var ca = MutualTls.LoadPemBundle(settings.CaPath);
+        var client = settings.CertificatePath.Length > 0 ? MutualTls.LoadPem(settings.CertificatePath, settings.KeyPath) : null;
+        var ca = settings.CaPath.Length > 0 ? MutualTls.LoadPemBundle(settings.CaPath) : null;
         var recorders = new LatencyRecorder[settings.Connections];
         using var stop = new CancellationTokenSource();
         var workers = new Task[settings.Connections];
@@ -42,16 +45,27 @@ public static class Program
             recorders[i] = new LatencyRecorder();
             if (target is not null)
             {
-                var connection = await KeylessConnection.ConnectAsync(settings.Address.Host, settings.Address.Port, client, ca, settings.Tls);
+                var connection = settings.IsPlain
+                    ? await KeylessConnection.ConnectPlainAsync(settings.Address)
+                    : await KeylessConnection.ConnectAsync(settings.Address.Host, settings.Address.Port, client!, ca!, settings.Tls);
                 disposables.Add(connection);
-                workers[i] = settings.Mode == "keyless-flood"
-                    ? KeylessWorkers.RunFloodAsync(connection, target, recorders[i], stop.Token)
-                    : KeylessWorkers.RunClosedLoopAsync(connection, target, settings, recorders[i], stop.Token);
+                workers[i] = settings.Mode switch
+                {
+                    "keyless-flood" => KeylessWorkers.RunFloodAsync(connection, target, recorders[i], stop.Token),
+                    "keyless-rate" => KeylessOpenLoop.RunAsync(connection, target, settings.Rate / settings.Connections, recorders[i], stop.Token),
+                    _ => KeylessWorkers.RunClosedLoopAsync(connection, target, settings, recorders[i], stop.Token),
+                };
                 continue;
             }
 
             // One channel (so one HTTP/2 connection) per worker, as --connections promises.
-            var channel = GrpcChannelFactory.Create(new ChannelSettings { Address = settings.Address.GetLeftPart(UriPartial.Authority), ClientCertificate = client, TrustedCa = ca });
+            var channel = GrpcChannelFactory.Create(new ChannelSettings
+            {
+                Address = settings.Address.Scheme == "unix" ? settings.Address.ToString() : settings.Address.GetLeftPart(UriPartial.Authority),
+                ClientCertificate = client,
+                TrustedCa = ca,
+                AllowInsecure = settings.Address.Scheme == Uri.UriSchemeHttp,
+            });
             disposables.Add(new DisposeAsync(channel.Dispose));
             workers[i] = settings.Mode == "unary"
                 ? LoadWorkers.RunUnaryAsync(channel, settings, recorders[i], stop.Token)
@@ -61,11 +75,14 @@ public static class Program
         await Task.Delay(settings.Warmup);
         LatencyRecorder.Measuring = true;
         var serverCpu = ServerCpu.StartFromEnvironment();
+        var agentCpu = ServerCpu.StartFromEnvironment("LOADGEN_AGENT_PID");
         var started = TimeProvider.System.GetTimestamp();
         await Task.Delay(settings.Duration);
         LatencyRecorder.Measuring = false;
         var elapsed = TimeProvider.System.GetElapsedTime(started);
         var serverCpuSeconds = serverCpu?.ElapsedSeconds();
+        var agentCpuSeconds = agentCpu?.ElapsedSeconds();
+        var agentRss = ServerCpu.Pids("LOADGEN_AGENT_PID") is [var agentPid, ..] ? ProcessFigures.ResidentMiB(agentPid) : (double?)null;
         await stop.CancelAsync();
         await Task.WhenAll(workers).WaitAsync(TimeSpan.FromSeconds(60));
         foreach (var disposable in disposables)
@@ -95,6 +112,8 @@ public static class Program
             p999_us = Math.Round(LatencyRecorder.Percentile(latencies, 0.999)),
             errors,
             server_cpu_us_per_op = serverCpuSeconds is { } cpu && answered > 0 ? Math.Round(cpu * 1e6 / answered, 1) : (double?)null,
+            agent_cpu_us_per_op = agentCpuSeconds is { } agentSeconds && answered > 0 ? Math.Round(agentSeconds * 1e6 / answered, 1) : (double?)null,
+            agent_rss_mib = agentRss,
         };
         Console.WriteLine(JsonSerializer.Serialize(report));
         return latencies.Length > 0 ? 0 : 1;
@@ -114,9 +133,17 @@ public static class Program
         }
 
         var mode = values.GetValueOrDefault("mode", "stream");
-        if (mode is not ("stream" or "unary" or "keyless" or "keyless-flood"))
+        if (mode is not ("stream" or "unary" or "keyless" or "keyless-flood" or "keyless-rate"))
         {
-            throw new ArgumentException($"--mode must be 'stream', 'unary', 'keyless' or 'keyless-flood', got '{mode}'");
+            throw new ArgumentException($"--mode must be 'stream', 'unary', 'keyless', 'keyless-flood' or 'keyless-rate', got '{mode}'");
+        }
+
+        var address = new Uri(values["address"]);
+        var plain = address.Scheme is "tcp" or "unix" or "http";
+        var rate = double.Parse(values.GetValueOrDefault("rate", "0"), CultureInfo.InvariantCulture);
+        if (mode == "keyless-rate" && rate <= 0)
+        {
+            throw new ArgumentException("--mode keyless-rate needs --rate, the requests per second in all");
         }
 
         var keyless = mode.StartsWith("keyless", StringComparison.Ordinal);
@@ -129,10 +156,11 @@ public static class Program
 
         return new LoadSettings
         {
-            Address = new Uri(values["address"]),
-            CaPath = values["ca"],
-            CertificatePath = values["cert"],
-            KeyPath = values["key"],
+            Address = address,
+            CaPath = plain ? values.GetValueOrDefault("ca", "") : values["ca"],
+            CertificatePath = plain ? values.GetValueOrDefault("cert", "") : values["cert"],
+            KeyPath = plain ? values.GetValueOrDefault("key", "") : values["key"],
+            Rate = rate,
             KeyId = keyless ? values.GetValueOrDefault("key-id", "") : values["key-id"],
             PublicKeyPath = keyless ? values["public-key"] : "",
             Tls = tls,

@@ -21,21 +21,32 @@ internal sealed class ServerCpu
         _startTicks = ReadTicks(pids);
     }
 
-    /// <summary>Starts measuring, or returns null when no server PID is configured.</summary>
-    public static ServerCpu? StartFromEnvironment()
+    /// <summary>
+    /// Starts measuring the processes <paramref name="variable"/> names (<c>LOADGEN_SERVER_PID</c>,
+    /// or <c>LOADGEN_AGENT_PID</c> for an edge agent in front of the keyserver), or returns null
+    /// when it names none.
+    /// </summary>
+    public static ServerCpu? StartFromEnvironment(string variable = "LOADGEN_SERVER_PID")
+    {
+        var pids = Pids(variable);
+        return pids.Length > 0 ? new ServerCpu(pids) : null;
+    }
+
+    /// <summary>The process ids <paramref name="variable"/> names.</summary>
+    public static int[] Pids(string variable)
     {
         var pids = new List<int>();
-        foreach (var part in (Environment.GetEnvironmentVariable("LOADGEN_SERVER_PID") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        foreach (var part in (Environment.GetEnvironmentVariable(variable) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             if (!int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
             {
-                throw new ArgumentException($"LOADGEN_SERVER_PID must be process ids separated by commas, got '{part}'");
+                throw new ArgumentException($"{variable} must be process ids separated by commas, got '{part}'");
             }
 
             pids.Add(pid);
         }
 
-        return pids.Count > 0 ? new ServerCpu([.. pids]) : null;
+        return [.. pids];
     }
 
     /// <summary>Seconds of server CPU since <see cref="StartFromEnvironment"/>.</summary>

@@ -1,8 +1,6 @@
 using System.Diagnostics.Metrics;
 using OpenTelemetry;
-using OpenTelemetry.Exporter;
 using OpenTelemetry.Metrics;
-using OpenTelemetry.Resources;
 
 namespace KeylessGeo.Telemetry;
 
@@ -22,7 +20,7 @@ internal static class TelemetryMeterProvider
 
     /// <summary>True when there is anything to export: an OTLP endpoint or the scrape endpoint.</summary>
     public static bool IsNeeded(TelemetryOptions telemetry, string? environmentEndpoint) =>
-        telemetry.Prometheus.Enabled || HasOtlp(telemetry, environmentEndpoint);
+        telemetry.Prometheus.Enabled || OtlpTarget.IsConfigured(telemetry, environmentEndpoint);
 
     /// <summary>
     /// The provider for the meters of <paramref name="setup"/> that <paramref name="meterFactory"/>
@@ -32,26 +30,14 @@ internal static class TelemetryMeterProvider
     {
         var meters = new HashSet<string>(setup.MeterNames, StringComparer.Ordinal);
         var builder = Sdk.CreateMeterProviderBuilder()
-            .SetResourceBuilder(ResourceBuilder.CreateEmpty()
-                .AddService(
-                    telemetry.ServiceName.Length > 0 ? telemetry.ServiceName : setup.ServiceName,
-                    serviceInstanceId: setup.ServiceInstanceId.Length > 0 ? setup.ServiceInstanceId : null,
-                    autoGenerateServiceInstanceId: false)
-                .AddTelemetrySdk()
-                .AddAttributes(setup.ResourceAttributes))
+            .SetResourceBuilder(TelemetryResource.Create(telemetry, setup))
             .AddMeter([.. setup.MeterNames])
             .AddView(instrument => Configure(instrument, meters, meterFactory));
-        if (HasOtlp(telemetry, environmentEndpoint))
+        if (OtlpTarget.IsConfigured(telemetry, environmentEndpoint))
         {
             builder.AddOtlpExporter((exporter, reader) =>
             {
-                exporter.Protocol = telemetry.OtlpProtocol == TelemetryOptions.Grpc ? OtlpExportProtocol.Grpc : OtlpExportProtocol.HttpProtobuf;
-                if (telemetry.OtlpEndpoint.Length > 0)
-                {
-                    exporter.Endpoint = ExporterEndpoint(telemetry);
-                }
-
-                // Otherwise the exporter reads OTEL_EXPORTER_OTLP_ENDPOINT itself.
+                OtlpTarget.Configure(exporter, telemetry, OtlpTarget.MetricsPath);
                 reader.PeriodicExportingMetricReaderOptions.ExportIntervalMilliseconds = (int)telemetry.ExportInterval.TotalMilliseconds;
             });
         }
@@ -68,26 +54,6 @@ internal static class TelemetryMeterProvider
 
         return builder.Build();
     }
-
-    /// <summary>
-    /// The exporter's address. Like the standard environment variable, the configured endpoint is
-    /// the collector's base address: OTLP/HTTP sends metrics to its <c>/v1/metrics</c> path.
-    /// </summary>
-    internal static Uri ExporterEndpoint(TelemetryOptions telemetry)
-    {
-        var endpoint = new Uri(telemetry.OtlpEndpoint, UriKind.Absolute);
-        if (telemetry.OtlpProtocol == TelemetryOptions.Grpc || endpoint.AbsolutePath.EndsWith("/v1/metrics", StringComparison.Ordinal))
-        {
-            return endpoint;
-        }
-
-        var builder = new UriBuilder(endpoint);
-        builder.Path = builder.Path.TrimEnd('/') + "/v1/metrics";
-        return builder.Uri;
-    }
-
-    private static bool HasOtlp(TelemetryOptions telemetry, string? environmentEndpoint) =>
-        telemetry.OtlpEndpoint.Length > 0 || !string.IsNullOrWhiteSpace(environmentEndpoint);
 
     private static MetricStreamConfiguration? Configure(Instrument instrument, HashSet<string> meters, IMeterFactory meterFactory)
     {

@@ -38,6 +38,9 @@ public sealed record TelemetryOptions
     /// </summary>
     public string ServiceName { get; init; } = "";
 
+    /// <summary>Trace export over OTLP (section <c>Telemetry:Tracing</c>).</summary>
+    public TracingOptions Tracing { get; init; } = new();
+
     /// <summary>The scrape and health endpoint (section <c>Telemetry:Prometheus</c>).</summary>
     public PrometheusOptions Prometheus { get; init; } = new();
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using Microsoft.Extensions.Options;
 
@@ -53,6 +54,11 @@ public sealed class TelemetryOptionsValidator : IValidateOptions<TelemetryOption
         if (options.ServiceName.Length > 0 && string.IsNullOrWhiteSpace(options.ServiceName))
         {
             errors.Add($"{Prefix}ServiceName must be a name or empty (the program's own name), got '{options.ServiceName}'.");
+        }
+
+        if (options.Tracing is { } tracing && !(tracing.SampleRatio is >= 0 and <= 1))
+        {
+            errors.Add(string.Create(CultureInfo.InvariantCulture, $"{TracingOptions.SectionName}:SampleRatio must be between 0 and 1, got {tracing.SampleRatio}."));
         }
 
         ValidatePrometheus(options.Prometheus, errors);

@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 
 namespace KeylessGeo.Telemetry;
 
@@ -17,7 +18,8 @@ public static class TelemetryServiceCollectionExtensions
     /// Binds <see cref="TelemetryOptions"/> from the <c>Telemetry</c> section (validated at start)
     /// and, when an OTLP endpoint is configured (there or in <c>OTEL_EXPORTER_OTLP_ENDPOINT</c>) or
     /// the scrape endpoint is enabled, one <see cref="MeterProvider"/> for the meters of
-    /// <paramref name="setup"/>, created when the host starts and flushed and disposed with the
+    /// <paramref name="setup"/> (and, with OTLP, a <see cref="TracerProvider"/> for its activity
+    /// sources unless <c>Telemetry:Tracing:Enabled</c> is false), created when the host starts and flushed and disposed with the
     /// host's services. Adds health checks with the liveness floor (<c>process</c>, tagged
     /// <see cref="HealthTags.Live"/>) and the readiness floor (<c>started</c>, tagged
     /// <see cref="HealthTags.Ready"/>); programs add their own checks with those tags. Only
@@ -52,6 +54,11 @@ public static class TelemetryServiceCollectionExtensions
 
         services.AddMetrics();
         services.TryAddSingleton(provider => TelemetryMeterProvider.Create(telemetry, setup, environmentEndpoint, provider.GetRequiredService<IMeterFactory>()));
+        if (TelemetryTracerProvider.IsNeeded(telemetry, setup, environmentEndpoint))
+        {
+            services.TryAddSingleton(_ => TelemetryTracerProvider.Create(telemetry, setup));
+        }
+
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, TelemetryExportService>());
         return services;
     }

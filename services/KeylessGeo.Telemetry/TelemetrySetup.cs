@@ -16,6 +16,9 @@ public sealed record TelemetrySetup
     /// <summary>The meters exported over OTLP and served on <c>/metrics</c>.</summary>
     public required IReadOnlyList<string> MeterNames { get; init; }
 
+    /// <summary>The activity sources whose spans are exported over OTLP (none: no tracing).</summary>
+    public IReadOnlyList<string> ActivitySourceNames { get; init; } = [];
+
     /// <summary>Further resource attributes (<c>keylessgeo.datacenter</c> …).</summary>
     public IReadOnlyDictionary<string, object> ResourceAttributes { get; init; } = new Dictionary<string, object>();
 }

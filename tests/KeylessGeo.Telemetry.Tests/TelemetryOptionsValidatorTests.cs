@@ -12,17 +12,19 @@ public sealed class TelemetryOptionsValidatorTests
             OtlpProtocol = "udp",
             ExportInterval = TimeSpan.FromSeconds(-5),
             ServiceName = " ",
+            Tracing = new TracingOptions { SampleRatio = 1.5 },
         };
 
         var result = new TelemetryOptionsValidator(environmentEndpoint: null).Validate(null, options);
 
         Assert.True(result.Failed);
         var failures = result.Failures!.ToList();
-        Assert.Equal(4, failures.Count);
+        Assert.Equal(5, failures.Count);
         Assert.Contains(failures, f => f.StartsWith("Telemetry:OtlpEndpoint", StringComparison.Ordinal) && f.Contains("'collector:4318/not a uri'", StringComparison.Ordinal));
         Assert.Contains(failures, f => f.StartsWith("Telemetry:OtlpProtocol", StringComparison.Ordinal) && f.Contains("'udp'", StringComparison.Ordinal));
         Assert.Contains(failures, f => f.StartsWith("Telemetry:ExportInterval", StringComparison.Ordinal) && f.Contains("-00:00:05", StringComparison.Ordinal));
         Assert.Contains(failures, f => f.StartsWith("Telemetry:ServiceName", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.StartsWith("Telemetry:Tracing:SampleRatio", StringComparison.Ordinal) && f.Contains("1.5", StringComparison.Ordinal));
     }
 
     [Theory]

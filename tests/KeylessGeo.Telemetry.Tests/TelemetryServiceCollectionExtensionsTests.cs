@@ -52,7 +52,7 @@ public sealed class TelemetryServiceCollectionExtensionsTests
     [InlineData("http://collector:4317", TelemetryOptions.Grpc, "http://collector:4317/")]
     public void ExporterEndpoint_TreatsTheConfiguredEndpointAsTheCollectorsBaseAddress(string configured, string protocol, string expected)
     {
-        var endpoint = TelemetryMeterProvider.ExporterEndpoint(new TelemetryOptions { OtlpEndpoint = configured, OtlpProtocol = protocol });
+        var endpoint = OtlpTarget.Endpoint(new TelemetryOptions { OtlpEndpoint = configured, OtlpProtocol = protocol }, OtlpTarget.MetricsPath);
 
         Assert.Equal(new Uri(expected), endpoint);
     }

@@ -11,6 +11,7 @@ using KeylessGeo.Serving.Grpc;
 using KeylessGeo.Serving.Hosting;
 using KeylessGeo.Serving.Keyless;
 using KeylessGeo.Serving.Signing;
+using KeylessGeo.Serving.Tracing;
 using KeylessGeo.Telemetry;
 using KeylessGeo.Telemetry.Endpoint;
 using KeylessGeo.Telemetry.Health;
@@ -71,6 +72,7 @@ public static class EdgeAgentApplication
             ServiceName = "keylessgeo-edge-agent",
             ServiceInstanceId = settings.Agent.Id,
             MeterNames = [EdgeAgentInstruments.MeterName],
+            ActivitySourceNames = [SigningTrace.SourceName],
         });
         builder.Services.AddHealthChecks().AddCheck<UpstreamsHealthCheck>(UpstreamsHealthCheck.Name, tags: [HealthTags.Ready]);
         builder.WebHost.ConfigureKestrel(kestrel =>
@@ -117,6 +119,7 @@ public static class EdgeAgentApplication
         services.AddSingleton<UpstreamFactory>();
         services.AddSingleton<UpstreamPool>();
         services.AddSingleton<ISigningService, EdgeSigningService>();
+        services.AddSigningTracing();
         services.AddSingleton<KeylessListenerState>();
         services.AddHostedService<KeyserverDiscoveryService>();
         services.AddKeylessListener(configuration);
@@ -134,13 +137,20 @@ public static class EdgeAgentApplication
             EdgeAgentLog.SocketMode(logger, path, endpoint.SocketMode);
         }
 
-        var keyless = app.Services.GetRequiredService<KeylessListenerState>().EndPoint?.ToString();
+        var keylessEndPoint = app.Services.GetRequiredService<KeylessListenerState>().EndPoint;
+        var keyless = keylessEndPoint?.ToString();
+
+        // Kestrel lists every address it bound: the Keyless and telemetry ports are not gRPC, and
+        // the Unix sockets are named from the settings.
+        var telemetryPort = app.Services.GetRequiredService<TelemetryEndpointState>().BaseAddress?.Port;
+        var grpcUrls = app.Urls.Where(url => !url.Contains("unix:", StringComparison.Ordinal)
+            && Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Port != keylessEndPoint?.Port && uri.Port != telemetryPort);
         EdgeAgentLog.Started(
             logger,
             settings.Agent.Id,
             settings.Agent.Datacenter,
             string.Join(", ", new[] { endpoint.KeylessUnixSocket, keyless ?? "" }.Where(e => e.Length > 0)),
-            string.Join(", ", new[] { endpoint.GrpcUnixSocket }.Concat(app.Urls).Where(e => e.Length > 0)),
+            string.Join(", ", new[] { endpoint.GrpcUnixSocket }.Concat(grpcUrls).Where(e => e.Length > 0)),
             settings.Upstreams.LocalKeyserver.Length > 0 ? settings.Upstreams.LocalKeyserver : "none",
             settings.Upstreams.Keyservers.Count,
             settings.Upstreams.Discover ? "on" : "off");

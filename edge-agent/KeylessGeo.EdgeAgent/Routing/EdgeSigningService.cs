@@ -4,6 +4,7 @@ using KeylessGeo.EdgeAgent.Diagnostics;
 using KeylessGeo.EdgeAgent.Upstreams;
 using KeylessGeo.Serving.Hosting;
 using KeylessGeo.Serving.Signing;
+using KeylessGeo.Serving.Tracing;
 using Microsoft.Extensions.Options;
 using Polly;
 using Polly.CircuitBreaker;
@@ -213,6 +214,7 @@ internal sealed class EdgeSigningService : ISigningService
         // not start in time instead of working for an answer nobody waits for.
         var copy = request.Clone();
         copy.TimeoutMs = (uint)Math.Max(1, Math.Ceiling(timeout.TotalMilliseconds));
+        using var span = SigningTrace.StartClient(copy, upstream.Id);
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
         context.Properties.Set(AttemptProperties.Timeout, timeout);
         try
@@ -220,17 +222,28 @@ internal sealed class EdgeSigningService : ISigningService
             var response = await upstream.Pipeline.ExecuteAsync(
                 static (ctx, state) => new ValueTask<SignResponse>(state.upstream.SendAsync(state.copy, ctx.CancellationToken)), context, (upstream, copy)).ConfigureAwait(false);
             _metrics.Attempted(upstream, "answered");
+            if (span is not null)
+            {
+                SigningTrace.Finish(span, response);
+            }
+
             return response;
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            _metrics.Attempted(upstream, e switch
+            var outcome = e switch
             {
                 TimeoutRejectedException => "timeout",
                 BrokenCircuitException => "breaker_open",
                 UpstreamException { Failure: UpstreamFailure.NotSent } => "not_sent",
                 _ => "broken",
-            });
+            };
+            _metrics.Attempted(upstream, outcome);
+            if (span is not null)
+            {
+                SigningTrace.Fail(span, outcome);
+            }
+
             throw;
         }
         finally

@@ -1,5 +1,6 @@
 using KeylessGeo.KeyServer.Configuration;
 using KeylessGeo.Serving.Grpc;
+using KeylessGeo.Serving.Tracing;
 using KeylessGeo.Telemetry;
 using KeylessGeo.Telemetry.Health;
 using Microsoft.Extensions.Configuration;
@@ -40,6 +41,7 @@ public static class KeyServerTelemetryServiceCollectionExtensions
             ServiceName = ServiceName,
             ServiceInstanceId = identity.Id,
             MeterNames = [KeyServerInstruments.MeterName],
+            ActivitySourceNames = [SigningTrace.SourceName],
             ResourceAttributes = new Dictionary<string, object> { [DatacenterAttribute] = identity.Datacenter },
         };
         KeylessGeo.Telemetry.TelemetryServiceCollectionExtensions.AddKeylessGeoTelemetry(services, configuration, setup, environmentEndpoint);

@@ -10,6 +10,7 @@ using KeylessGeo.KeyServer.Diagnostics;
 using KeylessGeo.KeyServer.Discovery;
 using KeylessGeo.KeyServer.Forwarding;
 using KeylessGeo.Placement;
+using KeylessGeo.Serving.Tracing;
 using KeylessGeo.Telemetry;
 using KeylessGeo.Telemetry.Endpoint;
 using KeylessGeo.Serving.Connections;
@@ -81,6 +82,9 @@ public static class KeyServerApplication
             silo = new SiloIdentity(core.Id, core.Datacenter, AcceleratorDetector.Resolve(core.Admission.Accelerator, core.Admission.AcceleratorMultiplier));
             builder.AddKeyServerSilo(cluster, listen, silo);
         }
+
+        // Last, around whichever signing service the registrations above settled on.
+        builder.Services.AddSigningTracing();
 
         builder.WebHost.ConfigureKestrel(kestrel =>
         {

@@ -4,6 +4,7 @@ using KeylessGeo.Contracts.V1;
 using KeylessGeo.Serving.Discovery;
 using KeylessGeo.Serving.Hosting;
 using KeylessGeo.Serving.Signing;
+using KeylessGeo.Serving.Tracing;
 using Microsoft.Extensions.Options;
 
 namespace KeylessGeo.Serving.Grpc;
@@ -18,12 +19,22 @@ namespace KeylessGeo.Serving.Grpc;
 internal sealed class KeyServerGrpcService(
     ISigningService signing, SignStreamBudget budget, ServingIdentity identity, IOptions<GrpcOptions> grpc, TimeProvider time, IKeyserverWatch? keyservers = null) : KeyServerServiceBase
 {
+    private const string TraceparentHeader = "traceparent";
+    private const string TracestateHeader = "tracestate";
+
     private readonly ServedBy _servedBy = identity.ToServedBy();
     private readonly int _responseQueueCapacity = grpc.Value.ResponseQueueCapacity;
 
     public override Task<SignResponse> Sign(SignRequest request, ServerCallContext context)
     {
         var deadline = DeadlineFor(request, context.Deadline);
+        if (request.Traceparent.Length == 0 && SigningTrace.Enabled && context.RequestHeaders.GetValue(TraceparentHeader) is { } traceparent)
+        {
+            // A unary call may carry its trace in metadata, as gRPC clients with tracing do.
+            request.Traceparent = traceparent;
+            request.Tracestate = context.RequestHeaders.GetValue(TracestateHeader) ?? "";
+        }
+
         return (IsForwarded(context)
             ? signing.SignForwardedAsync(request, deadline, context.CancellationToken)
             : signing.SignAsync(request, deadline, context.CancellationToken)).AsTask();

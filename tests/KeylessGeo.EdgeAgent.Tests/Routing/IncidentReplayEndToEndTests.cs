@@ -10,8 +10,10 @@ namespace KeylessGeo.EdgeAgent.Tests.Routing;
 
 /// <summary>
 /// The Keyless Everywhere incident replayed on the agent: one terminator connection carries 1,000
-/// interleaved requests of which some are bad in different ways. Every good request succeeds, the
-/// connection stays open, and each bad one is answered once, with its own code.
+/// interleaved requests of which some are bad in different ways and some are for a key whose
+/// keyserver is overloaded. Every good request succeeds, the connection stays open, and each
+/// failure is answered once, with its own code; the overloaded ones reached the keyserver once
+/// each (never retried).
 /// </summary>
 public sealed class IncidentReplayEndToEndTests
 {
@@ -22,18 +24,28 @@ public sealed class IncidentReplayEndToEndTests
         WrongPayloadLength,
         UnknownOpcode,
         LongServerName,
+        OverloadedKey,
     }
 
     [Fact]
     public async Task OneConnection_ThousandInterleavedRequests_EachFailureAnsweredAlone()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
-        // The whole burst may queue at the keyserver and the agent: this test is about errors, not overload.
-        await using var scenario = await AgentScenario.StartAsync(
-            timeout.Token,
-            new Dictionary<string, string?> { ["KeyServer:Admission:QueueLimit"] = "2048" },
-            new Dictionary<string, string?> { ["Upstreams:MaxInFlightPerUpstream"] = "2048" });
-        var (keys, keyserver, agent) = (scenario.Keys, scenario.Keyserver, scenario.Agent);
+        using var tls = TestTlsMaterial.Create();
+        using var keys = new TestKeyDirectory();
+        await keys.AddAsync("ec", TestKeyType.EcP256);
+        await keys.AddAsync("hot", TestKeyType.EcP256);
+
+        // The whole burst may queue at the keyserver and the agent: overload here is one key's
+        // keyserver answering OVERLOADED, not the burst itself.
+        await using var keyserver = await KeyServerTestHost.StartAsync(keys.Path, tls, new Dictionary<string, string?> { ["KeyServer:Admission:QueueLimit"] = "2048" }, timeout.Token);
+        using var realChannel = keyserver.CreateChannel();
+        await using var front = await OverloadedKeyKeyServer.StartAsync(realChannel, keys.Ski("hot"));
+        await using var agent = await EdgeAgentTestHost.StartAsync(tls, KeyServerTestHost.Datacenter, new Dictionary<string, string?>
+        {
+            ["Upstreams:LocalKeyserver"] = front.Address,
+            ["Upstreams:MaxInFlightPerUpstream"] = "2048",
+        }, timeout.Token);
         await using var client = await KeylessTestClient.ConnectPlainAsync(agent.KeylessEndPoint, timeout.Token);
         using var publicKey = keys.LoadEcdsa("ec");
         var ski = keys.Ski("ec");
@@ -47,6 +59,7 @@ public sealed class IncidentReplayEndToEndTests
         {
             var kind = (id % 10) switch
             {
+                1 => Kind.OverloadedKey,
                 3 => Kind.UnknownKey,
                 5 => Kind.WrongPayloadLength,
                 7 => Kind.UnknownOpcode,
@@ -61,6 +74,7 @@ public sealed class IncidentReplayEndToEndTests
                 Kind.WrongPayloadLength => KeylessTestClient.Encode(id, new KeylessRequest { Opcode = KeylessOpcode.EcdsaSignSha256, Payload = digests[id][..10], Ski = ski }),
                 Kind.UnknownOpcode => KeylessTestClient.Encode(id, new KeylessRequest { Opcode = (KeylessOpcode)0x7E, Payload = digests[id], Ski = ski }),
                 Kind.LongServerName => KeylessTestClient.Encode(id, new KeylessRequest { Opcode = KeylessOpcode.EcdsaSignSha256, Payload = digests[id], Ski = ski, ServerName = longName }),
+                Kind.OverloadedKey => KeylessTestClient.Encode(id, new KeylessRequest { Opcode = KeylessOpcode.EcdsaSignSha256, Payload = digests[id], Ski = front.HotSki }),
                 _ => KeylessTestClient.Encode(id, new KeylessRequest { Opcode = KeylessOpcode.EcdsaSignSha256, Payload = digests[id], Ski = ski }),
             });
         }
@@ -92,8 +106,15 @@ public sealed class IncidentReplayEndToEndTests
                 case Kind.UnknownOpcode:
                     Assert.Equal(KeylessError.BadOpcode, answer.Error);
                     break;
+                case Kind.OverloadedKey:
+                    // The Keyless protocol has no overload code: OVERLOADED travels as INTERNAL_ERROR.
+                    Assert.Equal(KeylessError.InternalError, answer.Error);
+                    break;
             }
         }
+
+        // Each overloaded request reached the keyserver exactly once: the agent did not retry it.
+        Assert.Equal(kinds.Count(k => k == Kind.OverloadedKey), front.HotReceived);
 
         // The connection is still open and serving.
         var pong = await client.ExchangeAsync(KeylessTestClient.Ping(Requests + 1, [1, 2, 3]), timeout.Token);

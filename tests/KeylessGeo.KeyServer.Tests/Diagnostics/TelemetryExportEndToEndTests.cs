@@ -6,6 +6,7 @@ using KeylessGeo.Contracts.V1;
 using KeylessGeo.KeyServer.Diagnostics;
 using KeylessGeo.KeyServer.Testing;
 using KeylessGeo.KeyServer.Tests.Infrastructure;
+using KeylessGeo.KeyServer.Testing.Otlp;
 using KeylessGeo.Telemetry;
 using KeylessGeo.Testing;
 using KeyServerClient = KeylessGeo.Contracts.V1.KeyServer.KeyServerClient;

@@ -60,21 +60,8 @@ internal sealed class ClusterProcesses : IAsyncDisposable
             File.WriteAllText(siloPortFile, FreePort.Next().ToString(CultureInfo.InvariantCulture));
         }
 
-        var settings = new Dictionary<string, string>
-        {
-            ["KeyServer:Id"] = keyserverId,
-            ["KeyServer:Datacenter"] = datacenter,
-            ["KeyServer:Admission:DefaultDeadline"] = "00:00:05",
-            ["Logging:LogLevel:Default"] = "Warning",
-            ["Logging:LogLevel:KeylessGeo"] = "Information",
-            ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Information",
-            ["Cluster:Enabled"] = "true",
-            ["Cluster:Store:Kind"] = StoreOptions.Kind,
-            ["Cluster:Store:DataDirectory"] = StoreOptions.DataDirectory!,
-            ["Cluster:WrappingKeyPath"] = Path.Combine(_root.Path, datacenter + "-wrapping-key.pem"),
-            ["Cluster:LeaseRenewInterval"] = "00:00:01",
-            ["Cluster:Silo:Port"] = File.ReadAllText(siloPortFile),
-        };
+        var settings = ClusterProcessSettings.For(
+            keyserverId, datacenter, StoreOptions.DataDirectory!, Path.Combine(_root.Path, datacenter + "-wrapping-key.pem"), int.Parse(File.ReadAllText(siloPortFile), CultureInfo.InvariantCulture));
         foreach (var (key, value) in extra ?? new Dictionary<string, string>())
         {
             settings[key] = value;
