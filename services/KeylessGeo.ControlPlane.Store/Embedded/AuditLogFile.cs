@@ -6,8 +6,8 @@ namespace KeylessGeo.ControlPlane.Store.Embedded;
 
 /// <summary>
 /// <c>audit.log</c>: one JSON entry per line, append-only. Only the first
-/// <see cref="EmbeddedState.AuditCount"/> lines are committed; a commit appends and fsyncs its
-/// entry before it replaces <c>state.json</c>, so a crash in between leaves a line past the
+/// <see cref="AuditMark.Count"/> lines are committed; a commit appends and fsyncs its entry
+/// before it appends its commit-log record, so a crash in between leaves a line past the
 /// committed count, which readers ignore and the next commit truncates.
 /// </summary>
 internal sealed class AuditLogFile
@@ -27,7 +27,7 @@ internal sealed class AuditLogFile
     /// Appends <paramref name="entry"/> after the entries <paramref name="committed"/> counts
     /// (dropping any uncommitted tail first), fsyncs, and returns the line and the file's new length.
     /// </summary>
-    public async Task<AuditAppend> AppendAsync(EmbeddedState committed, AuditEntry entry, CancellationToken cancellationToken)
+    public async Task<AuditAppend> AppendAsync(AuditMark committed, AuditEntry entry, CancellationToken cancellationToken)
     {
         var options = new FileStreamOptions
         {
@@ -37,11 +37,11 @@ internal sealed class AuditLogFile
             UnixCreateMode = DurableFile.FileMode,
         };
         await using var stream = new FileStream(Path, options);
-        var end = committed.AuditLength;
+        var end = committed.Length;
         if (stream.Length != end)
         {
             // A crashed commit's leftover line, or a hand-edited file: count lines to find the committed end.
-            end = FindEndOfLine(stream, committed.AuditCount);
+            end = FindEndOfLine(stream, committed.Count);
             stream.SetLength(end);
         }
 

@@ -38,10 +38,10 @@ internal sealed class AuditLogTracker : IDisposable
     public AuditEntry? Head { get; private set; }
 
     /// <summary>Verifies the whole committed chain of <paramref name="state"/>: every entry, and that the last is the state's audit head.</summary>
-    public async Task<StoreIntegrityProblem?> OpenAsync(EmbeddedState state, CancellationToken cancellationToken)
+    public async Task<StoreIntegrityProblem?> OpenAsync(AuditMark state, CancellationToken cancellationToken)
     {
         _stamp = FileStamp.Of(Path);
-        if (state.AuditCount == 0)
+        if (state.Count == 0)
         {
             // Nothing committed: any bytes are a crashed first commit's leftovers.
             return null;
@@ -49,30 +49,30 @@ internal sealed class AuditLogTracker : IDisposable
 
         if (_stamp is null)
         {
-            return _problems.Missing(state.AuditCount, state.AuditLength);
+            return _problems.Missing(state.Count, state.Length);
         }
 
-        var verifier = new ChainVerifier(_problems, previous: null, committed: state.AuditCount, keepLines: false);
-        var scan = await AuditLogScan.ReadAsync(Path, 0, state.AuditLength, _prefix, verifier.Accept, cancellationToken).ConfigureAwait(false);
+        var verifier = new ChainVerifier(_problems, previous: null, committed: state.Count, keepLines: false);
+        var scan = await AuditLogScan.ReadAsync(Path, 0, state.Length, _prefix, verifier.Accept, cancellationToken).ConfigureAwait(false);
         if (verifier.Problem is { } problem)
         {
             return problem;
         }
 
-        if (verifier.Count < state.AuditCount)
+        if (verifier.Count < state.Count)
         {
-            return scan.Read < state.AuditLength
-                ? _problems.CutShort(verifier.Count, state.AuditCount, state.AuditLength, _stamp.Value.Length)
-                : _problems.Reencoded(verifier.Count, state.AuditCount, state.AuditLength);
+            return scan.Read < state.Length
+                ? _problems.CutShort(verifier.Count, state.Count, state.Length, _stamp.Value.Length)
+                : _problems.Reencoded(verifier.Count, state.Count, state.Length);
         }
 
-        if (!CryptographicOperations.FixedTimeEquals(verifier.Previous!.Hash, state.AuditHead!.Hash))
+        if (!CryptographicOperations.FixedTimeEquals(verifier.Previous!.Hash, state.Head!.Hash))
         {
             return _problems.HeadMismatch(state, verifier.Previous);
         }
 
         Count = verifier.Count;
-        Length = state.AuditLength;
+        Length = state.Length;
         Head = verifier.Previous;
         _lastLine = verifier.LastLine;
         return null;
@@ -121,14 +121,14 @@ internal sealed class AuditLogTracker : IDisposable
     /// Accepts the entries a later state (another writer's commit) adds, once they chain to
     /// <see cref="Head"/> and the last of them is that state's audit head. Call after <see cref="CheckAsync"/> found nothing.
     /// </summary>
-    public async Task<StoreIntegrityProblem?> ExtendAsync(EmbeddedState newer, string statePath, CancellationToken cancellationToken)
+    public async Task<StoreIntegrityProblem?> ExtendAsync(AuditMark newer, string statePath, CancellationToken cancellationToken)
     {
-        if (newer.AuditCount <= Count || newer.AuditLength <= Length || newer.AuditHead is null)
+        if (newer.Count <= Count || newer.Length <= Length || newer.Head is null)
         {
             return _problems.NoNewEntry(newer, statePath, Count);
         }
 
-        if (newer.AuditHead.Revision != newer.Revision)
+        if (newer.Head.Revision != newer.Revision)
         {
             return _problems.HeadRevisionMismatch(newer, statePath);
         }
@@ -136,24 +136,24 @@ internal sealed class AuditLogTracker : IDisposable
         var stamp = FileStamp.Of(Path);
         if (stamp is null)
         {
-            return _problems.Missing(newer.AuditCount, newer.AuditLength);
+            return _problems.Missing(newer.Count, newer.Length);
         }
 
-        var verifier = new ChainVerifier(_problems, Head, newer.AuditCount, keepLines: true);
-        var scan = await AuditLogScan.ReadAsync(Path, Length, newer.AuditLength, hash: null, verifier.Accept, cancellationToken).ConfigureAwait(false);
+        var verifier = new ChainVerifier(_problems, Head, newer.Count, keepLines: true);
+        var scan = await AuditLogScan.ReadAsync(Path, Length, newer.Length, hash: null, verifier.Accept, cancellationToken).ConfigureAwait(false);
         if (verifier.Problem is { } problem)
         {
             return problem;
         }
 
-        if (verifier.Count < newer.AuditCount)
+        if (verifier.Count < newer.Count)
         {
-            return scan.Read < newer.AuditLength - Length
-                ? _problems.CutShort(verifier.Count, newer.AuditCount, newer.AuditLength, stamp.Value.Length)
-                : _problems.Reencoded(verifier.Count, newer.AuditCount, newer.AuditLength);
+            return scan.Read < newer.Length - Length
+                ? _problems.CutShort(verifier.Count, newer.Count, newer.Length, stamp.Value.Length)
+                : _problems.Reencoded(verifier.Count, newer.Count, newer.Length);
         }
 
-        if (!CryptographicOperations.FixedTimeEquals(verifier.Previous!.Hash, newer.AuditHead.Hash))
+        if (!CryptographicOperations.FixedTimeEquals(verifier.Previous!.Hash, newer.Head.Hash))
         {
             return _problems.HeadMismatch(newer, verifier.Previous, statePath);
         }
@@ -164,7 +164,7 @@ internal sealed class AuditLogTracker : IDisposable
         }
 
         Count = verifier.Count;
-        Length = newer.AuditLength;
+        Length = newer.Length;
         Head = verifier.Previous;
         _lastLine = verifier.LastLine;
         _stamp = stamp;

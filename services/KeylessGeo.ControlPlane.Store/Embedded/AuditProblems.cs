@@ -43,26 +43,26 @@ internal sealed class AuditProblems(string path, TimeProvider time)
         $"the first {length} bytes of the audit log {path} changed though its {count} entries still verify (the file was re-encoded or edited and restored)",
         "the bytes this process committed or verified", "different bytes");
 
-    public StoreIntegrityProblem HeadMismatch(EmbeddedState state, AuditEntry found, string? statePath = null) => Problem(
+    public StoreIntegrityProblem HeadMismatch(AuditMark state, AuditEntry found, string? statePath = null) => Problem(
         statePath is null ? StoreIntegrityCodes.AuditLogChanged : StoreIntegrityCodes.StateFileChanged, found.Sequence,
         statePath is null
             ? $"entry {found.Sequence} of the audit log {path} is not the audit head the state file records: one of the two was replaced"
             : $"the state file {statePath} (revision {state.Revision}) names an audit head that is not entry {found.Sequence} of {path}: it was not written by a commit",
-        $"hash {AuditLinks.Hex(state.AuditHead!.Hash)}", $"hash {AuditLinks.Hex(found.Hash)}",
+        $"hash {AuditLinks.Hex(state.Head!.Hash)}", $"hash {AuditLinks.Hex(found.Hash)}",
         statePath);
 
-    public StoreIntegrityProblem NoNewEntry(EmbeddedState newer, string statePath, long verified) => Problem(
+    public StoreIntegrityProblem NoNewEntry(AuditMark newer, string statePath, long verified) => Problem(
         StoreIntegrityCodes.StateFileChanged, null,
-        $"the state file {statePath} holds revision {newer.Revision} with {newer.AuditCount} audit entries, but this process verified {verified}: "
+        $"the state file {statePath} holds revision {newer.Revision} with {newer.Count} audit entries, but this process verified {verified}: "
         + "every commit adds an audit entry, so this state was not written by a commit",
-        $"more than {verified} audit entries", $"{newer.AuditCount} audit entries",
+        $"more than {verified} audit entries", $"{newer.Count} audit entries",
         statePath);
 
-    public StoreIntegrityProblem HeadRevisionMismatch(EmbeddedState newer, string statePath) => Problem(
-        StoreIntegrityCodes.StateFileChanged, newer.AuditHead!.Sequence,
-        $"the state file {statePath} holds revision {newer.Revision}, but its audit head (entry {newer.AuditHead.Sequence}) records revision {newer.AuditHead.Revision}: "
+    public StoreIntegrityProblem HeadRevisionMismatch(AuditMark newer, string statePath) => Problem(
+        StoreIntegrityCodes.StateFileChanged, newer.Head!.Sequence,
+        $"the state file {statePath} holds revision {newer.Revision}, but its audit head (entry {newer.Head.Sequence}) records revision {newer.Head.Revision}: "
         + "it was not written by a commit",
-        $"audit head at revision {newer.Revision}", $"audit head at revision {newer.AuditHead.Revision}",
+        $"audit head at revision {newer.Revision}", $"audit head at revision {newer.Head.Revision}",
         statePath);
 
     private StoreIntegrityProblem Problem(string code, long? sequence, string message, string expected, string found, string? location = null) => new()

@@ -15,6 +15,7 @@ namespace KeylessGeo.ControlPlane.Store.Embedded;
     RespectNullableAnnotations = true,
     RespectRequiredConstructorParameters = true)]
 [JsonSerializable(typeof(EmbeddedState))]
+[JsonSerializable(typeof(CommitLogRecord))]
 [JsonSerializable(typeof(AuditEntry))]
 [JsonSerializable(typeof(KeyserverLease))]
 internal sealed partial class EmbeddedJsonContext : JsonSerializerContext;

@@ -17,4 +17,12 @@ internal static partial class EmbeddedStoreLog
     [LoggerMessage(EventId = 4, EventName = "IntegrityProblem", Level = LogLevel.Error,
         Message = "The embedded store at {Directory} was changed behind its back and refuses commits until it is repaired and restarted: {Code}: {Problem}")]
     public static partial void IntegrityProblem(ILogger logger, string directory, string code, string problem);
+
+    [LoggerMessage(EventId = 5, EventName = "CompactionFailed", Level = LogLevel.Warning,
+        Message = "Compacting the embedded store at {Directory} failed; the commit log keeps every commit and the next commit tries again.")]
+    public static partial void CompactionFailed(ILogger logger, string directory, Exception exception);
+
+    [LoggerMessage(EventId = 6, EventName = "Migrated", Level = LogLevel.Information,
+        Message = "Migrated the embedded store's state file {Path} (revision {Revision}) to the snapshot and commit-log format.")]
+    public static partial void Migrated(ILogger logger, string path, long revision);
 }

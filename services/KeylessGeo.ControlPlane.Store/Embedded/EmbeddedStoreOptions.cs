@@ -20,6 +20,17 @@ public sealed record EmbeddedStoreOptions
     /// <summary>How many change records the feed keeps (whole revisions are dropped beyond it).</summary>
     public int ChangeRetention { get; init; } = ChangeFeedRetention.DefaultRecords;
 
+    /// <summary>
+    /// Once the commit log holds this many bytes and at least as many as the snapshot, a commit
+    /// starts a compaction in the background (so rewriting the snapshot costs each commit at most
+    /// about its own size again, and a restart replays at most a snapshot's worth of log).
+    /// 0 turns automatic compaction off; <see cref="EmbeddedControlPlaneStore.CompactAsync"/> still works.
+    /// </summary>
+    public long CompactionMinimumLogBytes { get; init; } = 8 * 1024 * 1024;
+
+    /// <summary>Diagnostics for crash tests: called at each step of a compaction, which waits for it.</summary>
+    internal Func<CompactionStep, CancellationToken, Task>? CompactionStepReached { get; init; }
+
     /// <summary>Every problem with these settings, each naming its field; empty when they are valid.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -42,6 +53,11 @@ public sealed record EmbeddedStoreOptions
         if (ChangeRetention < 1)
         {
             errors.Add($"ChangeRetention: must be at least 1, was {ChangeRetention}");
+        }
+
+        if (CompactionMinimumLogBytes < 0)
+        {
+            errors.Add($"CompactionMinimumLogBytes: must be 0 (off) or positive, was {CompactionMinimumLogBytes}");
         }
 
         return errors;

@@ -1,20 +1,19 @@
+using System.Security.Cryptography;
 using System.Text.Json;
 
 namespace KeylessGeo.ControlPlane.Store.Embedded;
 
 /// <summary>
-/// <c>state.json</c>: loads it (reusing the last parsed document while the revision in the
-/// file's first bytes is unchanged) and replaces it durably. Any failure to read or parse it is
-/// a <see cref="StoreUnavailableException"/> naming the file: the store never starts empty over
-/// a state it cannot read.
+/// <c>state.json</c>, the snapshot: read whole, parsed, and replaced durably by compaction (a
+/// temporary file written, fsynced and renamed over it, then the directory fsynced). A temporary
+/// file stays locked (<c>flock</c>, through <see cref="FileShare.None"/>) by its writer until it
+/// is closed, just before the rename under the writer lock, so a temporary file nobody holds,
+/// found while holding the writer lock, is a crashed compaction's leftover and is deleted.
 /// </summary>
 internal sealed class StateFile
 {
     /// <summary>The file's name in the data directory.</summary>
     public const string FileName = "state.json";
-
-    private readonly Lock _lock = new();
-    private EmbeddedState? _cached;
 
     public StateFile(string directory)
     {
@@ -31,57 +30,74 @@ internal sealed class StateFile
     /// <summary>Whether the file exists.</summary>
     public bool Exists => File.Exists(Path);
 
-    /// <summary>The committed revision, from the file's first bytes when they are enough.</summary>
-    public async Task<long> ReadRevisionAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes <paramref name="state"/> to a new temporary file beside <c>state.json</c> and fsyncs
+    /// it; <see cref="Install"/> makes it the snapshot. The temporary file stays locked until then.
+    /// </summary>
+    public async Task<PreparedSnapshot> PrepareAsync(EmbeddedState state, CancellationToken cancellationToken)
     {
-        await using var stream = OpenForRead();
-        var prefix = new byte[StateFileHeader.MaxLength];
-        var length = await stream.ReadAtLeastAsync(prefix, prefix.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
-        if (StateFileHeader.TryReadRevision(prefix.AsSpan(0, length), out var revision))
+        var temp = System.IO.Path.Combine(Directory, $"{DurableFile.TempPrefix(FileName)}{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+        var options = new FileStreamOptions
         {
-            return revision;
-        }
-
-        stream.Position = 0;
-        return (await ParseAsync(stream, cancellationToken).ConfigureAwait(false)).Revision;
-    }
-
-    /// <summary>The committed state; the cached document when the file still holds its revision.</summary>
-    public async Task<EmbeddedState> LoadAsync(CancellationToken cancellationToken)
-    {
-        // One open file for the header check and the full read: a rename in between cannot mix two versions.
-        await using var stream = OpenForRead();
-        var cached = Volatile.Read(ref _cached);
-        if (cached is not null)
+            Mode = FileMode.CreateNew,
+            Access = FileAccess.Write,
+            Share = FileShare.None,
+            UnixCreateMode = DurableFile.FileMode,
+            BufferSize = 0,
+        };
+        var stream = new FileStream(temp, options);
+        try
         {
-            var prefix = new byte[StateFileHeader.MaxLength];
-            var length = await stream.ReadAtLeastAsync(prefix, prefix.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
-            if (StateFileHeader.TryReadRevision(prefix.AsSpan(0, length), out var revision) && revision == cached.Revision)
+            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            await using (var hashing = new HashingWriteStream(stream, hash))
             {
-                return cached;
+                await JsonSerializer.SerializeAsync(hashing, state, EmbeddedJsonContext.Default.EmbeddedState, cancellationToken).ConfigureAwait(false);
             }
 
-            stream.Position = 0;
+            stream.Flush(flushToDisk: true);
+            return new PreparedSnapshot(temp, stream, stream.Length, hash.GetHashAndReset(), state.Revision);
         }
-
-        var state = await ParseAsync(stream, cancellationToken).ConfigureAwait(false);
-        Remember(state);
-        return state;
+        catch
+        {
+            await stream.DisposeAsync().ConfigureAwait(false);
+            File.Delete(temp);
+            throw;
+        }
     }
 
     /// <summary>
-    /// Replaces the file with <paramref name="state"/> (temporary file, fsync, rename, directory
-    /// fsync) and returns the fingerprint of what it wrote. Callers hold the writer lock, so the
-    /// file's stamp read after the rename is this write's.
+    /// Renames <paramref name="prepared"/> over <c>state.json</c> and fsyncs the directory; returns
+    /// the new file's fingerprint. The caller holds the writer lock (the temporary file's own lock
+    /// is released first: readers of <c>state.json</c> take a shared one).
     /// </summary>
-    public async Task<StateFileVersion> WriteAsync(EmbeddedState state, CancellationToken cancellationToken)
+    public StateFileVersion Install(PreparedSnapshot prepared)
     {
-        var content = JsonSerializer.SerializeToUtf8Bytes(state, EmbeddedJsonContext.Default.EmbeddedState);
-        DurableFile.DeleteStaleTemps(Directory, FileName);
-        await DurableFile.ReplaceAsync(Path, content, durable: true, cancellationToken).ConfigureAwait(false);
-        Remember(state);
-        var stamp = FileStamp.Of(Path) ?? throw new IOException($"{Path} vanished right after it was written");
-        return StateFileVersion.Of(content, stamp);
+        var stamp = FileStamp.Of(prepared.Stream.SafeFileHandle);
+        prepared.Stream.Dispose();
+        File.Move(prepared.TempPath, Path, overwrite: true);
+        DurableFile.SyncDirectory(Directory);
+        return new StateFileVersion(prepared.Length, prepared.Sha256, stamp);
+    }
+
+    /// <summary>Deletes temporary snapshot files that no live writer holds (leftovers of a crash). The caller holds the writer lock.</summary>
+    public void DeleteStaleTemps()
+    {
+        foreach (var temp in System.IO.Directory.EnumerateFiles(Directory, DurableFile.TempPrefix(FileName) + "*.tmp"))
+        {
+            try
+            {
+                using (new FileStream(temp, FileMode.Open, FileAccess.ReadWrite, FileShare.None))
+                {
+                    // Locked by nobody: its writer is gone.
+                }
+
+                File.Delete(temp);
+            }
+            catch (IOException)
+            {
+                // Held by a compaction in progress, or already gone.
+            }
+        }
     }
 
     /// <summary>The file's bytes and stamp, read through one open handle; null when the file is missing.</summary>
@@ -126,57 +142,5 @@ internal sealed class StateFile
         }
 
         return problem;
-    }
-
-    private void Remember(EmbeddedState state)
-    {
-        lock (_lock)
-        {
-            if (_cached is null || state.Revision >= _cached.Revision)
-            {
-                _cached = state;
-            }
-        }
-    }
-
-    private FileStream OpenForRead()
-    {
-        try
-        {
-            return new FileStream(Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0, useAsync: true);
-        }
-        catch (FileNotFoundException e)
-        {
-            throw new StoreUnavailableException($"the embedded store's state file {Path} is missing", e);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new StoreUnavailableException($"could not open the embedded store's state file {Path}: {e.Message}", e);
-        }
-    }
-
-    private async Task<EmbeddedState> ParseAsync(Stream stream, CancellationToken cancellationToken)
-    {
-        EmbeddedState? state;
-        try
-        {
-            state = await JsonSerializer.DeserializeAsync(stream, EmbeddedJsonContext.Default.EmbeddedState, cancellationToken).ConfigureAwait(false);
-        }
-        catch (JsonException e)
-        {
-            throw new StoreUnavailableException($"the embedded store's state file {Path} is corrupt: {e.Message}", e);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new StoreUnavailableException($"could not read the embedded store's state file {Path}: {e.Message}", e);
-        }
-
-        var problem = state is null ? "it holds null" : state.FindInconsistency();
-        if (problem is not null)
-        {
-            throw new StoreUnavailableException($"the embedded store's state file {Path} is corrupt: {problem}");
-        }
-
-        return state!;
     }
 }

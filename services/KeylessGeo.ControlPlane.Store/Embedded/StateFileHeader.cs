@@ -45,4 +45,21 @@ internal static class StateFileHeader
             return false;
         }
     }
+
+    /// <summary>The format number, when the prefix starts with it as this build and earlier ones write it.</summary>
+    public static bool TryReadFormat(ReadOnlySpan<byte> prefix, out int format)
+    {
+        format = 0;
+        var reader = new Utf8JsonReader(prefix, isFinalBlock: false, state: default);
+        try
+        {
+            return reader.Read() && reader.TokenType == JsonTokenType.StartObject
+                && reader.Read() && reader.TokenType == JsonTokenType.PropertyName && reader.ValueTextEquals("format"u8)
+                && reader.Read() && reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out format);
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
 }

@@ -17,17 +17,32 @@ internal static class WriterLock
     private static readonly TimeSpan FirstBackoff = TimeSpan.FromMilliseconds(1);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromMilliseconds(50);
 
+    private static FileStreamOptions Options => new()
+    {
+        Mode = FileMode.OpenOrCreate,
+        Access = FileAccess.ReadWrite,
+        Share = FileShare.None,
+        UnixCreateMode = DurableFile.FileMode,
+    };
+
+    /// <summary>Takes the lock if nobody holds it (null otherwise); dispose the result to release it.</summary>
+    public static IDisposable? TryAcquire(string directory)
+    {
+        try
+        {
+            return new FileStream(Path.Combine(directory, FileName), Options);
+        }
+        catch (IOException e) when (e is not FileNotFoundException and not DirectoryNotFoundException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Takes the lock; dispose the result to release it.</summary>
     public static async Task<IDisposable> AcquireAsync(string directory, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var path = Path.Combine(directory, FileName);
-        var options = new FileStreamOptions
-        {
-            Mode = FileMode.OpenOrCreate,
-            Access = FileAccess.ReadWrite,
-            Share = FileShare.None,
-            UnixCreateMode = DurableFile.FileMode,
-        };
+        var options = Options;
         var started = Stopwatch.GetTimestamp();
         var backoff = FirstBackoff;
         while (true)

@@ -99,7 +99,9 @@ public sealed class EmbeddedCrashSafetyTests : IAsyncLifetime
     [Fact]
     public async Task StateFileWhoseRevisionDisagreesWithItsSnapshot_IsReportedCorrupt()
     {
-        await CommitPoliciesAsync(Open(), "a");
+        var store = Open();
+        await CommitPoliciesAsync(store, "a");
+        await store.CompactAsync(CancellationToken.None);
         var path = EmbeddedFiles.State(_directory.Path);
         var text = await File.ReadAllTextAsync(path);
         var header = text.IndexOf("\"revision\":1,", StringComparison.Ordinal);

@@ -11,6 +11,19 @@ public static class EmbeddedFiles
 
     public static string AuditLog(string directory) => Path.Combine(directory, AuditLogFile.FileName);
 
+    /// <summary>Every commit-log file's name and bytes (hex), oldest generation first.</summary>
+    public static async Task<List<string>> ReadCommitLogsAsync(string directory)
+    {
+        var logs = new List<string>();
+        foreach (var generation in CommitLogFile.Generations(directory))
+        {
+            var path = CommitLogFile.PathOf(directory, generation);
+            logs.Add(Path.GetFileName(path) + ":" + Convert.ToHexString(await File.ReadAllBytesAsync(path)));
+        }
+
+        return logs;
+    }
+
     /// <summary>Rewrites line <paramref name="sequence"/> of audit.log with an edited entry (the file is otherwise untouched).</summary>
     public static async Task EditAuditLineAsync(string directory, long sequence, Func<AuditEntry, AuditEntry> edit)
     {

@@ -51,14 +51,17 @@ public sealed class EmbeddedIntegrityTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task StateFileEditedInPlace_KeepingItsSizeAndTime_IsRefusedAtTheNextCommit()
+    public async Task StateFileEditedInPlace_KeepingItsSizeAndTime_IsRefusedAtTheNextCompaction()
     {
+        // Commits no longer rewrite (or hash) the snapshot; the compaction that would replace it hashes it first.
+        await _store.CompactAsync(CancellationToken.None);
         var stamp = File.GetLastWriteTimeUtc(StatePath);
         var text = await File.ReadAllTextAsync(StatePath);
         await File.WriteAllTextAsync(StatePath, text.Replace("\"alice\"", "\"alicE\"", StringComparison.Ordinal));
         File.SetLastWriteTimeUtc(StatePath, stamp);
 
-        var refused = await AssertCommitRefusedAndNothingWrittenAsync(expected: null);
+        var compaction = await Assert.ThrowsAsync<StoreIntegrityException>(() => _store.CompactAsync(CancellationToken.None));
+        var refused = await AssertCommitRefusedAndNothingWrittenAsync(Assert.Single(compaction.Problems));
 
         var problem = Assert.Single(refused.Problems);
         Assert.Equal(StoreIntegrityCodes.StateFileChanged, problem.Code);
@@ -69,8 +72,11 @@ public sealed class EmbeddedIntegrityTests : IAsyncLifetime
     [Fact]
     public async Task StateFileRolledBackToAnEarlierRevision_IsReported()
     {
+        // The snapshot changes only when the log is compacted into it.
+        await _store.CompactAsync(CancellationToken.None);
         var earlier = await File.ReadAllBytesAsync(StatePath);
         await CommitPoliciesAsync(_store, "d");
+        await _store.CompactAsync(CancellationToken.None);
         await File.WriteAllBytesAsync(StatePath, earlier);
 
         var problem = await SingleProblemAsync(StoreIntegrityCodes.StateFileChanged, StatePath);
@@ -183,6 +189,7 @@ public sealed class EmbeddedIntegrityTests : IAsyncLifetime
     {
         var state = await File.ReadAllBytesAsync(StatePath);
         var audit = await File.ReadAllBytesAsync(AuditPath);
+        var logs = await EmbeddedFiles.ReadCommitLogsAsync(_directory.Path);
         var revision = (await _store.ReadSnapshotAsync(CancellationToken.None)).Revision;
 
         var refused = await Assert.ThrowsAsync<StoreIntegrityException>(() =>
@@ -196,6 +203,7 @@ public sealed class EmbeddedIntegrityTests : IAsyncLifetime
         Assert.Contains(refused.Problems[0].Location, refused.Message, StringComparison.Ordinal);
         Assert.Equal(state, await File.ReadAllBytesAsync(StatePath));
         Assert.Equal(audit, await File.ReadAllBytesAsync(AuditPath));
+        Assert.Equal(logs, await EmbeddedFiles.ReadCommitLogsAsync(_directory.Path));
         Assert.Empty(Directory.EnumerateFiles(_directory.Path, ".state.json.*"));
         return refused;
     }

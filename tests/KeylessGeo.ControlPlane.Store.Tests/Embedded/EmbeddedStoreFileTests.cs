@@ -37,7 +37,8 @@ public sealed class EmbeddedStoreFileTests : IAsyncLifetime
             Assert.True(OwnerOnlyFile == File.GetUnixFileMode(file), $"{file} is {File.GetUnixFileMode(file)}");
         }
 
-        Assert.Equal(4, Directory.EnumerateFiles(_directory.Path, "*", SearchOption.AllDirectories).Count());
+        // state.json, audit.log, store.lock, the commit log, the lease.
+        Assert.Equal(5, Directory.EnumerateFiles(_directory.Path, "*", SearchOption.AllDirectories).Count());
     }
 
     [Fact]

@@ -23,6 +23,7 @@ public sealed class PostgresCluster : IAsyncDisposable
     private readonly PostgresBinaries _binaries;
     private readonly string? _runAs;
     private int _stopped;
+    private bool _durable;
 
     private PostgresCluster(PostgresBinaries binaries, string? runAs, string folder)
     {
@@ -60,7 +61,11 @@ public sealed class PostgresCluster : IAsyncDisposable
         return ConnectionString(name);
     }
 
-    public static async Task<PostgresCluster> StartAsync()
+    /// <param name="durable">
+    /// Keep PostgreSQL's durability settings (fsync, synchronous commit, full-page writes) as a
+    /// production server has them, for benchmarks; tests leave them off.
+    /// </param>
+    public static async Task<PostgresCluster> StartAsync(bool durable = false)
     {
         var binaries = PostgresBinaries.Find();
         var runAs = await IsRootAsync() ? await EnsureTestUserAsync() : null;
@@ -69,7 +74,7 @@ public sealed class PostgresCluster : IAsyncDisposable
         var folder = Path.Combine(Path.GetTempPath(), FolderPrefix + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         await File.WriteAllTextAsync(Path.Combine(folder, OwnerFile), Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
-        var cluster = new PostgresCluster(binaries, runAs, folder);
+        var cluster = new PostgresCluster(binaries, runAs, folder) { _durable = durable };
         try
         {
             if (runAs is not null)
@@ -109,7 +114,7 @@ public sealed class PostgresCluster : IAsyncDisposable
             Port = FreePort.Next();
             var settings = string.Join(' ',
                 $"-p {Port}", "-c listen_addresses=127.0.0.1", $"-c unix_socket_directories='{Folder}'",
-                "-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off", "-c max_connections=200");
+                _durable ? "-c fsync=on" : "-c fsync=off -c synchronous_commit=off -c full_page_writes=off", "-c max_connections=200");
             last = await RunAsync(_binaries.PgCtl, ["start", "-D", DataDirectory, "-l", LogFile, "-w", "-t", "30", "-o", settings]);
             if (last.ExitCode == 0)
             {
