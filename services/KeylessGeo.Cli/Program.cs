@@ -14,13 +14,20 @@ public static class Program
 
     /// <summary>Parses and runs <paramref name="args"/>; usage errors go to <paramref name="error"/>.</summary>
     public static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, IAnsiConsole console)
-        => BuildRoot(output, console).Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
+        => BuildRoot(output, console).Parse(args).InvokeAsync(new InvocationConfiguration
+        {
+            Output = output,
+            Error = error,
+            // Ctrl+C and SIGTERM cancel the command's token; the demo then stops its child processes
+            // (each gets SIGTERM and up to 15 s), which the default 2 s would cut short.
+            ProcessTerminationTimeout = TimeSpan.FromSeconds(60),
+        });
 
     /// <summary>The command tree, writing to <paramref name="output"/> and <paramref name="console"/>.</summary>
     public static RootCommand BuildRoot(TextWriter output, IAnsiConsole console)
     {
         var root = new RootCommand("KeylessGeo operator CLI");
-        root.Subcommands.Add(DemoCommand.Create(output));
+        root.Subcommands.Add(DemoCommand.Create(output, console));
         root.Subcommands.Add(SignCommand.Create(output));
         root.Subcommands.Add(CapacityCommand.Create(console));
         root.Subcommands.Add(KeyIdCommand.Create(output));
