@@ -8,7 +8,7 @@ namespace KeylessGeo.Cli.Demo.Processes;
 public static class DotnetHost
 {
     /// <summary>The control plane's assembly.</summary>
-    public const string ControlPlane = "KeylessGeo.ControlPlane.dll";
+    public const string ControlPlane = "keylessgeo-controlplane.dll";
 
     /// <summary>The keyserver's assembly.</summary>
     public const string KeyServer = "KeylessGeo.KeyServer.dll";
