@@ -62,6 +62,7 @@ public sealed class DemoAgentNode : IDisposable
             ["Upstreams:CaPath"] = material.Tls("ca.crt"),
             // Generous: nine processes share this machine's cores, and a first cross-region request
             // opens its TLS connection inside the request. Production values: edge-agent.sample.json.
+            ["Upstreams:Local:ConnectTimeout"] = "00:00:05",
             ["Upstreams:Local:RequestTimeout"] = "00:00:05",
             ["Upstreams:Datacenter:RequestTimeout"] = "00:00:05",
             ["Telemetry:Prometheus:Port"] = Text(metrics),

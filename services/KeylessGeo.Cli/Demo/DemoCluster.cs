@@ -81,7 +81,7 @@ public sealed class DemoCluster : IAsyncDisposable
             _keyservers.Add(DemoKeyserverNode.Start(datacenter, Material, StoreDirectory, _ports));
         }
 
-        await Task.WhenAll(_keyservers.Select(k => DemoReadiness.WaitAsync(k.Process, k.MetricsPort, TimeSpan.FromSeconds(120), cancellationToken)));
+        await Task.WhenAll(_keyservers.Select(k => DemoReadiness.WaitAsync(k.Process, k.MetricsPort, TimeSpan.FromSeconds(180), cancellationToken)));
     }
 
     /// <summary>Starts an edge agent per datacenter in front of its keyserver.</summary>
@@ -95,7 +95,7 @@ public sealed class DemoCluster : IAsyncDisposable
 
     /// <summary>Waits until every agent has a keyserver to send requests to.</summary>
     public Task WaitForAgentsAsync(CancellationToken cancellationToken) =>
-        Task.WhenAll(_agents.Select(a => DemoReadiness.WaitAsync(a.Process, a.MetricsPort, TimeSpan.FromSeconds(90), cancellationToken)));
+        Task.WhenAll(_agents.Select(a => DemoReadiness.WaitAsync(a.Process, a.MetricsPort, TimeSpan.FromSeconds(180), cancellationToken)));
 
     public async ValueTask DisposeAsync()
     {
