@@ -10,7 +10,21 @@ namespace KeylessGeo.Cli;
 public static class Program
 {
     /// <summary>Parses the command line and runs the chosen command.</summary>
-    public static Task<int> Main(string[] args) => RunAsync(args, Console.Out, Console.Error, AnsiConsole.Console);
+    public static Task<int> Main(string[] args) => RunAsync(args, Console.Out, Console.Error, CreateConsole());
+
+    /// <summary>
+    /// The console for tables and colours: Spectre's detection on a terminal; plain text (no ANSI
+    /// codes, no colours, nothing interactive) when standard output is redirected to a file or a pipe.
+    /// </summary>
+    public static IAnsiConsole CreateConsole() => Console.IsOutputRedirected
+        ? AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Ansi = AnsiSupport.No,
+            ColorSystem = ColorSystemSupport.NoColors,
+            Interactive = InteractionSupport.No,
+            Out = new AnsiConsoleOutput(Console.Out),
+        })
+        : AnsiConsole.Console;
 
     /// <summary>Parses and runs <paramref name="args"/>; usage errors go to <paramref name="error"/>.</summary>
     public static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, IAnsiConsole console)
