@@ -56,6 +56,16 @@ public static class DemoRunner
             await display.LineAsync("demo failed: " + ex.Message);
             return 1;
         }
+        catch (Grpc.Core.RpcException ex)
+        {
+            await display.LineAsync($"demo failed: a request through an edge agent failed: {ex.StatusCode} ({ex.Status.Detail})");
+            return 1;
+        }
+        catch (Exception ex) when (ex is HttpRequestException or ControlPlane.ControlPlaneApiException)
+        {
+            await display.LineAsync("demo failed: the control plane refused or did not answer: " + ex.Message);
+            return 1;
+        }
         finally
         {
             if (settings.KeepDirectory is null)

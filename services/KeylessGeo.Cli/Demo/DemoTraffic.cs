@@ -49,7 +49,18 @@ public sealed class DemoTraffic(DemoVerifier verifier)
         var signer = first.ServedBy;
         for (var i = 0; i < TimedRequests; i++)
         {
-            var (response, elapsed) = await SignAsync(agent, check, cancellationToken);
+            SignResponse response;
+            TimeSpan elapsed;
+            try
+            {
+                (response, elapsed) = await SignAsync(agent, check, cancellationToken);
+            }
+            catch (Grpc.Core.RpcException ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                return new DemoResult(check.KeyId, policy, entry, signer.KeyserverId, signer.Datacenter, null, TimeSpan.Zero, requests, verified, outside,
+                    $"the call to {agent.Datacenter.AgentId} failed: {ex.StatusCode}");
+            }
+
             if (response.OutcomeCase != SignResponse.OutcomeOneofCase.Result)
             {
                 return new DemoResult(check.KeyId, policy, entry, signer.KeyserverId, signer.Datacenter, null, TimeSpan.Zero, requests, verified, outside,
