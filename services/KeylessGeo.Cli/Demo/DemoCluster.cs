@@ -16,14 +16,11 @@ public sealed class DemoCluster : IAsyncDisposable
     private static readonly TimeSpan StopPatience = TimeSpan.FromSeconds(15);
     private readonly List<DemoKeyserverNode> _keyservers = [];
     private readonly List<DemoAgentNode> _agents = [];
-    private readonly Queue<int> _ports;
-
-    private DemoCluster(DemoMaterial material, ChildProcess controlPlane, DemoControlPlane api, Queue<int> ports)
+    private DemoCluster(DemoMaterial material, ChildProcess controlPlane, DemoControlPlane api)
     {
         Material = material;
         ControlPlane = controlPlane;
         Api = api;
-        _ports = ports;
     }
 
     public DemoMaterial Material { get; }
@@ -45,7 +42,6 @@ public sealed class DemoCluster : IAsyncDisposable
     /// <summary>Starts the control plane process and waits until its API answers.</summary>
     public static async Task<DemoCluster> StartControlPlaneAsync(DemoMaterial material, CancellationToken cancellationToken)
     {
-        var ports = DemoPorts.Allocate(DemoDatacenters.All.Count * 7);
         var socket = Path.Combine(material.Root, "controlplane.sock");
         var settings = new Dictionary<string, string>
         {
@@ -60,7 +56,7 @@ public sealed class DemoCluster : IAsyncDisposable
             ["Logging:LogLevel:Default"] = "Warning",
         };
         var process = ChildProcess.Start("control-plane", DotnetHost.ControlPlane, settings, Path.Combine(material.Root, "logs"));
-        var cluster = new DemoCluster(material, process, new DemoControlPlane(socket), ports);
+        var cluster = new DemoCluster(material, process, new DemoControlPlane(socket));
         try
         {
             await cluster.Api.WaitHealthyAsync(process, TimeSpan.FromSeconds(60), cancellationToken);
@@ -76,9 +72,12 @@ public sealed class DemoCluster : IAsyncDisposable
     /// <summary>Starts every keyserver at once (the topology must be set: each reads its region from it) and waits until all are ready.</summary>
     public async Task StartKeyserversAsync(CancellationToken cancellationToken)
     {
+        // Ports are chosen just before the processes start: the longer a chosen port waits, the
+        // likelier an outgoing connection takes it as its local port.
+        var ports = DemoPorts.Allocate(DemoDatacenters.All.Count * 4);
         foreach (var datacenter in DemoDatacenters.All)
         {
-            _keyservers.Add(DemoKeyserverNode.Start(datacenter, Material, StoreDirectory, _ports));
+            _keyservers.Add(DemoKeyserverNode.Start(datacenter, Material, StoreDirectory, ports));
         }
 
         await Task.WhenAll(_keyservers.Select(k => DemoReadiness.WaitAsync(k.Process, k.MetricsPort, TimeSpan.FromSeconds(180), cancellationToken)));
@@ -87,9 +86,10 @@ public sealed class DemoCluster : IAsyncDisposable
     /// <summary>Starts an edge agent per datacenter in front of its keyserver.</summary>
     public void StartAgents()
     {
+        var ports = DemoPorts.Allocate(_keyservers.Count * 3);
         foreach (var keyserver in _keyservers)
         {
-            _agents.Add(DemoAgentNode.Start(keyserver, Material, _ports));
+            _agents.Add(DemoAgentNode.Start(keyserver, Material, ports));
         }
     }
 

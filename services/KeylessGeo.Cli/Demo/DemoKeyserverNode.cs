@@ -60,6 +60,8 @@ public sealed class DemoKeyserverNode
             ["Cluster:Silo:Port"] = Text(silo),
             ["Cluster:Silo:CertificatePath"] = material.Tls("member.crt"),
             ["Cluster:Silo:KeyPath"] = material.Tls("member.key"),
+            // A loaded machine can take longer than the production 0.5 s to answer a probe.
+            ["Cluster:Silo:ProbeTimeout"] = "00:00:02",
             ["Logging:LogLevel:Default"] = "Warning",
         };
         var process = ChildProcess.Start(datacenter.KeyserverId, DotnetHost.KeyServer, settings, Path.Combine(material.Root, "logs"));
