@@ -27,7 +27,7 @@ cli=services/KeylessGeo.Cli/bin/Release/net10.0/keylessgeo.dll
 loadgen=bench/KeylessGeo.LoadGen/bin/Release/net10.0/KeylessGeo.LoadGen.dll
 keyserver=keyserver/KeylessGeo.KeyServer/bin/Release/net10.0/KeylessGeo.KeyServer.dll
 
-dotnet "$cli" demo --keep "$work/demo" >"$work/demo.log"
+dotnet "$cli" demo --keep "$work/demo" --once >"$work/demo.log"
 tls="$work/demo/tls"
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 

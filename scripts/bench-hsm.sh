@@ -32,7 +32,7 @@ loadgen=bench/KeylessGeo.LoadGen/bin/Release/net10.0/KeylessGeo.LoadGen.dll
 keyserver=keyserver/KeylessGeo.KeyServer/bin/Release/net10.0/KeylessGeo.KeyServer.dll
 
 # TLS material and the key files come from the demo, as in bench-cluster.sh.
-dotnet "$cli" demo --keep "$work/demo" >"$work/demo.log"
+dotnet "$cli" demo --keep "$work/demo" --once >"$work/demo.log"
 tls="$work/demo/tls"
 
 # A token of this run's own; the keys never leave it (sensitive, not extractable).

@@ -37,13 +37,22 @@ public static class CapacityCommand
             console.MarkupLineInterpolated($"keyserver [bold]{capacity.ServedBy.KeyserverId}[/] in [bold]{capacity.ServedBy.Datacenter}[/]");
             var accelerator = capacity.Accelerator.Kind.Length == 0 ? "none" : $"{capacity.Accelerator.Kind} (x{capacity.Accelerator.Multiplier:0.##})";
             console.MarkupLineInterpolated($"accelerator: {accelerator}");
-            var table = new Table().AddColumn("algorithm").AddColumn(new TableColumn("operations/s").RightAligned());
-            foreach (var algorithm in capacity.Algorithms)
+            if (capacity.Algorithms.Count == 0)
             {
-                table.AddRow(algorithm.Algorithm, algorithm.OperationsPerSecond.ToString("N0", System.Globalization.CultureInfo.InvariantCulture));
+                // Not an empty table: say why there is nothing to show.
+                console.MarkupLine("capacity: not measured (calibration is off, KeyServer:Admission:CalibrationDuration 0, or has not finished)");
+            }
+            else
+            {
+                var table = new Table().AddColumn("algorithm").AddColumn(new TableColumn("operations/s").RightAligned());
+                foreach (var algorithm in capacity.Algorithms)
+                {
+                    table.AddRow(algorithm.Algorithm, algorithm.OperationsPerSecond.ToString("N0", System.Globalization.CultureInfo.InvariantCulture));
+                }
+
+                console.Write(table);
             }
 
-            console.Write(table);
             var load = capacity.Load;
             console.MarkupLineInterpolated(
                 $"load: {load.InFlight}/{load.ConcurrencyLimit} running, {load.Queued}/{load.QueueLimit} queued, {load.CompletedTotal} completed, {load.RejectedOverloadedTotal} rejected OVERLOADED");

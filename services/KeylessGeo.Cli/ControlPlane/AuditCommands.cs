@@ -8,7 +8,7 @@ namespace KeylessGeo.Cli.ControlPlane;
 public static class AuditCommands
 {
     /// <summary>The page size <c>audit verify</c> reads with.</summary>
-    public const int PageSize = 1000;
+    public const int PageSize = AuditChainCheck.PageSize;
 
     /// <summary>Builds <c>audit</c>.</summary>
     public static Command Create(TextWriter output)
@@ -51,32 +51,9 @@ public static class AuditCommands
         var command = new Command("verify", "Fetch every audit entry and recompute the hash chain here. Exits 4 at the first broken entry.");
         ControlPlaneAction.Set(command, connection, output, async (parse, client, cancellation) =>
         {
-            AuditEntry? last = null;
-            long verified = 0;
-            while (true)
-            {
-                var answer = await client.GetAsync(string.Create(CultureInfo.InvariantCulture, $"v1/audit?from={verified + 1}&limit={PageSize}"), cancellation);
-                var page = answer.GetProperty("entries").EnumerateArray().Select(AuditEntries.FromJson).ToList();
-                var result = AuditChain.Verify(page, last);
-                if (!result.IsIntact)
-                {
-                    var broken = page.First(e => e.Sequence == result.BrokenAtSequence);
-                    await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                        $"audit chain broken at entry {result.BrokenAtSequence} ({broken.Action} {broken.Subject} by {broken.Actor} at {broken.Timestamp.UtcDateTime:u}): {result.Reason}; {verified + result.VerifiedCount} entries before it verified"));
-                    return ControlPlaneExitCodes.AuditChainBroken;
-                }
-
-                verified += result.VerifiedCount;
-                last = result.Last;
-                if (page.Count < PageSize)
-                {
-                    break;
-                }
-            }
-
-            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"audit chain intact: {verified} entries verified{(last is null ? "" : $"; head is entry {last.Sequence}, hash {Convert.ToHexStringLower(last.Hash)}")}"));
-            return 0;
+            var report = await AuditChainCheck.VerifyAsync(client, cancellation);
+            await output.WriteLineAsync(report.Summary);
+            return report.Intact ? 0 : ControlPlaneExitCodes.AuditChainBroken;
         });
         return command;
     }

@@ -64,6 +64,14 @@ public sealed class ControlPlaneClient : IDisposable
         return Create(handler, origin, origin.ToString());
     }
 
+    /// <summary>A client of the control plane's Unix socket at <paramref name="socketPath"/> (an absolute path).</summary>
+    public static ControlPlaneClient ForUnixSocket(string socketPath)
+    {
+        var handler = new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(10) };
+        handler.ConnectCallback = (_, cancellationToken) => ConnectUnixAsync(socketPath, cancellationToken);
+        return Create(handler, new Uri("http://localhost/"), UnixScheme + socketPath);
+    }
+
     /// <summary>GET <paramref name="path"/>.</summary>
     public Task<JsonElement> GetAsync(string path, CancellationToken cancellationToken) => SendAsync(HttpMethod.Get, path, null, cancellationToken);
 

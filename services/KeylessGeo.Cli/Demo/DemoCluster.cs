@@ -1,75 +1,65 @@
 using System.Globalization;
+using KeylessGeo.Cli.Demo.Processes;
 using KeylessGeo.ControlPlane.Access;
-using KeylessGeo.ControlPlane.Hosting;
-using KeylessGeo.ControlPlane.Operations;
-using KeylessGeo.ControlPlane.Topology;
-using KeylessGeo.KeyServer.Hosting;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace KeylessGeo.Cli.Demo;
 
 /// <summary>
-/// A local multi-region cluster on one machine: the control plane and one keyserver per demo
-/// datacenter, every one of them opening the same embedded store directory, as separate
-/// processes on one machine would; the keyservers of a region form its Orleans cluster
-/// (embedded membership beside the store, silo-to-silo mutual TLS with the demo CA).
+/// The local cluster as separate OS processes on 127.0.0.1: the control plane on the embedded
+/// store (its HTTP API on a Unix socket), one keyserver per datacenter (the keyservers of a region
+/// form its Orleans cluster, membership beside the store, silo-to-silo mutual TLS) and one edge
+/// agent per datacenter in front of it. Disposing stops them in reverse order (agents, keyservers,
+/// control plane), each with SIGTERM, a bounded wait, then SIGKILL.
 /// </summary>
 public sealed class DemoCluster : IAsyncDisposable
 {
-    /// <summary>The operator identity the demo acts as in the audit log.</summary>
-    public const string Operator = "demo-operator";
-
-    private readonly List<DemoKeyserver> _keyservers = [];
-
-    private DemoCluster(WebApplication controlPlane, string storeDirectory)
+    private static readonly TimeSpan StopPatience = TimeSpan.FromSeconds(15);
+    private readonly List<DemoKeyserverNode> _keyservers = [];
+    private readonly List<DemoAgentNode> _agents = [];
+    private DemoCluster(DemoMaterial material, ChildProcess controlPlane, DemoControlPlane api)
     {
+        Material = material;
         ControlPlane = controlPlane;
-        StoreDirectory = storeDirectory;
-        Services = controlPlane.Services.GetRequiredService<ControlPlaneServices>();
-        // The API's Unix socket (owner-only; the demo's own uid holds the admin role): the
-        // keylessgeo control-plane commands reach it with --control-plane unix:PATH.
-        ControlPlaneAddress = new Uri("unix:" + controlPlane.Services.GetRequiredService<ControlPlaneOptions>().Listen.UnixSocket.Path);
+        Api = api;
     }
 
-    public WebApplication ControlPlane { get; }
+    public DemoMaterial Material { get; }
 
-    public Uri ControlPlaneAddress { get; }
+    /// <summary>The embedded store every process opens.</summary>
+    public string StoreDirectory => Path.Combine(Material.Root, "store");
 
-    public ControlPlaneServices Services { get; }
+    public ChildProcess ControlPlane { get; }
 
-    public string StoreDirectory { get; }
+    public DemoControlPlane Api { get; }
 
-    public IReadOnlyList<DemoKeyserver> Keyservers => _keyservers;
+    public IReadOnlyList<DemoKeyserverNode> Keyservers => _keyservers;
 
-    /// <summary>Starts the control plane, sets the topology, then starts the keyservers.</summary>
-    public static async Task<DemoCluster> StartAsync(DemoMaterial material, CancellationToken cancellationToken)
+    public IReadOnlyList<DemoAgentNode> Agents => _agents;
+
+    /// <summary>Every process started so far, in start order.</summary>
+    public IEnumerable<ChildProcess> Processes => new[] { ControlPlane }.Concat(_keyservers.Select(k => k.Process)).Concat(_agents.Select(a => a.Process));
+
+    /// <summary>Starts the control plane process and waits until its API answers.</summary>
+    public static async Task<DemoCluster> StartControlPlaneAsync(DemoMaterial material, CancellationToken cancellationToken)
     {
-        var store = Path.Combine(material.Root, "store");
-        var controlPlane = ControlPlaneApplication.Create([], builder => builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        var socket = Path.Combine(material.Root, "controlplane.sock");
+        var settings = new Dictionary<string, string>
         {
             ["ControlPlane:Store:Kind"] = "embedded",
-            ["ControlPlane:Store:DataDirectory"] = store,
+            ["ControlPlane:Store:DataDirectory"] = Path.Combine(material.Root, "store"),
             ["ControlPlane:WrappingKeyPath"] = Path.Combine(material.Root, "control-plane-wrapping-key.pem"),
             ["ControlPlane:Listen:Port"] = "-1",
-            ["ControlPlane:Listen:UnixSocket:Path"] = Path.Combine(material.Root, "controlplane.sock"),
+            ["ControlPlane:Listen:UnixSocket:Path"] = socket,
+            ["ControlPlane:Listen:UnixSocket:Mode"] = "0600",
             ["ControlPlane:Access:Grants:0:Uid"] = UnixAccounts.CurrentUserId().ToString(CultureInfo.InvariantCulture),
             ["ControlPlane:Access:Grants:0:Roles:0"] = "admin",
-            ["Logging:LogLevel:Default"] = "Error",
-        }));
-        await controlPlane.StartAsync(cancellationToken);
-        var cluster = new DemoCluster(controlPlane, store);
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        var process = ChildProcess.Start("control-plane", DotnetHost.ControlPlane, settings, Path.Combine(material.Root, "logs"));
+        var cluster = new DemoCluster(material, process, new DemoControlPlane(socket));
         try
         {
-            await cluster.Services.Topology.ReplaceAsync(Operator, TopologyReplacement.FromJson(DemoDatacenters.TopologyJson), cancellationToken);
-            foreach (var (id, datacenter) in DemoDatacenters.Keyservers)
-            {
-                var app = KeyServerApplication.Create([], builder => builder.Configuration.AddInMemoryCollection(KeyserverConfiguration(material, store, id, datacenter)));
-                await app.StartAsync(cancellationToken);
-                cluster._keyservers.Add(DemoKeyserver.Attach(id, datacenter, app, material));
-            }
-
+            await cluster.Api.WaitHealthyAsync(process, TimeSpan.FromSeconds(60), cancellationToken);
             return cluster;
         }
         catch
@@ -79,50 +69,52 @@ public sealed class DemoCluster : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync()
+    /// <summary>Starts every keyserver at once (the topology must be set: each reads its region from it) and waits until all are ready.</summary>
+    public async Task StartKeyserversAsync(CancellationToken cancellationToken)
     {
-        foreach (var keyserver in _keyservers)
+        // Ports are chosen just before the processes start: the longer a chosen port waits, the
+        // likelier an outgoing connection takes it as its local port.
+        var ports = DemoPorts.Allocate(DemoDatacenters.All.Count * 4);
+        foreach (var datacenter in DemoDatacenters.All)
         {
-            await keyserver.DisposeAsync();
+            _keyservers.Add(DemoKeyserverNode.Start(datacenter, Material, StoreDirectory, ports));
         }
 
-        await ControlPlane.StopAsync(CancellationToken.None);
-        await ControlPlane.DisposeAsync();
+        await Task.WhenAll(_keyservers.Select(k => DemoReadiness.WaitAsync(k.Process, k.MetricsPort, TimeSpan.FromSeconds(180), cancellationToken)));
     }
 
-    /// <summary>A loopback port free right now (Orleans needs its silo port before it binds).</summary>
-    private static int FreeLoopbackPort()
+    /// <summary>Starts an edge agent per datacenter in front of its keyserver.</summary>
+    public void StartAgents()
     {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static Dictionary<string, string?> KeyserverConfiguration(DemoMaterial material, string store, string id, string datacenter)
-    {
-        var home = Directory.CreateDirectory(Path.Combine(material.Root, "keyservers", id)).FullName;
-        var keys = Directory.CreateDirectory(Path.Combine(home, "keys")).FullName;
-        return new()
+        var ports = DemoPorts.Allocate(_keyservers.Count * 3);
+        foreach (var keyserver in _keyservers)
         {
-            ["KeyServer:Id"] = id,
-            ["KeyServer:Datacenter"] = datacenter,
-            ["KeyServer:KeysDirectory"] = keys,
-            ["KeyServer:Admission:CalibrationDuration"] = "00:00:00",
-            ["Listen:Address"] = "127.0.0.1",
-            ["Listen:Port"] = "0",
-            ["Listen:CertificatePath"] = material.Tls("server.crt"),
-            ["Listen:KeyPath"] = material.Tls("server.key"),
-            ["Listen:ClientCaPath"] = material.Tls("ca.crt"),
-            ["Keyless:Port"] = "0",
-            ["Telemetry:Prometheus:Port"] = "0",
-            ["Cluster:Enabled"] = "true",
-            ["Cluster:Silo:Port"] = FreeLoopbackPort().ToString(CultureInfo.InvariantCulture),
-            ["Cluster:Silo:CertificatePath"] = material.Tls("member.crt"),
-            ["Cluster:Silo:KeyPath"] = material.Tls("member.key"),
-            ["Cluster:Store:Kind"] = "embedded",
-            ["Cluster:Store:DataDirectory"] = store,
-            ["Cluster:WrappingKeyPath"] = Path.Combine(home, "wrapping-key.pem"),
-            ["Logging:LogLevel:Default"] = "Error",
-        };
+            _agents.Add(DemoAgentNode.Start(keyserver, Material, ports));
+        }
+    }
+
+    /// <summary>Waits until every agent has a keyserver to send requests to.</summary>
+    public Task WaitForAgentsAsync(CancellationToken cancellationToken) =>
+        Task.WhenAll(_agents.Select(a => DemoReadiness.WaitAsync(a.Process, a.MetricsPort, TimeSpan.FromSeconds(180), cancellationToken)));
+
+    public async ValueTask DisposeAsync()
+    {
+        // Front to back: nothing is left sending to a keyserver that is already gone.
+        await Task.WhenAll(_agents.Select(a => a.Process.StopAsync(StopPatience)));
+        await Task.WhenAll(_keyservers.Select(k => k.Process.StopAsync(StopPatience)));
+        await ControlPlane.StopAsync(StopPatience);
+        foreach (var agent in _agents)
+        {
+            agent.Dispose();
+            await agent.Process.DisposeAsync();
+        }
+
+        foreach (var keyserver in _keyservers)
+        {
+            await keyserver.Process.DisposeAsync();
+        }
+
+        await ControlPlane.DisposeAsync();
+        Api.Dispose();
     }
 }

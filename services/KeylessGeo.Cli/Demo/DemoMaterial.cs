@@ -29,6 +29,21 @@ public sealed class DemoMaterial
     /// <summary>The demo key ids, in the order they are created.</summary>
     public static IReadOnlyList<string> KeyIds { get; } = ["demo-rsa2048", "demo-ecdsa-p256", "demo-ed25519"];
 
+    /// <summary>The files a complete set of material has, relative to its root.</summary>
+    private static IEnumerable<string> ExpectedFiles =>
+        new[] { "ca.crt", "server.crt", "server.key", "client.crt", "client.key", "member.crt", "member.key" }.Select(name => Path.Combine("tls", name))
+            .Concat(KeyIds.Select(id => Path.Combine("keys", id + ".key")));
+
+    /// <summary>
+    /// The material already in <paramref name="root"/> when it is complete (a data directory kept
+    /// with <c>--keep</c> by an earlier run), else new material written there.
+    /// </summary>
+    public static DemoMaterial OpenOrCreate(string root, out bool reused)
+    {
+        reused = ExpectedFiles.All(file => File.Exists(Path.Combine(root, file)));
+        return reused ? new DemoMaterial(root) : Create(root);
+    }
+
     /// <summary>Creates the material in <paramref name="root"/> (created when missing).</summary>
     public static DemoMaterial Create(string root)
     {

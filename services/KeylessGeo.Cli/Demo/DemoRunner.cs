@@ -1,67 +1,70 @@
-using KeylessGeo.Contracts.V1;
-using KeylessGeo.ControlPlane.Keys;
-using KeylessGeo.ControlPlane.Policies;
+using System.Globalization;
+using KeylessGeo.Cli.Demo.Processes;
 
 namespace KeylessGeo.Cli.Demo;
 
 /// <summary>
-/// Runs the demo: material, a local multi-region cluster on the embedded store (control plane
-/// and one keyserver in each of three datacenters), policies, key import, signatures verified
-/// without the keyservers and always made in a datacenter the key's policy permits (a request
-/// entering elsewhere is forwarded), the Keyless protocol, a measured narrowing of a policy, and
-/// the audit chain verified.
+/// Runs the main job: material, the cluster as separate processes, policies and keys through the
+/// control plane, verified signatures through every edge agent for every key, a policy narrowed
+/// while requests keep arriving, the audit chain verified, a summary; then, unless
+/// <see cref="DemoSettings.Once"/>, the cluster stays up until Ctrl+C or SIGTERM. Every child
+/// process is stopped and a temporary data directory removed however the run ends.
 /// </summary>
 public static class DemoRunner
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(15);
+    /// <summary>The exit code after an interruption before the steps finished (128 + SIGINT).</summary>
+    public const int Interrupted = 130;
 
-    /// <summary>Runs the demo; returns 0 when every step gave the expected outcome.</summary>
-    public static async Task<int> RunAsync(DemoSettings settings, TextWriter output, CancellationToken cancellationToken)
+    /// <summary>Runs the demo; 0 when every step gave the expected outcome.</summary>
+    public static async Task<int> RunAsync(DemoSettings settings, DemoConsole display, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        ArgumentNullException.ThrowIfNull(output);
-        var root = settings.KeepDirectory ?? Directory.CreateTempSubdirectory("keylessgeo-demo-").FullName;
+        ArgumentNullException.ThrowIfNull(display);
+        var root = settings.KeepDirectory is { } keep ? Directory.CreateDirectory(keep).FullName : Directory.CreateTempSubdirectory("keylessgeo-demo-").FullName;
         try
         {
-            var material = DemoMaterial.Create(root);
-            await output.WriteLineAsync($"demo CA, certificates and keys written to {root}");
+            var material = DemoMaterial.OpenOrCreate(root, out var reused);
+            await display.LineAsync($"data directory {root} ({(reused ? "material reused from an earlier run" : "new development CA, mTLS certificates and demo keys")}; " +
+                (settings.KeepDirectory is null ? "removed at exit)" : "kept)"));
             if (settings.MaterialOnly)
             {
                 return 0;
             }
 
-            await using var cluster = await DemoCluster.StartAsync(material, cancellationToken);
-            await DescribeAsync(cluster, output);
-            await ImportAsync(cluster, material, output, cancellationToken);
-
-            var failures = 0;
-            await output.WriteLineAsync();
-            await output.WriteLineAsync("signatures over gRPC with mutual TLS, asked at every keyserver, verified without the keyservers");
-            await output.WriteLineAsync("(an EU-only key asked for in sfo1 is forwarded to a keyserver of region EU, which signs it):");
-            foreach (var check in DemoSignatureCheck.All)
+            await using var cluster = await display.StepAsync("starting the control plane (embedded store)", () => DemoCluster.StartControlPlaneAsync(material, cancellationToken));
+            await display.LineAsync($"started control-plane (pid {cluster.ControlPlane.Pid}): HTTP API on unix:{cluster.Api.SocketPath}, store {cluster.StoreDirectory}");
+            var failures = await RunStepsAsync(cluster, material, display, cancellationToken);
+            await display.LineAsync();
+            await display.LineAsync(failures.Count == 0 ? "demo complete: every step gave the expected outcome" : $"{failures.Count} demo step(s) failed: {string.Join("; ", failures)}");
+            if (!settings.Once)
             {
-                foreach (var keyserver in cluster.Keyservers)
-                {
-                    IReadOnlyCollection<string> permitted = DemoDatacenters.PolicyOf(check.KeyId) == DemoDatacenters.GlobalPolicyId
-                        ? ["fra1", "ams1", "sfo1"]
-                        : ["fra1", "ams1"];
-                    failures += await DemoChecks.SignAndVerifyAsync(keyserver, check, material, permitted, Patience, output, cancellationToken) ? 0 : 1;
-                }
-            }
-
-            failures += await DemoChecks.KeylessProtocolAsync(cluster.Keyservers[0], material, output, cancellationToken) ? 0 : 1;
-            failures += await DemoChecks.EvictionAsync(cluster, output, cancellationToken) ? 0 : 1;
-            failures += await DemoChecks.AuditAsync(cluster, output, cancellationToken) ? 0 : 1;
-
-            if (settings.Serve)
-            {
-                await output.WriteLineAsync("serving; press Ctrl+C to stop");
+                await display.LineAsync($"the cluster keeps running; try: keylessgeo keyservers --control-plane unix:{cluster.Api.SocketPath}");
+                await display.LineAsync("press Ctrl+C to stop it");
                 await Task.Delay(Timeout.Infinite, cancellationToken).ContinueWith(static _ => { }, TaskScheduler.Default);
             }
 
-            await output.WriteLineAsync();
-            await output.WriteLineAsync(failures == 0 ? "demo complete: every step gave the expected outcome" : $"{failures} demo step(s) failed");
-            return failures == 0 ? 0 : 1;
+            await display.LineAsync("stopping the cluster (edge agents, keyservers, control plane)");
+            return failures.Count == 0 ? 0 : 1;
+        }
+        catch (Exception) when (cancellationToken.IsCancellationRequested)
+        {
+            await display.LineAsync("interrupted: stopping every process of the cluster");
+            return Interrupted;
+        }
+        catch (DemoException ex)
+        {
+            await display.LineAsync("demo failed: " + ex.Message);
+            return 1;
+        }
+        catch (Grpc.Core.RpcException ex)
+        {
+            await display.LineAsync($"demo failed: a request through an edge agent failed: {ex.StatusCode} ({ex.Status.Detail})");
+            return 1;
+        }
+        catch (Exception ex) when (ex is HttpRequestException or ControlPlane.ControlPlaneApiException)
+        {
+            await display.LineAsync("demo failed: the control plane refused or did not answer: " + ex.Message);
+            return 1;
         }
         finally
         {
@@ -69,41 +72,63 @@ public static class DemoRunner
             {
                 Directory.Delete(root, recursive: true);
             }
+
+            await display.LineAsync(settings.KeepDirectory is null ? $"stopped; removed {root}" : $"stopped; kept {root} (run again with --keep {root} to reuse it)");
         }
     }
 
-    private static async Task DescribeAsync(DemoCluster cluster, TextWriter output)
+    private static async Task<List<string>> RunStepsAsync(DemoCluster cluster, DemoMaterial material, DemoConsole display, CancellationToken cancellationToken)
     {
-        await output.WriteLineAsync($"control plane on {cluster.ControlPlaneAddress} (HTTP API), embedded store in {cluster.StoreDirectory}");
+        await display.StepAsync("setting the topology: fra1 (EU, DE), ams1 (EU, NL), sfo1 (NA, US), iad1 (NA, US)",
+            () => cluster.Api.ReplaceTopologyAsync(DemoDatacenters.TopologyJson, cancellationToken));
+        await display.StepAsync("starting a keyserver in each datacenter (Orleans cluster per region)", () => cluster.StartKeyserversAsync(cancellationToken));
         foreach (var keyserver in cluster.Keyservers)
         {
-            await output.WriteLineAsync(
-                $"keyserver {keyserver.Id} in {keyserver.Datacenter}: gRPC https://127.0.0.1:{keyserver.GrpcPort}, Keyless protocol {keyserver.Keyless}, mutual TLS required");
+            await display.LineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"started {keyserver.Datacenter.KeyserverId} (pid {keyserver.Process.Pid}): gRPC https://127.0.0.1:{keyserver.GrpcPort}, Keyless 127.0.0.1:{keyserver.KeylessPort}, mutual TLS; region {keyserver.Datacenter.Region}"));
         }
+
+        await display.StepAsync("waiting for each datacenter's wrapping key", () => cluster.Api.WaitForWrappingKeysAsync(
+            [.. DemoDatacenters.All.Select(d => d.Id)], [.. cluster.Keyservers.Select(k => k.Process)], TimeSpan.FromSeconds(60), cancellationToken));
+
+        // The agents start while the policies and keys are created: both take a few seconds.
+        cluster.StartAgents();
+        var permitted = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        await display.StepAsync("creating the policies and importing the demo keys through the control plane", async () =>
+        {
+            foreach (var (id, text) in DemoDatacenters.Policies)
+            {
+                permitted[id] = await cluster.Api.EnsurePolicyAsync(id, text, cancellationToken);
+            }
+
+            foreach (var keyId in DemoMaterial.KeyIds)
+            {
+                await ImportAsync(cluster, material, keyId, display, cancellationToken);
+            }
+        });
+        foreach (var (id, text) in DemoDatacenters.Policies)
+        {
+            await display.LineAsync($"policy {id} ({text}) permits {string.Join(", ", permitted[id])}");
+        }
+
+        await display.StepAsync("starting an edge agent in each datacenter", () => cluster.WaitForAgentsAsync(cancellationToken));
+        foreach (var agent in cluster.Agents)
+        {
+            await display.LineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"started {agent.Datacenter.AgentId} (pid {agent.Process.Pid}): gRPC http://127.0.0.1:{agent.GrpcPort}, Keyless 127.0.0.1:{agent.KeylessPort}; node-local keyserver {agent.Datacenter.KeyserverId}"));
+        }
+
+        await display.LineAsync("pids: " + string.Join(' ', cluster.Processes.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Name}={p.Pid}"))));
+        return await DemoScenario.RunAsync(cluster, material, permitted, display, cancellationToken);
     }
 
-    private static async Task ImportAsync(DemoCluster cluster, DemoMaterial material, TextWriter output, CancellationToken cancellationToken)
+    private static async Task ImportAsync(DemoCluster cluster, DemoMaterial material, string keyId, DemoConsole display, CancellationToken cancellationToken)
     {
-        await DemoChecks.WaitForWrappingKeysAsync(cluster, Patience, cancellationToken);
-        await output.WriteLineAsync("each keyserver generated its datacenter's wrapping key and registered the public half");
-        foreach (var (id, text) in new[] { (DemoDatacenters.EuPolicyId, DemoDatacenters.EuPolicy), (DemoDatacenters.GlobalPolicyId, DemoDatacenters.GlobalPolicy) })
-        {
-            var change = await cluster.Services.Policies.CreateAsync(DemoCluster.Operator, new PolicyRequest { Id = id, Policy = PolicyInput.FromText(text) }, cancellationToken);
-            await output.WriteLineAsync($"policy {id} ({text}) permits {string.Join(", ", change.Policy.PermittedDatacenters)}; its key is wrapped to each of them");
-        }
-
-        foreach (var keyId in DemoMaterial.KeyIds)
-        {
-            var certificate = Path.Combine(material.KeysDirectory, keyId + ".crt");
-            using var pem = KeyMaterial.FromPem(File.ReadAllText(Path.Combine(material.KeysDirectory, keyId + ".key")));
-            var imported = await cluster.Services.Keys.ImportAsync(DemoCluster.Operator, new ImportKeyRequest
-            {
-                KeyId = keyId,
-                PolicyId = DemoDatacenters.PolicyOf(keyId),
-                PrivateKey = pem,
-                CertificatePem = File.Exists(certificate) ? File.ReadAllText(certificate) : null,
-            }, cancellationToken);
-            await output.WriteLineAsync($"imported {keyId} under policy {DemoDatacenters.PolicyOf(keyId)} (wrapped at once; the store never sees the plaintext), revision {imported.Revision}");
-        }
+        var certificate = Path.Combine(material.KeysDirectory, keyId + ".crt");
+        // Throwaway demo keys: sent as read, over the owner-only Unix socket.
+        var pem = await File.ReadAllTextAsync(Path.Combine(material.KeysDirectory, keyId + ".key"), cancellationToken);
+        var policy = DemoDatacenters.PolicyOf(keyId);
+        var outcome = await cluster.Api.EnsureKeyAsync(keyId, policy, pem, File.Exists(certificate) ? await File.ReadAllTextAsync(certificate, cancellationToken) : null, cancellationToken);
+        await display.LineAsync($"key {keyId} under policy {policy}: {outcome}");
     }
 }

@@ -1,7 +1,7 @@
 namespace KeylessGeo.Cli.Demo;
 
 /// <summary>What <c>keylessgeo demo</c> was asked to do.</summary>
-/// <param name="KeepDirectory">Where to write and keep the material; null for a temporary folder.</param>
-/// <param name="Serve">Keep the keyserver running after the signatures.</param>
+/// <param name="KeepDirectory">The data directory to use and keep (reused when it holds an earlier run's material); null for a temporary folder removed at exit.</param>
+/// <param name="Once">Run the steps, print the summary and exit, instead of keeping the cluster up until Ctrl+C or SIGTERM.</param>
 /// <param name="MaterialOnly">Only generate the material.</param>
-public sealed record DemoSettings(string? KeepDirectory, bool Serve, bool MaterialOnly);
+public sealed record DemoSettings(string? KeepDirectory, bool Once, bool MaterialOnly);
