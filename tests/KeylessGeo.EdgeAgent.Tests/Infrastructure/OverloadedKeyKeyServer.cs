@@ -1,15 +1,7 @@
-using System.Net;
 using Grpc.Core;
 using Grpc.Net.Client;
 using KeylessGeo.Contracts.V1;
 using KeylessGeo.Serving.Grpc;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace KeylessGeo.EdgeAgent.Tests.Infrastructure;
 
@@ -21,18 +13,17 @@ namespace KeylessGeo.EdgeAgent.Tests.Infrastructure;
 /// </summary>
 public sealed class OverloadedKeyKeyServer : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private readonly PlaintextGrpcHost _host;
     private readonly Service _service;
 
-    private OverloadedKeyKeyServer(WebApplication app, Service service, string address)
+    private OverloadedKeyKeyServer(PlaintextGrpcHost host, Service service)
     {
-        _app = app;
+        _host = host;
         _service = service;
-        Address = address;
     }
 
     /// <summary>Its gRPC address (<c>http://127.0.0.1:port</c>).</summary>
-    public string Address { get; }
+    public string Address => _host.Address;
 
     /// <summary>Requests for the hot key received (each answered <c>OVERLOADED</c>).</summary>
     public int HotReceived => _service.HotReceived;
@@ -43,24 +34,11 @@ public sealed class OverloadedKeyKeyServer : IAsyncDisposable
     /// <summary>Starts it in front of the keyserver behind <paramref name="real"/>.</summary>
     public static async Task<OverloadedKeyKeyServer> StartAsync(GrpcChannel real, byte[] hotSki)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
         var service = new Service(new Contracts.V1.KeyServer.KeyServerClient(real), hotSki);
-        builder.Services.AddSingleton(service);
-        builder.Services.AddGrpc();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen => listen.Protocols = HttpProtocols.Http2));
-        var app = builder.Build();
-        app.MapGrpcService<Service>();
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new OverloadedKeyKeyServer(app, service, address);
+        return new OverloadedKeyKeyServer(await PlaintextGrpcHost.StartAsync(service), service);
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync(CancellationToken.None);
-        await _app.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _host.DisposeAsync();
 
     private sealed class Service(Contracts.V1.KeyServer.KeyServerClient real, byte[] hotSki) : KeyServerServiceBase
     {

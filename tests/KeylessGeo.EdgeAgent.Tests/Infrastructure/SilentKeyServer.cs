@@ -1,14 +1,6 @@
-using System.Net;
 using Grpc.Core;
 using KeylessGeo.Contracts.V1;
 using KeylessGeo.Serving.Grpc;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace KeylessGeo.EdgeAgent.Tests.Infrastructure;
 
@@ -18,42 +10,28 @@ namespace KeylessGeo.EdgeAgent.Tests.Infrastructure;
 /// </summary>
 public sealed class SilentKeyServer : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private readonly PlaintextGrpcHost _host;
     private readonly Service _service;
 
-    private SilentKeyServer(WebApplication app, Service service, string address)
+    private SilentKeyServer(PlaintextGrpcHost host, Service service)
     {
-        _app = app;
+        _host = host;
         _service = service;
-        Address = address;
     }
 
     /// <summary>Its gRPC address (<c>http://127.0.0.1:port</c>).</summary>
-    public string Address { get; }
+    public string Address => _host.Address;
 
     /// <summary>Requests read so far.</summary>
     public int Received => _service.Received;
 
     public static async Task<SilentKeyServer> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
         var service = new Service();
-        builder.Services.AddSingleton(service);
-        builder.Services.AddGrpc();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen => listen.Protocols = HttpProtocols.Http2));
-        var app = builder.Build();
-        app.MapGrpcService<Service>();
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new SilentKeyServer(app, service, address);
+        return new SilentKeyServer(await PlaintextGrpcHost.StartAsync(service), service);
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync(CancellationToken.None);
-        await _app.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _host.DisposeAsync();
 
     private sealed class Service : KeyServerServiceBase
     {
