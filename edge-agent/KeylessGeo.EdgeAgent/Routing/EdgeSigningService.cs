@@ -51,11 +51,13 @@ internal sealed class EdgeSigningService : ISigningService
         var dueAt = started + (long)(Math.Max(budget.TotalSeconds, 0) * _time.TimestampFrequency);
         SignResponse response;
         RoutePath path;
+        var mayHaveHeldSlot = true;
         try
         {
             (response, path) = budget <= TimeSpan.Zero
                 ? (Error(ErrorCode.DeadlineExceeded, "The request's deadline had passed before the agent could send it."), RoutePath.None)
                 : await RouteAsync(request, dueAt, cancellationToken).ConfigureAwait(false);
+            mayHaveHeldSlot = path != RoutePath.None;
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
@@ -64,7 +66,12 @@ internal sealed class EdgeSigningService : ISigningService
         }
         finally
         {
-            _capacityFreed.Pulse();
+            // Only a request that held a keyserver's slot frees one. Waking the readers paused after
+            // an OVERLOADED on a refusal would have them read, and refuse, the next request at once.
+            if (mayHaveHeldSlot)
+            {
+                _capacityFreed.Pulse();
+            }
         }
 
         response.Id = request.Id;
@@ -161,7 +168,28 @@ internal sealed class EdgeSigningService : ISigningService
             }
         }
 
+        if (localSaturated && !AnyFree(set.Datacenter))
+        {
+            // The common refusal under overload: answered here, without the retry pipeline and the
+            // exception it would take to find out that nobody is free. Refusals must cost little,
+            // or under a flood they take the CPU that signing needs.
+            return (Error(ErrorCode.Overloaded, "Every keyserver the agent may use is at its in-flight bound (Upstreams:MaxInFlightPerUpstream)."), RoutePath.None);
+        }
+
         return await DatacenterAsync(set, request, deadline, skipped, localSaturated, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static bool AnyFree(IReadOnlyList<Upstream> upstreams)
+    {
+        for (var i = 0; i < upstreams.Count; i++)
+        {
+            if (upstreams[i] is { Available: true, Saturated: false })
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private async ValueTask<(SignResponse, RoutePath)> DatacenterAsync(

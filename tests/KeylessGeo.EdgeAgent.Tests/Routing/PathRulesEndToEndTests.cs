@@ -86,6 +86,34 @@ public sealed class PathRulesEndToEndTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task EveryKeyserverAtItsInFlightBound_RequestIsRefusedOverloadedAtOnce_NeverSent()
+    {
+        await using var local = await SilentKeyServer.StartAsync();
+        await using var agent = await EdgeAgentTestHost.StartAsync(_tls, KeyServerTestHost.Datacenter, new Dictionary<string, string?>
+        {
+            ["Upstreams:LocalKeyserver"] = local.Address,
+            ["Upstreams:MaxInFlightPerUpstream"] = "2",
+        }, _timeout.Token);
+        using var channel = agent.CreateChannel();
+        var client = new Contracts.V1.KeyServer.KeyServerClient(channel);
+        using var abandon = CancellationTokenSource.CreateLinkedTokenSource(_timeout.Token);
+
+        // Two requests take the node-local keyserver's two slots and stay there (it never answers).
+        var held = new[] { 1UL, 2UL }.Select(id => client.SignAsync(AgentRequests.EcdsaSha256(id, _keys.Ski("ec")), cancellationToken: abandon.Token).ResponseAsync).ToArray();
+        while (local.Received < 2)
+        {
+            await Task.Delay(20, _timeout.Token);
+        }
+
+        var refused = await client.SignAsync(AgentRequests.EcdsaSha256(3, _keys.Ski("ec")), cancellationToken: _timeout.Token);
+
+        Assert.Equal(ErrorCode.Overloaded, refused.Error?.Code);
+        Assert.Equal(2, local.Received);
+        Assert.All(held, h => Assert.False(h.IsCompleted));
+        await abandon.CancelAsync();
+    }
+
+    [Fact]
     public async Task BlackHoledKeyserver_IsRetriedElsewhere_WithinTheDeadline()
     {
         using var blackHole = new BlackHole();
