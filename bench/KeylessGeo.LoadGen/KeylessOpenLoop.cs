@@ -9,22 +9,20 @@ namespace KeylessGeo.LoadGen;
 /// </summary>
 public static class KeylessOpenLoop
 {
-    private const int TimestampRing = 1 << 20;
+    // Requests written in one write at most, when the writer catches up after a pause.
+    private const int MaxBatch = 256;
 
     /// <summary>
     /// Sends <paramref name="perSecond"/> requests per second on <paramref name="connection"/> until
     /// stopped, then waits for every answer. The timer wakes about every millisecond; each wake
     /// writes every request that has come due since, in one write.
     /// </summary>
-    public static async Task RunAsync(KeylessConnection connection, KeylessTarget target, double perSecond, LatencyRecorder recorder, CancellationToken stop)
-    {
-        var starts = new long[TimestampRing];
-        var frame = target.Frame;
-        var interval = Stopwatch.Frequency / perSecond;
-        long written = 0;
-        var writer = Task.Run(async () =>
+    public static Task RunAsync(KeylessConnection connection, KeylessTarget target, double perSecond, LatencyRecorder recorder, CancellationToken stop) =>
+        FloodReader.RunAsync(connection, recorder, async starts =>
         {
-            var batch = new byte[frame.Length * 256];
+            var frame = target.Frame;
+            var interval = Stopwatch.Frequency / perSecond;
+            var batch = new byte[frame.Length * MaxBatch];
             var begin = Stopwatch.GetTimestamp();
             using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(1));
             uint id = 0;
@@ -32,10 +30,10 @@ public static class KeylessOpenLoop
             {
                 var due = (long)((Stopwatch.GetTimestamp() - begin) / interval);
                 var count = 0;
-                while (id < due && count < 256)
+                while (id < due && count < MaxBatch)
                 {
                     id++;
-                    starts[id & (TimestampRing - 1)] = begin + (long)(id * interval);
+                    starts[id & FloodReader.RingMask] = begin + (long)(id * interval);
                     KeylessConnection.WriteWithId(batch.AsSpan(count * frame.Length), frame, id);
                     count++;
                 }
@@ -43,7 +41,6 @@ public static class KeylessOpenLoop
                 if (count > 0)
                 {
                     await connection.Stream.WriteAsync(batch.AsMemory(0, count * frame.Length));
-                    Volatile.Write(ref written, id);
                 }
 
                 if (id >= due)
@@ -51,13 +48,7 @@ public static class KeylessOpenLoop
                     await timer.WaitForNextTickAsync();
                 }
             }
-        });
 
-        var reader = new FloodReader();
-        reader.Completion = reader.RunAsync(connection, recorder, starts);
-        await writer;
-        reader.Finish(Volatile.Read(ref written));
-        connection.Reader.CancelPendingRead();
-        await reader.Completion;
-    }
+            return id;
+        });
 }

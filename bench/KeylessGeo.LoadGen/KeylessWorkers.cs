@@ -8,7 +8,6 @@ namespace KeylessGeo.LoadGen;
 public static class KeylessWorkers
 {
     private const int FloodBatchBytes = 32 * 1024;
-    private const int TimestampRing = 1 << 20;
 
     /// <summary>
     /// <see cref="LoadSettings.InFlight"/> requests outstanding on one connection; every response
@@ -56,11 +55,8 @@ public static class KeylessWorkers
     /// by TCP backpressure) and a reader draining responses, until stopped; then the writer stops
     /// and the reader drains what is outstanding.
     /// </summary>
-    public static async Task RunFloodAsync(KeylessConnection connection, KeylessTarget target, LatencyRecorder recorder, CancellationToken stop)
-    {
-        var starts = new long[TimestampRing];
-        long written = 0;
-        var writer = Task.Run(async () =>
+    public static Task RunFloodAsync(KeylessConnection connection, KeylessTarget target, LatencyRecorder recorder, CancellationToken stop) =>
+        FloodReader.RunAsync(connection, recorder, async starts =>
         {
             var frame = target.Frame;
             var perBatch = Math.Max(1, FloodBatchBytes / frame.Length);
@@ -72,28 +68,15 @@ public static class KeylessWorkers
                 for (var i = 0; i < perBatch; i++)
                 {
                     id++;
-                    starts[id & (TimestampRing - 1)] = now;
+                    starts[id & FloodReader.RingMask] = now;
                     KeylessConnection.WriteWithId(batch.AsSpan(i * frame.Length), frame, id);
                 }
 
                 await connection.Stream.WriteAsync(batch);
-                Volatile.Write(ref written, id);
             }
+
+            return id;
         });
-
-        var reader = DrainAsync(connection, recorder, starts);
-        await writer;
-        reader.Finish(Volatile.Read(ref written));
-        connection.Reader.CancelPendingRead();
-        await reader.Completion;
-    }
-
-    private static FloodReader DrainAsync(KeylessConnection connection, LatencyRecorder recorder, long[] starts)
-    {
-        var reader = new FloodReader();
-        reader.Completion = reader.RunAsync(connection, recorder, starts);
-        return reader;
-    }
 
     internal static void Record(LatencyRecorder recorder, KeylessError? error, long start)
     {

@@ -39,7 +39,7 @@ public static class EdgeAgentApplication
     internal static readonly IReadOnlyList<string> KnownSections =
     [
         AgentOptions.SectionName, EndpointOptions.SectionName, UpstreamOptions.SectionName, KeylessOptions.SectionName,
-        GrpcOptions.SectionName, TelemetryOptions.SectionName, "config",
+        GrpcOptions.SectionName, TelemetryOptions.SectionName, ConfigurationFile.Flag[2..],
     ];
 
     /// <summary>Builds the agent; throws <see cref="OptionsValidationException"/> listing every configuration error.</summary>

@@ -30,6 +30,8 @@ internal sealed class EdgeSigningService : ISigningService
     private readonly EdgeAgentMetrics _metrics;
     private readonly TimeProvider _time;
     private readonly ResiliencePipeline<SignResponse> _datacenterRetry;
+    private const string AllAtBound = "Every keyserver the agent may use is at its in-flight bound (Upstreams:MaxInFlightPerUpstream).";
+
     private readonly CapacitySignal _capacityFreed = new();
 
     public EdgeSigningService(
@@ -173,7 +175,7 @@ internal sealed class EdgeSigningService : ISigningService
             // The common refusal under overload: answered here, without the retry pipeline and the
             // exception it would take to find out that nobody is free. Refusals must cost little,
             // or under a flood they take the CPU that signing needs.
-            return (Error(ErrorCode.Overloaded, "Every keyserver the agent may use is at its in-flight bound (Upstreams:MaxInFlightPerUpstream)."), RoutePath.None);
+            return (Error(ErrorCode.Overloaded, AllAtBound), RoutePath.None);
         }
 
         return await DatacenterAsync(set, request, deadline, skipped, localSaturated, cancellationToken).ConfigureAwait(false);
@@ -206,7 +208,7 @@ internal sealed class EdgeSigningService : ISigningService
         }
         catch (NoUpstreamException) when (attempt.Miss == SelectionMiss.Saturated || (localSaturated && attempt.Attempts == 0))
         {
-            return (Error(ErrorCode.Overloaded, "Every keyserver the agent may use is at its in-flight bound (Upstreams:MaxInFlightPerUpstream)."), attempt.Attempts > 0 ? RoutePath.Datacenter : RoutePath.None);
+            return (Error(ErrorCode.Overloaded, AllAtBound), attempt.Attempts > 0 ? RoutePath.Datacenter : RoutePath.None);
         }
         catch (NoUpstreamException)
         {

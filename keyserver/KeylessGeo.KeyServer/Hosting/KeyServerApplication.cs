@@ -10,13 +10,13 @@ using KeylessGeo.KeyServer.Diagnostics;
 using KeylessGeo.KeyServer.Discovery;
 using KeylessGeo.KeyServer.Forwarding;
 using KeylessGeo.Placement;
-using KeylessGeo.Serving.Tracing;
-using KeylessGeo.Telemetry;
-using KeylessGeo.Telemetry.Endpoint;
 using KeylessGeo.Serving.Connections;
 using KeylessGeo.Serving.Grpc;
 using KeylessGeo.Serving.Hosting;
 using KeylessGeo.Serving.Keyless;
+using KeylessGeo.Serving.Tracing;
+using KeylessGeo.Telemetry;
+using KeylessGeo.Telemetry.Endpoint;
 using KeylessGeo.Transport.Kestrel;
 using KeylessGeo.Transport.Tls;
 using Microsoft.Extensions.Options;
@@ -45,7 +45,7 @@ public static class KeyServerApplication
     [
         KeyServerOptions.SectionName, ListenOptions.SectionName, KeylessOptions.SectionName, GrpcOptions.SectionName,
         TelemetryOptions.SectionName, ClusterOptions.SectionName, DiscoveryOptions.SectionName,
-        "config", "gokeyless-config", "config-file",
+        ConfigurationFile.Flag[2..], GokeylessArguments.Flag[2..], GokeylessArguments.GokeylessFlag[2..],
     ];
 
     /// <summary>
