@@ -20,6 +20,10 @@ public static class SigningTrace
     /// <summary>The span of one attempt to have another process serve a request (the agent's upstream call).</summary>
     public const string ClientSpan = "keylessgeo.upstream";
 
+    // W3C Trace Context: vendors may drop a tracestate longer than 512 characters. Longer ones are
+    // not carried into spans, so a caller cannot make every sampled span (and export) large.
+    private const int MaxTracestateLength = 512;
+
     private static readonly ActivitySource Source = new(SourceName);
 
     /// <summary>True when a tracer listens: spans are worth starting.</summary>
@@ -38,7 +42,7 @@ public static class SigningTrace
         }
 
         var activity = request.Traceparent.Length > 0
-            && ActivityContext.TryParse(request.Traceparent, request.Tracestate.Length > 0 ? request.Tracestate : null, isRemote: true, out var parent)
+            && ActivityContext.TryParse(request.Traceparent, request.Tracestate.Length is > 0 and <= MaxTracestateLength ? request.Tracestate : null, isRemote: true, out var parent)
                 ? Source.StartActivity(ServerSpan, ActivityKind.Server, parent)
                 : Source.StartActivity(ServerSpan, ActivityKind.Server);
         if (activity is { IsAllDataRequested: true })
