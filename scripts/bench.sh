@@ -2,13 +2,14 @@
 # Measures keyserver throughput and latency on loopback, with `openssl speed` measured in the
 # same run as the reference. Keyserver and load generator share this machine.
 #   scripts/bench.sh [seconds-per-scenario]     (default 10)
-#   BENCH_SUITES="keyless" scripts/bench.sh 5   (only the Keyless protocol scenarios; default "grpc keyless")
+#   BENCH_SUITES="keyless" scripts/bench.sh 5   (only the Keyless protocol scenarios; default "grpc keyless cpu")
+#   BENCH_SUITES="cpu" scripts/bench.sh 5       (only the server-CPU-per-operation rows: scripts/bench-cpu.sh)
 #   BENCH_KEYSERVER_ENV="DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1" scripts/bench.sh   (extra environment for the keyserver only)
 # Prints a markdown table; raw JSON lines go to bench/results/latest.jsonl.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-10}"
-suites="${BENCH_SUITES:-grpc keyless}"
+suites="${BENCH_SUITES:-grpc keyless cpu}"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 out=bench/results; mkdir -p "$out"
@@ -105,3 +106,11 @@ done
 fi
 echo
 echo "openssl speed (single core, ${seconds}s): rsa2048 sign ${rsa_ref}/s, ecdsa p256 sign ${ec_ref}/s; $(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg); keyserver env: ${BENCH_KEYSERVER_ENV:-none}; $(date -u +%Y-%m-%d)"
+
+# Server CPU per operation (issue 13), with its own keyserver: this run's keyserver stops first.
+if [[ " $suites " == *" cpu "* ]]; then
+  kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null || true
+  server_pid=""
+  echo
+  BASE= PAIRS=1 scripts/bench-cpu.sh "$seconds"
+fi

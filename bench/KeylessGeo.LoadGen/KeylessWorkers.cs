@@ -19,6 +19,7 @@ public static class KeylessWorkers
         var starts = new long[slots];
         var frame = target.Frame;
         var send = new byte[frame.Length * slots];
+        var pacing = LoadPacing.ForConnection(settings, slots);
         uint sequence = 0;
         for (var slot = 0; slot < slots; slot++)
         {
@@ -42,6 +43,11 @@ public static class KeylessWorkers
             {
                 outstanding--;
                 continue;
+            }
+
+            if (pacing is not null)
+            {
+                await pacing.WaitAsync(slot);
             }
 
             starts[slot] = Stopwatch.GetTimestamp();

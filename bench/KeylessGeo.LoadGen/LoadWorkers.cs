@@ -21,6 +21,7 @@ public static class LoadWorkers
         var slots = settings.InFlight;
         var requests = new SignRequest[slots];
         var starts = new long[slots];
+        var pacing = LoadPacing.ForConnection(settings, slots);
         ulong sequence = 0;
 
         // gRPC allows one write at a time and Grpc.Net.Client flushes each message, so the reading
@@ -61,6 +62,11 @@ public static class LoadWorkers
         {
             await foreach (var slot in ready.Reader.ReadAllAsync())
             {
+                if (pacing is not null)
+                {
+                    await pacing.WaitAsync(slot);
+                }
+
                 var request = requests[slot];
                 request.Id = (++sequence << 16) | (uint)slot;
                 starts[slot] = Stopwatch.GetTimestamp();
