@@ -40,7 +40,14 @@ public static class EdgeHostApplication
     {
         ArgumentNullException.ThrowIfNull(args);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ApplicationName = "KeylessGeo.EdgeHost" });
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { [PrometheusOptions.SectionName + ":Port"] = DefaultMetricsPort.ToString(CultureInfo.InvariantCulture) });
+        
+        // Lowest priority: the metrics port differs from the keyserver's and the agent's, and a
+        // request line per response is not logged unless asked for.
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            [PrometheusOptions.SectionName + ":Port"] = DefaultMetricsPort.ToString(CultureInfo.InvariantCulture),
+            ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+        });
         var failures = new List<string>();
         var file = ConfigurationFile.AddFromArguments(builder.Configuration, args, failures);
         builder.Configuration.AddEnvironmentVariables(EnvironmentPrefix);
