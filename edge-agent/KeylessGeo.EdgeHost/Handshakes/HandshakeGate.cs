@@ -52,18 +52,21 @@ internal sealed class HandshakeGate : IDisposable
             return null;
         }
 
+        // The wait's clock is the injected one, so that tests drive the queue timeout.
+        using var timeout = new CancellationTokenSource(_options.QueueTimeout, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(connectionClosed, timeout.Token);
         try
         {
-            if (await _slots.WaitAsync(_options.QueueTimeout, connectionClosed).ConfigureAwait(false))
+            await _slots.WaitAsync(linked.Token).ConfigureAwait(false);
+            return Taken();
+        }
+        catch (OperationCanceledException)
+        {
+            if (!connectionClosed.IsCancellationRequested)
             {
-                return Taken();
+                Refused?.Invoke("queue_timeout");
             }
 
-            Refused?.Invoke("queue_timeout");
-            return null;
-        }
-        catch (OperationCanceledException) when (connectionClosed.IsCancellationRequested)
-        {
             return null;
         }
         finally
