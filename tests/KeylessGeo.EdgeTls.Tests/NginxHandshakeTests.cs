@@ -7,7 +7,8 @@ namespace KeylessGeo.EdgeTls.Tests;
 /// whose keys are only in the keyserver, each handshake's private-key operation visible in the
 /// keyserver's own counters.
 /// </summary>
-public sealed class NginxHandshakeTests(EdgeTlsFixture fixture) : IClassFixture<EdgeTlsFixture>
+[Collection(EdgeTlsCollection.Name)]
+public sealed class NginxHandshakeTests(EdgeTlsFixture fixture)
 {
     private EdgeTlsStack Stack => fixture.Stack;
 

@@ -12,7 +12,7 @@ internal static unsafe class EngineCommands
     /// <summary>The agent's Keyless Unix socket path (string).</summary>
     public const int SocketPath = OpenSslConstants.EngineCmdBase;
 
-    /// <summary>The per-operation deadline in milliseconds (number).</summary>
+    /// <summary>The per-operation deadline in milliseconds (a string parsed here, so that a bad value gets our message).</summary>
     public const int DeadlineMs = OpenSslConstants.EngineCmdBase + 1;
 
     private static IntPtr _definitions;
@@ -30,12 +30,16 @@ internal static unsafe class EngineCommands
 
         var table = (byte*)NativeMemory.AllocZeroed(3 * 32);
         Define(table, SocketPath, "SOCKET_PATH", "the edge agent's Keyless Unix socket", OpenSslConstants.EngineCmdFlagString);
-        Define(table + 32, DeadlineMs, "DEADLINE_MS", "deadline of one private-key operation in milliseconds", OpenSslConstants.EngineCmdFlagNumeric);
+        Define(table + 32, DeadlineMs, "DEADLINE_MS", "deadline of one private-key operation in milliseconds", OpenSslConstants.EngineCmdFlagString);
         _definitions = (IntPtr)table;
         return _definitions;
     }
 
-    /// <summary>The engine's <c>ctrl</c> function.</summary>
+    /// <summary>
+    /// The engine's <c>ctrl</c> function. A bad value is accepted here and kept as an error (see
+    /// <see cref="EngineSettings"/>): failing would make OpenSSL skip the rest of the section,
+    /// <c>init</c> included, and nginx would only say "not initialised".
+    /// </summary>
     [UnmanagedCallersOnly]
     public static int Control(IntPtr engine, int command, nint number, IntPtr pointer, IntPtr function)
     {
@@ -44,15 +48,11 @@ internal static unsafe class EngineCommands
             switch (command)
             {
                 case SocketPath:
-                    if (pointer == IntPtr.Zero)
-                    {
-                        EngineErrors.Raise(EngineError.InvalidSetting, "SOCKET_PATH needs a value");
-                        return 0;
-                    }
-
-                    return EngineSettings.SetSocketPath(Marshal.PtrToStringUTF8(pointer)!, "SOCKET_PATH") ? 1 : Fail();
+                    EngineSettings.SetSocketPath(Text(pointer), "SOCKET_PATH");
+                    return 1;
                 case DeadlineMs:
-                    return EngineSettings.SetDeadline(number, "DEADLINE_MS") ? 1 : Fail();
+                    EngineSettings.SetDeadline(Text(pointer), "DEADLINE_MS");
+                    return 1;
                 default:
                     EngineErrors.Raise(EngineError.InvalidSetting, $"unknown control command {command}");
                     return 0;
@@ -65,11 +65,7 @@ internal static unsafe class EngineCommands
         }
     }
 
-    private static int Fail()
-    {
-        EngineSettings.Check();
-        return 0;
-    }
+    private static string Text(IntPtr pointer) => pointer == IntPtr.Zero ? "" : Marshal.PtrToStringUTF8(pointer) ?? "";
 
     private static void Define(byte* entry, int number, string name, string description, uint flags)
     {

@@ -70,9 +70,9 @@ public static unsafe class EngineExports
     }
 
     /// <summary>
-    /// <c>ENGINE_init</c>: checks the settings, so that nginx refuses to start with a bad one.
-    /// Also lets the runtime's finalizer thread reach its idle wait before nginx forks (see
-    /// docs/EDGE-TLS.md, "Fork").
+    /// <c>ENGINE_init</c>: lets the runtime's finalizer thread reach its idle wait before nginx
+    /// forks (docs/EDGE-TLS.md, "Fork"). Settings are checked when a key is loaded, where nginx
+    /// reports the error (<see cref="EngineSettings"/>).
     /// </summary>
     [UnmanagedCallersOnly]
     private static int Initialize(IntPtr engine)
@@ -80,7 +80,7 @@ public static unsafe class EngineExports
         try
         {
             GC.WaitForPendingFinalizers();
-            return EngineSettings.Check() ? 1 : 0;
+            return 1;
         }
         catch (Exception e)
         {

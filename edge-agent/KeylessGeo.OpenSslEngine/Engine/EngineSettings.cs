@@ -7,8 +7,10 @@ namespace KeylessGeo.OpenSslEngine.Engine;
 /// <summary>
 /// The engine's settings, process-wide: built-in defaults, then environment variables (read when
 /// the engine is bound), then control commands (openssl.cnf or <c>ENGINE_ctrl_cmd_string</c>),
-/// later ones winning. A bad value is kept as an error and reported when the engine is initialised
-/// and on every operation, so a mistake stops nginx at start instead of failing handshakes.
+/// later ones winning. A bad value is kept as an error and reported when a key is loaded and on
+/// every operation, so a mistake stops nginx at start (it cannot load its keys) instead of failing
+/// handshakes. It is not reported by the control command itself: OpenSSL 3.0 drops errors of its
+/// configuration modules silently and would leave the engine uninitialised, hiding the cause.
 /// </summary>
 internal static class EngineSettings
 {
@@ -46,14 +48,7 @@ internal static class EngineSettings
 
         if (Environment.GetEnvironmentVariable(DeadlineVariable) is { } deadline)
         {
-            if (long.TryParse(deadline, NumberStyles.None, CultureInfo.InvariantCulture, out var value))
-            {
-                SetDeadline(value, DeadlineVariable);
-            }
-            else
-            {
-                _deadlineError = $"{DeadlineVariable} must be a whole number of milliseconds, not '{deadline}'";
-            }
+            SetDeadline(deadline, DeadlineVariable);
         }
     }
 
@@ -77,16 +72,16 @@ internal static class EngineSettings
         return true;
     }
 
-    /// <summary>Sets the deadline; <paramref name="source"/> names the setting in errors.</summary>
-    public static bool SetDeadline(long milliseconds, string source)
+    /// <summary>Sets the deadline from its text (whole milliseconds); <paramref name="source"/> names the setting in errors.</summary>
+    public static bool SetDeadline(string milliseconds, string source)
     {
-        if (milliseconds is < 1 or > MaxDeadlineMs)
+        if (!int.TryParse(milliseconds.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value is < 1 or > MaxDeadlineMs)
         {
-            _deadlineError = $"{source} must be between 1 and {MaxDeadlineMs} milliseconds, not {milliseconds}";
+            _deadlineError = $"{source} must be between 1 and {MaxDeadlineMs} milliseconds, not '{milliseconds}'";
             return false;
         }
 
-        DeadlineMs = (int)milliseconds;
+        DeadlineMs = value;
         _deadlineError = null;
         return true;
     }

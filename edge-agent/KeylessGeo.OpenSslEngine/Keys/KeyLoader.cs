@@ -25,6 +25,11 @@ internal static unsafe class KeyLoader
     {
         try
         {
+            if (!EngineSettings.Check())
+            {
+                return IntPtr.Zero;
+            }
+
             var path = keyId is null ? "" : Marshal.PtrToStringUTF8((IntPtr)keyId) ?? "";
             if (path.Length == 0)
             {
