@@ -20,6 +20,9 @@ public sealed class EdgeTlsStack : IAsyncDisposable
     private readonly List<IAsyncDisposable> _owned = [];
     private readonly List<IDisposable> _ownedSync = [];
     private readonly HttpClient _http = new();
+    private readonly SemaphoreSlim _edgeHostStart = new(1, 1);
+    private EdgeHostProcess? _edgeHost;
+    private int _deadlineMs;
 
     private EdgeTlsStack(string directory) => Directory = directory;
 
@@ -74,6 +77,51 @@ public sealed class EdgeTlsStack : IAsyncDisposable
         return nginx;
     }
 
+    /// <summary>
+    /// Our edge host serving the same three certificates (the keyless ones through the engine, with
+    /// this stack's agent and the stack's deadline), started on first use and stopped with the stack.
+    /// </summary>
+    public async Task<EdgeHostProcess> EdgeHostAsync(CancellationToken cancellationToken)
+    {
+        await _edgeHostStart.WaitAsync(cancellationToken);
+        try
+        {
+            if (_edgeHost is null)
+            {
+                _edgeHost = await StartEdgeHostAsync(AgentSocket, _deadlineMs, cancellationToken);
+                _owned.Add(_edgeHost);
+            }
+
+            return _edgeHost;
+        }
+        finally
+        {
+            _edgeHostStart.Release();
+        }
+    }
+
+    /// <summary>Starts another edge host over the same certificates with another agent socket and deadline (the caller disposes it).</summary>
+    public Task<EdgeHostProcess> StartEdgeHostAsync(string socketPath, int deadlineMs, CancellationToken cancellationToken)
+    {
+        var certificates = Path.Combine(Directory, "certs");
+        return EdgeHostProcess.StartAsync(
+            new Dictionary<string, string>
+            {
+                ["Host:Id"] = "edge-test",
+                ["Engine:Path"] = RepositoryPaths.EngineLibrary,
+                ["Engine:Commands:SOCKET_PATH"] = socketPath,
+                ["Engine:Commands:DEADLINE_MS"] = deadlineMs.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["Certificates:0:CertificatePath"] = Path.Combine(certificates, "rsa.example.com.pem"),
+                ["Certificates:0:Hosts:0"] = "rsa.example.com",
+                ["Certificates:1:CertificatePath"] = Path.Combine(certificates, "ec.example.com.pem"),
+                ["Certificates:1:Hosts:0"] = "ec.example.com",
+                ["Certificates:2:CertificatePath"] = Path.Combine(certificates, "local.example.com.pem"),
+                ["Certificates:2:LocalKeyPath"] = Path.Combine(certificates, "local.example.com.key"),
+                ["Certificates:2:Hosts:0"] = "local.example.com",
+            },
+            cancellationToken);
+    }
+
     /// <summary>Ports of the nginx instances started with <see cref="StartNginxAsync"/>.</summary>
     public Dictionary<NginxProcess, int> OtherPorts { get; } = [];
 
@@ -110,6 +158,7 @@ public sealed class EdgeTlsStack : IAsyncDisposable
         }
 
         _http.Dispose();
+        _edgeHostStart.Dispose();
         try
         {
             System.IO.Directory.Delete(Directory, recursive: true);
@@ -122,6 +171,7 @@ public sealed class EdgeTlsStack : IAsyncDisposable
 
     private async Task StartCoreAsync(int deadlineMs, CancellationToken cancellationToken)
     {
+        _deadlineMs = deadlineMs;
         var tls = TestTlsMaterial.Create();
         _ownedSync.Add(tls);
         Keys = new TestKeyDirectory();
