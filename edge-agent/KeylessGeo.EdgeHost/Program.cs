@@ -58,7 +58,7 @@ public static class Program
 
         Settings come from the JSON file, then KEYLESSGEO_EDGEHOST_Section__Key environment variables,
         then --Section:Key flags. Sections: Host, Https, Engine, Certificates, Handshakes, Telemetry,
-        Logging. Every setting is described in docs/EDGE-TLS.md. Configuration errors are listed and
+        Logging. Every setting is described in docs/EDGE-HOST.md. Configuration errors are listed and
         the program exits with 2.
         """;
 }
