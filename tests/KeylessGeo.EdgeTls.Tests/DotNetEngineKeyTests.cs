@@ -65,6 +65,42 @@ public sealed partial class DotNetEngineKeyTests(EdgeTlsFixture fixture)
 
     private string Certificate(string name) => Path.Combine(Stack.Directory, "certs", $"{name}.example.com.pem");
 
+    [Fact]
+    public async Task EcdsaP384Key_OpenedByDotNet_SignsSha384Digests()
+    {
+        Assert.Equal(0, SetEnvironment("OPENSSL_ENGINES", Path.GetDirectoryName(RepositoryPaths.EngineLibrary)!, 1));
+        Assert.Equal(0, SetEnvironment("KEYLESSGEO_ENGINE_SOCKET", Stack.AgentSocket, 1));
+        Assert.Equal(0, SetEnvironment("KEYLESSGEO_ENGINE_DEADLINE_MS", "10000", 1));
+        using var certificate = X509CertificateLoader.LoadCertificateFromFile(Certificate("ec384"));
+        using var handle = SafeEvpPKeyHandle.OpenPrivateKeyFromEngine("keylessgeo", Certificate("ec384"));
+        using var ecdsa = new ECDsaOpenSsl(handle);
+        using var ecPublic = certificate.GetECDsaPublicKey()!;
+        var before = await Stack.KeyserverOperationsAsync("OPERATION_ECDSA_SHA384", CancellationToken.None);
+
+        // On its own thread: the in-process agent needs the thread pool while this one blocks.
+        var digest = SHA384.HashData("keylessgeo"u8);
+        byte[]? signature = null;
+        Exception? failure = null;
+        var signer = new Thread(() =>
+        {
+            try
+            {
+                signature = ecdsa.SignHash(digest);
+            }
+            catch (Exception e)
+            {
+                failure = e;
+            }
+        });
+        signer.Start();
+        Assert.True(signer.Join(TimeSpan.FromMinutes(1)), "the signature did not finish");
+        Assert.Null(failure);
+
+        Assert.Equal(384, ecdsa.KeySize);
+        Assert.True(ecPublic.VerifyHash(digest, signature!));
+        Assert.Equal(before + 1, await Stack.KeyserverOperationsAsync("OPERATION_ECDSA_SHA384", CancellationToken.None));
+    }
+
     [LibraryImport("libc", EntryPoint = "setenv", StringMarshalling = StringMarshalling.Utf8)]
     private static partial int SetEnvironment(string name, string value, int overwrite);
 }
