@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Invocation;
 using System.CommandLine.Parsing;
 using KeylessGeo.Cli.Commands;
+using KeylessGeo.Cli.Commands.DevCerts;
 using KeylessGeo.Cli.Commands.Keyless;
 using KeylessGeo.Cli.ControlPlane;
 using Spectre.Console;
@@ -83,6 +84,7 @@ public static class Program
         root.Subcommands.Add(CapacityCommand.Create(console));
         root.Subcommands.Add(KeyIdCommand.Create(output));
         root.Subcommands.Add(KeylessCommands.Create(output));
+        root.Subcommands.Add(DevCertsCommand.Create(output));
         ControlPlaneCommands.AddTo(root, output);
         return root;
     }
