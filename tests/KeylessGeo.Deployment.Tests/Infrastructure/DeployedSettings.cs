@@ -128,7 +128,7 @@ internal sealed class DeployedSettings
     /// <summary>Every setting whose name ends in <c>Path</c> (a file the process reads), with its value.</summary>
     public IEnumerable<(string Key, string Value)> FilePaths() =>
         Configuration.AsEnumerable()
-            .Where(pair => pair.Value is { Length: > 0 } && pair.Key.EndsWith("Path", StringComparison.Ordinal) && !pair.Key.EndsWith("UnixSocketPath", StringComparison.Ordinal))
+            .Where(pair => pair.Value is { Length: > 0 } && pair.Key.EndsWith("Path", StringComparison.Ordinal) && !pair.Key.Contains("UnixSocket", StringComparison.Ordinal))
             .Select(pair => (pair.Key, pair.Value!));
 
     private static void AddIf(List<(int, string, string)> listeners, int port, string address, string what)
