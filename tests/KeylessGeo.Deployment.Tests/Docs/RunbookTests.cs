@@ -70,7 +70,7 @@ public sealed partial class RunbookTests
         foreach (Match match in Invocation().Matches(page))
         {
             var words = match.Groups["words"].Value.Split(' ', StringSplitOptions.RemoveEmptyEntries)
-                .TakeWhile(w => w is not ("|" or "&&" or ";" or "\\" or "#" or "…" or "..."))
+                .TakeWhile(w => w is not ("|" or "&&" or ";" or "\\" or "#"))
                 .Select(w => w.Split('=')[0])
                 .ToList();
             if (words.Count > 0)
