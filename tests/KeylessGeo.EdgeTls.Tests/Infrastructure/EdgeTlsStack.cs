@@ -17,6 +17,9 @@ public sealed class EdgeTlsStack : IAsyncDisposable
     public const string RsaKey = "web-rsa";
     public const string EcKey = "web-ec";
 
+    /// <summary>An ECDSA P-384 key with its certificate (certs/ec384.example.com.pem), which nginx does not serve.</summary>
+    public const string Ec384Key = "web-ec384";
+
     private readonly List<IAsyncDisposable> _owned = [];
     private readonly List<IDisposable> _ownedSync = [];
     private readonly HttpClient _http = new();
@@ -178,11 +181,13 @@ public sealed class EdgeTlsStack : IAsyncDisposable
         _ownedSync.Add(Keys);
         await Keys.AddAsync(RsaKey, TestKeyType.Rsa2048Pkcs1);
         await Keys.AddAsync(EcKey, TestKeyType.EcP256);
+        await Keys.AddAsync(Ec384Key, TestKeyType.EcP384);
 
         var certificates = System.IO.Directory.CreateDirectory(Path.Combine(Directory, "certs")).FullName;
         await WebCertificates.CreateCaAsync(Directory);
         await WebCertificates.IssueAsync(Directory, Keys.KeyPath(RsaKey), "rsa.example.com", Path.Combine(certificates, "rsa.example.com.pem"));
         await WebCertificates.IssueAsync(Directory, Keys.KeyPath(EcKey), "ec.example.com", Path.Combine(certificates, "ec.example.com.pem"));
+        await WebCertificates.IssueAsync(Directory, Keys.KeyPath(Ec384Key), "ec384.example.com", Path.Combine(certificates, "ec384.example.com.pem"));
         var localKey = Path.Combine(certificates, "local.example.com.key");
         await OpenSslCli.GenerateEcSec1Async(localKey, "prime256v1");
         await WebCertificates.IssueAsync(Directory, localKey, "local.example.com", Path.Combine(certificates, "local.example.com.pem"));
