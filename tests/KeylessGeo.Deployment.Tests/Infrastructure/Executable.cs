@@ -2,6 +2,8 @@ using System.Reflection;
 using KeylessGeo.ControlPlane.Hosting;
 using KeylessGeo.EdgeAgent.Configuration;
 using KeylessGeo.EdgeAgent.Hosting;
+using KeylessGeo.EdgeHost.Configuration;
+using KeylessGeo.EdgeHost.Hosting;
 using KeylessGeo.KeyServer.Cluster;
 using KeylessGeo.KeyServer.Configuration;
 using KeylessGeo.KeyServer.Discovery;
@@ -65,7 +67,22 @@ internal sealed record Executable(string Name, string Dll, string EnvironmentPre
         new Dictionary<string, Type>(StringComparer.OrdinalIgnoreCase) { [ControlPlaneOptions.SectionName] = typeof(ControlPlaneOptions) },
         ControlPlaneApplication.KnownSections);
 
-    public static IReadOnlyList<Executable> All { get; } = [KeyServer, EdgeAgent, ControlPlane];
+    public static Executable EdgeHost { get; } = new(
+        "edge-host",
+        "KeylessGeo.EdgeHost.dll",
+        EdgeHostApplication.EnvironmentPrefix,
+        new Dictionary<string, Type>(StringComparer.OrdinalIgnoreCase)
+        {
+            [EdgeHostOptions.SectionName] = typeof(EdgeHostOptions),
+            [HttpsOptions.SectionName] = typeof(HttpsOptions),
+            [EngineOptions.SectionName] = typeof(EngineOptions),
+            [CertificateOptions.SectionName] = typeof(List<CertificateOptions>),
+            [HandshakeOptions.SectionName] = typeof(HandshakeOptions),
+            [TelemetryOptions.SectionName] = typeof(TelemetryOptions),
+        },
+        KnownSectionsOf(typeof(EdgeHostApplication)));
+
+    public static IReadOnlyList<Executable> All { get; } = [KeyServer, EdgeAgent, ControlPlane, EdgeHost];
 
     /// <summary>Every setting path (sections and their nested settings), <c>*</c> for list elements, ignoring case.</summary>
     public IReadOnlySet<string> Paths { get; } = new HashSet<string>(

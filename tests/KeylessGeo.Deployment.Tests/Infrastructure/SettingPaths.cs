@@ -15,7 +15,7 @@ internal static class SettingPaths
     {
         ArgumentNullException.ThrowIfNull(type);
         var paths = new List<string>();
-        Walk(type, section, paths, depth: 0);
+        Add(type, section, paths, depth: 0);
         return paths;
     }
 
