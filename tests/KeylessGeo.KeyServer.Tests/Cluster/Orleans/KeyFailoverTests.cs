@@ -159,7 +159,9 @@ public sealed class KeyFailoverTests(ITestOutputHelper output) : IAsyncLifetime,
             }
             else
             {
-                Assert.True(o.Code is ErrorCode.Unavailable or ErrorCode.DeadlineExceeded, $"{load.Name}: {o}");
+                // OVERLOADED too: on a busy machine a keyserver may predict that a request cannot
+                // start within its one-second deadline and refuse it at once, a clean failure.
+                Assert.True(o.Code is ErrorCode.Unavailable or ErrorCode.DeadlineExceeded or ErrorCode.Overloaded, $"{load.Name}: {o}");
             }
         });
         // (From the moment the victim is known to be gone: the kill is sent a moment after killedAt.)
