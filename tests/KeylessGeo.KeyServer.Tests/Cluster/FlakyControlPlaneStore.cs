@@ -84,6 +84,12 @@ public sealed class FlakyControlPlaneStore : IControlPlaneStore
     public Task<ChangePage> ReadChangesAsync(long afterRevision, int maxCount, CancellationToken cancellationToken) =>
         Call(() => _inner.ReadChangesAsync(afterRevision, maxCount, cancellationToken));
 
+    public Task<RecordSet> ReadRecordsAsync(IReadOnlyCollection<RecordId> ids, CancellationToken cancellationToken) =>
+        Call(() => _inner.ReadRecordsAsync(ids, cancellationToken));
+
+    public Task<ChangedRecords> ReadChangedRecordsAsync(long afterRevision, int maxCount, CancellationToken cancellationToken) =>
+        Call(() => _inner.ReadChangedRecordsAsync(afterRevision, maxCount, cancellationToken));
+
     public async Task<long> WaitForChangeAsync(long afterRevision, CancellationToken cancellationToken)
     {
         CancellationToken outage;
