@@ -70,6 +70,13 @@ public sealed record ClusterOptions
     /// </summary>
     public TimeSpan FeedResyncInterval { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// The most change records the feed applies as one delta. A keyserver further behind than
+    /// this (or a single commit touching more records) re-reads a whole snapshot instead, as does
+    /// one behind the store's retained change feed.
+    /// </summary>
+    public int FeedPageSize { get; init; } = 10_000;
+
     /// <summary>The Orleans silo this keyserver hosts in cluster mode (<c>Cluster:Silo</c>).</summary>
     public Silo.SiloOptions Silo { get; init; } = new();
 

@@ -1,4 +1,5 @@
 using KeylessGeo.ControlPlane.Store;
+using KeylessGeo.ControlPlane.Store.Changes;
 using KeylessGeo.ControlPlane.Store.Model;
 using KeylessGeo.KeyServer.Cluster.Grains;
 using KeylessGeo.KeyServer.Cluster.Placement;
@@ -12,9 +13,15 @@ using Microsoft.Extensions.Options;
 namespace KeylessGeo.KeyServer.Cluster;
 
 /// <summary>
-/// Follows the control-plane change feed: reads a snapshot, builds this datacenter's managed
-/// key set, swaps it into the key store (evicting what was denied, removed or changed), then
-/// waits for the next revision and repeats. A failing store is retried with backoff while the
+/// Follows the control-plane change feed: reads a snapshot first, builds this datacenter's managed
+/// key set and swaps it into the key store; then waits for the next revision and applies only what
+/// changed (<see cref="IControlPlaneStore.ReadChangedRecordsAsync"/>): added, changed and removed
+/// keys, and changed policies, whose keys alone are decided again. The key store's and the
+/// placements' indexes change a key at a time, and grains of keys refused or removed here leave.
+/// A whole snapshot is read again (built aside while the current set keeps serving, then swapped
+/// in) when deltas cannot bring the key set up to date: the keyserver fell behind the store's
+/// retained change feed, is more than a page behind, the store went back to an older revision,
+/// or the topology or a wrapping key changed. A failing store is retried with backoff while the
 /// last good key set stays in force; nothing here stops the process.
 /// </summary>
 internal sealed class ManagedKeyFeedService : BackgroundService
@@ -88,14 +95,12 @@ internal sealed class ManagedKeyFeedService : BackgroundService
                     await WaitForChangeAsync(stoppingToken).ConfigureAwait(false);
                 }
 
-                var snapshot = await _store.ReadSnapshotAsync(stoppingToken).ConfigureAwait(false);
+                await SyncAsync(stoppingToken).ConfigureAwait(false);
                 if (failures > 0)
                 {
                     ClusterLog.StoreRecovered(_logger, failures);
                     failures = 0;
                 }
-
-                Apply(snapshot);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -132,6 +137,93 @@ internal sealed class ManagedKeyFeedService : BackgroundService
         }
     }
 
+    /// <summary>Brings the managed keys up to the store's latest revision: by a delta when it can, else from a snapshot.</summary>
+    private async Task SyncAsync(CancellationToken cancellationToken)
+    {
+        if (!_state.HasSnapshot)
+        {
+            Apply(await _store.ReadSnapshotAsync(cancellationToken).ConfigureAwait(false));
+            return;
+        }
+
+        var applied = _state.AppliedRevision;
+        var changed = await _store.ReadChangedRecordsAsync(applied, _options.FeedPageSize, cancellationToken).ConfigureAwait(false);
+        var latest = changed.Page.LatestRevision;
+        if (latest == applied && changed.Complete)
+        {
+            _state.Touched(_time.GetUtcNow());
+            return;
+        }
+
+        if (WhyNotADelta(changed, applied) is { } reason)
+        {
+            ClusterLog.FeedResync(_logger, reason.Level, applied, latest, reason.Message);
+            Apply(await _store.ReadSnapshotAsync(cancellationToken).ConfigureAwait(false));
+            return;
+        }
+
+        ApplyDelta(changed, applied);
+    }
+
+    /// <summary>Why <paramref name="changed"/> cannot be applied as a delta to the set at <paramref name="applied"/>, or null when it can.</summary>
+    private (LogLevel Level, string Message)? WhyNotADelta(ChangedRecords changed, long applied)
+    {
+        var page = changed.Page;
+        if (page.LatestRevision < applied)
+        {
+            return (LogLevel.Warning, "the store went back to an older revision (restored?)");
+        }
+
+        if (page.Truncated)
+        {
+            return (LogLevel.Warning, "changes this keyserver had not applied were dropped from the store's retained change feed");
+        }
+
+        if (!changed.Complete)
+        {
+            return (LogLevel.Warning, $"more than {_options.FeedPageSize} change records (Cluster:FeedPageSize) are waiting");
+        }
+
+        foreach (var change in page.Changes)
+        {
+            if (change.Kind is ChangeKind.Datacenter or ChangeKind.WrappingKey)
+            {
+                return (LogLevel.Information, $"the {(change.Kind == ChangeKind.Datacenter ? "topology" : "wrapping key of datacenter '" + change.Id + "'")} changed at revision {change.Revision}");
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Applies the changed policies and keys of <paramref name="changed"/> to the set in force at <paramref name="applied"/>.</summary>
+    private void ApplyDelta(ChangedRecords changed, long applied)
+    {
+        var now = _time.GetUtcNow();
+        var revision = changed.Page.LatestRevision;
+        var delta = _builder.Apply(_current, changed);
+        KeyPlacementsBuilder.Apply(_placements, changed);
+        var evicted = delta.IsEmpty ? [] : _keys.ApplyManagedKeyChanges(delta.Upserts, delta.Removed);
+        foreach (var key in delta.Upserts)
+        {
+            if (ManagedKeySet.FactsOf(key).Status != ManagedKeyStatus.Servable)
+            {
+                Retire(key.KeyId, revision);
+            }
+        }
+
+        foreach (var keyId in delta.Removed)
+        {
+            Retire(keyId, revision);
+        }
+
+        Evicted(evicted, revision);
+        var counts = _current.Counts;
+        _state.Applied(revision, counts, now);
+        _metrics.FeedApplied(delta: true);
+        ClusterLog.DeltaApplied(_logger, applied, revision, changed.Page.Changes.Count, delta.Upserts.Count, delta.Removed.Count);
+        ClusterLog.RevisionApplied(_logger, revision, counts.Servable, counts.Denied, counts.Unavailable, _datacenter);
+    }
+
     /// <summary>Applies <paramref name="snapshot"/> unless it is the revision in force already.</summary>
     private void Apply(ControlPlaneSnapshot snapshot)
     {
@@ -148,22 +240,16 @@ internal sealed class ManagedKeyFeedService : BackgroundService
             ClusterLog.RevisionWentBack(_logger, applied, snapshot.Revision);
         }
 
+        // Built aside: the set in force keeps serving until the new one is swapped in whole.
         var set = _builder.Build(snapshot, _current);
-        _placements.Publish(KeyPlacementsBuilder.Build(snapshot));
-        var evicted = _keys.ApplyManagedKeys(set.Keys);
+        var placements = KeyPlacementsBuilder.Build(snapshot);
+        _placements.Publish(placements);
+        var evicted = _keys.ApplyManagedKeys(set.InKeyIdOrder());
         _current = set;
         DeactivateRefusedGrains(set, snapshot.Revision);
-        foreach (var keyId in evicted)
-        {
-            ClusterLog.ManagedKeyEvicted(_logger, keyId, snapshot.Revision, WhyEvicted(set, keyId));
-        }
-
-        if (evicted.Count > 0)
-        {
-            _metrics.Evicted(evicted.Count);
-        }
-
+        Evicted(evicted, snapshot.Revision);
         _state.Applied(snapshot.Revision, set.Counts, now);
+        _metrics.FeedApplied(delta: false);
         ClusterLog.RevisionApplied(_logger, snapshot.Revision, set.Counts.Servable, set.Counts.Denied, set.Counts.Unavailable, _datacenter);
     }
 
@@ -185,6 +271,34 @@ internal sealed class ManagedKeyFeedService : BackgroundService
             {
                 RoutingLog.KeyGrainRetired(_logger, keyId, why);
             }
+        }
+    }
+
+    /// <summary>Asks the grain of <paramref name="keyId"/>, if active here, to leave: its key is refused or gone.</summary>
+    private void Retire(string keyId, long revision)
+    {
+        if (!_activations.IsActive(keyId))
+        {
+            return;
+        }
+
+        var why = $"revision {revision}: {WhyEvicted(_current, keyId)}";
+        if (_activations.Deactivate(keyId, why))
+        {
+            RoutingLog.KeyGrainRetired(_logger, keyId, why);
+        }
+    }
+
+    private void Evicted(IReadOnlyList<string> evicted, long revision)
+    {
+        foreach (var keyId in evicted)
+        {
+            ClusterLog.ManagedKeyEvicted(_logger, keyId, revision, WhyEvicted(_current, keyId));
+        }
+
+        if (evicted.Count > 0)
+        {
+            _metrics.Evicted(evicted.Count);
         }
     }
 
