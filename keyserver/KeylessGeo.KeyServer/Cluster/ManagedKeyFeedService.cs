@@ -21,7 +21,7 @@ namespace KeylessGeo.KeyServer.Cluster;
 /// A whole snapshot is read again (built aside while the current set keeps serving, then swapped
 /// in) when deltas cannot bring the key set up to date: the keyserver fell behind the store's
 /// retained change feed, is more than a page behind, the store went back to an older revision,
-/// or the topology or a wrapping key changed. A failing store is retried with backoff while the
+/// or the topology changed. A failing store is retried with backoff while the
 /// last good key set stays in force; nothing here stops the process.
 /// </summary>
 internal sealed class ManagedKeyFeedService : BackgroundService
@@ -186,9 +186,10 @@ internal sealed class ManagedKeyFeedService : BackgroundService
 
         foreach (var change in page.Changes)
         {
-            if (change.Kind is ChangeKind.Datacenter or ChangeKind.WrappingKey)
+            if (change.Kind == ChangeKind.Datacenter)
             {
-                return (LogLevel.Information, $"the {(change.Kind == ChangeKind.Datacenter ? "topology" : "wrapping key of datacenter '" + change.Id + "'")} changed at revision {change.Revision}");
+                // Every policy is evaluated against the topology: decide them all again.
+                return (LogLevel.Information, $"the topology changed at revision {change.Revision}");
             }
         }
 

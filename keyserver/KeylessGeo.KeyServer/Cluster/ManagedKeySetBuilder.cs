@@ -38,7 +38,7 @@ internal sealed class ManagedKeySetBuilder
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         ArgumentNullException.ThrowIfNull(previous);
-        CheckRegisteredWrappingKey(snapshot);
+        CheckRegisteredWrappingKey(snapshot.FindWrappingKey(_datacenter)?.Fingerprint ?? "");
         var topology = PolicyCheck.Topology(snapshot, out var topologyProblem);
         var verdicts = Verdicts(snapshot, topology, topologyProblem);
         long generation = 0;
@@ -64,8 +64,8 @@ internal sealed class ManagedKeySetBuilder
     /// Applies a delta of policies and keys to <paramref name="set"/> in place: a changed policy is
     /// decided again and re-decides only the keys under it (<see cref="ManagedKeySet.KeysOf"/>); a
     /// changed key is decided under its policy; a removed one leaves. Entries whose facts did not
-    /// change are kept, as in <see cref="Build"/>. Topology and wrapping-key changes are not deltas
-    /// this applies: the caller rebuilds from a snapshot for those.
+    /// change are kept, as in <see cref="Build"/>. A topology change is not a delta this applies:
+    /// the caller rebuilds from a snapshot for it.
     /// </summary>
     public ManagedKeyDelta Apply(ManagedKeySet set, ChangedRecords changed)
     {
@@ -93,8 +93,18 @@ internal sealed class ManagedKeySetBuilder
                     affected.Add(change.Id);
                     changedKeys.Add(change.Id);
                     break;
+                case ChangeKind.WrappingKey:
+                    // Keys open with the policy copies wrapped to this datacenter, not with wrapping
+                    // key records: only this datacenter's registration is worth a look.
+                    if (string.Equals(change.Id, _datacenter, StringComparison.Ordinal))
+                    {
+                        var registered = changed.Records.WrappingKeys.FirstOrDefault(w => string.Equals(w.DatacenterId, _datacenter, StringComparison.Ordinal));
+                        CheckRegisteredWrappingKey(registered?.Fingerprint ?? "");
+                    }
+
+                    break;
                 default:
-                    throw new ArgumentException($"a {change.Kind} change ('{change.Id}') is not a delta of policies and keys; rebuild from a snapshot", nameof(changed));
+                    throw new ArgumentException($"a {change.Kind} change ('{change.Id}') is not a delta of policies, keys and wrapping keys; rebuild from a snapshot", nameof(changed));
             }
         }
 
@@ -161,9 +171,8 @@ internal sealed class ManagedKeySetBuilder
 
     // The start-up registration reports a conflict it finds; this reports a registered key
     // that changes later to one this keyserver does not hold.
-    private void CheckRegisteredWrappingKey(ControlPlaneSnapshot snapshot)
+    private void CheckRegisteredWrappingKey(string registered)
     {
-        var registered = snapshot.FindWrappingKey(_datacenter)?.Fingerprint ?? "";
         if (_registeredFingerprint is not null && !string.Equals(registered, _registeredFingerprint, StringComparison.OrdinalIgnoreCase) &&
             registered.Length > 0 && !string.Equals(registered, _wrappingKey.Fingerprint, StringComparison.OrdinalIgnoreCase))
         {
