@@ -13,6 +13,9 @@ public sealed record ClusterOptions
     /// <summary>The configuration section these options bind from.</summary>
     public const string SectionName = "Cluster";
 
+    /// <summary>The default of <see cref="FeedPageSize"/>: the stores' default change-feed retention.</summary>
+    public const int DefaultFeedPageSize = 10_000;
+
     /// <summary>
     /// <c>Cluster:Store:Kind</c> for a store held in this process only, besides the store
     /// library's <c>embedded</c> and <c>postgresql</c>: for tests, which register their own
@@ -75,7 +78,7 @@ public sealed record ClusterOptions
     /// this (or a single commit touching more records) re-reads a whole snapshot instead, as does
     /// one behind the store's retained change feed.
     /// </summary>
-    public int FeedPageSize { get; init; } = 10_000;
+    public int FeedPageSize { get; init; } = DefaultFeedPageSize;
 
     /// <summary>The Orleans silo this keyserver hosts in cluster mode (<c>Cluster:Silo</c>).</summary>
     public Silo.SiloOptions Silo { get; init; } = new();
