@@ -152,19 +152,7 @@ public sealed class EmbeddedControlPlaneStore : IControlPlaneStore
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxCount);
         var state = await CurrentAsync(cancellationToken).ConfigureAwait(false);
-        var page = new List<ChangeRecord>(Math.Min(maxCount, state.Changes.Length));
-        foreach (var change in state.Changes)
-        {
-            if (change.Revision > afterRevision)
-            {
-                page.Add(change);
-                if (page.Count == maxCount)
-                {
-                    break;
-                }
-            }
-        }
-
+        var (page, _) = RetainedChanges.Page(state.Changes, afterRevision, maxCount);
         return new ChangePage(page, state.Revision, ChangeFeedRetention.IsTruncated(afterRevision, state.ChangesTruncatedThrough));
     }
 

@@ -91,7 +91,7 @@ public sealed class InMemoryControlPlaneStore : IControlPlaneStore
         lock (_lock)
         {
             var truncated = ChangeFeedRetention.IsTruncated(afterRevision, _changesTruncatedThrough);
-            var page = _changes.Where(c => c.Revision > afterRevision).Take(maxCount).ToList();
+            var (page, _) = RetainedChanges.Page(_changes, afterRevision, maxCount);
             return Task.FromResult(new ChangePage(page, _snapshot.Revision, truncated));
         }
     }

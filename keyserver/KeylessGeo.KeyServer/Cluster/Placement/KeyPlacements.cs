@@ -39,7 +39,8 @@ internal sealed class KeyPlacements
         Topology = previous.Topology;
     }
 
-    public static KeyPlacements Empty { get; } = new(0, new Dictionary<string, string>(), [], []);
+    /// <summary>No placements (before the first snapshot); a new instance each time, as the key map is changed in place.</summary>
+    public static KeyPlacements Empty => new(0, new Dictionary<string, string>(), [], []);
 
     /// <summary>The revision these placements come from.</summary>
     public long Revision { get; }
