@@ -6,6 +6,7 @@
 #   ROWS="1 3" scripts/bench-ab.sh 5                     (only these rows of the suite's table, numbered from 1)
 #   SUITE=cpu BASE=6a32447 scripts/bench-ab.sh 5         (the hot-path rows: Keyless and gRPC, 8 x 1 and deep; see bench-cpu.sh)
 #   BASE= scripts/bench-ab.sh                            (no earlier build: the working tree only, PAIRS runs of it)
+#   BASE=HEAD BENCH_ENV_NEW="NAME=1" scripts/bench-ab.sh  (the same build twice; the "new" keyserver gets the variable)
 # Suites: SUITE=grpc (default; the four gRPC rows of issue 9) and SUITE=cpu (issue 13: server CPU per
 # operation). Each build runs its own keyserver; the LoadGen is each build's own (LOADGEN=own, the grpc
 # suite's default) or the working tree's for both (LOADGEN=new, the cpu suite's default: the keyserver is
@@ -69,10 +70,11 @@ dotnet services/KeylessGeo.Cli/bin/Release/net10.0/keylessgeo.dll demo --keep "$
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
-start_keyserver() { # tree
+start_keyserver() { # tree build
   port=$(free_port)
+  build_env=""; [ "$2" = old ] && build_env="${BENCH_ENV_OLD:-}"; [ "$2" = new ] && build_env="${BENCH_ENV_NEW:-}"
   kport=-1; [ "$suite" = cpu ] && kport=$(free_port)
-  env ${BENCH_KEYSERVER_ENV:-} dotnet "$1/keyserver/KeylessGeo.KeyServer/bin/Release/net10.0/KeylessGeo.KeyServer.dll" \
+  env ${BENCH_KEYSERVER_ENV:-} $build_env dotnet "$1/keyserver/KeylessGeo.KeyServer/bin/Release/net10.0/KeylessGeo.KeyServer.dll" \
     --KeyServer:Id ks-bench --KeyServer:Datacenter bench1 --KeyServer:KeysDirectory "$work/demo/keys" \
     --Listen:Port "$port" --Keyless:Port "$kport" --Telemetry:Prometheus:Port 0 --Listen:CertificatePath "$work/demo/tls/server.crt" \
     --Listen:KeyPath "$work/demo/tls/server.key" --Listen:ClientCaPath "$work/demo/tls/ca.crt" \
@@ -129,7 +131,7 @@ for pair in $(seq 1 "$pairs"); do
     tree="$work/old"; [ "$build" = new ] && tree=.
     loadgen="$tree/bench/KeylessGeo.LoadGen/bin/Release/net10.0/KeylessGeo.LoadGen.dll"
     [ "$loadgen_choice" = new ] && loadgen=bench/KeylessGeo.LoadGen/bin/Release/net10.0/KeylessGeo.LoadGen.dll
-    start_keyserver "$tree"
+    start_keyserver "$tree" "$build"
     for index in "${!scenarios[@]}"; do
       [ -n "${ROWS:-}" ] && [[ " $ROWS " != *" $((index + 1)) "* ]] && continue
       set -- ${scenarios[$index]}

@@ -5,13 +5,15 @@
 # never use the system service, redis-server for the Redis membership tests, which likewise start
 # their own server, curl and setpriv for the control-plane access tests, which call
 # it as another user, prlimit, which starts a keyserver under a low open-file limit, and SoftHSM2
-# with OpenSC's pkcs11-tool for the PKCS#11 key tests, which create their own tokens), then
-# runs the whole solution's tests and prints one summary line.
+# with OpenSC's pkcs11-tool for the PKCS#11 key tests, which create their own tokens, nginx
+# for the edge TLS tests, which start their own instances, and gcc with libssl-dev, which compile
+# their OpenSSL probe), builds the keylessgeo OpenSSL engine
+# (scripts/build-engine.sh), then runs the whole solution's tests and prints one summary line.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need=()
-for pkg in openssl python3-grpcio python3-protobuf protobuf-compiler protobuf-compiler-grpc postgresql redis-server curl util-linux softhsm2 opensc; do
+for pkg in openssl python3-grpcio python3-protobuf protobuf-compiler protobuf-compiler-grpc postgresql redis-server curl util-linux softhsm2 opensc nginx gcc libssl-dev; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then
@@ -22,6 +24,7 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+./scripts/build-engine.sh
 results="$(mktemp -d)"
 trap 'rm -rf "$results"' EXIT
 

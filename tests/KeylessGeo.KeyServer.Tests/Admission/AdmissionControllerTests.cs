@@ -1,3 +1,4 @@
+using KeylessGeo.Testing;
 using KeylessGeo.KeyServer.Admission;
 using KeylessGeo.KeyServer.Tests.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;

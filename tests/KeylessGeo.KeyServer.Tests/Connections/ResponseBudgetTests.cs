@@ -1,3 +1,4 @@
+using KeylessGeo.Testing;
 using KeylessGeo.Serving.Connections;
 
 using KeylessGeo.KeyServer.Tests.Infrastructure;

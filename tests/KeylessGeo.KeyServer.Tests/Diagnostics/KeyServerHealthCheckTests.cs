@@ -1,3 +1,4 @@
+using KeylessGeo.Testing;
 using KeylessGeo.KeyServer.Admission;
 using KeylessGeo.KeyServer.Configuration;
 using KeylessGeo.KeyServer.Diagnostics;

@@ -1,3 +1,4 @@
+using KeylessGeo.Testing;
 using KeylessGeo.KeyServer.Forwarding;
 using KeylessGeo.KeyServer.Tests.Cluster;
 
@@ -62,7 +63,7 @@ public sealed class RemoteKeyserverDirectoryTests
     }
 
     /// <summary>Waits (bounded) until the refresher has scheduled its next run on the manual clock.</summary>
-    private static async Task WhenTimerScheduledAsync(Infrastructure.ManualClock clock)
+    private static async Task WhenTimerScheduledAsync(ManualClock clock)
     {
         using var guard = new CancellationTokenSource(ForwardingHarness.HangGuard);
         while (clock.ActiveTimers == 0)

@@ -1,3 +1,4 @@
+using KeylessGeo.Testing;
 using Grpc.Core;
 using KeylessGeo.Contracts.V1;
 using KeylessGeo.KeyServer.Tests.Connections;

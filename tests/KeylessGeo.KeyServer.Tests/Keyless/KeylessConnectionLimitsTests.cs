@@ -1,3 +1,4 @@
+using KeylessGeo.Testing;
 using KeylessGeo.KeyServer.Tests.Connections;
 using KeylessGeo.Keyless.Codec;
 using KeylessGeo.Keyless.Protocol;

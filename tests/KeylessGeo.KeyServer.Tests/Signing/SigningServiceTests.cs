@@ -1,3 +1,4 @@
+using KeylessGeo.Testing;
 using System.Diagnostics.Metrics;
 using Google.Protobuf;
 using KeylessGeo.Contracts.V1;

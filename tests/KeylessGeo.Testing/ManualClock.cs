@@ -1,4 +1,4 @@
-namespace KeylessGeo.KeyServer.Tests.Infrastructure;
+namespace KeylessGeo.Testing;
 
 /// <summary>
 /// A clock with timers that moves only when a test advances it: <see cref="Advance"/> fires

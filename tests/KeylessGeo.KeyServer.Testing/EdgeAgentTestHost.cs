@@ -13,7 +13,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace KeylessGeo.EdgeAgent.Tests.Infrastructure;
+namespace KeylessGeo.KeyServer.Testing;
 
 /// <summary>
 /// An edge agent running in the test process on real sockets: its Keyless endpoint and its gRPC
