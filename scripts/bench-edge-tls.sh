@@ -1,9 +1,14 @@
 #!/usr/bin/env bash
 # Full TLS 1.3 handshakes through nginx (Debian's package) with the keylessgeo engine — the key in a
 # keyserver, reached through the edge agent's Keyless Unix socket — against the same nginx with the
-# same key on local disk, in the same run, alternating, for ECDSA P-256 and RSA-2048 (RSA-PSS).
-# Reports handshakes per second and handshake latency p50/p99 (TCP connect to handshake done, no
-# session resumption) from a Python client with N concurrent processes.
+# same key on local disk, in the same run, alternating, for ECDSA P-256 and RSA-2048 (RSA-PSS); then
+# the same four rows against our edge host (edge-agent/KeylessGeo.EdgeHost, the same engine).
+# Reports handshakes per second, handshake latency p50/p99 (TCP connect to handshake done, no
+# session resumption) from a Python client with N concurrent processes, the terminator's CPU per
+# handshake (nginx workers, or the edge host; user + system from /proc) and, for keyless rows, the
+# agent's and keyserver's CPU per handshake. Last, a handshake flood (FLOOD_CONCURRENCY clients,
+# default 64) against an edge host allowed FLOOD_SLOTS handshakes at once (default 8): its threads
+# (peak of /proc/PID/status while flooded), completed and refused handshakes.
 #   scripts/bench-edge-tls.sh [seconds-per-run] [concurrency]     (defaults 10 and 8)
 # Needs nginx and python3. Prints a markdown table; raw JSON lines go to bench/results/edge-tls-latest.jsonl.
 # The client shares the machine: on 2 cores its own handshake work caps both rows alike.
@@ -19,7 +24,7 @@ pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; done; rm -rf "$work"; }
 trap cleanup EXIT
 
-for project in services/KeylessGeo.Cli edge-agent/KeylessGeo.EdgeAgent; do
+for project in services/KeylessGeo.Cli edge-agent/KeylessGeo.EdgeAgent edge-agent/KeylessGeo.EdgeHost; do
   dotnet build -c Release -v q --nologo "$project" >/dev/null
 done
 ./scripts/build-engine.sh >/dev/null
@@ -27,6 +32,7 @@ engine="$(pwd)/.artifacts/engine/keylessgeo.so"
 cli=services/KeylessGeo.Cli/bin/Release/net10.0/keylessgeo.dll
 keyserver=keyserver/KeylessGeo.KeyServer/bin/Release/net10.0/KeylessGeo.KeyServer.dll
 agent=edge-agent/KeylessGeo.EdgeAgent/bin/Release/net10.0/KeylessGeo.EdgeAgent.dll
+edgehost=edge-agent/KeylessGeo.EdgeHost/bin/Release/net10.0/KeylessGeo.EdgeHost.dll
 
 dotnet "$cli" demo --keep "$work/demo" --no-serve >/dev/null
 tls="$work/demo/tls"
@@ -119,16 +125,77 @@ print(json.dumps(row))
 print(f"| {label} | {row['per_second']:.0f} | {row['p50_ms']:.2f} ms | {row['p99_ms']:.2f} ms | {failures} |")
 PY
 
-results="$out/edge-tls-latest.jsonl"; : >"$results"
-echo "| key | key held | handshakes/s | p50 | p99 | failures |"
-echo "| --- | --- | ---: | ---: | ---: | ---: |"
-for key in ec rsa; do
-  for round in 1 2; do
-    for where in keyless local; do
-      label="$([ "$key" = ec ] && echo "ECDSA P-256" || echo "RSA-2048") | $([ "$where" = keyless ] && echo "keyserver (engine)" || echo "local disk")"
-      output=$(python3 "$work/handshakes.py" "$port" "$key.$where" "$seconds" "$concurrency" "$label")
-      head -n 1 <<<"$output" | sed "s/^{/{\"round\": $round, /" >>"$results"
-      tail -n 1 <<<"$output"
-    done
+# CPU seconds (user + system) of the given PIDs, from /proc/PID/stat.
+cpu_seconds() { local total=0 pid; for pid in "$@"; do total=$((total + $(awk '{print $14 + $15}' "/proc/$pid/stat"))); done; echo "$total $(getconf CLK_TCK)"; }
+nginx_workers() { pgrep -P "$nginx_pid" | tr '\n' ' '; }
+
+edge_host() { # port slots log
+  dotnet "$edgehost" --Host:Id edge-bench --Https:Address 127.0.0.1 --Https:Port "$1" --Telemetry:Prometheus:Port "${4:-0}" \
+    --Engine:Path "$engine" --Engine:Commands:SOCKET_PATH "$socket" --Engine:Commands:DEADLINE_MS 1000 --Handshakes:MaxConcurrent "$2" \
+    --Certificates:0:Hosts:0 ec.keyless --Certificates:0:CertificatePath "$keys/demo-ecdsa-p256.crt" \
+    --Certificates:1:Hosts:0 ec.local --Certificates:1:CertificatePath "$keys/demo-ecdsa-p256.crt" --Certificates:1:LocalKeyPath "$keys/demo-ecdsa-p256.key" \
+    --Certificates:2:Hosts:0 rsa.keyless --Certificates:2:CertificatePath "$keys/demo-rsa2048.crt" \
+    --Certificates:3:Hosts:0 rsa.local --Certificates:3:CertificatePath "$keys/demo-rsa2048.crt" --Certificates:3:LocalKeyPath "$keys/demo-rsa2048.key" \
+    --Logging:LogLevel:Default Warning >"$3" 2>&1 &
+}
+hport=$(free_port)
+edge_host "$hport" 64 "$work/edgehost.log"
+edgehost_pid=$!; pids+=("$edgehost_pid")
+wait_for "(exec 3<>/dev/tcp/127.0.0.1/$hport) 2>/dev/null" "$edgehost_pid" "$work/edgehost.log"
+
+# Warm-up: a few seconds of handshakes to every server of both terminators (JIT, the agent's
+# connection to the keyserver, the engine's connection to the agent in each nginx worker).
+for tport in "$port" "$hport"; do
+  for name in ec.keyless ec.local rsa.keyless rsa.local; do
+    python3 "$work/handshakes.py" "$tport" "$name" 2 "$concurrency" warm-up >/dev/null
   done
 done
+
+results="$out/edge-tls-latest.jsonl"; : >"$results"
+echo "| terminator | key | key held | handshakes/s | p50 | p99 | failures | terminator CPU µs/handshake | agent + keyserver CPU µs/handshake |"
+echo "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |"
+for terminator in nginx edgehost; do
+  tport=$port; [ "$terminator" = edgehost ] && tport=$hport
+  for key in ec rsa; do
+    for round in 1 2; do
+      for where in keyless local; do
+        server_pids="$edgehost_pid"; [ "$terminator" = nginx ] && server_pids="$(nginx_workers)"
+        label="$([ "$terminator" = nginx ] && echo nginx || echo "edge host") | $([ "$key" = ec ] && echo "ECDSA P-256" || echo "RSA-2048") | $([ "$where" = keyless ] && echo "keyserver (engine)" || echo "local disk")"
+        read -r t0 hz <<<"$(cpu_seconds $server_pids)"; read -r b0 _ <<<"$(cpu_seconds "$agent_pid" "$keyserver_pid")"
+        output=$(python3 "$work/handshakes.py" "$tport" "$key.$where" "$seconds" "$concurrency" "$label")
+        read -r t1 _ <<<"$(cpu_seconds $server_pids)"; read -r b1 _ <<<"$(cpu_seconds "$agent_pid" "$keyserver_pid")"
+        python3 - "$(head -n 1 <<<"$output")" "$round" "$terminator" "$((t1 - t0))" "$((b1 - b0))" "$hz" "$label" >>"$results" <<'PY'
+import json, sys
+row = json.loads(sys.argv[1]); ticks, backend, hz = int(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6])
+n = max(row["handshakes"], 1)
+row.update(round=int(sys.argv[2]), terminator=sys.argv[3],
+           terminator_cpu_us=round(ticks / hz * 1e6 / n, 1), backend_cpu_us=round(backend / hz * 1e6 / n, 1))
+print(json.dumps(row))
+print(f"| {sys.argv[7]} | {row['per_second']:.0f} | {row['p50_ms']:.2f} ms | {row['p99_ms']:.2f} ms | {row['failures']} | "
+      f"{row['terminator_cpu_us']:.0f} | {row['backend_cpu_us'] if 'keyless' in row['server'] else 0:.0f} |", file=sys.stderr)
+PY
+      done
+    done
+  done
+done 2>&1
+
+# The flood: more clients than the edge host's handshake slots; its threads stay bounded.
+flood_clients="${FLOOD_CONCURRENCY:-64}"; flood_slots="${FLOOD_SLOTS:-8}"
+fport=$(free_port); fmetrics=$(free_port)
+edge_host "$fport" "$flood_slots" "$work/edgehost-flood.log" "$fmetrics"
+flood_pid=$!; pids+=("$flood_pid")
+wait_for "(exec 3<>/dev/tcp/127.0.0.1/$fport) 2>/dev/null" "$flood_pid" "$work/edgehost-flood.log"
+idle_threads=$(awk '/^Threads:/ {print $2}' "/proc/$flood_pid/status")
+python3 "$work/handshakes.py" "$fport" ec.keyless "$seconds" "$flood_clients" "flood" >"$work/flood.out" &
+client=$!
+peak=0
+while kill -0 "$client" 2>/dev/null; do
+  threads=$(awk '/^Threads:/ {print $2}' "/proc/$flood_pid/status"); [ "$threads" -gt "$peak" ] && peak=$threads
+  sleep 0.2
+done
+wait "$client"
+counts=$(curl -s "http://127.0.0.1:$fmetrics/metrics" | awk '/^keylessgeo_edge_host_handshakes_total/ {print}')
+echo
+echo "Flood: $flood_clients clients against an edge host with Handshakes:MaxConcurrent $flood_slots (ECDSA P-256, keyless):"
+echo "  threads idle $idle_threads, peak while flooded $peak; client: $(head -n 1 "$work/flood.out")"
+echo "$counts" | sed 's/^/  /'

@@ -1,6 +1,5 @@
 using KeylessGeo.EdgeAgent.Hosting;
 using KeylessGeo.Serving.Hosting;
-using Microsoft.Extensions.Options;
 
 namespace KeylessGeo.EdgeAgent;
 
@@ -8,46 +7,8 @@ namespace KeylessGeo.EdgeAgent;
 public static class Program
 {
     /// <summary>Runs the agent until it is stopped; exits 2 on a configuration error.</summary>
-    public static async Task<int> Main(string[] args)
-    {
-        if (ProgramInfo.TryAnswer(args, "keylessgeo-edge-agent", Usage, Console.Out))
-        {
-            return 0;
-        }
-
-        WebApplication app;
-        try
-        {
-            app = EdgeAgentApplication.Create(args);
-        }
-        catch (OptionsValidationException ex)
-        {
-            await Console.Error.WriteLineAsync("edge-agent: the configuration has errors:");
-            foreach (var failure in ex.Failures)
-            {
-                await Console.Error.WriteLineAsync("  - " + failure);
-            }
-
-            return 2;
-        }
-
-        await using (app)
-        {
-            try
-            {
-                await app.RunAsync();
-            }
-            catch (IOException e)
-            {
-                // A port in use or a socket path that cannot be bound is a configuration error too.
-                await Console.Error.WriteLineAsync("edge-agent: the configuration has errors:");
-                await Console.Error.WriteLineAsync("  - cannot listen: " + e.Message);
-                return 2;
-            }
-        }
-
-        return 0;
-    }
+    public static Task<int> Main(string[] args) =>
+        ServerProgram.RunAsync(args, "keylessgeo-edge-agent", "edge-agent", Usage, arguments => EdgeAgentApplication.Create(arguments));
 
     private const string Usage = """
         keylessgeo-edge-agent: the TLS terminator's local endpoint; passes signing requests to keyservers.

@@ -3,7 +3,6 @@ using KeylessGeo.KeyServer.Diagnostics;
 using KeylessGeo.KeyServer.Hosting;
 using KeylessGeo.Placement.Secrets;
 using KeylessGeo.Serving.Hosting;
-using Microsoft.Extensions.Options;
 
 namespace KeylessGeo.KeyServer;
 
@@ -14,57 +13,32 @@ namespace KeylessGeo.KeyServer;
 public static class Program
 {
     /// <summary>Runs the keyserver until it is stopped; exits 2 on a configuration error.</summary>
-    public static async Task<int> Main(string[] args)
+    public static Task<int> Main(string[] args)
     {
-        if (ProgramInfo.TryAnswer(args, "keylessgeo-keyserver", Usage, Console.Out))
-        {
-            return 0;
-        }
-
-        // Keep private keys out of core dumps and away from ptrace by other users.
-        var hardened = ProcessHardening.MakeNonDumpable();
-        WebApplication app;
-        try
-        {
-            app = KeyServerApplication.Create(args);
-        }
-        catch (OptionsValidationException ex)
-        {
-            await Console.Error.WriteLineAsync("keyserver: the configuration has errors:");
-            foreach (var failure in ex.Failures)
+        var hardened = false;
+        return ServerProgram.RunAsync(
+            args,
+            "keylessgeo-keyserver",
+            "keyserver",
+            Usage,
+            arguments =>
             {
-                await Console.Error.WriteLineAsync("  - " + failure);
-            }
-
-            return 2;
-        }
-
-        GokeylessConfiguration.LogStartup(app.Configuration, app.Logger);
-        if (hardened)
-        {
-            KeyServerLog.ProcessHardened(app.Logger, ProcessHardening.DumpableFlag(), ProcessHardening.CoreFileSizeLimit());
-        }
-        else
-        {
-            KeyServerLog.ProcessHardeningFailed(app.Logger, ProcessHardening.DumpableFlag());
-        }
-
-        await using (app)
-        {
-            try
+                // Keep private keys out of core dumps and away from ptrace by other users.
+                hardened = ProcessHardening.MakeNonDumpable();
+                return KeyServerApplication.Create(arguments);
+            },
+            app =>
             {
-                await app.RunAsync();
-            }
-            catch (IOException e) when (e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException or System.Net.Sockets.SocketException)
-            {
-                // A port in use (or an address this host does not have) is a configuration error too.
-                await Console.Error.WriteLineAsync("keyserver: the configuration has errors:");
-                await Console.Error.WriteLineAsync("  - cannot listen: " + e.Message);
-                return 2;
-            }
-        }
-
-        return 0;
+                GokeylessConfiguration.LogStartup(app.Configuration, app.Logger);
+                if (hardened)
+                {
+                    KeyServerLog.ProcessHardened(app.Logger, ProcessHardening.DumpableFlag(), ProcessHardening.CoreFileSizeLimit());
+                }
+                else
+                {
+                    KeyServerLog.ProcessHardeningFailed(app.Logger, ProcessHardening.DumpableFlag());
+                }
+            });
     }
 
     private const string Usage = """

@@ -1,5 +1,8 @@
 using System.CommandLine;
+using System.CommandLine.Invocation;
+using System.CommandLine.Parsing;
 using KeylessGeo.Cli.Commands;
+using KeylessGeo.Cli.Commands.DevCerts;
 using KeylessGeo.Cli.Commands.Keyless;
 using KeylessGeo.Cli.ControlPlane;
 using Spectre.Console;
@@ -26,9 +29,28 @@ public static class Program
         })
         : AnsiConsole.Console;
 
-    /// <summary>Parses and runs <paramref name="args"/>; usage errors go to <paramref name="error"/>.</summary>
-    public static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, IAnsiConsole console)
-        => BuildRoot(output, console).Parse(args).InvokeAsync(new InvocationConfiguration
+    /// <summary>
+    /// Parses and runs <paramref name="args"/>. A command line that does not parse (an unknown
+    /// command or option, a missing or malformed value) is listed on <paramref name="error"/> and
+    /// exits with <see cref="UsageExitCode"/>, like every other bad argument: nothing is run.
+    /// </summary>
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, IAnsiConsole console)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        var parse = BuildRoot(output, console).Parse(args);
+        if (parse.Action is ParseErrorAction)
+        {
+            await error.WriteLineAsync("keylessgeo: bad arguments:");
+            foreach (var problem in parse.Errors)
+            {
+                await error.WriteLineAsync("  - " + problem.Message);
+            }
+
+            await error.WriteLineAsync($"See: keylessgeo {CommandPath(parse)}--help");
+            return UsageExitCode;
+        }
+
+        return await parse.InvokeAsync(new InvocationConfiguration
         {
             Output = output,
             Error = error,
@@ -36,6 +58,22 @@ public static class Program
             // (each gets SIGTERM and up to 15 s), which the default 2 s would cut short.
             ProcessTerminationTimeout = TimeSpan.FromSeconds(60),
         });
+    }
+
+    /// <summary>The exit code of a command line that does not parse (the same as any bad argument).</summary>
+    public const int UsageExitCode = 2;
+
+    // The subcommands the parse got to ("policy set"), so the hint names the right --help.
+    private static string CommandPath(ParseResult parse)
+    {
+        var names = new List<string>();
+        for (var result = parse.CommandResult; result.Parent is CommandResult parent; result = parent)
+        {
+            names.Insert(0, result.Command.Name);
+        }
+
+        return string.Concat(names.Select(name => name + " "));
+    }
 
     /// <summary>The command tree, writing to <paramref name="output"/> and <paramref name="console"/>.</summary>
     public static RootCommand BuildRoot(TextWriter output, IAnsiConsole console)
@@ -46,6 +84,7 @@ public static class Program
         root.Subcommands.Add(CapacityCommand.Create(console));
         root.Subcommands.Add(KeyIdCommand.Create(output));
         root.Subcommands.Add(KeylessCommands.Create(output));
+        root.Subcommands.Add(DevCertsCommand.Create(output));
         ControlPlaneCommands.AddTo(root, output);
         return root;
     }

@@ -1,63 +1,63 @@
 using KeylessGeo.ControlPlane.Hosting;
 using KeylessGeo.ControlPlane.Store;
 using KeylessGeo.Placement.Secrets;
-using Microsoft.Extensions.Options;
+using KeylessGeo.Serving.Hosting;
 
 namespace KeylessGeo.ControlPlane;
 
 /// <summary>Control-plane entry point: <c>keylessgeo-controlplane --config controlplane.json [--ControlPlane:Key value ...]</c>.</summary>
 public static class Program
 {
-    /// <summary>Runs the control plane until it is stopped; exits 2 on a configuration error, 1 when the store cannot be opened or an endpoint cannot be bound.</summary>
-    public static async Task<int> Main(string[] args)
+    /// <summary>Runs the control plane until it is stopped; exits 2 on a configuration error (a port in use included), 1 when the store cannot be opened.</summary>
+    public static Task<int> Main(string[] args)
     {
-        // First thing: the process is about to hold its wrapping key and, during imports, private
-        // keys. Non-dumpable means no core dumps and no /proc/PID/mem or ptrace for other processes
-        // of the same user.
-        var hardened = ProcessHardening.MakeNonDumpable();
-        WebApplication app;
-        try
-        {
-            app = ControlPlaneApplication.Create(args);
-        }
-        catch (OptionsValidationException ex)
-        {
-            await Console.Error.WriteLineAsync("keylessgeo-controlplane: the configuration has errors:");
-            foreach (var failure in ex.Failures)
+        var hardened = false;
+        return ServerProgram.RunAsync(
+            args,
+            "keylessgeo-controlplane",
+            "keylessgeo-controlplane",
+            Usage,
+            arguments =>
             {
-                await Console.Error.WriteLineAsync("  - " + failure);
-            }
-
-            return 2;
-        }
-
-        if (hardened)
-        {
-            HostingLog.Hardened(app.Logger, ProcessHardening.DumpableFlag(), ProcessHardening.CoreFileSizeLimit());
-        }
-        else
-        {
-            HostingLog.HardeningFailed(app.Logger, ProcessHardening.DumpableFlag());
-        }
-
-        await using (app)
-        {
-            try
+                // First thing: the process is about to hold its wrapping key and, during imports,
+                // private keys. Non-dumpable means no core dumps and no /proc/PID/mem or ptrace for
+                // other processes of the same user.
+                hardened = ProcessHardening.MakeNonDumpable();
+                return ControlPlaneApplication.Create(arguments);
+            },
+            app =>
             {
-                await app.RunAsync();
-            }
-            catch (StoreUnavailableException ex)
+                if (hardened)
+                {
+                    HostingLog.Hardened(app.Logger, ProcessHardening.DumpableFlag(), ProcessHardening.CoreFileSizeLimit());
+                }
+                else
+                {
+                    HostingLog.HardeningFailed(app.Logger, ProcessHardening.DumpableFlag());
+                }
+            },
+            failure =>
             {
-                await Console.Error.WriteLineAsync("keylessgeo-controlplane: cannot open the store: " + ex.Message);
+                if (failure is not StoreUnavailableException)
+                {
+                    return null;
+                }
+
+                Console.Error.WriteLine("keylessgeo-controlplane: cannot open the store: " + failure.Message);
                 return 1;
-            }
-            catch (IOException ex) when (ex.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException or System.Net.Sockets.SocketException)
-            {
-                await Console.Error.WriteLineAsync("keylessgeo-controlplane: cannot listen: " + ex.Message);
-                return 1;
-            }
-        }
-
-        return 0;
+            });
     }
+
+    private const string Usage = """
+        keylessgeo-controlplane: topology, policies, keys and audit for a KeylessGeo cluster (HTTP API).
+
+        Usage:
+          keylessgeo-controlplane [--config controlplane.json] [--ControlPlane:Key value ...]
+          keylessgeo-controlplane --help | --version
+
+        Settings come from the JSON file, then KEYLESSGEO_ControlPlane__Key environment variables,
+        then --ControlPlane:Key flags. Sections: ControlPlane, Logging. Every setting is described in
+        docs/CONFIGURATION.md. Configuration errors (a port in use included) are listed and the
+        program exits with 2; a store that cannot be opened exits with 1.
+        """;
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using KeylessGeo.EdgeTls.Tests.Infrastructure;
 using KeylessGeo.Testing;
 
@@ -15,8 +14,6 @@ public sealed class NginxFailureTests(EdgeTlsFixture fixture)
 {
     private const int DeadlineMs = 1000;
 
-    // Generous: process start-up of the client on a loaded machine, not the engine's speed.
-    private static readonly TimeSpan Margin = TimeSpan.FromSeconds(20);
 
     private EdgeTlsStack Stack => fixture.Stack;
 
@@ -109,13 +106,5 @@ public sealed class NginxFailureTests(EdgeTlsFixture fixture)
         Assert.StartsWith("local key", local.StandardOutput, StringComparison.Ordinal);
     }
 
-    /// <summary>Runs a client, failing the test if it has not ended within the deadline plus the margin.</summary>
-    private static async Task<ProcessResult> BoundedAsync(Func<Task<ProcessResult>> client)
-    {
-        var watch = Stopwatch.StartNew();
-        var run = client();
-        var finished = await Task.WhenAny(run, Task.Delay(TimeSpan.FromMilliseconds(DeadlineMs) + Margin));
-        Assert.True(finished == run, $"the handshake was still running after {watch.Elapsed}: something hangs");
-        return await run;
-    }
+    private static Task<ProcessResult> BoundedAsync(Func<Task<ProcessResult>> client) => BoundedHandshake.RunAsync(DeadlineMs, client);
 }

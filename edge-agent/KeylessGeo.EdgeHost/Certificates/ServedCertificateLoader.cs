@@ -16,6 +16,24 @@ internal static class ServedCertificateLoader
 {
     private static readonly List<SslApplicationProtocol> Alpn = [SslApplicationProtocol.Http2, SslApplicationProtocol.Http11];
 
+    /// <summary>
+    /// TLS 1.3's suites and TLS 1.2's ECDHE ones: forward secrecy only. TLS 1.2 RSA key exchange is
+    /// left out because OpenSSL 3.0 cannot decrypt its premaster with an engine key (docs/EDGE-TLS.md);
+    /// a client offering nothing else gets a handshake_failure alert at once.
+    /// </summary>
+    private static readonly CipherSuitesPolicy Suites = new(
+    [
+        TlsCipherSuite.TLS_AES_128_GCM_SHA256,
+        TlsCipherSuite.TLS_AES_256_GCM_SHA384,
+        TlsCipherSuite.TLS_CHACHA20_POLY1305_SHA256,
+        TlsCipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+        TlsCipherSuite.TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
+        TlsCipherSuite.TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
+        TlsCipherSuite.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+        TlsCipherSuite.TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+        TlsCipherSuite.TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
+    ]);
+
     /// <summary>Loads every certificate; each problem is added to <paramref name="failures"/> naming the setting.</summary>
     public static List<(CertificateOptions Options, ServedCertificate Served)> LoadAll(
         IReadOnlyList<CertificateOptions> certificates, EngineModule? engine, HttpsOptions https, List<string> failures)
@@ -61,6 +79,7 @@ internal static class ServedCertificateLoader
             ServerCertificateContext = SslStreamCertificateContext.Create(withKey, intermediates, offline: true),
             EnabledSslProtocols = protocols,
             ApplicationProtocols = Alpn,
+            CipherSuitesPolicy = Suites,
             ClientCertificateRequired = false,
             CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
         };

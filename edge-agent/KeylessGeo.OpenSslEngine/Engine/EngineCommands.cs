@@ -23,11 +23,14 @@ internal static unsafe class EngineCommands
     /// </summary>
     public static IntPtr Definitions()
     {
-        if (_definitions != IntPtr.Zero)
+        lock (SetupGate.Gate)
         {
-            return _definitions;
+            return _definitions != IntPtr.Zero ? _definitions : Build();
         }
+    }
 
+    private static IntPtr Build()
+    {
         var table = (byte*)NativeMemory.AllocZeroed(3 * 32);
         Define(table, SocketPath, "SOCKET_PATH", "the edge agent's Keyless Unix socket", OpenSslConstants.EngineCmdFlagString);
         Define(table + 32, DeadlineMs, "DEADLINE_MS", "deadline of one private-key operation in milliseconds", OpenSslConstants.EngineCmdFlagString);

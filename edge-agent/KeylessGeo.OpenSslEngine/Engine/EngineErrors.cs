@@ -30,11 +30,17 @@ internal static unsafe class EngineErrors
     /// <summary>Registers the error library and its strings once per process.</summary>
     public static void Register()
     {
-        if (Volatile.Read(ref _library) != 0)
+        lock (SetupGate.Gate)
         {
-            return;
+            if (_library == 0)
+            {
+                RegisterOnce();
+            }
         }
+    }
 
+    private static void RegisterOnce()
+    {
         var library = LibCrypto.ERR_get_next_error_library();
         _format = (byte*)Marshal.StringToCoTaskMemUTF8("%s");
 

@@ -44,11 +44,14 @@ public static unsafe class EngineExports
                 return 0;
             }
 
-            if (_id is null)
+            lock (SetupGate.Gate)
             {
-                _id = (byte*)Marshal.StringToCoTaskMemUTF8(EngineId);
-                _name = (byte*)Marshal.StringToCoTaskMemUTF8("KeylessGeo: private keys held by keyservers, through the edge agent");
-                EngineSettings.ReadEnvironment();
+                if (_id is null)
+                {
+                    _name = (byte*)Marshal.StringToCoTaskMemUTF8("KeylessGeo: private keys held by keyservers, through the edge agent");
+                    EngineSettings.ReadEnvironment();
+                    _id = (byte*)Marshal.StringToCoTaskMemUTF8(EngineId);
+                }
             }
 
             var bound = LibCrypto.ENGINE_set_id(engine, _id) == 1

@@ -18,22 +18,30 @@ internal static unsafe class EcKeyMethod
     {
         get
         {
-            if (_method != IntPtr.Zero)
+            if (Volatile.Read(ref _method) != IntPtr.Zero)
             {
                 return _method;
             }
 
-            var method = LibCrypto.EC_KEY_METHOD_new(LibCrypto.EC_KEY_OpenSSL());
-            IntPtr sign, signSetup, signSig;
-            LibCrypto.EC_KEY_METHOD_get_sign(method, &sign, &signSetup, &signSig);
-            LibCrypto.EC_KEY_METHOD_set_sign(
-                method,
-                (IntPtr)(delegate* unmanaged<int, byte*, int, byte*, uint*, IntPtr, IntPtr, IntPtr, int>)&Sign,
-                signSetup,
-                (IntPtr)(delegate* unmanaged<byte*, int, IntPtr, IntPtr, IntPtr, IntPtr>)&SignToSig);
-            _method = method;
-            return method;
+            lock (SetupGate.Gate)
+            {
+                return _method != IntPtr.Zero ? _method : Build();
+            }
         }
+    }
+
+    private static IntPtr Build()
+    {
+        var method = LibCrypto.EC_KEY_METHOD_new(LibCrypto.EC_KEY_OpenSSL());
+        IntPtr sign, signSetup, signSig;
+        LibCrypto.EC_KEY_METHOD_get_sign(method, &sign, &signSetup, &signSig);
+        LibCrypto.EC_KEY_METHOD_set_sign(
+            method,
+            (IntPtr)(delegate* unmanaged<int, byte*, int, byte*, uint*, IntPtr, IntPtr, IntPtr, int>)&Sign,
+            signSetup,
+            (IntPtr)(delegate* unmanaged<byte*, int, IntPtr, IntPtr, IntPtr, IntPtr>)&SignToSig);
+        Volatile.Write(ref _method, method);
+        return method;
     }
 
     [UnmanagedCallersOnly]

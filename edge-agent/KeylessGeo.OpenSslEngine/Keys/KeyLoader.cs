@@ -91,8 +91,12 @@ internal static unsafe class KeyLoader
 
     private static IntPtr ReadCertificate(byte* keyId, string path)
     {
-        var mode = stackalloc byte[] { (byte)'r', 0 };
-        var bio = LibCrypto.BIO_new_file(keyId, mode);
+        IntPtr bio;
+        fixed (byte* mode = "r"u8)
+        {
+            bio = LibCrypto.BIO_new_file(keyId, mode);
+        }
+
         if (bio == IntPtr.Zero)
         {
             EngineErrors.Raise(EngineError.CertificateUnreadable, $"{path}: the certificate file cannot be opened");

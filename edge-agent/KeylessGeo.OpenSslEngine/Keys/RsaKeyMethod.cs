@@ -20,21 +20,33 @@ internal static unsafe class RsaKeyMethod
     {
         get
         {
-            if (_method != IntPtr.Zero)
+            if (Volatile.Read(ref _method) != IntPtr.Zero)
             {
                 return _method;
             }
 
-            var method = LibCrypto.RSA_meth_dup(LibCrypto.RSA_PKCS1_OpenSSL());
-            var name = stackalloc byte[] { (byte)'k', (byte)'e', (byte)'y', (byte)'l', (byte)'e', (byte)'s', (byte)'s', (byte)'g', (byte)'e', (byte)'o', 0 };
-            LibCrypto.RSA_meth_set1_name(method, name);
-            LibCrypto.RSA_meth_set_flags(method, LibCrypto.RSA_meth_get_flags(method) | OpenSslConstants.RsaFlagExternalKey);
-            LibCrypto.RSA_meth_set_priv_enc(method, &RefusePrivateOperation);
-            LibCrypto.RSA_meth_set_priv_dec(method, &RefusePrivateOperation);
-            LibCrypto.RSA_meth_set_sign(method, &Sign);
-            _method = method;
-            return method;
+            lock (SetupGate.Gate)
+            {
+                return _method != IntPtr.Zero ? _method : Build();
+            }
         }
+    }
+
+    private static IntPtr Build()
+    {
+        var method = LibCrypto.RSA_meth_dup(LibCrypto.RSA_PKCS1_OpenSSL());
+        // UTF-8 literals are stored with a terminating zero, so the pointer is a C string.
+        fixed (byte* name = "keylessgeo"u8)
+        {
+            LibCrypto.RSA_meth_set1_name(method, name);
+        }
+
+        LibCrypto.RSA_meth_set_flags(method, LibCrypto.RSA_meth_get_flags(method) | OpenSslConstants.RsaFlagExternalKey);
+        LibCrypto.RSA_meth_set_priv_enc(method, &RefusePrivateOperation);
+        LibCrypto.RSA_meth_set_priv_dec(method, &RefusePrivateOperation);
+        LibCrypto.RSA_meth_set_sign(method, &Sign);
+        Volatile.Write(ref _method, method);
+        return method;
     }
 
     /// <summary>The key behind an OpenSSL RSA, or null when it is not the engine's.</summary>

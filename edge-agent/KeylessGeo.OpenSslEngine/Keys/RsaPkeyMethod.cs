@@ -58,11 +58,22 @@ internal static unsafe class RsaPkeyMethod
 
     private static void Build()
     {
-        if (_method != IntPtr.Zero)
+        if (Volatile.Read(ref _method) != IntPtr.Zero)
         {
             return;
         }
 
+        lock (SetupGate.Gate)
+        {
+            if (_method == IntPtr.Zero)
+            {
+                BuildOnce();
+            }
+        }
+    }
+
+    private static void BuildOnce()
+    {
         var standard = LibCrypto.EVP_PKEY_meth_find(OpenSslConstants.EvpPkeyRsa);
         var method = LibCrypto.EVP_PKEY_meth_new(OpenSslConstants.EvpPkeyRsa, 2 /* EVP_PKEY_FLAG_AUTOARGLEN */);
         LibCrypto.EVP_PKEY_meth_copy(method, standard);
@@ -80,7 +91,7 @@ internal static unsafe class RsaPkeyMethod
         var nids = (int*)NativeMemory.Alloc((nuint)(Nids.Length * sizeof(int)));
         Nids.CopyTo(new Span<int>(nids, Nids.Length));
         _nids = nids;
-        _method = method;
+        Volatile.Write(ref _method, method);
     }
 
     private static RemoteKey? KeyOf(IntPtr context) => RsaKeyMethod.Find(LibCrypto.EVP_PKEY_get0_RSA(LibCrypto.EVP_PKEY_CTX_get0_pkey(context)));

@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using KeylessGeo.ControlPlane.Access;
 using KeylessGeo.ControlPlane.Api;
 using KeylessGeo.ControlPlane.Health;
@@ -5,6 +7,7 @@ using KeylessGeo.ControlPlane.Operations;
 using KeylessGeo.ControlPlane.Placement;
 using KeylessGeo.ControlPlane.Store;
 using KeylessGeo.Placement;
+using KeylessGeo.Serving.Hosting;
 using KeylessGeo.Transport.Tls;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -24,6 +27,12 @@ public static class ControlPlaneApplication
     public const string EnvironmentPrefix = "KEYLESSGEO_";
 
     /// <summary>
+    /// The top-level settings the control plane reads (its section, and the flag that names the
+    /// file); any other is reported at start-up as a mistake.
+    /// </summary>
+    public static readonly IReadOnlyList<string> KnownSections = [ControlPlaneOptions.SectionName, ConfigurationFile.Flag[2..]];
+
+    /// <summary>
     /// Creates the application. <paramref name="configure"/> runs before validation, so tests and
     /// embedders can add configuration sources or services (an <see cref="IControlPlaneStore"/>
     /// registered there is used instead of the configured one).
@@ -33,25 +42,31 @@ public static class ControlPlaneApplication
     {
         ArgumentNullException.ThrowIfNull(args);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ApplicationName = "KeylessGeo.ControlPlane" });
-        if (ConfigFileArgument(args) is { } configFile)
-        {
-            builder.Configuration.AddJsonFile(Path.GetFullPath(configFile), optional: false, reloadOnChange: false);
-        }
-
+        var failures = new List<string>();
+        var configFile = ConfigurationFile.AddFromArguments(builder.Configuration, args, failures);
         builder.Configuration.AddEnvironmentVariables(EnvironmentPrefix);
         builder.Configuration.AddCommandLine(args);
         configure?.Invoke(builder);
+        UnknownSettings.Check(configFile, EnvironmentPrefix, args, KnownSections, failures);
 
-        var options = builder.Configuration.GetSection(ControlPlaneOptions.SectionName).Get<ControlPlaneOptions>() ?? new ControlPlaneOptions();
-        var validation = new ControlPlaneOptionsValidator().Validate(null, options);
-        if (validation.Failed)
+        var before = failures.Count;
+        var options = StrictBinding.Bind<ControlPlaneOptions>(builder.Configuration, ControlPlaneOptions.SectionName, failures);
+        if (failures.Count == before)
         {
-            throw new OptionsValidationException(ControlPlaneOptions.SectionName, typeof(ControlPlaneOptions), [.. validation.Failures]);
+            // Not after a failed binding: the defaults it falls back to would be reported as
+            // missing settings the operator did give.
+            failures.AddRange(new ControlPlaneOptionsValidator().Validate(null, options).Failures ?? []);
         }
 
-        var tls = LoadTls(options.Listen);
-        var keyring = LoadKeyring(options.WrappingKeyPath, out var created);
-        var unixSocket = BindUnixSocket(options.Listen.UnixSocket);
+        ThrowIfAny(failures);
+
+        // Files and sockets only once every setting is sound: each problem here is listed too.
+        var tls = LoadTls(options.Listen, failures);
+        var loaded = LoadKeyring(options.WrappingKeyPath, failures, out var created);
+        ThrowIfAny(failures);
+        var keyring = loaded!; // loaded: no failure was listed
+        var unixSocket = BindUnixSocket(options.Listen.UnixSocket, failures);
+        ThrowIfAny(failures);
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(keyring);
         builder.Services.TryAddSingleton(TimeProvider.System);
@@ -79,7 +94,15 @@ public static class ControlPlaneApplication
         return app;
     }
 
-    private static ControlPlaneKeyring LoadKeyring(string path, out bool created)
+    private static void ThrowIfAny(List<string> failures)
+    {
+        if (failures.Count > 0)
+        {
+            throw new OptionsValidationException(ControlPlaneOptions.SectionName, typeof(ControlPlaneOptions), failures);
+        }
+    }
+
+    private static ControlPlaneKeyring? LoadKeyring(string path, List<string> failures, out bool created)
     {
         try
         {
@@ -87,34 +110,45 @@ public static class ControlPlaneApplication
         }
         catch (Exception ex) when (ex is WrappingKeyFileException or IOException or UnauthorizedAccessException)
         {
-            throw new OptionsValidationException(ControlPlaneOptions.SectionName, typeof(ControlPlaneOptions),
-                [$"{ControlPlaneOptions.SectionName}:WrappingKeyPath: {ex.Message}"]);
+            failures.Add($"{ControlPlaneOptions.SectionName}:WrappingKeyPath: {ex.Message}");
+            created = false;
+            return null;
         }
     }
 
-    private static MutualTlsOptions? LoadTls(ControlPlaneListenOptions listen)
+    private static MutualTlsOptions? LoadTls(ControlPlaneListenOptions listen, List<string> failures)
     {
         if (!listen.TlsEnabled)
         {
             return null;
         }
 
+        // Loaded here, before start, so an unreadable or malformed file is a configuration error.
+        const string Section = ControlPlaneOptions.SectionName + ":Listen";
+        X509Certificate2? certificate = null;
         try
         {
-            return new MutualTlsOptions
-            {
-                ServerCertificate = MutualTls.LoadPem(listen.CertificatePath, listen.KeyPath),
-                TrustedClientCa = MutualTls.LoadPemBundle(listen.ClientCaPath),
-            };
+            certificate = MutualTls.LoadPem(listen.CertificatePath, listen.KeyPath);
         }
-        catch (Exception ex) when (ex is InvalidOperationException or System.Security.Cryptography.CryptographicException)
+        catch (Exception ex) when (ex is InvalidOperationException or CryptographicException or IOException or UnauthorizedAccessException)
         {
-            // Certificates are loaded here, before start, so a bad file is a configuration error.
-            throw new OptionsValidationException(ControlPlaneOptions.SectionName, typeof(ControlPlaneListenOptions), [ex.Message]);
+            failures.Add($"{Section}:CertificatePath/KeyPath: {ex.Message}");
+        }
+
+        try
+        {
+            var clientCa = MutualTls.LoadPemBundle(listen.ClientCaPath);
+            return certificate is null ? null : new MutualTlsOptions { ServerCertificate = certificate, TrustedClientCa = clientCa };
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or CryptographicException or IOException or UnauthorizedAccessException)
+        {
+            failures.Add($"{Section}:ClientCaPath '{listen.ClientCaPath}': {ex.Message}");
+            certificate?.Dispose();
+            return null;
         }
     }
 
-    private static UnixSocketListener? BindUnixSocket(UnixSocketOptions socket)
+    private static UnixSocketListener? BindUnixSocket(UnixSocketOptions socket, List<string> failures)
     {
         if (!socket.Enabled)
         {
@@ -128,26 +162,8 @@ public static class ControlPlaneApplication
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Net.Sockets.SocketException)
         {
-            throw new OptionsValidationException(ControlPlaneOptions.SectionName, typeof(UnixSocketOptions),
-                [$"{ControlPlaneOptions.SectionName}:Listen:UnixSocket:Path: {ex.Message}"]);
+            failures.Add($"{ControlPlaneOptions.SectionName}:Listen:UnixSocket:Path: cannot listen: {ex.Message}");
+            return null;
         }
-    }
-
-    private static string? ConfigFileArgument(string[] args)
-    {
-        for (var i = 0; i < args.Length; i++)
-        {
-            if (args[i] == "--config")
-            {
-                return i + 1 < args.Length ? args[i + 1] : throw new OptionsValidationException("--config", typeof(string), ["--config needs a file path."]);
-            }
-
-            if (args[i].StartsWith("--config=", StringComparison.Ordinal))
-            {
-                return args[i]["--config=".Length..];
-            }
-        }
-
-        return null;
     }
 }

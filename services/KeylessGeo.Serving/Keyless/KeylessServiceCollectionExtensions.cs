@@ -1,4 +1,5 @@
 using KeylessGeo.Serving.Connections;
+using Microsoft.AspNetCore.Hosting.Server;
 using KeylessGeo.Serving.Signing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -28,7 +29,26 @@ public static class KeylessServiceCollectionExtensions
         services.TryAddSingleton<KeylessConnectionMonitor>();
         services.AddResponseBudget();
         services.TryAddSingleton<KeylessConnectionHandler>();
+        NameKeylessAddress(services);
         return services;
+    }
+
+    /// <summary>
+    /// Puts <see cref="KeylessAddressServer"/> in front of the server the host registered (Kestrel),
+    /// so the Keyless endpoint's address is not reported as an HTTP one. A host without a server
+    /// registered by type yet (a test server added later) is left alone.
+    /// </summary>
+    private static void NameKeylessAddress(IServiceCollection services)
+    {
+        var server = services.LastOrDefault(d => d.ServiceType == typeof(IServer) && !d.IsKeyedService);
+        if (server?.ImplementationType is not { } type || type == typeof(KeylessAddressServer))
+        {
+            return;
+        }
+
+        services.Remove(server);
+        services.TryAddSingleton(type);
+        services.AddSingleton<IServer>(provider => new KeylessAddressServer((IServer)provider.GetRequiredService(type), provider.GetRequiredService<KeylessListenerState>()));
     }
 
     /// <summary>

@@ -48,10 +48,11 @@ public sealed class DevelopmentCertificateAuthority : IDisposable
 
     /// <summary>
     /// Issues a certificate for a cluster member, which is both server and client of its peers
-    /// (silo-to-silo mutual TLS): both usages, the given IP addresses (loopback by default).
+    /// (silo-to-silo mutual TLS): both usages, the given IP addresses (loopback by default) and
+    /// DNS names (<c>localhost</c> by default).
     /// </summary>
-    public X509Certificate2 IssuePeerCertificate(string commonName, IEnumerable<IPAddress>? ipAddresses = null)
-        => Issue(commonName, [ServerAuth, ClientAuth], ["localhost"], ipAddresses ?? [IPAddress.Loopback, IPAddress.IPv6Loopback], null, null);
+    public X509Certificate2 IssuePeerCertificate(string commonName, IEnumerable<IPAddress>? ipAddresses = null, IEnumerable<string>? dnsNames = null)
+        => Issue(commonName, [ServerAuth, ClientAuth], dnsNames ?? ["localhost"], ipAddresses ?? [IPAddress.Loopback, IPAddress.IPv6Loopback], null, null);
 
     private X509Certificate2 Issue(
         string commonName,

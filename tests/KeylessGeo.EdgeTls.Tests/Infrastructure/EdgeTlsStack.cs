@@ -17,9 +17,15 @@ public sealed class EdgeTlsStack : IAsyncDisposable
     public const string RsaKey = "web-rsa";
     public const string EcKey = "web-ec";
 
+    /// <summary>An ECDSA P-384 key with its certificate (certs/ec384.example.com.pem), which nginx does not serve.</summary>
+    public const string Ec384Key = "web-ec384";
+
     private readonly List<IAsyncDisposable> _owned = [];
     private readonly List<IDisposable> _ownedSync = [];
     private readonly HttpClient _http = new();
+    private readonly SemaphoreSlim _edgeHostStart = new(1, 1);
+    private EdgeHostProcess? _edgeHost;
+    private int _deadlineMs;
 
     private EdgeTlsStack(string directory) => Directory = directory;
 
@@ -74,6 +80,51 @@ public sealed class EdgeTlsStack : IAsyncDisposable
         return nginx;
     }
 
+    /// <summary>
+    /// Our edge host serving the same three certificates (the keyless ones through the engine, with
+    /// this stack's agent and the stack's deadline), started on first use and stopped with the stack.
+    /// </summary>
+    public async Task<EdgeHostProcess> EdgeHostAsync(CancellationToken cancellationToken)
+    {
+        await _edgeHostStart.WaitAsync(cancellationToken);
+        try
+        {
+            if (_edgeHost is null)
+            {
+                _edgeHost = await StartEdgeHostAsync(AgentSocket, _deadlineMs, cancellationToken);
+                _owned.Add(_edgeHost);
+            }
+
+            return _edgeHost;
+        }
+        finally
+        {
+            _edgeHostStart.Release();
+        }
+    }
+
+    /// <summary>Starts another edge host over the same certificates with another agent socket and deadline (the caller disposes it).</summary>
+    public Task<EdgeHostProcess> StartEdgeHostAsync(string socketPath, int deadlineMs, CancellationToken cancellationToken)
+    {
+        var certificates = Path.Combine(Directory, "certs");
+        return EdgeHostProcess.StartAsync(
+            new Dictionary<string, string>
+            {
+                ["Host:Id"] = "edge-test",
+                ["Engine:Path"] = RepositoryPaths.EngineLibrary,
+                ["Engine:Commands:SOCKET_PATH"] = socketPath,
+                ["Engine:Commands:DEADLINE_MS"] = deadlineMs.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["Certificates:0:CertificatePath"] = Path.Combine(certificates, "rsa.example.com.pem"),
+                ["Certificates:0:Hosts:0"] = "rsa.example.com",
+                ["Certificates:1:CertificatePath"] = Path.Combine(certificates, "ec.example.com.pem"),
+                ["Certificates:1:Hosts:0"] = "ec.example.com",
+                ["Certificates:2:CertificatePath"] = Path.Combine(certificates, "local.example.com.pem"),
+                ["Certificates:2:LocalKeyPath"] = Path.Combine(certificates, "local.example.com.key"),
+                ["Certificates:2:Hosts:0"] = "local.example.com",
+            },
+            cancellationToken);
+    }
+
     /// <summary>Ports of the nginx instances started with <see cref="StartNginxAsync"/>.</summary>
     public Dictionary<NginxProcess, int> OtherPorts { get; } = [];
 
@@ -110,6 +161,7 @@ public sealed class EdgeTlsStack : IAsyncDisposable
         }
 
         _http.Dispose();
+        _edgeHostStart.Dispose();
         try
         {
             System.IO.Directory.Delete(Directory, recursive: true);
@@ -122,17 +174,20 @@ public sealed class EdgeTlsStack : IAsyncDisposable
 
     private async Task StartCoreAsync(int deadlineMs, CancellationToken cancellationToken)
     {
+        _deadlineMs = deadlineMs;
         var tls = TestTlsMaterial.Create();
         _ownedSync.Add(tls);
         Keys = new TestKeyDirectory();
         _ownedSync.Add(Keys);
         await Keys.AddAsync(RsaKey, TestKeyType.Rsa2048Pkcs1);
         await Keys.AddAsync(EcKey, TestKeyType.EcP256);
+        await Keys.AddAsync(Ec384Key, TestKeyType.EcP384);
 
         var certificates = System.IO.Directory.CreateDirectory(Path.Combine(Directory, "certs")).FullName;
         await WebCertificates.CreateCaAsync(Directory);
         await WebCertificates.IssueAsync(Directory, Keys.KeyPath(RsaKey), "rsa.example.com", Path.Combine(certificates, "rsa.example.com.pem"));
         await WebCertificates.IssueAsync(Directory, Keys.KeyPath(EcKey), "ec.example.com", Path.Combine(certificates, "ec.example.com.pem"));
+        await WebCertificates.IssueAsync(Directory, Keys.KeyPath(Ec384Key), "ec384.example.com", Path.Combine(certificates, "ec384.example.com.pem"));
         var localKey = Path.Combine(certificates, "local.example.com.key");
         await OpenSslCli.GenerateEcSec1Async(localKey, "prime256v1");
         await WebCertificates.IssueAsync(Directory, localKey, "local.example.com", Path.Combine(certificates, "local.example.com.pem"));
