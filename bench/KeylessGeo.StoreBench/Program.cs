@@ -1,11 +1,13 @@
 using System.Globalization;
 using KeylessGeo.StoreBench;
 
-// Usage: KeylessGeo.StoreBench [--sizes 1000,100000,1000000] [--stores embedded,postgresql] [--commits 50]
-// Grows each store to every size in turn and measures single-key commits there; prints a markdown table.
+// Usage: KeylessGeo.StoreBench [--mode commits|feed] [--sizes 1000,100000,1000000] [--stores embedded,postgresql] [--commits 50]
+// Grows each store to every size in turn and measures single-key commits there (mode commits), or an
+// in-process keyserver applying one change from the store's feed (mode feed); prints a markdown table.
 var sizes = new List<int> { 1_000, 100_000, 1_000_000 };
 var stores = new List<string> { "embedded", "postgresql" };
 var commits = 50;
+var mode = "commits";
 var errors = new List<string>();
 for (var i = 0; i < args.Length; i++)
 {
@@ -24,6 +26,15 @@ for (var i = 0; i < args.Length; i++)
         case "--stores" when value is not null:
             stores = [.. value.Split(',')];
             errors.AddRange(stores.Where(s => s is not ("embedded" or "postgresql")).Select(s => $"--stores: unknown store {s} (embedded, postgresql)"));
+            i++;
+            break;
+        case "--mode" when value is not null:
+            mode = value;
+            if (mode is not ("commits" or "feed"))
+            {
+                errors.Add($"--mode: unknown mode {value} (commits, feed)");
+            }
+
             i++;
             break;
         case "--commits" when value is not null:
@@ -49,6 +60,34 @@ if (errors.Count > 0)
 
     return 2;
 }
+
+#if !OLD_STORE
+if (mode == "feed")
+{
+    var feedResults = new List<FeedFigures>();
+    foreach (var kind in stores)
+    {
+        await using IBenchTarget target = kind == "embedded" ? new EmbeddedTarget() : await PostgresTarget.StartAsync();
+        using var run = new FeedRun(target, commits, Console.Out);
+        feedResults.AddRange(await run.RunAsync(sizes));
+    }
+
+    Console.WriteLine();
+    Console.WriteLine(FeedFigures.MarkdownHeader);
+    foreach (var figures in feedResults)
+    {
+        Console.WriteLine(figures.ToMarkdownRow());
+    }
+
+    return 0;
+}
+#else
+if (mode == "feed")
+{
+    Console.Error.WriteLine("--mode feed: not in the old-store build");
+    return 2;
+}
+#endif
 
 Console.WriteLine(SyntheticRecords.Description);
 var results = new List<CommitFigures>();

@@ -45,6 +45,22 @@ public interface IControlPlaneStore : IAsyncDisposable
     public Task<ChangePage> ReadChangesAsync(long afterRevision, int maxCount, CancellationToken cancellationToken);
 
     /// <summary>
+    /// The current records of <paramref name="ids"/>, all read at one revision (the latest, given
+    /// in <see cref="RecordSet.Revision"/>). An id that does not exist is absent from the result.
+    /// Costs in proportion to the ids asked for, not to the store.
+    /// </summary>
+    public Task<RecordSet> ReadRecordsAsync(IReadOnlyCollection<RecordId> ids, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The change page after <paramref name="afterRevision"/> (as <see cref="ReadChangesAsync"/>)
+    /// and the current records of the ids it names, read together in one consistent view: the
+    /// records are at the page's <see cref="ChangePage.LatestRevision"/>. This is how a follower
+    /// applies deltas instead of snapshots; <see cref="ChangedRecords.Complete"/> says whether the
+    /// page brought it all the way to that revision.
+    /// </summary>
+    public Task<ChangedRecords> ReadChangedRecordsAsync(long afterRevision, int maxCount, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Completes with the latest revision as soon as it is greater than
     /// <paramref name="afterRevision"/> (at once if it already is). PostgreSQL uses
     /// LISTEN/NOTIFY; the embedded store watches its data directory.

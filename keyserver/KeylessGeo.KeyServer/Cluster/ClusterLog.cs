@@ -101,4 +101,10 @@ internal static partial class ClusterLog
 
     [LoggerMessage(130, LogLevel.Warning, "Stopped following Orleans membership changes: the advertisement's view of the cluster is refreshed only at each lease renewal from now on", EventName = "ClusterViewWatchFailed")]
     public static partial void ClusterViewWatchFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 131, Message = "The change feed re-reads a whole snapshot at applied revision {AppliedRevision} (store at {LatestRevision}): {Reason}", EventName = "FeedResync")]
+    public static partial void FeedResync(ILogger logger, LogLevel level, long appliedRevision, long latestRevision, string reason);
+
+    [LoggerMessage(132, LogLevel.Debug, "Applied control-plane revisions {AppliedRevision} to {Revision} as a delta of {Changes} change records: {Upserts} managed keys new or changed, {Removed} removed", EventName = "DeltaApplied")]
+    public static partial void DeltaApplied(ILogger logger, long appliedRevision, long revision, int changes, int upserts, int removed);
 }

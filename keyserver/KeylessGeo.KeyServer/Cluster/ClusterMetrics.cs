@@ -5,12 +5,14 @@ namespace KeylessGeo.KeyServer.Cluster;
 
 /// <summary>
 /// Cluster instruments on the keyserver's meter: managed keys by state, applied revision and
-/// last feed update (observed from <see cref="ClusterState"/>), store failures and evictions.
+/// last feed update (observed from <see cref="ClusterState"/>), revisions applied by delta or snapshot,
+/// store failures and evictions.
 /// </summary>
 internal sealed class ClusterMetrics
 {
     private readonly Counter<long> _storeFailures;
     private readonly Counter<long> _evictions;
+    private readonly Counter<long> _feedApplied;
 
     public ClusterMetrics(IMeterFactory meterFactory, ClusterState state)
     {
@@ -36,6 +38,7 @@ internal sealed class ClusterMetrics
             "s",
             "When the change feed last read the store (Unix time).");
         _storeFailures = meter.CreateCounter<long>(KeyServerInstruments.StoreFailures, "{failure}", "Failed control-plane store calls.");
+        _feedApplied = meter.CreateCounter<long>(KeyServerInstruments.FeedApplied, "{revision}", "Revisions the change feed applied, as a delta or from a whole snapshot.");
         _evictions = meter.CreateCounter<long>(KeyServerInstruments.ManagedKeyEvictions, "{key}", "Loaded managed private keys dropped by a control-plane change.");
     }
 
@@ -43,4 +46,8 @@ internal sealed class ClusterMetrics
         _storeFailures.Add(1, new KeyValuePair<string, object?>(KeyServerInstruments.ClusterOperationTag, operation));
 
     public void Evicted(int count) => _evictions.Add(count);
+
+    /// <summary>Counts an applied revision: <paramref name="delta"/> when only the changed records were read.</summary>
+    public void FeedApplied(bool delta) =>
+        _feedApplied.Add(1, new KeyValuePair<string, object?>(KeyServerInstruments.FeedModeTag, delta ? "delta" : "snapshot"));
 }

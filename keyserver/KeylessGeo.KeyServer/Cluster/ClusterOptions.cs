@@ -13,6 +13,9 @@ public sealed record ClusterOptions
     /// <summary>The configuration section these options bind from.</summary>
     public const string SectionName = "Cluster";
 
+    /// <summary>The default of <see cref="FeedPageSize"/>: the stores' default change-feed retention.</summary>
+    public const int DefaultFeedPageSize = 10_000;
+
     /// <summary>
     /// <c>Cluster:Store:Kind</c> for a store held in this process only, besides the store
     /// library's <c>embedded</c> and <c>postgresql</c>: for tests, which register their own
@@ -69,6 +72,13 @@ public sealed record ClusterOptions
     /// notification delays a change by at most this long.
     /// </summary>
     public TimeSpan FeedResyncInterval { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// The most change records the feed applies as one delta. A keyserver further behind than
+    /// this (or a single commit touching more records) re-reads a whole snapshot instead, as does
+    /// one behind the store's retained change feed.
+    /// </summary>
+    public int FeedPageSize { get; init; } = DefaultFeedPageSize;
 
     /// <summary>The Orleans silo this keyserver hosts in cluster mode (<c>Cluster:Silo</c>).</summary>
     public Silo.SiloOptions Silo { get; init; } = new();

@@ -37,6 +37,11 @@ public sealed class ClusterOptionsValidator : IValidateOptions<ClusterOptions>
         }
 
         RequireDuration(errors, "FeedResyncInterval", options.FeedResyncInterval, TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(1));
+        if (options.FeedPageSize is < 1 or > 1_000_000)
+        {
+            errors.Add($"{Prefix}FeedPageSize ({options.FeedPageSize}) must be between 1 and 1000000 change records.");
+        }
+
         RequireDuration(errors, "StoreRetryDelay", options.StoreRetryDelay, TimeSpan.FromMilliseconds(1), TimeSpan.FromMinutes(10));
         RequireDuration(errors, "StoreRetryMaxDelay", options.StoreRetryMaxDelay, TimeSpan.FromMilliseconds(1), TimeSpan.FromMinutes(10));
         if (options.StoreRetryMaxDelay < options.StoreRetryDelay)

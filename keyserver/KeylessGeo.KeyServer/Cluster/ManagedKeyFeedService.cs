@@ -1,8 +1,6 @@
 using KeylessGeo.ControlPlane.Store;
-using KeylessGeo.ControlPlane.Store.Model;
 using KeylessGeo.KeyServer.Cluster.Grains;
 using KeylessGeo.KeyServer.Cluster.Placement;
-using KeylessGeo.KeyServer.Cluster.Routing;
 using KeylessGeo.KeyServer.Configuration;
 using KeylessGeo.KeyServer.Keys;
 using Microsoft.Extensions.Hosting;
@@ -12,9 +10,15 @@ using Microsoft.Extensions.Options;
 namespace KeylessGeo.KeyServer.Cluster;
 
 /// <summary>
-/// Follows the control-plane change feed: reads a snapshot, builds this datacenter's managed
-/// key set, swaps it into the key store (evicting what was denied, removed or changed), then
-/// waits for the next revision and repeats. A failing store is retried with backoff while the
+/// Follows the control-plane change feed: reads a snapshot first, builds this datacenter's managed
+/// key set and swaps it into the key store; then waits for the next revision and applies only what
+/// changed (<see cref="IControlPlaneStore.ReadChangedRecordsAsync"/>): added, changed and removed
+/// keys, and changed policies, whose keys alone are decided again. The key store's and the
+/// placements' indexes change a key at a time, and grains of keys refused or removed here leave.
+/// A whole snapshot is read again (built aside while the current set keeps serving, then swapped
+/// in) when deltas cannot bring the key set up to date: the keyserver fell behind the store's
+/// retained change feed, is more than a page behind, the store went back to an older revision,
+/// or the topology changed. A failing store is retried with backoff while the
 /// last good key set stays in force; nothing here stops the process.
 /// </summary>
 internal sealed class ManagedKeyFeedService : BackgroundService
@@ -27,20 +31,14 @@ internal sealed class ManagedKeyFeedService : BackgroundService
     private readonly ClusterOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<ManagedKeyFeedService> _logger;
-    private readonly ManagedKeySetBuilder _builder;
-    private readonly string _datacenter;
-    private readonly KeyPlacementView _placements;
-    private readonly LocalKeyActivations _activations;
+    private readonly ManagedKeyApplier _applier;
     private readonly TaskCompletionSource _firstAttempt = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private ManagedKeySet _current = ManagedKeySet.Empty;
 
     public ManagedKeyFeedService(
         IControlPlaneStore store, KeyStore keys, LocalWrappingKey wrappingKey, ClusterState state, ClusterMetrics metrics,
         IOptions<ClusterOptions> options, IOptions<KeyServerOptions> core, TimeProvider time, ILogger<ManagedKeyFeedService> logger,
         KeyPlacementView placements, LocalKeyActivations activations)
     {
-        _placements = placements;
-        _activations = activations;
         _store = store;
         _keys = keys;
         _state = state;
@@ -48,8 +46,7 @@ internal sealed class ManagedKeyFeedService : BackgroundService
         _options = options.Value;
         _time = time;
         _logger = logger;
-        _datacenter = core.Value.Datacenter;
-        _builder = new ManagedKeySetBuilder(_datacenter, wrappingKey, keys.NextGeneration, logger);
+        _applier = new ManagedKeyApplier(keys, wrappingKey, state, metrics, placements, activations, core.Value.Datacenter, _options.FeedPageSize, time, logger);
     }
 
     /// <summary>
@@ -88,14 +85,12 @@ internal sealed class ManagedKeyFeedService : BackgroundService
                     await WaitForChangeAsync(stoppingToken).ConfigureAwait(false);
                 }
 
-                var snapshot = await _store.ReadSnapshotAsync(stoppingToken).ConfigureAwait(false);
+                await SyncAsync(stoppingToken).ConfigureAwait(false);
                 if (failures > 0)
                 {
                     ClusterLog.StoreRecovered(_logger, failures);
                     failures = 0;
                 }
-
-                Apply(snapshot);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -132,60 +127,32 @@ internal sealed class ManagedKeyFeedService : BackgroundService
         }
     }
 
-    /// <summary>Applies <paramref name="snapshot"/> unless it is the revision in force already.</summary>
-    private void Apply(ControlPlaneSnapshot snapshot)
+    /// <summary>Brings the managed keys up to the store's latest revision: by a delta when it can, else from a snapshot.</summary>
+    private async Task SyncAsync(CancellationToken cancellationToken)
     {
-        var now = _time.GetUtcNow();
-        var applied = _state.AppliedRevision;
-        if (_state.HasSnapshot && snapshot.Revision == applied)
+        if (!_state.HasSnapshot)
         {
-            _state.Touched(now);
+            _applier.ApplySnapshot(await _store.ReadSnapshotAsync(cancellationToken).ConfigureAwait(false));
             return;
         }
 
-        if (_state.HasSnapshot && snapshot.Revision < applied)
+        var applied = _state.AppliedRevision;
+        var changed = await _store.ReadChangedRecordsAsync(applied, _options.FeedPageSize, cancellationToken).ConfigureAwait(false);
+        var latest = changed.Page.LatestRevision;
+        if (latest == applied && changed.Complete)
         {
-            ClusterLog.RevisionWentBack(_logger, applied, snapshot.Revision);
+            _state.Touched(_time.GetUtcNow());
+            return;
         }
 
-        var set = _builder.Build(snapshot, _current);
-        _placements.Publish(KeyPlacementsBuilder.Build(snapshot));
-        var evicted = _keys.ApplyManagedKeys(set.Keys);
-        _current = set;
-        DeactivateRefusedGrains(set, snapshot.Revision);
-        foreach (var keyId in evicted)
+        if (_applier.WhyNotADelta(changed, applied) is { } reason)
         {
-            ClusterLog.ManagedKeyEvicted(_logger, keyId, snapshot.Revision, WhyEvicted(set, keyId));
+            ClusterLog.FeedResync(_logger, reason.Level, applied, latest, reason.Message);
+            _applier.ApplySnapshot(await _store.ReadSnapshotAsync(cancellationToken).ConfigureAwait(false));
+            return;
         }
 
-        if (evicted.Count > 0)
-        {
-            _metrics.Evicted(evicted.Count);
-        }
-
-        _state.Applied(snapshot.Revision, set.Counts, now);
-        ClusterLog.RevisionApplied(_logger, snapshot.Revision, set.Counts.Servable, set.Counts.Denied, set.Counts.Unavailable, _datacenter);
-    }
-
-    /// <summary>
-    /// Key grains active here whose key this datacenter may no longer hold (or that changed) leave
-    /// now: the next request is placed anew, on a silo the new policy permits.
-    /// </summary>
-    private void DeactivateRefusedGrains(ManagedKeySet set, long revision)
-    {
-        foreach (var keyId in _activations.KeyIds)
-        {
-            if (set.TryGet(keyId, out var key) && ManagedKeySet.FactsOf(key).Status == ManagedKeyStatus.Servable)
-            {
-                continue;
-            }
-
-            var why = $"revision {revision}: {WhyEvicted(set, keyId)}";
-            if (_activations.Deactivate(keyId, why))
-            {
-                RoutingLog.KeyGrainRetired(_logger, keyId, why);
-            }
-        }
+        _applier.ApplyDelta(changed, applied);
     }
 
     private async Task WaitForChangeAsync(CancellationToken stoppingToken)
@@ -201,21 +168,5 @@ internal sealed class ManagedKeyFeedService : BackgroundService
         catch (OperationCanceledException) when (resync.IsCancellationRequested && !stoppingToken.IsCancellationRequested)
         {
         }
-    }
-
-    private static string WhyEvicted(ManagedKeySet set, string keyId)
-    {
-        if (!set.TryGet(keyId, out var key))
-        {
-            return "the key was removed";
-        }
-
-        var facts = ManagedKeySet.FactsOf(key);
-        return facts.Status switch
-        {
-            ManagedKeyStatus.Denied => "its policy no longer permits this datacenter",
-            ManagedKeyStatus.Unavailable => "it can no longer be opened here",
-            _ => $"it changed (now version {facts.Record.Version}, policy key generation {facts.PolicyKeyGeneration})",
-        };
     }
 }

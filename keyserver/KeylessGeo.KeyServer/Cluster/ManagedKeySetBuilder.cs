@@ -1,3 +1,4 @@
+using KeylessGeo.ControlPlane.Store.Changes;
 using KeylessGeo.ControlPlane.Store.Model;
 using KeylessGeo.KeyServer.Keys;
 using KeylessGeo.Policy.Topology;
@@ -32,62 +33,146 @@ internal sealed class ManagedKeySetBuilder
         _logger = logger;
     }
 
+    /// <summary>The whole set of <paramref name="snapshot"/>, carrying over the entries of <paramref name="previous"/> whose facts did not change.</summary>
     public ManagedKeySet Build(ControlPlaneSnapshot snapshot, ManagedKeySet previous)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         ArgumentNullException.ThrowIfNull(previous);
-        CheckRegisteredWrappingKey(snapshot);
-        var verdicts = Verdicts(snapshot);
+        CheckRegisteredWrappingKey(snapshot.FindWrappingKey(_datacenter)?.Fingerprint ?? "");
+        var topology = PolicyCheck.Topology(snapshot, out var topologyProblem);
+        var verdicts = Verdicts(snapshot, topology, topologyProblem);
         long generation = 0;
         var keys = new List<IndexedKey>(snapshot.Keys.Length);
         foreach (var record in snapshot.Keys)
         {
-            var facts = Describe(record, verdicts);
             previous.TryGet(record.KeyId, out var old);
-            var oldFacts = old is null ? null : ManagedKeySet.FactsOf(old);
-            if (old is not null && oldFacts!.SameAs(facts))
+            keys.Add(Decide(record, old, verdicts, ref generation));
+        }
+
+        foreach (var keyId in previous.KeyIds)
+        {
+            if (snapshot.FindKey(keyId) is null)
             {
-                keys.Add(old);
+                ClusterLog.ManagedKeyRemoved(_logger, keyId, _datacenter);
+            }
+        }
+
+        return new ManagedKeySet(snapshot.Revision, keys, topology, topologyProblem, verdicts);
+    }
+
+    /// <summary>
+    /// Applies a delta of policies and keys to <paramref name="set"/> in place: a changed policy is
+    /// decided again and re-decides only the keys under it (<see cref="ManagedKeySet.KeysOf"/>); a
+    /// changed key is decided under its policy; a removed one leaves. Entries whose facts did not
+    /// change are kept, as in <see cref="Build"/>. A topology change is not a delta this applies:
+    /// the caller rebuilds from a snapshot for it.
+    /// </summary>
+    public ManagedKeyDelta Apply(ManagedKeySet set, ChangedRecords changed)
+    {
+        ArgumentNullException.ThrowIfNull(set);
+        ArgumentNullException.ThrowIfNull(changed);
+        var policies = changed.Records.Policies.ToDictionary(static p => p.Id, StringComparer.Ordinal);
+        var keys = changed.Records.Keys.ToDictionary(static k => k.KeyId, StringComparer.Ordinal);
+        var affected = new SortedSet<string>(StringComparer.Ordinal);
+        var changedKeys = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var change in changed.Page.Changes)
+        {
+            switch (change.Kind)
+            {
+                case ChangeKind.Policy when policies.TryGetValue(change.Id, out var policy):
+                    var verdict = PolicyCheck.Check(policy, set.Topology, set.TopologyProblem, _datacenter);
+                    set.Verdicts[change.Id] = verdict;
+                    ReportAnomalies(verdict, set.Topology);
+                    affected.UnionWith(set.KeysOf(change.Id));
+                    break;
+                case ChangeKind.Policy:
+                    set.Verdicts.Remove(change.Id);
+                    affected.UnionWith(set.KeysOf(change.Id));
+                    break;
+                case ChangeKind.Key:
+                    affected.Add(change.Id);
+                    changedKeys.Add(change.Id);
+                    break;
+                case ChangeKind.WrappingKey:
+                    // Keys open with the policy copies wrapped to this datacenter, not with wrapping
+                    // key records: only this datacenter's registration is worth a look.
+                    if (string.Equals(change.Id, _datacenter, StringComparison.Ordinal))
+                    {
+                        var registered = changed.Records.WrappingKeys.FirstOrDefault(w => string.Equals(w.DatacenterId, _datacenter, StringComparison.Ordinal));
+                        CheckRegisteredWrappingKey(registered?.Fingerprint ?? "");
+                    }
+
+                    break;
+                default:
+                    throw new ArgumentException($"a {change.Kind} change ('{change.Id}') is not a delta of policies, keys and wrapping keys; rebuild from a snapshot", nameof(changed));
+            }
+        }
+
+        long generation = 0;
+        var upserts = new List<IndexedKey>();
+        var removed = new List<string>();
+        foreach (var keyId in affected)
+        {
+            set.TryGet(keyId, out var old);
+            var record = keys.GetValueOrDefault(keyId) ?? (changedKeys.Contains(keyId) ? null : old is null ? null : ManagedKeySet.FactsOf(old).Record);
+            if (record is null)
+            {
+                if (set.Remove(keyId))
+                {
+                    ClusterLog.ManagedKeyRemoved(_logger, keyId, _datacenter);
+                    removed.Add(keyId);
+                }
+
                 continue;
             }
 
-            // Checked for new and changed keys only: an unchanged entry passed it already.
-            if (facts.Status == ManagedKeyStatus.Servable && ManagedKeyEntries.PublicKeyProblem(record) is { } problem)
+            var entry = Decide(record, old, set.Verdicts, ref generation);
+            if (!ReferenceEquals(entry, old))
             {
-                facts = facts with
-                {
-                    Status = ManagedKeyStatus.Unavailable,
-                    Copy = null,
-                    Refusal = CannotOpen(record),
-                    Reason = problem,
-                };
+                set.Set(entry);
+                upserts.Add(entry);
             }
-
-            if (generation == 0)
-            {
-                generation = _nextGeneration();
-            }
-
-            keys.Add(ManagedKeyEntries.Create(facts, generation, new ManagedKeySource(facts, _wrappingKey, _datacenter)));
-            LogTransition(oldFacts, facts);
         }
 
-        foreach (var old in previous.Keys)
+        set.Revision = changed.Page.LatestRevision;
+        return new ManagedKeyDelta(upserts, removed);
+    }
+
+    /// <summary><paramref name="old"/> when its facts still hold, else a new entry for <paramref name="record"/> (logged).</summary>
+    private IndexedKey Decide(ManagedKeyRecord record, IndexedKey? old, Dictionary<string, PolicyVerdict> verdicts, ref long generation)
+    {
+        var facts = Describe(record, verdicts);
+        var oldFacts = old is null ? null : ManagedKeySet.FactsOf(old);
+        if (old is not null && oldFacts!.SameAs(facts))
         {
-            if (snapshot.FindKey(old.KeyId) is null)
-            {
-                ClusterLog.ManagedKeyRemoved(_logger, old.KeyId, _datacenter);
-            }
+            return old;
         }
 
-        return new ManagedKeySet(snapshot.Revision, keys);
+        // Checked for new and changed keys only: an unchanged entry passed it already.
+        if (facts.Status == ManagedKeyStatus.Servable && ManagedKeyEntries.PublicKeyProblem(record) is { } problem)
+        {
+            facts = facts with
+            {
+                Status = ManagedKeyStatus.Unavailable,
+                Copy = null,
+                Refusal = CannotOpen(record),
+                Reason = problem,
+            };
+        }
+
+        if (generation == 0)
+        {
+            generation = _nextGeneration();
+        }
+
+        LogTransition(oldFacts, facts);
+        return ManagedKeyEntries.Create(facts, generation, new ManagedKeySource(facts, _wrappingKey, _datacenter));
     }
 
     // The start-up registration reports a conflict it finds; this reports a registered key
     // that changes later to one this keyserver does not hold.
-    private void CheckRegisteredWrappingKey(ControlPlaneSnapshot snapshot)
+    private void CheckRegisteredWrappingKey(string registered)
     {
-        var registered = snapshot.FindWrappingKey(_datacenter)?.Fingerprint ?? "";
         if (_registeredFingerprint is not null && !string.Equals(registered, _registeredFingerprint, StringComparison.OrdinalIgnoreCase) &&
             registered.Length > 0 && !string.Equals(registered, _wrappingKey.Fingerprint, StringComparison.OrdinalIgnoreCase))
         {
@@ -97,9 +182,8 @@ internal sealed class ManagedKeySetBuilder
         _registeredFingerprint = registered;
     }
 
-    private Dictionary<string, PolicyVerdict> Verdicts(ControlPlaneSnapshot snapshot)
+    private Dictionary<string, PolicyVerdict> Verdicts(ControlPlaneSnapshot snapshot, DatacenterTopology? topology, string? topologyProblem)
     {
-        var topology = PolicyCheck.Topology(snapshot, out var topologyProblem);
         if (topology is null)
         {
             ReportOnce($"topology\n{topologyProblem}", () => ClusterLog.TopologyInvalid(_logger, snapshot.Revision, topologyProblem!));

@@ -30,6 +30,9 @@ public static class KeyServerInstruments
     /// <summary>Gauge (Unix seconds): when the change feed last read the store successfully.</summary>
     public const string FeedLastUpdate = "keylessgeo.keyserver.cluster.feed.last_update";
 
+    /// <summary>Counter of revisions the change feed applied, tagged by <see cref="FeedModeTag"/>.</summary>
+    public const string FeedApplied = "keylessgeo.keyserver.cluster.feed.applied";
+
     /// <summary>Counter of failed store calls, tagged by <see cref="ClusterOperationTag"/>.</summary>
     public const string StoreFailures = "keylessgeo.keyserver.cluster.store.failures";
 
@@ -38,6 +41,9 @@ public static class KeyServerInstruments
 
     /// <summary>Tag: a managed key's state here, "servable", "denied" or "unavailable".</summary>
     public const string KeyStateTag = "keylessgeo.key.state";
+
+    /// <summary>Tag: how the feed applied a revision, "delta" (the changed records) or "snapshot" (a whole re-read).</summary>
+    public const string FeedModeTag = "keylessgeo.cluster.feed.mode";
 
     /// <summary>Tag: the cluster operation that used the store, "feed", "lease" or "register".</summary>
     public const string ClusterOperationTag = "keylessgeo.cluster.operation";

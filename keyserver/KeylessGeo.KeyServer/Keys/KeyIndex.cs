@@ -4,9 +4,11 @@ using KeylessGeo.Contracts.V1;
 namespace KeylessGeo.KeyServer.Keys;
 
 /// <summary>
-/// An immutable snapshot of the served keys (key directory and managed keys) with one frozen
-/// dictionary per identifier. Lookups take no lock and allocate nothing; a reload or a
-/// control-plane change builds a new snapshot.
+/// The served keys: an immutable snapshot of the key directory's keys with one frozen dictionary
+/// per identifier, layered over the managed keys' <see cref="ManagedKeyIndex"/>, which the
+/// control-plane feed changes a key at a time. For each identifier the directory is asked first,
+/// so a key file wins over a managed key claiming the same one. Lookups take no lock and allocate
+/// nothing; a directory reload (or a whole new managed key set) builds a new index.
 /// </summary>
 internal sealed class KeyIndex
 {
@@ -17,10 +19,11 @@ internal sealed class KeyIndex
     private readonly FrozenDictionary<string, IndexedKey>.AlternateLookup<ReadOnlySpan<char>> _byHostName;
     private readonly FrozenDictionary<string, IndexedKey>.AlternateLookup<ReadOnlySpan<char>> _byWildcardParent;
     private readonly KeyLookupResult _miss;
+    private readonly ManagedKeyIndex? _managed;
 
     /// <summary>Indexes <paramref name="keys"/>; when two keys claim one identifier, the first wins.</summary>
     public KeyIndex(IReadOnlyList<IndexedKey> keys)
-        : this(keys, KeyLookupResult.NotFound)
+        : this(keys, KeyLookupResult.NotFound, null)
     {
     }
 
@@ -28,11 +31,15 @@ internal sealed class KeyIndex
     /// Indexes <paramref name="keys"/> (the first wins when two claim one identifier); a lookup
     /// that matches no key answers <paramref name="miss"/>: <c>KEY_NOT_FOUND</c> when the index is
     /// complete, a transient error while part of it (the managed keys) could not be read yet.
+    /// Identifiers <paramref name="keys"/> do not claim are looked up in <paramref name="managed"/>,
+    /// which must not hold a key id of <paramref name="keys"/> (the key store leaves shadowed
+    /// managed keys out of it).
     /// </summary>
-    public KeyIndex(IReadOnlyList<IndexedKey> keys, KeyLookupResult miss)
+    public KeyIndex(IReadOnlyList<IndexedKey> keys, KeyLookupResult miss, ManagedKeyIndex? managed)
     {
         Keys = keys;
         _miss = miss;
+        _managed = managed;
         var byId = new Dictionary<string, IndexedKey>(StringComparer.Ordinal);
         var bySki = new Dictionary<byte[], IndexedKey>(ByteArrayComparer.Instance);
         var byDigest = new Dictionary<byte[], IndexedKey>(ByteArrayComparer.Instance);
@@ -76,11 +83,21 @@ internal sealed class KeyIndex
 
     public static KeyIndex Empty { get; } = new([]);
 
+    /// <summary>The key directory's keys (the managed keys are in the <see cref="ManagedKeyIndex"/> below).</summary>
     public IReadOnlyList<IndexedKey> Keys { get; }
+
+    /// <summary>The managed key layer, if any.</summary>
+    public ManagedKeyIndex? Managed => _managed;
+
+    /// <summary>How many keys are served: the directory's and the managed keys not shadowed by them.</summary>
+    public int Count => Keys.Count + (_managed?.Count ?? 0);
 
     /// <summary>The key indexed under <paramref name="keyId"/>, refused or not (the cache evicts keys not found here).</summary>
     public bool TryGetById(string keyId, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out IndexedKey? key) =>
-        _byId.TryGetValue(keyId, out key);
+        _byId.TryGetValue(keyId, out key) || (_managed is not null && _managed.TryGetById(keyId, out key));
+
+    /// <summary>The same index over another managed key layer (the directory's dictionaries are shared).</summary>
+    public KeyIndex WithManaged(ManagedKeyIndex? managed, KeyLookupResult miss) => new(this, managed, miss);
 
     /// <summary>
     /// Finds the key by key_id, then SKI, then certificate digest, then SNI, then server IP.
@@ -121,11 +138,11 @@ internal sealed class KeyIndex
         }
 
         IndexedKey? key = null;
-        if ((reference.KeyId.Length > 0 && _byId.TryGetValue(reference.KeyId, out key)) ||
-            (!ski.IsEmpty && _bySki.TryGetValue(ski, out key)) ||
-            (!digest.IsEmpty && _byDigest.TryGetValue(digest, out key)) ||
+        if ((reference.KeyId.Length > 0 && TryGetById(reference.KeyId, out key)) ||
+            (!ski.IsEmpty && (_bySki.TryGetValue(ski, out key) || (_managed is not null && _managed.TryGetBySki(ski, out key)))) ||
+            (!digest.IsEmpty && (_byDigest.TryGetValue(digest, out key) || (_managed is not null && _managed.TryGetByDigest(digest, out key)))) ||
             TryFindByHostName(reference.Sni, out key) ||
-            (!serverIp.IsEmpty && _byIp.TryGetValue(NormalizeIp(serverIp), out key)))
+            (!serverIp.IsEmpty && TryFindByIp(NormalizeIp(serverIp), out key)))
         {
             return key!.RefusalMessage is { } refusal ? KeyLookupResult.Refused(key, key.RefusalCode, refusal) : KeyLookupResult.Found(key);
         }
@@ -142,14 +159,36 @@ internal sealed class KeyIndex
             return false;
         }
 
-        if (_byHostName.TryGetValue(name, out key))
+        if (_byHostName.TryGetValue(name, out key) || (_managed is not null && _managed.TryGetByHostName(name, out key)))
         {
             return true;
         }
 
         // A wildcard covers exactly one label: "*.example.com" matches "a.example.com" only.
         var dot = name.IndexOf('.');
-        return dot > 0 && _byWildcardParent.TryGetValue(name[(dot + 1)..], out key);
+        if (dot <= 0)
+        {
+            return false;
+        }
+
+        var parent = name[(dot + 1)..];
+        return _byWildcardParent.TryGetValue(parent, out key) || (_managed is not null && _managed.TryGetByWildcardParent(parent, out key));
+    }
+
+    private bool TryFindByIp(ReadOnlySpan<byte> ip, out IndexedKey? key) =>
+        _byIp.TryGetValue(ip, out key) || (_managed is not null && _managed.TryGetByIp(ip, out key));
+
+    private KeyIndex(KeyIndex directory, ManagedKeyIndex? managed, KeyLookupResult miss)
+    {
+        Keys = directory.Keys;
+        _miss = miss;
+        _managed = managed;
+        _byId = directory._byId;
+        _bySki = directory._bySki;
+        _byDigest = directory._byDigest;
+        _byIp = directory._byIp;
+        _byHostName = directory._byHostName;
+        _byWildcardParent = directory._byWildcardParent;
     }
 
     private static ReadOnlySpan<byte> NormalizeIp(ReadOnlySpan<byte> ip)

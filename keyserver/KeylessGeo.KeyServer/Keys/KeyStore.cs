@@ -8,8 +8,10 @@ namespace KeylessGeo.KeyServer.Keys;
 
 /// <summary>
 /// Indexes the key folders (public information only) together with the control plane's
-/// managed keys, and hands out loaded private keys. The index is an immutable snapshot read
-/// without locks and replaced by <see cref="Reload"/> and <see cref="ApplyManagedKeys"/>.
+/// managed keys, and hands out loaded private keys. The index is read without locks: the key
+/// folders' part is an immutable snapshot replaced by <see cref="Reload"/>; the managed keys' part
+/// is swapped whole by <see cref="ApplyManagedKeys"/> and changed a key at a time by
+/// <see cref="ApplyManagedKeyChanges"/>.
 /// </summary>
 /// <remarks>
 /// Directory keys come first in the index, so a key file wins over a managed key claiming the
@@ -31,7 +33,12 @@ internal sealed class KeyStore : IKeyStore, IDisposable
     private long _generation;
     private KeyIndex? _index;
     private IReadOnlyList<IndexedKey> _directoryKeys = [];
-    private IReadOnlyList<IndexedKey> _managedKeys = [];
+    private HashSet<string> _directoryIds = new(StringComparer.Ordinal);
+
+    // Every managed key in force, shadowed or not (written under the reload lock only), and the
+    // lookup layer of those no key file shadows.
+    private Dictionary<string, IndexedKey> _managed = new(StringComparer.Ordinal);
+    private ManagedKeyIndex _managedIndex = new();
     private bool _managedKeysPending;
     private bool _managedKeysApplied;
     private HashSet<string> _shadowed = new(StringComparer.Ordinal);
@@ -45,7 +52,7 @@ internal sealed class KeyStore : IKeyStore, IDisposable
         _cache = new PrivateKeyCache(options.Value.PrivateKeyCacheCapacity, logger);
     }
 
-    public int IndexedKeyCount => Index.Keys.Count;
+    public int IndexedKeyCount => Index.Count;
 
     /// <summary>True once the first index is built and, where managed keys are expected, the first set applied (readiness).</summary>
     public bool IsReady => Volatile.Read(ref _index) is not null && !Volatile.Read(ref _managedKeysPending);
@@ -77,7 +84,7 @@ internal sealed class KeyStore : IKeyStore, IDisposable
         lock (_reloadLock)
         {
             ReloadDirectory();
-            return _index!.Keys.Count;
+            return _index!.Count;
         }
     }
 
@@ -129,33 +136,128 @@ internal sealed class KeyStore : IKeyStore, IDisposable
     }
 
     /// <summary>
-    /// Swaps in a new set of managed keys. New lookups see it at once. Managed keys of the
-    /// previous set that are not in <paramref name="keys"/> (the same <see cref="IndexedKey"/>
-    /// object: removed, refused or changed keys are new objects) are retired, and their loaded
-    /// private keys dropped from the cache; operations already holding one finish with it.
-    /// Returns the ids of the loaded private keys that were dropped.
+    /// Swaps in a new set of managed keys, built aside (a first set, or a re-sync from a snapshot):
+    /// new lookups see all of it at once. Managed keys of the previous set that are not in
+    /// <paramref name="keys"/> (the same <see cref="IndexedKey"/> object: removed, refused or changed
+    /// keys are new objects) are retired, and their loaded private keys dropped from the cache;
+    /// operations already holding one finish with it. Returns the ids of the loaded private keys
+    /// that were dropped. <paramref name="keys"/> are in key id order (the first claim of an
+    /// identifier wins).
     /// </summary>
     public IReadOnlyList<string> ApplyManagedKeys(IReadOnlyList<IndexedKey> keys)
     {
         ArgumentNullException.ThrowIfNull(keys);
         lock (_reloadLock)
         {
-            _ = Index;
-            var previous = _managedKeys;
-            _managedKeys = keys;
+            var directory = Index;
+            var previous = _managed;
+            var managed = new Dictionary<string, IndexedKey>(keys.Count, StringComparer.Ordinal);
+            var managedIndex = new ManagedKeyIndex();
+            var shadowed = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var key in keys)
+            {
+                if (!managed.TryAdd(key.KeyId, key))
+                {
+                    continue;
+                }
+
+                if (_directoryIds.Contains(key.KeyId))
+                {
+                    Shadow(shadowed, key.KeyId);
+                    continue;
+                }
+
+                managedIndex.Set(key, null);
+            }
+
+            _managed = managed;
+            _managedIndex = managedIndex;
+            _shadowed = shadowed;
             _managedKeysPending = false;
             _managedKeysApplied = true;
-            var index = PublishIndex();
-            var kept = new HashSet<IndexedKey>(keys, ReferenceEqualityComparer.Instance);
-            foreach (var key in previous)
+            var index = directory.WithManaged(managedIndex, KeyLookupResult.NotFound);
+            Volatile.Write(ref _index, index);
+            foreach (var key in previous.Values)
             {
-                if (!kept.Contains(key))
+                if (!managed.TryGetValue(key.KeyId, out var kept) || !ReferenceEquals(kept, key))
                 {
                     key.Source?.Retire();
                 }
             }
 
             return _cache.EvictStale(index);
+        }
+    }
+
+    /// <summary>
+    /// Changes the managed keys in force by a delta: <paramref name="upserts"/> are added or replace
+    /// the entry with their key id, <paramref name="removedKeyIds"/> go. Costs in proportion to the
+    /// change: each index (by id, SKI, digest, host name, IP) is updated per key, not rebuilt. A
+    /// replaced or removed entry is retired and its loaded private key dropped, as with
+    /// <see cref="ApplyManagedKeys"/>; returns the ids of the loaded private keys dropped. Call
+    /// <see cref="ApplyManagedKeys"/> first: a delta changes a set in force.
+    /// </summary>
+    public IReadOnlyList<string> ApplyManagedKeyChanges(IReadOnlyList<IndexedKey> upserts, IReadOnlyList<string> removedKeyIds)
+    {
+        ArgumentNullException.ThrowIfNull(upserts);
+        ArgumentNullException.ThrowIfNull(removedKeyIds);
+        lock (_reloadLock)
+        {
+            if (!_managedKeysApplied)
+            {
+                throw new InvalidOperationException("a managed key delta was applied before any managed key set");
+            }
+
+            var touched = new List<string>(upserts.Count + removedKeyIds.Count);
+            foreach (var key in upserts)
+            {
+                _managed.TryGetValue(key.KeyId, out var old);
+                if (ReferenceEquals(old, key))
+                {
+                    continue;
+                }
+
+                _managed[key.KeyId] = key;
+                if (_directoryIds.Contains(key.KeyId))
+                {
+                    Shadow(_shadowed, key.KeyId);
+                }
+                else
+                {
+                    _managedIndex.Set(key, old);
+                }
+
+                old?.Source?.Retire();
+                touched.Add(key.KeyId);
+            }
+
+            foreach (var keyId in removedKeyIds)
+            {
+                if (!_managed.Remove(keyId, out var old))
+                {
+                    continue;
+                }
+
+                if (!_shadowed.Remove(keyId))
+                {
+                    _managedIndex.Remove(old);
+                }
+
+                old.Source?.Retire();
+                touched.Add(keyId);
+            }
+
+            var index = Index;
+            var evicted = new List<string>();
+            foreach (var keyId in touched)
+            {
+                if (_cache.EvictStale(keyId, index))
+                {
+                    evicted.Add(keyId);
+                }
+            }
+
+            return evicted;
         }
     }
 
@@ -181,39 +283,59 @@ internal sealed class KeyStore : IKeyStore, IDisposable
         return index;
     }
 
+    /// <summary>
+    /// Publishes the index of the directory keys over the managed key layer. Managed keys whose id a
+    /// key file now claims leave the layer (and are logged once); those no longer shadowed return to
+    /// it: a cost in proportion to the directory, not to the managed keys.
+    /// </summary>
     private KeyIndex PublishIndex()
     {
-        List<IndexedKey> keys = [.. _directoryKeys];
-        var shadowed = new HashSet<string>(StringComparer.Ordinal);
-        if (_managedKeys.Count > 0)
+        var directoryIds = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var key in _directoryKeys)
         {
-            var directoryIds = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var key in _directoryKeys)
-            {
-                directoryIds.Add(key.KeyId);
-            }
+            directoryIds.Add(key.KeyId);
+        }
 
-            foreach (var key in _managedKeys)
+        var miss = _managedKeysPending ? KeyLookupResult.Unavailable(ManagedKeysPending) : KeyLookupResult.NotFound;
+        var index = new KeyIndex(_directoryKeys, miss, _managedIndex);
+        Volatile.Write(ref _index, index);
+        _directoryIds = directoryIds;
+
+        var shadowed = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var id in directoryIds)
+        {
+            if (_managed.TryGetValue(id, out var key))
             {
-                if (directoryIds.Contains(key.KeyId))
+                if (!_shadowed.Contains(id))
                 {
-                    shadowed.Add(key.KeyId);
-                    if (!_shadowed.Contains(key.KeyId))
-                    {
-                        KeyServerLog.ManagedKeyShadowed(_logger, key.KeyId, _directories.Description);
-                    }
-
-                    continue;
+                    _managedIndex.Remove(key);
                 }
 
-                keys.Add(key);
+                Shadow(shadowed, id);
+            }
+        }
+
+        foreach (var id in _shadowed)
+        {
+            if (!shadowed.Contains(id) && _managed.TryGetValue(id, out var key))
+            {
+                _managedIndex.Set(key, null);
             }
         }
 
         _shadowed = shadowed;
-        var index = new KeyIndex(keys, _managedKeysPending ? KeyLookupResult.Unavailable(ManagedKeysPending) : KeyLookupResult.NotFound);
-        Volatile.Write(ref _index, index);
         return index;
+    }
+
+    // Logged when a key file first hides the managed key with its id.
+    private void Shadow(HashSet<string> shadowed, string keyId)
+    {
+        if (!_shadowed.Contains(keyId))
+        {
+            KeyServerLog.ManagedKeyShadowed(_logger, keyId, _directories.Description);
+        }
+
+        shadowed.Add(keyId);
     }
 
     private static KeyDirectoryReload Compare(IReadOnlyList<IndexedKey> previous, IReadOnlyList<IndexedKey> current, KeyDirectoryScan scan)

@@ -105,6 +105,23 @@ internal sealed class PrivateKeyCache
         return wasLoaded;
     }
 
+    /// <summary>
+    /// Drops the loaded private key of <paramref name="keyId"/> unless <paramref name="index"/>
+    /// still serves it as the same <see cref="IndexedKey"/>: the one-key form of
+    /// <see cref="EvictStale(KeyIndex)"/>, for a change to one managed key. True when a loaded key was dropped.
+    /// </summary>
+    public bool EvictStale(string keyId, KeyIndex index)
+    {
+        if (!_entries.TryGetValue(keyId, out var entry) || (index.TryGetById(keyId, out var current) && ReferenceEquals(current, entry.Key)))
+        {
+            return false;
+        }
+
+        var wasLoaded = entry.Loaded.IsValueCreated;
+        Remove(entry);
+        return wasLoaded;
+    }
+
     /// <summary>Drops every loaded key; keys in use are freed when their operations finish.</summary>
     public void Clear()
     {

@@ -152,20 +152,23 @@ public sealed class EmbeddedControlPlaneStore : IControlPlaneStore
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxCount);
         var state = await CurrentAsync(cancellationToken).ConfigureAwait(false);
-        var page = new List<ChangeRecord>(Math.Min(maxCount, state.Changes.Length));
-        foreach (var change in state.Changes)
-        {
-            if (change.Revision > afterRevision)
-            {
-                page.Add(change);
-                if (page.Count == maxCount)
-                {
-                    break;
-                }
-            }
-        }
-
+        var (page, _) = RetainedChanges.Page(state.Changes, afterRevision, maxCount);
         return new ChangePage(page, state.Revision, ChangeFeedRetention.IsTruncated(afterRevision, state.ChangesTruncatedThrough));
+    }
+
+    public async Task<RecordSet> ReadRecordsAsync(IReadOnlyCollection<RecordId> ids, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        return (await CurrentAsync(cancellationToken).ConfigureAwait(false)).Read(ids);
+    }
+
+    public async Task<ChangedRecords> ReadChangedRecordsAsync(long afterRevision, int maxCount, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxCount);
+        var state = await CurrentAsync(cancellationToken).ConfigureAwait(false);
+        var truncated = ChangeFeedRetention.IsTruncated(afterRevision, state.ChangesTruncatedThrough);
+        var (page, more) = RetainedChanges.Page(state.Changes, afterRevision, maxCount);
+        return new ChangedRecords(new ChangePage(page, state.Revision, truncated), state.Read(RetainedChanges.Ids(page)), !truncated && !more);
     }
 
     public async Task<long> WaitForChangeAsync(long afterRevision, CancellationToken cancellationToken)

@@ -55,6 +55,10 @@ internal sealed class LiveState
     /// <summary>How many managed keys there are.</summary>
     public int KeyCount => _keys.Count;
 
+    /// <summary>The current records of <paramref name="ids"/>, found in O(log n) each.</summary>
+    public RecordSet Read(IEnumerable<RecordId> ids) => RetainedChanges.Read(
+        Revision, ids, id => _datacenters.GetValueOrDefault(id), id => _wrappingKeys.GetValueOrDefault(id), id => _policies.GetValueOrDefault(id), id => _keys.GetValueOrDefault(id));
+
     /// <summary>The snapshot readers see, built on first use.</summary>
     public ControlPlaneSnapshot Snapshot => _snapshot ??= new ControlPlaneSnapshot
     {

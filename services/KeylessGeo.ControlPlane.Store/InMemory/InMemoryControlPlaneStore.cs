@@ -91,9 +91,38 @@ public sealed class InMemoryControlPlaneStore : IControlPlaneStore
         lock (_lock)
         {
             var truncated = ChangeFeedRetention.IsTruncated(afterRevision, _changesTruncatedThrough);
-            var page = _changes.Where(c => c.Revision > afterRevision).Take(maxCount).ToList();
+            var (page, _) = RetainedChanges.Page(_changes, afterRevision, maxCount);
             return Task.FromResult(new ChangePage(page, _snapshot.Revision, truncated));
         }
+    }
+
+    public Task<RecordSet> ReadRecordsAsync(IReadOnlyCollection<RecordId> ids, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        ControlPlaneSnapshot snapshot;
+        lock (_lock)
+        {
+            snapshot = _snapshot;
+        }
+
+        return Task.FromResult(ReadRecords(snapshot, ids));
+    }
+
+    public Task<ChangedRecords> ReadChangedRecordsAsync(long afterRevision, int maxCount, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxCount);
+        ControlPlaneSnapshot snapshot;
+        ImmutableArray<ChangeRecord> retained;
+        long truncatedThrough;
+        lock (_lock)
+        {
+            (snapshot, retained, truncatedThrough) = (_snapshot, _changes, _changesTruncatedThrough);
+        }
+
+        var truncated = ChangeFeedRetention.IsTruncated(afterRevision, truncatedThrough);
+        var (page, more) = RetainedChanges.Page(retained, afterRevision, maxCount);
+        var records = ReadRecords(snapshot, RetainedChanges.Ids(page));
+        return Task.FromResult(new ChangedRecords(new ChangePage(page, snapshot.Revision, truncated), records, !truncated && !more));
     }
 
     public Task<long> WaitForChangeAsync(long afterRevision, CancellationToken cancellationToken) =>
@@ -149,6 +178,9 @@ public sealed class InMemoryControlPlaneStore : IControlPlaneStore
             return Task.FromResult(_integrity.Check(_audit));
         }
     }
+
+    private static RecordSet ReadRecords(ControlPlaneSnapshot snapshot, IEnumerable<RecordId> ids) =>
+        RetainedChanges.Read(snapshot.Revision, ids, snapshot.FindDatacenter, snapshot.FindWrappingKey, snapshot.FindPolicy, snapshot.FindKey);
 
     /// <summary>Test hook: removes the newest <paramref name="count"/> audit entries, as an attacker cutting the log's tail would.</summary>
     internal void RemoveAuditTail(int count)

@@ -137,6 +137,19 @@ public sealed class PostgresControlPlaneStore : IControlPlaneStore
         return RunAsync("reading changes", connection => PostgresChanges.ReadAsync(connection, afterRevision, maxCount, cancellationToken), cancellationToken);
     }
 
+    public Task<RecordSet> ReadRecordsAsync(IReadOnlyCollection<RecordId> ids, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        return RunAsync("reading records", connection => PostgresChanges.ReadRecordsAsync(connection, ids, cancellationToken), cancellationToken);
+    }
+
+    public Task<ChangedRecords> ReadChangedRecordsAsync(long afterRevision, int maxCount, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxCount);
+        return RunAsync(
+            "reading changed records", connection => PostgresChanges.ReadChangedRecordsAsync(connection, afterRevision, maxCount, cancellationToken), cancellationToken);
+    }
+
     public async Task<long> WaitForChangeAsync(long afterRevision, CancellationToken cancellationToken)
     {
         await InitializeAsync(cancellationToken).ConfigureAwait(false);

@@ -39,6 +39,12 @@ public sealed class InterferingStore(IControlPlaneStore inner) : IControlPlaneSt
 
     public Task<ChangePage> ReadChangesAsync(long afterRevision, int maxCount, CancellationToken cancellationToken) => inner.ReadChangesAsync(afterRevision, maxCount, cancellationToken);
 
+    public Task<RecordSet> ReadRecordsAsync(IReadOnlyCollection<RecordId> ids, CancellationToken cancellationToken) =>
+        Unavailable ? throw new StoreUnavailableException("connection refused") : inner.ReadRecordsAsync(ids, cancellationToken);
+
+    public Task<ChangedRecords> ReadChangedRecordsAsync(long afterRevision, int maxCount, CancellationToken cancellationToken) =>
+        Unavailable ? throw new StoreUnavailableException("connection refused") : inner.ReadChangedRecordsAsync(afterRevision, maxCount, cancellationToken);
+
     public Task<long> WaitForChangeAsync(long afterRevision, CancellationToken cancellationToken) => inner.WaitForChangeAsync(afterRevision, cancellationToken);
 
     public Task<KeyserverLease> RenewLeaseAsync(KeyserverLease lease, TimeSpan timeToLive, CancellationToken cancellationToken) => inner.RenewLeaseAsync(lease, timeToLive, cancellationToken);

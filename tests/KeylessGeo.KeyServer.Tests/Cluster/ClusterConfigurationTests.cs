@@ -48,6 +48,7 @@ public sealed class ClusterConfigurationTests : IDisposable
             AdvertisedEndpoints = ["grpc://10.0.0.5:7443", "not an address"],
             StoreRetryDelay = TimeSpan.FromSeconds(30),
             StoreRetryMaxDelay = TimeSpan.FromSeconds(1),
+            FeedPageSize = 0,
             Silo = new SiloOptions { Enabled = false },
         };
 
@@ -55,6 +56,7 @@ public sealed class ClusterConfigurationTests : IDisposable
 
         string[] expected =
         [
+            "Cluster:FeedPageSize (0) must be between 1 and 1000000",
             "Cluster:Store:DataDirectory",
             "Cluster:WrappingKeyPath is required",
             "Cluster:LeaseRenewInterval (00:00:05) must be shorter than Cluster:LeaseTimeToLive (00:00:05)",

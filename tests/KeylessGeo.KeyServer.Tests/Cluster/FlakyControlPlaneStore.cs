@@ -8,15 +8,17 @@ namespace KeylessGeo.KeyServer.Tests.Cluster;
 /// <summary>
 /// A store in front of another that can be switched off: while <see cref="Down"/>, every call
 /// throws <see cref="StoreUnavailableException"/> (a pending change-feed wait fails too, as a
-/// dropped database connection would). Counts calls so tests can wait for an attempt.
+/// dropped database connection would). Counts calls so tests can wait for an attempt. Can also
+/// lose every change notification (<see cref="Deaf"/>) or be swapped for another store.
 /// </summary>
 public sealed class FlakyControlPlaneStore : IControlPlaneStore
 {
-    private readonly IControlPlaneStore _inner;
+    private IControlPlaneStore _inner;
     private readonly Lock _lock = new();
     private CancellationTokenSource _outage = new();
     private TaskCompletionSource _called = NewSource();
     private volatile bool _down;
+    private volatile bool _deaf;
     private int _failures;
     private int _renewals;
 
@@ -49,6 +51,16 @@ public sealed class FlakyControlPlaneStore : IControlPlaneStore
             }
         }
     }
+
+    /// <summary>While true, change-feed waits never complete by themselves (notifications are lost); only their caller's cancellation ends them.</summary>
+    public bool Deaf
+    {
+        get => _deaf;
+        set => _deaf = value;
+    }
+
+    /// <summary>Puts another store behind this one (a store restored from a backup, say); later calls go to it.</summary>
+    public void Swap(IControlPlaneStore inner) => Volatile.Write(ref _inner, inner);
 
     /// <summary>Completes at the next call to the store (take it before checking what the call would change).</summary>
     public Task NextCall()
@@ -84,6 +96,12 @@ public sealed class FlakyControlPlaneStore : IControlPlaneStore
     public Task<ChangePage> ReadChangesAsync(long afterRevision, int maxCount, CancellationToken cancellationToken) =>
         Call(() => _inner.ReadChangesAsync(afterRevision, maxCount, cancellationToken));
 
+    public Task<RecordSet> ReadRecordsAsync(IReadOnlyCollection<RecordId> ids, CancellationToken cancellationToken) =>
+        Call(() => _inner.ReadRecordsAsync(ids, cancellationToken));
+
+    public Task<ChangedRecords> ReadChangedRecordsAsync(long afterRevision, int maxCount, CancellationToken cancellationToken) =>
+        Call(() => _inner.ReadChangedRecordsAsync(afterRevision, maxCount, cancellationToken));
+
     public async Task<long> WaitForChangeAsync(long afterRevision, CancellationToken cancellationToken)
     {
         CancellationToken outage;
@@ -95,6 +113,11 @@ public sealed class FlakyControlPlaneStore : IControlPlaneStore
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, outage);
         try
         {
+            if (_deaf)
+            {
+                await Task.Delay(Timeout.Infinite, linked.Token);
+            }
+
             return await Call(() => _inner.WaitForChangeAsync(afterRevision, linked.Token));
         }
         catch (OperationCanceledException) when (outage.IsCancellationRequested && !cancellationToken.IsCancellationRequested)

@@ -1,31 +1,55 @@
+using System.Collections.Concurrent;
 using System.Collections.Frozen;
+using System.Collections.Immutable;
+using KeylessGeo.Policy.Topology;
 
 namespace KeylessGeo.KeyServer.Cluster.Placement;
 
 /// <summary>
-/// Where every managed key of one snapshot may be opened, for routing and placement: key id to
-/// policy, policy to <see cref="PermittedPlaces"/>, datacenter to region. Immutable; the feed
-/// publishes a new one per applied revision (<see cref="KeyPlacementView"/>).
+/// Where every managed key may be opened, for routing and placement: key id to policy, policy to
+/// <see cref="PermittedPlaces"/>, datacenter to region. The feed publishes a new instance per
+/// applied revision (<see cref="KeyPlacementView"/>): built whole from a snapshot, or from the
+/// previous one by a delta (<see cref="WithPolicies"/> shares every untouched policy). The key to
+/// policy map is shared by the instances a snapshot starts and changed a key at a time by the feed,
+/// so a delta costs in proportion to the keys it touches; readers never lock.
 /// </summary>
 internal sealed class KeyPlacements
 {
-    private readonly FrozenDictionary<string, string> _policyOfKey;
-    private readonly FrozenDictionary<string, PermittedPlaces> _byPolicy;
+    private readonly ConcurrentDictionary<string, string> _policyOfKey;
+    private readonly ImmutableDictionary<string, PermittedPlaces> _byPolicy;
     private readonly FrozenDictionary<string, DatacenterPlace> _datacenters;
 
     public KeyPlacements(
-        long revision, IReadOnlyDictionary<string, string> policyOfKey, IEnumerable<PermittedPlaces> policies, IEnumerable<DatacenterPlace> datacenters)
+        long revision, IReadOnlyDictionary<string, string> policyOfKey, IEnumerable<PermittedPlaces> policies, IEnumerable<DatacenterPlace> datacenters,
+        DatacenterTopology? topology = null)
     {
         Revision = revision;
-        _policyOfKey = policyOfKey.ToFrozenDictionary(StringComparer.Ordinal);
-        _byPolicy = policies.ToFrozenDictionary(static p => p.PolicyId, StringComparer.Ordinal);
+        _policyOfKey = new ConcurrentDictionary<string, string>(policyOfKey, StringComparer.Ordinal);
+        _byPolicy = policies.ToImmutableDictionary(static p => p.PolicyId, StringComparer.Ordinal);
         _datacenters = datacenters.ToFrozenDictionary(static d => d.Id, StringComparer.Ordinal);
+        Topology = topology;
     }
 
-    public static KeyPlacements Empty { get; } = new(0, new Dictionary<string, string>(), [], []);
+    private KeyPlacements(KeyPlacements previous, long revision, ImmutableDictionary<string, PermittedPlaces> byPolicy)
+    {
+        Revision = revision;
+        _policyOfKey = previous._policyOfKey;
+        _byPolicy = byPolicy;
+        _datacenters = previous._datacenters;
+        Topology = previous.Topology;
+    }
 
-    /// <summary>The snapshot revision these placements come from.</summary>
+    /// <summary>No placements (before the first snapshot); a new instance each time, as the key map is changed in place.</summary>
+    public static KeyPlacements Empty => new(0, new Dictionary<string, string>(), [], []);
+
+    /// <summary>The revision these placements come from.</summary>
     public long Revision { get; }
+
+    /// <summary>The topology policies were evaluated against (null when the store's is invalid).</summary>
+    public DatacenterTopology? Topology { get; }
+
+    /// <summary>The datacenters of the topology, by id.</summary>
+    public IReadOnlyDictionary<string, DatacenterPlace> Datacenters => _datacenters;
 
     /// <summary>Where <paramref name="keyId"/> may be opened; null for a key the snapshot does not manage.</summary>
     public PermittedPlaces? ForKey(string keyId) =>
@@ -33,4 +57,17 @@ internal sealed class KeyPlacements
 
     /// <summary>The region (and country, tier) of a datacenter of the topology.</summary>
     public DatacenterPlace? Datacenter(string id) => _datacenters.GetValueOrDefault(id);
+
+    /// <summary>These placements at <paramref name="revision"/> with <paramref name="upserted"/> policies set and <paramref name="removed"/> ones gone.</summary>
+    public KeyPlacements WithPolicies(long revision, IEnumerable<PermittedPlaces> upserted, IEnumerable<string> removed)
+    {
+        var byPolicy = _byPolicy.SetItems(upserted.Select(static p => KeyValuePair.Create(p.PolicyId, p))).RemoveRange(removed);
+        return new KeyPlacements(this, revision, byPolicy);
+    }
+
+    /// <summary>Records that <paramref name="keyId"/> is under <paramref name="policyId"/> (seen at once by every instance sharing the map).</summary>
+    public void SetKey(string keyId, string policyId) => _policyOfKey[keyId] = policyId;
+
+    /// <summary>Forgets <paramref name="keyId"/>.</summary>
+    public void RemoveKey(string keyId) => _policyOfKey.TryRemove(keyId, out _);
 }

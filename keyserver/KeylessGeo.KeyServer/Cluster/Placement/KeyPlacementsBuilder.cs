@@ -1,13 +1,16 @@
+using KeylessGeo.ControlPlane.Store.Changes;
 using KeylessGeo.ControlPlane.Store.Model;
 using KeylessGeo.Policy.Evaluation;
 using KeylessGeo.Policy.Language;
+using KeylessGeo.Policy.Topology;
 
 namespace KeylessGeo.KeyServer.Cluster.Placement;
 
 /// <summary>
-/// Reads a snapshot's placements: for each policy, the datacenters the control plane lists as
-/// permitted, whose policy text (evaluated here against the snapshot's topology) permits them,
-/// and that hold a wrapped copy of the policy key. A policy that cannot be evaluated permits nothing.
+/// Reads placements: for each policy, the datacenters the control plane lists as permitted, whose
+/// policy text (evaluated here against the topology) permits them, and that hold a wrapped copy
+/// of the policy key. A policy that cannot be evaluated permits nothing. Built whole from a
+/// snapshot, or changed by a delta of policies and keys.
 /// </summary>
 internal static class KeyPlacementsBuilder
 {
@@ -29,19 +32,68 @@ internal static class KeyPlacementsBuilder
             policyOfKey[key.KeyId] = key.PolicyId;
         }
 
-        return new KeyPlacements(snapshot.Revision, policyOfKey, policies, datacenters);
+        return new KeyPlacements(snapshot.Revision, policyOfKey, policies, datacenters, topology);
     }
 
-    private static IEnumerable<DatacenterPlace> Permitted(
-        PolicyRecord policy, Policy.Topology.DatacenterTopology? topology, Dictionary<string, DatacenterPlace> datacenters)
+    /// <summary>
+    /// Applies a delta of policies and keys: publishes the placements with the changed policies to
+    /// <paramref name="view"/> first, then moves the changed keys, so a key never points at a policy
+    /// its readers do not know yet. Topology changes are not deltas: rebuild with <see cref="Build"/>.
+    /// </summary>
+    public static void Apply(KeyPlacementView view, ChangedRecords changed)
     {
+        ArgumentNullException.ThrowIfNull(view);
+        ArgumentNullException.ThrowIfNull(changed);
+        var current = view.Current;
+        var policies = changed.Records.Policies.ToDictionary(static p => p.Id, StringComparer.Ordinal);
+        var keys = changed.Records.Keys.ToDictionary(static k => k.KeyId, StringComparer.Ordinal);
+        var upserted = new List<PermittedPlaces>();
+        var removed = new List<string>();
+        foreach (var change in changed.Page.Changes)
+        {
+            if (change.Kind != ChangeKind.Policy)
+            {
+                continue;
+            }
+
+            if (policies.TryGetValue(change.Id, out var policy))
+            {
+                upserted.Add(new PermittedPlaces(policy.Id, Permitted(policy, current.Topology, current.Datacenters)));
+            }
+            else
+            {
+                removed.Add(change.Id);
+            }
+        }
+
+        view.Publish(current.WithPolicies(changed.Page.LatestRevision, upserted, removed));
+        foreach (var change in changed.Page.Changes)
+        {
+            if (change.Kind != ChangeKind.Key)
+            {
+                continue;
+            }
+
+            if (keys.TryGetValue(change.Id, out var key))
+            {
+                current.SetKey(key.KeyId, key.PolicyId);
+            }
+            else
+            {
+                current.RemoveKey(change.Id);
+            }
+        }
+    }
+
+    private static List<DatacenterPlace> Permitted(PolicyRecord policy, DatacenterTopology? topology, IReadOnlyDictionary<string, DatacenterPlace> datacenters)
+    {
+        var permitted = new List<DatacenterPlace>();
         if (topology is null || !PolicyParser.TryParse(policy.Text, out var expression, out _))
         {
-            return [];
+            return permitted;
         }
 
         var evaluation = PolicyEvaluator.Evaluate(expression, topology);
-        var permitted = new List<DatacenterPlace>();
         foreach (var id in policy.PermittedDatacenters)
         {
             if (evaluation.IsPermitted(id)

@@ -1,0 +1,156 @@
+using System.Collections.Immutable;
+using System.Diagnostics;
+using System.Globalization;
+using KeylessGeo.ControlPlane.Store.Changes;
+using KeylessGeo.ControlPlane.Store.Model;
+using KeylessGeo.KeyServer.Cluster;
+using KeylessGeo.KeyServer.Cluster.Grains;
+using KeylessGeo.KeyServer.Cluster.Placement;
+using KeylessGeo.KeyServer.Configuration;
+using KeylessGeo.KeyServer.Keys;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace KeylessGeo.StoreBench;
+
+/// <summary>
+/// "A keyserver applies one change at N keys": grows a store with servable synthetic keys
+/// (<see cref="FeedRecords"/>), has an in-process keyserver of fra1 apply the whole snapshot once,
+/// then at each size commits single changes (a key's new version; a policy's new version, which
+/// re-decides the keys under it) and times the feed's apply step alone: reading the changed records
+/// after the applied revision and applying them to the managed key set, the key store's indexes and
+/// the placements (<see cref="ManagedKeyApplier"/>), with the bytes the process allocated meanwhile.
+/// </summary>
+internal sealed class FeedRun(IBenchTarget target, int appliesPerSize, TextWriter log) : IDisposable
+{
+    private const int LoadBatch = 5_000;
+    private const int KeysPerPolicy = 100;
+    private const int WarmUp = 5;
+    private readonly Random _random = new(20261206);
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "keylessgeo-feedbench-" + Guid.NewGuid().ToString("N"));
+    private ServiceProvider? _services;
+    private int _keys;
+    private int _policies;
+    private int _version = 1;
+    private string _fingerprint = "";
+
+    public async Task<List<FeedFigures>> RunAsync(IReadOnlyList<int> sizes)
+    {
+        Directory.CreateDirectory(_directory);
+        var services = new ServiceCollection();
+        services.AddMetrics();
+        services.AddSingleton(Options.Create(new ClusterOptions { WrappingKeyPath = Path.Combine(_directory, "wrapping-key.pem") }));
+        services.AddSingleton(Options.Create(new KeyServerOptions { KeysDirectory = _directory, Datacenter = FeedRecords.Datacenter }));
+        services.AddSingleton(typeof(Microsoft.Extensions.Logging.ILogger<>), typeof(NullLogger<>));
+        services.AddSingleton<LocalWrappingKey>();
+        services.AddSingleton<KeyStore>();
+        services.AddSingleton<ClusterState>();
+        services.AddSingleton<ClusterMetrics>();
+        _services = services.BuildServiceProvider();
+        var wrappingKey = _services.GetRequiredService<LocalWrappingKey>();
+        _fingerprint = wrappingKey.Fingerprint;
+        var keys = _services.GetRequiredService<KeyStore>();
+        var state = _services.GetRequiredService<ClusterState>();
+        await target.Store.CommitAsync(SyntheticRecords.Change("topology.replace", "topology") with { ReplaceTopology = FeedRecords.Topology }, 0, CancellationToken.None);
+
+        var figures = new List<FeedFigures>();
+        foreach (var size in sizes)
+        {
+            await GrowToAsync(size);
+            await target.AfterLoadAsync();
+
+            // A keyserver starting at this size: the whole snapshot, as the feed applies it first.
+            var applier = new ManagedKeyApplier(
+                keys, wrappingKey, state, _services.GetRequiredService<ClusterMetrics>(), new KeyPlacementView(), new LocalKeyActivations(),
+                FeedRecords.Datacenter, ClusterOptions.DefaultFeedPageSize, TimeProvider.System, NullLogger.Instance);
+            var snapshot = await target.Store.ReadSnapshotAsync(CancellationToken.None);
+            var started = Stopwatch.GetTimestamp();
+            applier.ApplySnapshot(snapshot);
+            var snapshotSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+            snapshot = null;
+            var heap = GC.GetTotalMemory(forceFullCollection: true) / 1e6;
+            log.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{target.Name}: {_keys:N0} keys ({applier.Current.Counts.Servable:N0} servable in {FeedRecords.Datacenter}), first snapshot applied in {snapshotSeconds:F1} s, heap {heap:F0} MB"));
+
+            foreach (var change in new[] { "one key", "one policy" })
+            {
+                for (var i = 0; i < WarmUp; i++)
+                {
+                    await CommitAndApplyAsync(applier, state, change);
+                }
+
+                var times = new List<double>();
+                var allocated = new List<double>();
+                for (var i = 0; i < appliesPerSize; i++)
+                {
+                    var (milliseconds, bytes) = await CommitAndApplyAsync(applier, state, change);
+                    times.Add(milliseconds);
+                    allocated.Add(bytes);
+                }
+
+                figures.Add(new FeedFigures(
+                    target.Name, _keys, _policies, change, appliesPerSize, Percentiles.Of(times, 50), Percentiles.Of(times, 95), Percentiles.Of(allocated, 50),
+                    snapshotSeconds, heap));
+                log.WriteLine(figures[^1].ToMarkdownRow());
+            }
+        }
+
+        return figures;
+    }
+
+    public void Dispose()
+    {
+        _services?.Dispose();
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    /// <summary>Commits one change, then times reading it back and applying it; returns milliseconds and allocated bytes.</summary>
+    private async Task<(double Milliseconds, double Bytes)> CommitAndApplyAsync(ManagedKeyApplier applier, ClusterState state, string change)
+    {
+        var version = ++_version;
+        var changes = change == "one key"
+            ? SyntheticRecords.Change("key.rotate", "key") with { UpsertKeys = [FeedRecords.Key(_random.Next(_keys), _policies, version, _random)] }
+            : SyntheticRecords.Change("policy.update", "policy") with
+            {
+                UpsertPolicies = [FeedRecords.Policy(_random.Next(_policies), version, _fingerprint, _random)],
+            };
+        var revision = await target.Store.GetRevisionAsync(CancellationToken.None);
+        await target.Store.CommitAsync(changes, revision, CancellationToken.None);
+
+        var applied = state.AppliedRevision;
+        var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+        var started = Stopwatch.GetTimestamp();
+        var changed = await target.Store.ReadChangedRecordsAsync(applied, ClusterOptions.DefaultFeedPageSize, CancellationToken.None);
+        if (applier.WhyNotADelta(changed, applied) is { } reason)
+        {
+            throw new InvalidOperationException($"the benchmark's change was not a delta: {reason.Message}");
+        }
+
+        applier.ApplyDelta(changed, applied);
+        var milliseconds = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        return (milliseconds, GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore);
+    }
+
+    private async Task GrowToAsync(int size)
+    {
+        var policyTarget = Math.Max(1, size / KeysPerPolicy);
+        while (_keys < size || _policies < policyTarget)
+        {
+            var policies = ImmutableArray.CreateBuilder<PolicyRecord>();
+            while (_policies < policyTarget && policies.Count < LoadBatch)
+            {
+                policies.Add(FeedRecords.Policy(_policies++, 1, _fingerprint, _random));
+            }
+
+            var keys = ImmutableArray.CreateBuilder<ManagedKeyRecord>();
+            while (_keys < size && keys.Count + policies.Count < LoadBatch)
+            {
+                keys.Add(FeedRecords.Key(_keys++, policyTarget, version: 1, _random));
+            }
+
+            var revision = await target.Store.GetRevisionAsync(CancellationToken.None);
+            await target.Store.CommitAsync(SyntheticRecords.Upserts(policies.ToImmutable(), keys.ToImmutable()), revision, CancellationToken.None);
+        }
+    }
+}

@@ -1,0 +1,172 @@
+using System.Collections.Immutable;
+using KeylessGeo.ControlPlane.Store.Changes;
+using KeylessGeo.ControlPlane.Store.Model;
+using Npgsql;
+using static KeylessGeo.ControlPlane.Store.Postgres.PostgresSql;
+
+namespace KeylessGeo.ControlPlane.Store.Postgres;
+
+/// <summary>
+/// Reads records, all of them (a snapshot) or only those with given ids (the change feed's
+/// deltas), inside the caller's transaction: five queries in one batch, mapped to records sorted
+/// by id. By id, each query is a primary-key lookup, so the cost follows the ids asked for.
+/// </summary>
+internal static class PostgresRecords
+{
+    private const string DatacenterColumns = "SELECT id, region, country, tier, labels FROM datacenters";
+    private const string WrappingKeyColumns = "SELECT datacenter_id, fingerprint, public_key, registered_at FROM wrapping_keys";
+    private const string PolicyColumns =
+        "SELECT id, version, text, author, comment, updated_at, key_generation, permitted_datacenters, control_plane_fingerprint, control_plane_blob FROM policies";
+    private const string WrappedKeyColumns = "SELECT policy_id, datacenter_id, wrapping_key_fingerprint, blob FROM policy_wrapped_keys";
+    private const string KeyColumns =
+        "SELECT key_id, policy_id, version, algorithm, subject_public_key_info, ski, cert_digest, certificate_pem, host_names, " +
+        "policy_key_generation, wrapped_private_key, created_at, updated_at FROM keys";
+
+    /// <summary>Every record, read in <paramref name="transaction"/>.</summary>
+    public static Task<RecordSet> ReadAllAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long revision, CancellationToken cancellationToken)
+    {
+        var batch = new NpgsqlBatch(connection, transaction);
+        batch.BatchCommands.Add(new(DatacenterColumns));
+        batch.BatchCommands.Add(new(WrappingKeyColumns));
+        batch.BatchCommands.Add(new(PolicyColumns));
+        batch.BatchCommands.Add(new(WrappedKeyColumns + " ORDER BY policy_id, ordinal"));
+        batch.BatchCommands.Add(new(KeyColumns));
+        return ReadAsync(batch, revision, cancellationToken);
+    }
+
+    /// <summary>The records of <paramref name="ids"/> that exist, read in <paramref name="transaction"/>.</summary>
+    public static Task<RecordSet> ReadByIdAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, long revision, IEnumerable<RecordId> ids, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        var byKind = new Dictionary<ChangeKind, HashSet<string>>();
+        foreach (var id in ids)
+        {
+            ArgumentNullException.ThrowIfNull(id.Id, nameof(ids));
+            if (!Enum.IsDefined(id.Kind))
+            {
+                throw new ArgumentException($"record kind {id.Kind} of '{id.Id}' is not a kind the store holds", nameof(ids));
+            }
+
+            if (!byKind.TryGetValue(id.Kind, out var set))
+            {
+                byKind[id.Kind] = set = new HashSet<string>(StringComparer.Ordinal);
+            }
+
+            set.Add(id.Id);
+        }
+
+        string[] Of(ChangeKind kind) => byKind.TryGetValue(kind, out var set) ? [.. set] : [];
+        var policies = Of(ChangeKind.Policy);
+        var batch = new NpgsqlBatch(connection, transaction);
+        batch.BatchCommands.Add(Command(DatacenterColumns + " WHERE id = ANY($1)", TextArray(Of(ChangeKind.Datacenter))));
+        batch.BatchCommands.Add(Command(WrappingKeyColumns + " WHERE datacenter_id = ANY($1)", TextArray(Of(ChangeKind.WrappingKey))));
+        batch.BatchCommands.Add(Command(PolicyColumns + " WHERE id = ANY($1)", TextArray(policies)));
+        batch.BatchCommands.Add(Command(WrappedKeyColumns + " WHERE policy_id = ANY($1) ORDER BY policy_id, ordinal", TextArray(policies)));
+        batch.BatchCommands.Add(Command(KeyColumns + " WHERE key_id = ANY($1)", TextArray(Of(ChangeKind.Key))));
+        return ReadAsync(batch, revision, cancellationToken);
+    }
+
+    private static async Task<RecordSet> ReadAsync(NpgsqlBatch batch, long revision, CancellationToken cancellationToken)
+    {
+        await using (batch.ConfigureAwait(false))
+        {
+            var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                var datacenters = await ReadRowsAsync(reader, ReadDatacenter, cancellationToken).ConfigureAwait(false);
+                await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+                var wrappingKeys = await ReadRowsAsync(reader, ReadWrappingKey, cancellationToken).ConfigureAwait(false);
+                await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+                var policies = await ReadRowsAsync(reader, ReadPolicy, cancellationToken).ConfigureAwait(false);
+                await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+                var wrapped = await ReadRowsAsync(reader, ReadWrappedKey, cancellationToken).ConfigureAwait(false);
+                await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+                var keys = await ReadRowsAsync(reader, ReadKey, cancellationToken).ConfigureAwait(false);
+
+                var wrappedByPolicy = wrapped.ToLookup(w => w.PolicyId, w => w.Key, StringComparer.Ordinal);
+                return new RecordSet
+                {
+                    Revision = revision,
+                    Datacenters = Sorted(datacenters, d => d.Id),
+                    WrappingKeys = Sorted(wrappingKeys, w => w.DatacenterId),
+                    Policies = Sorted(policies.Select(p => p with { WrappedKeys = [.. wrappedByPolicy[p.Id]] }), p => p.Id),
+                    Keys = Sorted(keys, k => k.KeyId),
+                };
+            }
+        }
+    }
+
+    private static DatacenterRecord ReadDatacenter(NpgsqlDataReader r) => new()
+    {
+        Id = r.GetString(0),
+        Region = r.GetString(1),
+        Country = r.GetString(2),
+        Tier = r.GetString(3),
+        Labels = [.. r.GetFieldValue<string[]>(4)],
+    };
+
+    private static WrappingKeyRecord ReadWrappingKey(NpgsqlDataReader r) => new()
+    {
+        DatacenterId = r.GetString(0),
+        Fingerprint = r.GetString(1),
+        PublicKey = r.GetFieldValue<byte[]>(2),
+        RegisteredAt = r.GetFieldValue<DateTimeOffset>(3),
+    };
+
+    private static PolicyRecord ReadPolicy(NpgsqlDataReader r) => new()
+    {
+        Id = r.GetString(0),
+        Version = r.GetInt64(1),
+        Text = r.GetString(2),
+        Author = r.GetString(3),
+        Comment = r.GetString(4),
+        UpdatedAt = r.GetFieldValue<DateTimeOffset>(5),
+        KeyGeneration = r.GetInt32(6),
+        PermittedDatacenters = [.. r.GetFieldValue<string[]>(7)],
+        ControlPlaneCopy = new WrappedPolicyKey
+        {
+            DatacenterId = WrappedPolicyKey.ControlPlaneDatacenterId,
+            WrappingKeyFingerprint = r.GetString(8),
+            Blob = r.GetFieldValue<byte[]>(9),
+        },
+    };
+
+    private static (string PolicyId, WrappedPolicyKey Key) ReadWrappedKey(NpgsqlDataReader r) => (r.GetString(0), new WrappedPolicyKey
+    {
+        DatacenterId = r.GetString(1),
+        WrappingKeyFingerprint = r.GetString(2),
+        Blob = r.GetFieldValue<byte[]>(3),
+    });
+
+    private static ManagedKeyRecord ReadKey(NpgsqlDataReader r) => new()
+    {
+        KeyId = r.GetString(0),
+        PolicyId = r.GetString(1),
+        Version = r.GetInt32(2),
+        Algorithm = r.GetString(3),
+        SubjectPublicKeyInfo = r.GetFieldValue<byte[]>(4),
+        Ski = r.GetFieldValue<byte[]>(5),
+        CertDigest = r.IsDBNull(6) ? null : r.GetFieldValue<byte[]>(6),
+        CertificatePem = r.IsDBNull(7) ? null : r.GetString(7),
+        HostNames = [.. r.GetFieldValue<string[]>(8)],
+        PolicyKeyGeneration = r.GetInt32(9),
+        WrappedPrivateKey = r.GetFieldValue<byte[]>(10),
+        CreatedAt = r.GetFieldValue<DateTimeOffset>(11),
+        UpdatedAt = r.GetFieldValue<DateTimeOffset>(12),
+    };
+
+    private static async Task<List<T>> ReadRowsAsync<T>(NpgsqlDataReader reader, Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken)
+    {
+        var items = new List<T>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            items.Add(read(reader));
+        }
+
+        return items;
+    }
+
+    // Sorted here, not by ORDER BY: the contract is ordinal order, whatever the database collation.
+    private static ImmutableArray<T> Sorted<T>(IEnumerable<T> items, Func<T, string> idOf) => [.. items.OrderBy(idOf, StringComparer.Ordinal)];
+}
