@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using KeylessGeo.Testing;
 
 namespace KeylessGeo.ControlPlane.Tests.Hosting;
@@ -84,29 +81,12 @@ public sealed class StartupErrorsProcessTests : IDisposable
     }
 
     [Fact]
-    public async Task APortInUse_IsListed_ExitCode2()
-    {
-        using var occupied = new TcpListener(IPAddress.Loopback, 0);
-        occupied.Start();
-        var port = ((IPEndPoint)occupied.LocalEndpoint).Port.ToString(CultureInfo.InvariantCulture);
-
-        var result = await RunAsync(Valid(("ControlPlane:Listen:PlaintextPort", port)));
-
-        AssertConfigurationError(result, "cannot listen");
-    }
+    public Task APortInUse_IsListed_ExitCode2() =>
+        ExecutableRuns.AssertPortInUseIsListedAsync("keylessgeo-controlplane.dll", "keylessgeo-controlplane", port => Valid(("ControlPlane:Listen:PlaintextPort", port)));
 
     [Fact]
-    public async Task HelpAndVersion_Answer_ExitCode0()
-    {
-        var help = await RunAsync(["--help"]);
-        var version = await RunAsync(["--version"]);
-
-        Assert.Equal(0, help.ExitCode);
-        Assert.Contains("Usage:", help.StandardOutput, StringComparison.Ordinal);
-        Assert.Contains("docs/CONFIGURATION.md", help.StandardOutput, StringComparison.Ordinal);
-        Assert.Equal(0, version.ExitCode);
-        Assert.StartsWith("keylessgeo-controlplane ", version.StandardOutput, StringComparison.Ordinal);
-    }
+    public Task HelpAndVersion_Answer_ExitCode0() =>
+        ExecutableRuns.AssertHelpAndVersionAsync("keylessgeo-controlplane.dll", "keylessgeo-controlplane", "docs/CONFIGURATION.md");
 
     private static void AssertConfigurationError(ProcessResult result, string expected) =>
         ExecutableRuns.AssertConfigurationError(result, "keylessgeo-controlplane", expected);

@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using KeylessGeo.Testing;
 
 namespace KeylessGeo.EdgeAgent.Tests.Hosting;
@@ -41,29 +38,12 @@ public sealed class StartupErrorsProcessTests : IDisposable
     }
 
     [Fact]
-    public async Task APortInUse_IsListed_ExitCode2()
-    {
-        using var occupied = new TcpListener(IPAddress.Loopback, 0);
-        occupied.Start();
-        var port = ((IPEndPoint)occupied.LocalEndpoint).Port.ToString(CultureInfo.InvariantCulture);
-
-        var result = await RunAsync(Valid().Append("--Endpoint:KeylessPort").Append(port));
-
-        AssertConfigurationError(result, "cannot listen");
-    }
+    public Task APortInUse_IsListed_ExitCode2() =>
+        ExecutableRuns.AssertPortInUseIsListedAsync("KeylessGeo.EdgeAgent.dll", "edge-agent", port => Valid().Append("--Endpoint:KeylessPort").Append(port));
 
     [Fact]
-    public async Task HelpAndVersion_Answer_ExitCode0()
-    {
-        var help = await RunAsync(["--help"]);
-        var version = await RunAsync(["--version"]);
-
-        Assert.Equal(0, help.ExitCode);
-        Assert.Contains("Usage:", help.StandardOutput, StringComparison.Ordinal);
-        Assert.Contains("docs/EDGE-AGENT.md", help.StandardOutput, StringComparison.Ordinal);
-        Assert.Equal(0, version.ExitCode);
-        Assert.StartsWith("keylessgeo-edge-agent ", version.StandardOutput, StringComparison.Ordinal);
-    }
+    public Task HelpAndVersion_Answer_ExitCode0() =>
+        ExecutableRuns.AssertHelpAndVersionAsync("KeylessGeo.EdgeAgent.dll", "keylessgeo-edge-agent", "docs/EDGE-AGENT.md");
 
     private static void AssertConfigurationError(ProcessResult result, string expected) =>
         ExecutableRuns.AssertConfigurationError(result, "edge-agent", expected);

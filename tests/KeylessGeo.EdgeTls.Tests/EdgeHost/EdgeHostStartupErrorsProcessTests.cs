@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using KeylessGeo.Testing;
 
 namespace KeylessGeo.EdgeTls.Tests.EdgeHost;
@@ -75,29 +72,12 @@ public sealed class EdgeHostStartupErrorsProcessTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task APortInUse_IsListed_ExitCode2()
-    {
-        using var occupied = new TcpListener(IPAddress.Loopback, 0);
-        occupied.Start();
-        var port = ((IPEndPoint)occupied.LocalEndpoint).Port.ToString(CultureInfo.InvariantCulture);
-
-        var result = await RunAsync(Valid().Append("--Https:Port").Append(port));
-
-        AssertConfigurationError(result, "cannot listen");
-    }
+    public Task APortInUse_IsListed_ExitCode2() =>
+        ExecutableRuns.AssertPortInUseIsListedAsync("KeylessGeo.EdgeHost.dll", "edge-host", port => Valid().Append("--Https:Port").Append(port));
 
     [Fact]
-    public async Task HelpAndVersion_Answer_ExitCode0()
-    {
-        var help = await RunAsync(["--help"]);
-        var version = await RunAsync(["--version"]);
-
-        Assert.Equal(0, help.ExitCode);
-        Assert.Contains("Usage:", help.StandardOutput, StringComparison.Ordinal);
-        Assert.Contains("docs/EDGE-HOST.md", help.StandardOutput, StringComparison.Ordinal);
-        Assert.Equal(0, version.ExitCode);
-        Assert.StartsWith("keylessgeo-edge-host ", version.StandardOutput, StringComparison.Ordinal);
-    }
+    public Task HelpAndVersion_Answer_ExitCode0() =>
+        ExecutableRuns.AssertHelpAndVersionAsync("KeylessGeo.EdgeHost.dll", "keylessgeo-edge-host", "docs/EDGE-HOST.md");
 
     private static void AssertConfigurationError(ProcessResult result, string expected) =>
         ExecutableRuns.AssertConfigurationError(result, "edge-host", expected);

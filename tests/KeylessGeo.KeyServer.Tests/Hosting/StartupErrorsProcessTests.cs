@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using KeylessGeo.KeyServer.Testing;
 using KeylessGeo.Testing;
 
@@ -60,29 +57,12 @@ public sealed class StartupErrorsProcessTests : IDisposable
     }
 
     [Fact]
-    public async Task APortInUse_IsListed_ExitCode2()
-    {
-        using var occupied = new TcpListener(IPAddress.Loopback, 0);
-        occupied.Start();
-        var port = ((IPEndPoint)occupied.LocalEndpoint).Port.ToString(CultureInfo.InvariantCulture);
-
-        var result = await RunAsync(Valid(("Listen:Port", port)));
-
-        AssertConfigurationError(result, "cannot listen");
-    }
+    public Task APortInUse_IsListed_ExitCode2() =>
+        ExecutableRuns.AssertPortInUseIsListedAsync("KeylessGeo.KeyServer.dll", "keyserver", port => Valid(("Listen:Port", port)));
 
     [Fact]
-    public async Task HelpAndVersion_Answer_ExitCode0()
-    {
-        var help = await RunAsync(["--help"]);
-        var version = await RunAsync(["--version"]);
-
-        Assert.Equal(0, help.ExitCode);
-        Assert.Contains("Usage:", help.StandardOutput, StringComparison.Ordinal);
-        Assert.Contains("docs/CONFIGURATION.md", help.StandardOutput, StringComparison.Ordinal);
-        Assert.Equal(0, version.ExitCode);
-        Assert.StartsWith("keylessgeo-keyserver ", version.StandardOutput, StringComparison.Ordinal);
-    }
+    public Task HelpAndVersion_Answer_ExitCode0() =>
+        ExecutableRuns.AssertHelpAndVersionAsync("KeylessGeo.KeyServer.dll", "keylessgeo-keyserver", "docs/CONFIGURATION.md");
 
     private static void AssertConfigurationError(ProcessResult result, string expected) =>
         ExecutableRuns.AssertConfigurationError(result, "keyserver", expected);
