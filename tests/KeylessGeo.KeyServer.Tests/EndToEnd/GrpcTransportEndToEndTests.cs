@@ -53,7 +53,10 @@ public sealed class GrpcTransportEndToEndTests(EndToEndFixture fixture)
 
         Assert.Equal(7UL, answered.Id);
         Assert.True(answered.OutcomeCase == SignResponse.OutcomeOneofCase.Result, answered.ToString());
-        Assert.Equal(StatusCode.DeadlineExceeded, error.StatusCode);
+        // The server's deadline and the client's own fire at the same instant: the client reports
+        // DEADLINE_EXCEEDED from the server's trailers or its own timer, or CANCELLED when the
+        // server's reset of the expired stream reaches it first (seen on a busy machine).
+        Assert.True(error.StatusCode is StatusCode.DeadlineExceeded or StatusCode.Cancelled, error.ToString());
         await AssertSignsAsync(client, timeout.Token);
     }
 
