@@ -7,13 +7,13 @@
 # it as another user, prlimit, which starts a keyserver under a low open-file limit, and SoftHSM2
 # with OpenSC's pkcs11-tool for the PKCS#11 key tests, which create their own tokens, nginx
 # for the edge TLS tests, which start their own instances, and gcc with libssl-dev, which compile
-# their OpenSSL probe), builds the keylessgeo OpenSSL engine
+# their OpenSSL probe and link the NativeAOT engine with zlib1g-dev), builds the keylessgeo OpenSSL engine
 # (scripts/build-engine.sh), then runs the whole solution's tests and prints one summary line.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need=()
-for pkg in openssl python3-grpcio python3-protobuf protobuf-compiler protobuf-compiler-grpc postgresql redis-server curl util-linux softhsm2 opensc nginx gcc libssl-dev; do
+for pkg in openssl python3-grpcio python3-protobuf protobuf-compiler protobuf-compiler-grpc postgresql redis-server curl util-linux softhsm2 opensc nginx gcc libssl-dev zlib1g-dev; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then
