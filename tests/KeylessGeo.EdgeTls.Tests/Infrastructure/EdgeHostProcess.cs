@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using KeylessGeo.Testing;
@@ -13,20 +11,22 @@ namespace KeylessGeo.EdgeTls.Tests.Infrastructure;
 public sealed partial class EdgeHostProcess : IAsyncDisposable
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
-    private readonly Process _process;
-    private readonly ConcurrentQueue<string> _output = new();
-    private readonly TaskCompletionSource<int> _port = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly ChildProcess _child;
 
-    private EdgeHostProcess(Process process) => _process = process;
+    private EdgeHostProcess(ChildProcess child, int port)
+    {
+        _child = child;
+        Port = port;
+    }
 
     /// <summary>The host's PID.</summary>
-    public int Pid => _process.Id;
+    public int Pid => _child.Pid;
 
     /// <summary>The TLS port on 127.0.0.1.</summary>
-    public int Port { get; private set; }
+    public int Port { get; }
 
     /// <summary>Everything the host wrote so far.</summary>
-    public string Output => string.Join('\n', _output);
+    public string Output => _child.Output;
 
     /// <summary>Starts the host with <paramref name="settings"/> (as <c>--Key value</c> flags); waits until it listens, or throws with its output.</summary>
     public static async Task<EdgeHostProcess> StartAsync(IReadOnlyDictionary<string, string> settings, CancellationToken cancellationToken)
@@ -39,67 +39,21 @@ public sealed partial class EdgeHostProcess : IAsyncDisposable
             arguments.Add(value);
         }
 
-        var process = new Process { StartInfo = ExternalProcess.CreateStartInfo(dotnet, arguments), EnableRaisingEvents = true };
-        var edgeHost = new EdgeHostProcess(process);
-        process.OutputDataReceived += (_, e) => edgeHost.OnLine(e.Data);
-        process.ErrorDataReceived += (_, e) => edgeHost.OnLine(e.Data);
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        var child = ChildProcess.Start(ExternalProcess.CreateStartInfo(dotnet, arguments), ListeningLine());
         try
         {
-            using var startup = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            startup.CancelAfter(StartTimeout);
-            var exited = process.WaitForExitAsync(startup.Token);
-            if (await Task.WhenAny(edgeHost._port.Task, exited) != edgeHost._port.Task)
-            {
-                await exited;
-                throw new InvalidOperationException($"the edge host exited with {process.ExitCode} before listening:\n{edgeHost.Output}");
-            }
-
-            edgeHost.Port = await edgeHost._port.Task;
-            return edgeHost;
+            var listening = await child.WaitReadyAsync("the edge host", StartTimeout, cancellationToken);
+            return new EdgeHostProcess(child, int.Parse(listening.Groups["port"].Value, CultureInfo.InvariantCulture));
         }
-        catch (Exception e) when (e is OperationCanceledException or InvalidOperationException)
+        catch
         {
-            var output = edgeHost.Output;
-            await edgeHost.DisposeAsync();
-            throw new InvalidOperationException("the edge host did not start:\n" + output, e);
+            await child.DisposeAsync();
+            throw;
         }
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        try
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-            }
-
-            using var exit = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            await _process.WaitForExitAsync(exit.Token);
-        }
-        finally
-        {
-            _process.Dispose();
-        }
-    }
+    public ValueTask DisposeAsync() => _child.DisposeAsync();
 
     [GeneratedRegex(@"TLS on https://[^:]+:(?<port>\d+)")]
     private static partial Regex ListeningLine();
-
-    private void OnLine(string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        _output.Enqueue(line);
-        if (ListeningLine().Match(line) is { Success: true } match)
-        {
-            _port.TrySetResult(int.Parse(match.Groups["port"].Value, CultureInfo.InvariantCulture));
-        }
-    }
 }

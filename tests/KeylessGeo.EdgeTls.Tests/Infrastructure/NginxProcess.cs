@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
@@ -14,20 +13,18 @@ namespace KeylessGeo.EdgeTls.Tests.Infrastructure;
 public sealed partial class NginxProcess : IAsyncDisposable
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
-    private readonly Process _process;
-    private readonly ConcurrentQueue<string> _output = new();
-    private readonly TaskCompletionSource<int> _worker = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly ChildProcess _master;
 
-    private NginxProcess(Process process) => _process = process;
+    private NginxProcess(ChildProcess master) => _master = master;
 
     /// <summary>The master's PID.</summary>
-    public int MasterPid => _process.Id;
+    public int MasterPid => _master.Pid;
 
     /// <summary>The worker's PID (from the master's "start worker process" line).</summary>
     public int WorkerPid { get; private set; }
 
     /// <summary>Everything nginx wrote to stderr so far.</summary>
-    public string Output => string.Join('\n', _output);
+    public string Output => _master.Output;
 
     /// <summary>
     /// Starts nginx in <paramref name="directory"/> with <paramref name="configuration"/> and
@@ -38,24 +35,14 @@ public sealed partial class NginxProcess : IAsyncDisposable
         var nginx = await StartUnwaitedAsync(directory, configuration, openSslConfiguration);
         try
         {
-            using var startup = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            startup.CancelAfter(StartTimeout);
-            var exited = nginx._process.WaitForExitAsync(startup.Token);
-            var started = await Task.WhenAny(nginx._worker.Task, exited);
-            if (started != nginx._worker.Task)
-            {
-                await exited;
-                throw new InvalidOperationException($"nginx exited with {nginx._process.ExitCode} before starting a worker:\n{nginx.Output}");
-            }
-
-            nginx.WorkerPid = await nginx._worker.Task;
+            var worker = await nginx._master.WaitReadyAsync("nginx", StartTimeout, cancellationToken);
+            nginx.WorkerPid = int.Parse(worker.Groups["pid"].Value, CultureInfo.InvariantCulture);
             return nginx;
         }
         catch
         {
-            var output = nginx.Output;
             await nginx.DisposeAsync();
-            throw new InvalidOperationException("nginx did not start:\n" + output);
+            throw;
         }
     }
 
@@ -63,10 +50,8 @@ public sealed partial class NginxProcess : IAsyncDisposable
     public static async Task<(int ExitCode, string Output)> RunToExitAsync(string directory, string configuration, string openSslConfiguration, CancellationToken cancellationToken)
     {
         await using var nginx = await StartUnwaitedAsync(directory, configuration, openSslConfiguration);
-        using var bound = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        bound.CancelAfter(StartTimeout);
-        await nginx._process.WaitForExitAsync(bound.Token);
-        return (nginx._process.ExitCode, nginx.Output);
+        var exitCode = await nginx._master.WaitForExitAsync(StartTimeout, cancellationToken);
+        return (exitCode, nginx.Output);
     }
 
     public async ValueTask DisposeAsync()
@@ -89,20 +74,7 @@ public sealed partial class NginxProcess : IAsyncDisposable
             }
         }
 
-        try
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-            }
-
-            using var exit = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            await _process.WaitForExitAsync(exit.Token);
-        }
-        finally
-        {
-            _process.Dispose();
-        }
+        await _master.DisposeAsync();
     }
 
     private static async Task<NginxProcess> StartUnwaitedAsync(string directory, string configuration, string openSslConfiguration)
@@ -113,30 +85,9 @@ public sealed partial class NginxProcess : IAsyncDisposable
         await File.WriteAllTextAsync(openSslPath, openSslConfiguration);
         var info = ExternalProcess.CreateStartInfo("nginx", ["-p", directory + "/", "-c", configurationPath, "-e", "stderr", "-g", "daemon off;"], directory);
         info.Environment["OPENSSL_CONF"] = openSslPath;
-        var process = new Process { StartInfo = info, EnableRaisingEvents = true };
-        var nginx = new NginxProcess(process);
-        process.OutputDataReceived += (_, e) => nginx.OnLine(e.Data);
-        process.ErrorDataReceived += (_, e) => nginx.OnLine(e.Data);
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return nginx;
+        return new NginxProcess(ChildProcess.Start(info, WorkerLine()));
     }
 
     [GeneratedRegex(@"start worker process (?<pid>\d+)")]
     private static partial Regex WorkerLine();
-
-    private void OnLine(string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        _output.Enqueue(line);
-        if (WorkerLine().Match(line) is { Success: true } match)
-        {
-            _worker.TrySetResult(int.Parse(match.Groups["pid"].Value, CultureInfo.InvariantCulture));
-        }
-    }
 }
