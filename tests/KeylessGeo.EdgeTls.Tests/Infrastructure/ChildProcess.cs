@@ -14,6 +14,7 @@ public sealed class ChildProcess : IAsyncDisposable
     private readonly Regex _readyLine;
     private readonly ConcurrentQueue<string> _output = new();
     private readonly TaskCompletionSource<Match> _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _disposed;
 
     private ChildProcess(ProcessStartInfo info, Regex readyLine)
     {
@@ -74,8 +75,14 @@ public sealed class ChildProcess : IAsyncDisposable
         return _process.ExitCode;
     }
 
+    /// <summary>Kills the process (and its children) and waits for it; a second call does nothing (a test and its stack may both dispose it).</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         try
         {
             if (!_process.HasExited)

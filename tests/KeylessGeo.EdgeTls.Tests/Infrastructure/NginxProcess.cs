@@ -14,6 +14,7 @@ public sealed partial class NginxProcess : IAsyncDisposable
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
     private readonly ChildProcess _master;
+    private int _disposed;
 
     private NginxProcess(ChildProcess master) => _master = master;
 
@@ -54,8 +55,14 @@ public sealed partial class NginxProcess : IAsyncDisposable
         return (exitCode, nginx.Output);
     }
 
+    /// <summary>Kills worker and master; a second call does nothing (a test and its stack may both dispose it).</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         // The worker first, by its own PID, so that nothing outlives the test even if the master is gone.
         if (WorkerPid > 0)
         {
