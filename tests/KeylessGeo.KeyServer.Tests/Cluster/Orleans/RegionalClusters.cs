@@ -143,6 +143,34 @@ internal sealed class RegionalClusters : IAsyncDisposable
         await member.DisposeAsync();
     }
 
+    /// <summary>
+    /// Signs through <paramref name="channel"/> once the cluster can route the key: a freshly started
+    /// region may answer with an error for a moment while its silos still learn of each other and of
+    /// the key's placement; asks again until a signature comes back or the hang guard passes, and
+    /// returns the last answer (a signature is never taken from a wrong signer: callers check it).
+    /// </summary>
+    public static async Task<SignResponse> SignWhenRoutedAsync(GrpcChannel channel, string keyId, Operation operation, byte[] payload, ulong id = 1)
+    {
+        using var guard = new CancellationTokenSource(ClusterHarness.HangGuard);
+        while (true)
+        {
+            var response = await SignAsync(channel, keyId, operation, payload, id);
+            if (response.OutcomeCase != SignResponse.OutcomeOneofCase.Error || guard.IsCancellationRequested)
+            {
+                return response;
+            }
+
+            try
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(50), guard.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                return response;
+            }
+        }
+    }
+
     public static async Task<SignResponse> SignAsync(GrpcChannel channel, string keyId, Operation operation, byte[] payload, ulong id = 1)
     {
         using var timeout = new CancellationTokenSource(ClusterHarness.HangGuard);
