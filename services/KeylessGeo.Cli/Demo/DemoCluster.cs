@@ -7,15 +7,17 @@ namespace KeylessGeo.Cli.Demo;
 /// <summary>
 /// The local cluster as separate OS processes on 127.0.0.1: the control plane on the embedded
 /// store (its HTTP API on a Unix socket), one keyserver per datacenter (the keyservers of a region
-/// form its Orleans cluster, membership beside the store, silo-to-silo mutual TLS) and one edge
-/// agent per datacenter in front of it. Disposing stops them in reverse order (agents, keyservers,
-/// control plane), each with SIGTERM, a bounded wait, then SIGKILL.
+/// form its Orleans cluster, membership beside the store, silo-to-silo mutual TLS), one edge agent
+/// per datacenter in front of it, and (when the OpenSSL engine is built) one edge host per
+/// datacenter in front of that agent. Disposing stops them in reverse order (edge hosts, agents,
+/// keyservers, control plane), each with SIGTERM, a bounded wait, then SIGKILL.
 /// </summary>
 public sealed class DemoCluster : IAsyncDisposable
 {
     private static readonly TimeSpan StopPatience = TimeSpan.FromSeconds(15);
     private readonly List<DemoKeyserverNode> _keyservers = [];
     private readonly List<DemoAgentNode> _agents = [];
+    private readonly List<DemoEdgeHostNode> _edgeHosts = [];
     private DemoCluster(DemoMaterial material, ChildProcess controlPlane, DemoControlPlane api)
     {
         Material = material;
@@ -36,8 +38,11 @@ public sealed class DemoCluster : IAsyncDisposable
 
     public IReadOnlyList<DemoAgentNode> Agents => _agents;
 
+    /// <summary>The edge hosts (none when the engine is not built).</summary>
+    public IReadOnlyList<DemoEdgeHostNode> EdgeHosts => _edgeHosts;
+
     /// <summary>Every process started so far, in start order.</summary>
-    public IEnumerable<ChildProcess> Processes => new[] { ControlPlane }.Concat(_keyservers.Select(k => k.Process)).Concat(_agents.Select(a => a.Process));
+    public IEnumerable<ChildProcess> Processes => new[] { ControlPlane }.Concat(_keyservers.Select(k => k.Process)).Concat(_agents.Select(a => a.Process)).Concat(_edgeHosts.Select(h => h.Process));
 
     /// <summary>Starts the control plane process and waits until its API answers.</summary>
     public static async Task<DemoCluster> StartControlPlaneAsync(DemoMaterial material, CancellationToken cancellationToken)
@@ -83,13 +88,13 @@ public sealed class DemoCluster : IAsyncDisposable
         await Task.WhenAll(_keyservers.Select(k => DemoReadiness.WaitAsync(k.Process, k.MetricsPort, TimeSpan.FromSeconds(180), cancellationToken)));
     }
 
-    /// <summary>Starts an edge agent per datacenter in front of its keyserver.</summary>
-    public void StartAgents()
+    /// <summary>Starts an edge agent per datacenter in front of its keyserver; with its Keyless Unix socket when edge hosts will use it.</summary>
+    public void StartAgents(bool withKeylessSocket)
     {
         var ports = DemoPorts.Allocate(_keyservers.Count * 3);
         foreach (var keyserver in _keyservers)
         {
-            _agents.Add(DemoAgentNode.Start(keyserver, Material, ports));
+            _agents.Add(DemoAgentNode.Start(keyserver, Material, ports, withKeylessSocket));
         }
     }
 
@@ -97,12 +102,36 @@ public sealed class DemoCluster : IAsyncDisposable
     public Task WaitForAgentsAsync(CancellationToken cancellationToken) =>
         Task.WhenAll(_agents.Select(a => DemoReadiness.WaitAsync(a.Process, a.MetricsPort, TimeSpan.FromSeconds(180), cancellationToken)));
 
+    /// <summary>
+    /// Starts an edge host per datacenter in front of its agent, loading <paramref name="engine"/>.
+    /// A host needs only the certificates and the engine to start (keys are opened without asking
+    /// the agent), so the hosts start while the agents do.
+    /// </summary>
+    public void StartEdgeHosts(string engine)
+    {
+        var ports = DemoPorts.Allocate(_agents.Count * 2);
+        foreach (var agent in _agents)
+        {
+            _edgeHosts.Add(DemoEdgeHostNode.Start(agent, Material, engine, ports));
+        }
+    }
+
+    /// <summary>Waits until every edge host listens (it reports ready once its TLS listener is up).</summary>
+    public Task WaitForEdgeHostsAsync(CancellationToken cancellationToken) =>
+        Task.WhenAll(_edgeHosts.Select(h => DemoReadiness.WaitAsync(h.Process, h.MetricsPort, TimeSpan.FromSeconds(180), cancellationToken)));
+
     public async ValueTask DisposeAsync()
     {
         // Front to back: nothing is left sending to a keyserver that is already gone.
+        await Task.WhenAll(_edgeHosts.Select(h => h.Process.StopAsync(StopPatience)));
         await Task.WhenAll(_agents.Select(a => a.Process.StopAsync(StopPatience)));
         await Task.WhenAll(_keyservers.Select(k => k.Process.StopAsync(StopPatience)));
         await ControlPlane.StopAsync(StopPatience);
+        foreach (var host in _edgeHosts)
+        {
+            await host.Process.DisposeAsync();
+        }
+
         foreach (var agent in _agents)
         {
             agent.Dispose();

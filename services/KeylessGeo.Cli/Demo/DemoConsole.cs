@@ -10,7 +10,10 @@ namespace KeylessGeo.Cli.Demo;
 /// </summary>
 public sealed class DemoConsole(TextWriter output, IAnsiConsole console, bool interactive)
 {
-    private static readonly string[] Columns = ["key", "policy", "entry", "signed by", "path", "latency", "verified"];
+    private static readonly TableLayout SignatureTable = new(["key", "policy", "entry", "signed by", "path", "latency", "verified"], [16, 31, 5, 18, 13, -9, 0]);
+
+    private static readonly TableLayout HandshakeTable = new(
+        ["server name", "key", "policy", "entry", "tls", "signed by", "path", "latency", "verified"], [15, 15, 31, 5, 45, 18, 13, -9, 0]);
 
     /// <summary>Whether the live display is used.</summary>
     public bool Interactive { get; } = interactive;
@@ -58,46 +61,58 @@ public sealed class DemoConsole(TextWriter output, IAnsiConsole console, bool in
     /// Fills a table of <paramref name="cells"/> (key, entry datacenter) by running
     /// <paramref name="run"/> for each in turn, showing each row as it completes.
     /// </summary>
-    public async Task<IReadOnlyList<DemoResult>> TableAsync(string title, IReadOnlyList<(string KeyId, string Policy, string Entry)> cells, Func<int, Task<DemoResult>> run)
+    public Task<IReadOnlyList<DemoResult>> TableAsync(string title, IReadOnlyList<(string KeyId, string Policy, string Entry)> cells, Func<int, Task<DemoResult>> run) =>
+        TableAsync(title, SignatureTable, [.. cells.Select(c => new[] { c.KeyId, c.Policy, c.Entry })], run, Row, r => r.Passed, "signing…");
+
+    /// <summary>
+    /// Fills a table of TLS handshakes through the edge hosts: one row per (server name, key,
+    /// policy, entry datacenter, TLS version) in <paramref name="cells"/>, each as it completes.
+    /// </summary>
+    public Task<IReadOnlyList<DemoHandshakeResult>> HandshakeTableAsync(string title, IReadOnlyList<string[]> cells, Func<int, Task<DemoHandshakeResult>> run) =>
+        TableAsync(title, HandshakeTable, cells, run, Row, r => r.Passed, "handshaking…");
+
+    private async Task<IReadOnlyList<TResult>> TableAsync<TResult>(
+        string title, TableLayout layout, IReadOnlyList<string[]> cells, Func<int, Task<TResult>> run, Func<TResult, string[]> row, Func<TResult, bool> passed, string working)
     {
-        var results = new List<DemoResult>(cells.Count);
+        var results = new List<TResult>(cells.Count);
+        var last = layout.Columns.Length - 1;
         if (!Interactive)
         {
             await LineAsync(title);
-            await LineAsync(Format(Columns));
+            await LineAsync(layout.Format(layout.Columns));
             foreach (var index in Enumerable.Range(0, cells.Count))
             {
                 var result = await run(index);
                 results.Add(result);
-                await LineAsync(Format(Row(result)));
+                await LineAsync(layout.Format(row(result)));
             }
 
             return results;
         }
 
         var table = new Table().Title(title).Border(TableBorder.Rounded);
-        foreach (var column in Columns)
+        foreach (var column in layout.Columns)
         {
             table.AddColumn(column);
         }
 
-        foreach (var (keyId, policy, entry) in cells)
+        foreach (var known in cells)
         {
-            table.AddRow(new Text(keyId), new Text(policy), new Text(entry), new Text("…"), new Text(""), new Text(""), new Text("waiting"));
+            table.AddRow([.. layout.Columns.Select((_, column) => new Text(column < known.Length ? known[column] : column == last ? "waiting" : column == known.Length ? "…" : ""))]);
         }
 
         await console.Live(table).StartAsync(async context =>
         {
             foreach (var index in Enumerable.Range(0, cells.Count))
             {
-                table.UpdateCell(index, 6, new Markup("[yellow]signing…[/]"));
+                table.UpdateCell(index, last, new Markup($"[yellow]{working}[/]"));
                 context.Refresh();
                 var result = await run(index);
                 results.Add(result);
-                var row = Row(result);
-                for (var column = 3; column < row.Length; column++)
+                var values = row(result);
+                for (var column = 0; column < values.Length; column++)
                 {
-                    table.UpdateCell(index, column, column == 6 ? new Text(row[column], new Style(result.Passed ? Color.Green : Color.Red)) : new Text(row[column]));
+                    table.UpdateCell(index, column, column == last ? new Text(values[column], new Style(passed(result) ? Color.Green : Color.Red)) : new Text(values[column]));
                 }
 
                 context.Refresh();
@@ -117,6 +132,27 @@ public sealed class DemoConsole(TextWriter output, IAnsiConsole console, bool in
         result.VerifiedText,
     ];
 
-    private static string Format(string[] row) => string.Create(CultureInfo.InvariantCulture,
-        $"{row[0],-16} | {row[1],-31} | {row[2],-5} | {row[3],-18} | {row[4],-13} | {row[5],9} | {row[6]}");
+    private static string[] Row(DemoHandshakeResult result) =>
+    [
+        result.ServerName,
+        result.KeyId,
+        result.Policy,
+        result.Entry,
+        result.TlsText,
+        result.SignersText,
+        result.PathText,
+        result.Handshakes == 0 ? "-" : string.Create(CultureInfo.InvariantCulture, $"{result.Latency.TotalMilliseconds:F1} ms"),
+        result.VerifiedText,
+    ];
+
+    /// <summary>A table's columns and, for plain output, each column's width (negative: right-aligned; 0: as it is).</summary>
+    private sealed record TableLayout(string[] Columns, int[] Widths)
+    {
+        public string Format(string[] row) => string.Join(" | ", row.Select((cell, i) => Widths[i] switch
+        {
+            > 0 => cell.PadRight(Widths[i]),
+            < 0 => cell.PadLeft(-Widths[i]),
+            _ => cell,
+        }));
+    }
 }

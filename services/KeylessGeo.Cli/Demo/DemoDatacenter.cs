@@ -1,6 +1,6 @@
 namespace KeylessGeo.Cli.Demo;
 
-/// <summary>One datacenter of the demo: it runs one keyserver and one edge agent.</summary>
+/// <summary>One datacenter of the demo: it runs one keyserver, one edge agent and one edge host.</summary>
 /// <param name="Id">The datacenter id (<c>fra1</c>).</param>
 /// <param name="Region">Its region (<c>EU</c>).</param>
 public sealed record DemoDatacenter(string Id, string Region)
@@ -10,4 +10,7 @@ public sealed record DemoDatacenter(string Id, string Region)
 
     /// <summary>The edge agent's id.</summary>
     public string AgentId => $"agent-{Id}-1";
+
+    /// <summary>The edge host's id.</summary>
+    public string EdgeHostId => $"edge-{Id}-1";
 }

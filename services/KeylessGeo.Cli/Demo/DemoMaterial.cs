@@ -8,13 +8,12 @@ namespace KeylessGeo.Cli.Demo;
 /// <summary>
 /// Generates everything the demo needs in one folder: <c>tls/</c> (a throwaway CA, the
 /// keyserver's certificate, an edge client certificate) and <c>keys/</c> (demo keys with
-/// certificates beside them, owner-only permissions).
+/// certificates beside them, owner-only permissions). The RSA and ECDSA keys' certificates are
+/// issued by the same CA for a server name each (<see cref="ServerNameOf"/>): the edge hosts
+/// serve them, and a TLS client trusting the demo CA validates them.
 /// </summary>
 public sealed class DemoMaterial
 {
-    /// <summary>The server name the demo key certificates are issued for.</summary>
-    public const string DemoServerName = "demo.keylessgeo.test";
-
     private DemoMaterial(string root) => Root = root;
 
     /// <summary>The folder holding <c>tls/</c> and <c>keys/</c>.</summary>
@@ -29,10 +28,28 @@ public sealed class DemoMaterial
     /// <summary>The demo key ids, in the order they are created.</summary>
     public static IReadOnlyList<string> KeyIds { get; } = ["demo-rsa2048", "demo-ecdsa-p256", "demo-ed25519"];
 
+    /// <summary>The demo keys with a certificate (for a server name of their own), which the edge hosts serve over TLS.</summary>
+    public static IReadOnlyList<string> CertifiedKeyIds { get; } = ["demo-rsa2048", "demo-ecdsa-p256"];
+
     /// <summary>The files a complete set of material has, relative to its root.</summary>
     private static IEnumerable<string> ExpectedFiles =>
         new[] { "ca.crt", "server.crt", "server.key", "client.crt", "client.key", "member.crt", "member.key" }.Select(name => Path.Combine("tls", name))
-            .Concat(KeyIds.Select(id => Path.Combine("keys", id + ".key")));
+            .Concat(KeyIds.Select(id => Path.Combine("keys", id + ".key")))
+            .Concat(CertifiedKeyIds.Select(id => Path.Combine("keys", id + ".crt")));
+
+    /// <summary>
+    /// The server name (SNI) a certified demo key's certificate is issued for: <c>rsa.demo.test</c>,
+    /// <c>ecdsa.demo.test</c> (<c>.test</c> is reserved for testing, RFC 2606).
+    /// </summary>
+    public static string ServerNameOf(string keyId) => keyId switch
+    {
+        "demo-rsa2048" => "rsa.demo.test",
+        "demo-ecdsa-p256" => "ecdsa.demo.test",
+        _ => throw new ArgumentOutOfRangeException(nameof(keyId), keyId, "only the RSA and ECDSA demo keys have a certificate"),
+    };
+
+    /// <summary>The certificate (PEM) of a certified demo key.</summary>
+    public string CertificateOf(string keyId) => Path.Combine(KeysDirectory, keyId + ".crt");
 
     /// <summary>
     /// The material already in <paramref name="root"/> when it is complete (a data directory kept
@@ -71,12 +88,12 @@ public sealed class DemoMaterial
 
         using (var rsa = RSA.Create(2048))
         {
-            material.WriteKeyWithCertificate("demo-rsa2048", rsa.ExportRSAPrivateKeyPem(), ca, new CertificateRequest($"CN={DemoServerName}", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1));
+            material.WriteKeyWithCertificate("demo-rsa2048", rsa.ExportRSAPrivateKeyPem(), ca, new CertificateRequest($"CN={ServerNameOf("demo-rsa2048")}", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1));
         }
 
         using (var ecdsa = ECDsa.Create(ECCurve.NamedCurves.nistP256))
         {
-            material.WriteKeyWithCertificate("demo-ecdsa-p256", ecdsa.ExportECPrivateKeyPem(), ca, new CertificateRequest($"CN={DemoServerName}", ecdsa, HashAlgorithmName.SHA256));
+            material.WriteKeyWithCertificate("demo-ecdsa-p256", ecdsa.ExportECPrivateKeyPem(), ca, new CertificateRequest($"CN={ServerNameOf("demo-ecdsa-p256")}", ecdsa, HashAlgorithmName.SHA256));
         }
 
         // .NET has no Ed25519 API: write the PKCS#8 form by hand. The keyserver derives the
@@ -91,8 +108,13 @@ public sealed class DemoMaterial
     private void WriteKeyWithCertificate(string id, string privateKeyPem, DevelopmentCertificateAuthority ca, CertificateRequest request)
     {
         var names = new SubjectAlternativeNameBuilder();
-        names.AddDnsName(DemoServerName);
+        names.AddDnsName(ServerNameOf(id));
         request.CertificateExtensions.Add(names.Build());
+        // A TLS server certificate: clients (the edge hosts' handshakes) check these.
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(
+            request.PublicKey.Oid.Value == "1.2.840.113549.1.1.1" ? X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyEncipherment : X509KeyUsageFlags.DigitalSignature, true));
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
         request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
         var now = DateTimeOffset.UtcNow;
         using var certificate = request.Create(ca.Certificate.SubjectName, X509SignatureGenerator.CreateForECDsa(ca.Certificate.GetECDsaPrivateKey()!), now.AddMinutes(-5), now.AddYears(1), RandomNumberGenerator.GetBytes(16));

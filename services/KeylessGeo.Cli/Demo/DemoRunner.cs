@@ -15,6 +15,9 @@ public static class DemoRunner
     /// <summary>The exit code after an interruption before the steps finished (128 + SIGINT).</summary>
     public const int Interrupted = 130;
 
+    /// <summary>The longest Unix socket path (sun_path holds 108 bytes with its terminating zero).</summary>
+    private const int MaxSocketPath = 107;
+
     /// <summary>Runs the demo; 0 when every step gave the expected outcome.</summary>
     public static async Task<int> RunAsync(DemoSettings settings, DemoConsole display, CancellationToken cancellationToken)
     {
@@ -43,7 +46,7 @@ public static class DemoRunner
                 await Task.Delay(Timeout.Infinite, cancellationToken).ContinueWith(static _ => { }, TaskScheduler.Default);
             }
 
-            await display.LineAsync("stopping the cluster (edge agents, keyservers, control plane)");
+            await display.LineAsync("stopping the cluster (edge hosts, edge agents, keyservers, control plane)");
             return failures.Count == 0 ? 0 : 1;
         }
         catch (Exception) when (cancellationToken.IsCancellationRequested)
@@ -91,8 +94,15 @@ public static class DemoRunner
         await display.StepAsync("waiting for each datacenter's wrapping key", () => cluster.Api.WaitForWrappingKeysAsync(
             [.. DemoDatacenters.All.Select(d => d.Id)], [.. cluster.Keyservers.Select(k => k.Process)], TimeSpan.FromSeconds(60), cancellationToken));
 
-        // The agents start while the policies and keys are created: both take a few seconds.
-        cluster.StartAgents();
+        // The agents (and the edge hosts in front of them) start while the policies and keys are
+        // created: both take a few seconds.
+        var engine = EdgeHostsPossible(material, out var skipped);
+        cluster.StartAgents(withKeylessSocket: engine is not null);
+        if (engine is not null)
+        {
+            cluster.StartEdgeHosts(engine);
+        }
+
         var permitted = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
         await display.StepAsync("creating the policies and importing the demo keys through the control plane", async () =>
         {
@@ -118,8 +128,39 @@ public static class DemoRunner
                 $"started {agent.Datacenter.AgentId} (pid {agent.Process.Pid}): gRPC http://127.0.0.1:{agent.GrpcPort}, Keyless 127.0.0.1:{agent.KeylessPort}; node-local keyserver {agent.Datacenter.KeyserverId}"));
         }
 
+        if (engine is null)
+        {
+            await display.LineAsync("edge hosts skipped: " + skipped);
+        }
+        else
+        {
+            await display.StepAsync("starting an edge host (TLS terminator, keys through the OpenSSL engine) in front of each edge agent", () => cluster.WaitForEdgeHostsAsync(cancellationToken));
+            foreach (var host in cluster.EdgeHosts)
+            {
+                await display.LineAsync(string.Create(CultureInfo.InvariantCulture,
+                    $"started {host.Datacenter.EdgeHostId} (pid {host.Process.Pid}): TLS 1.3/1.2 https://127.0.0.1:{host.TlsPort} for {string.Join(", ", DemoMaterial.CertifiedKeyIds.Select(DemoMaterial.ServerNameOf))}; engine {engine} → {host.Datacenter.AgentId}"));
+            }
+        }
+
         await display.LineAsync("pids: " + string.Join(' ', cluster.Processes.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Name}={p.Pid}"))));
         return await DemoScenario.RunAsync(cluster, material, permitted, display, cancellationToken);
+    }
+
+    /// <summary>
+    /// The engine the edge hosts load, or null (with the reason) when they cannot run here: the
+    /// engine is not built, or the data directory's path is too long for the agents' Unix sockets.
+    /// </summary>
+    private static string? EdgeHostsPossible(DemoMaterial material, out string why)
+    {
+        var engine = DemoEngine.Find(out why);
+        var socket = DemoAgentNode.SocketPath(material, DemoDatacenters.All[0]);
+        if (engine is not null && System.Text.Encoding.UTF8.GetByteCount(socket) > MaxSocketPath)
+        {
+            why = $"the agents' Unix socket path {socket} is longer than {MaxSocketPath} bytes; use a shorter --keep directory";
+            return null;
+        }
+
+        return engine;
     }
 
     private static async Task ImportAsync(DemoCluster cluster, DemoMaterial material, string keyId, DemoConsole display, CancellationToken cancellationToken)

@@ -2,7 +2,7 @@ namespace KeylessGeo.Cli.Demo.Processes;
 
 /// <summary>
 /// Where the demo finds the <c>dotnet</c> host and the executables it starts: the assemblies of
-/// the control plane, the keyserver and the edge agent are built next to the CLI (it references
+/// the control plane, the keyserver, the edge agent and the edge host are built next to the CLI (it references
 /// their projects), each with its own <c>.runtimeconfig.json</c> and <c>.deps.json</c>.
 /// </summary>
 public static class DotnetHost
@@ -15,6 +15,9 @@ public static class DotnetHost
 
     /// <summary>The edge agent's assembly.</summary>
     public const string EdgeAgent = "KeylessGeo.EdgeAgent.dll";
+
+    /// <summary>The edge host's assembly (the TLS terminator).</summary>
+    public const string EdgeHost = "KeylessGeo.EdgeHost.dll";
 
     /// <summary>
     /// The <c>dotnet</c> executable: <c>DOTNET_HOST_PATH</c> (set by <c>dotnet run</c> and
