@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 
 namespace KeylessGeo.Cli.Tests;
 
-/// <summary>What the main job printed, read back: its data directory, the PIDs it started and its table rows.</summary>
+/// <summary>What the main job printed, read back: its data directory, the PIDs it started and its tables' rows.</summary>
 internal sealed partial class MainJobOutput(IReadOnlyList<string> lines)
 {
     private static readonly string[] KeyIds = ["demo-rsa2048", "demo-ecdsa-p256", "demo-ed25519"];
@@ -19,7 +19,13 @@ internal sealed partial class MainJobOutput(IReadOnlyList<string> lines)
         .Select(pair => pair.Split('='))
         .ToDictionary(pair => pair[0], pair => int.Parse(pair[1], CultureInfo.InvariantCulture));
 
-    /// <summary>Every table row (both tables).</summary>
+    /// <summary>Every row of the TLS handshake table (through the edge hosts).</summary>
+    public IReadOnlyList<HandshakeRow> HandshakeRows => [.. Lines
+        .Select(l => l.Split('|', StringSplitOptions.TrimEntries))
+        .Where(f => f.Length == 9 && KeyIds.Contains(f[1]))
+        .Select(f => new HandshakeRow(f[0], f[1], f[2], f[3], f[4], [.. f[5].Split(", ").Select(SignedIn)], f[6], f[8]))];
+
+    /// <summary>Every row of the signature tables (through the edge agents, before and after the narrowing).</summary>
     public IReadOnlyList<Row> Rows => [.. Lines
         .Select(l => l.Split('|', StringSplitOptions.TrimEntries))
         .Where(f => f.Length == 7 && KeyIds.Contains(f[0]))
@@ -32,6 +38,9 @@ internal sealed partial class MainJobOutput(IReadOnlyList<string> lines)
 
     [GeneratedRegex(@"^ks-\S+ \((?<dc>[a-z0-9]+)\)$")]
     private static partial Regex SignedByField();
+
+    /// <summary>One handshake row: server name, key, policy text, entry datacenter, TLS version and cipher, signing datacenters, path, verification column.</summary>
+    public sealed record HandshakeRow(string ServerName, string KeyId, string Policy, string Entry, string Tls, IReadOnlyList<string> SignedIn, string Path, string Verified);
 
     /// <summary>One row: key, policy text, entry datacenter, signing datacenter, path, verification column.</summary>
     public sealed record Row(string KeyId, string Policy, string Entry, string SignedIn, string Path, string Verified);

@@ -7,9 +7,11 @@ namespace KeylessGeo.Cli.Tests;
 
 /// <summary>
 /// The main job (<c>keylessgeo demo</c>) as the README runs it: its own process, which starts the
-/// control plane, four keyservers and four edge agents as processes of their own. The test reads
-/// its output, interrupts it with SIGINT, and checks that nothing of it is left. Whatever happens,
-/// every process it started is killed by PID at the end.
+/// control plane, four keyservers, four edge agents and four edge hosts as processes of their own.
+/// The test reads its output, interrupts it with SIGINT, and checks that nothing of it is left.
+/// Whatever happens, every process it started is killed by PID at the end. The edge hosts need the
+/// OpenSSL engine (scripts/build-engine.sh; scripts/test.sh builds it before the tests): without
+/// it the test fails at once, saying so, rather than checking a demo without edge hosts.
 /// </summary>
 public sealed partial class MainJobProcessTests
 {
@@ -27,6 +29,9 @@ public sealed partial class MainJobProcessTests
     [Fact]
     public async Task MainJob_SignsEveryKeyThroughEveryAgentWherePermitted_AndLeavesNothingBehindAfterSigint()
     {
+        // The demo finds the engine the same way from the CLI beside this test.
+        Assert.True(KeylessGeo.Cli.Demo.DemoEngine.Find(out var missing) is not null,
+            $"the main job's edge hosts need the OpenSSL engine: {missing}. Build it with scripts/build-engine.sh (scripts/test.sh does).");
         var temp = Directory.CreateTempSubdirectory("keylessgeo-mainjob-test-");
         var lines = new ConcurrentQueue<string>();
         var serving = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -60,7 +65,9 @@ public sealed partial class MainJobProcessTests
             Assert.DoesNotContain(output.Lines, line => line.Contains('\u001b', StringComparison.Ordinal));
 
             var pids = output.Pids;
-            Assert.Equal(["agent-ams1-1", "agent-fra1-1", "agent-iad1-1", "agent-sfo1-1", "control-plane", "ks-ams1-1", "ks-fra1-1", "ks-iad1-1", "ks-sfo1-1"], pids.Keys.Order());
+            Assert.Equal(
+                ["agent-ams1-1", "agent-fra1-1", "agent-iad1-1", "agent-sfo1-1", "control-plane", "edge-ams1-1", "edge-fra1-1", "edge-iad1-1", "edge-sfo1-1", "ks-ams1-1", "ks-fra1-1", "ks-iad1-1", "ks-sfo1-1"],
+                pids.Keys.Order());
             Assert.All(pids.Values, pid => Assert.True(IsRunning(pid), $"pid {pid} is not running while the job serves"));
 
             // 3 keys × 4 entry datacenters, then the narrowed key × 4.
@@ -77,6 +84,25 @@ public sealed partial class MainJobProcessTests
             Assert.Contains(rows, r => r is { KeyId: "demo-rsa2048", Policy: "region: EU and not country: NL", Entry: "ams1", SignedIn: "fra1", Path: "in-region hop" });
             Assert.Contains(output.Lines, line => line.Contains("ams1's requests were signed by ks-fra1-1 (fra1); 0 of the next", StringComparison.Ordinal));
             Assert.Contains(output.Lines, line => line.StartsWith("audit log (recomputed here): audit chain intact", StringComparison.Ordinal));
+
+            // TLS through the edge hosts: 2 certified keys × 4 entry datacenters × TLS 1.3 and 1.2,
+            // every handshake validated against the demo CA, and each key operation counted at a
+            // keyserver of a datacenter the key's policy permits.
+            var handshakes = output.HandshakeRows;
+            Assert.Equal(16, handshakes.Count);
+            Assert.All(handshakes, row =>
+            {
+                Assert.Equal(row.KeyId == "demo-rsa2048" ? "rsa.demo.test" : "ecdsa.demo.test", row.ServerName);
+                Assert.NotEmpty(row.SignedIn);
+                Assert.All(row.SignedIn, signedIn => Assert.Contains(signedIn, Permitted[row.Policy]));
+                Assert.Matches(VerifiedAll(), row.Verified);
+            });
+            Assert.Equal(["ams1", "fra1", "iad1", "sfo1"], handshakes.Select(r => r.Entry).Distinct().Order());
+            Assert.Equal(8, handshakes.Count(r => r.Tls.StartsWith("TLS 1.3 TLS_AES_", StringComparison.Ordinal)));
+            Assert.Equal(8, handshakes.Count(r => r.Tls.StartsWith("TLS 1.2 TLS_ECDHE_", StringComparison.Ordinal)));
+            Assert.Contains(handshakes, r => r is { KeyId: "demo-ecdsa-p256", Entry: "ams1", Path: "in-region hop" } && r.SignedIn.SequenceEqual(["fra1"]));
+            Assert.Contains(handshakes, r => r is { KeyId: "demo-rsa2048", Entry: "iad1", Path: "cross-region" });
+            Assert.Contains(output.Lines, line => line.StartsWith("edge hosts: 16 rows, 64 timed TLS handshakes (TLS 1.3 32, TLS 1.2 32), 64 verified, 64 key operations counted at keyservers, 0 outside their policy", StringComparison.Ordinal));
 
             Assert.True(PosixSignals.Send(job.Id, PosixSignals.Interrupt));
             using (var stop = new CancellationTokenSource(UntilStopped))

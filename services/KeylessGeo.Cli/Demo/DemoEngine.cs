@@ -3,7 +3,7 @@ namespace KeylessGeo.Cli.Demo;
 /// <summary>
 /// Where the demo finds the keylessgeo OpenSSL engine (edge-agent/KeylessGeo.OpenSslEngine, built
 /// by <c>scripts/build-engine.sh</c>) that its edge hosts load: <c>KEYLESSGEO_DEMO_ENGINE</c> when
-/// set, else <c>.artifacts/engine/keylessgeo.so</c> in the first folder above the CLI that has one
+/// set (<c>off</c>: no edge hosts; scripts/demo.sh sets it when the engine cannot be built), else <c>.artifacts/engine/keylessgeo.so</c> in the first folder above the CLI that has one
 /// (the repository the CLI was built in).
 /// </summary>
 public static class DemoEngine
@@ -19,6 +19,12 @@ public static class DemoEngine
     {
         if (Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } named)
         {
+            if (named == "off")
+            {
+                why = $"{Variable}=off (scripts/demo.sh said why above)";
+                return null;
+            }
+
             why = $"{Variable} names {named}, which does not exist";
             return File.Exists(named) ? Path.GetFullPath(named) : null;
         }

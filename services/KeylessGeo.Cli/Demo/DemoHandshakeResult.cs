@@ -35,21 +35,16 @@ public sealed record DemoHandshakeResult(
     /// <summary>Every handshake completed and verified, each with exactly one operation counted at a keyserver the policy permits.</summary>
     public bool Passed => Error is null && Handshakes > 0 && Verified == Handshakes && OutsidePolicy == 0 && Signatures == Handshakes;
 
-    /// <summary>The datacenter that signed when one did, else null.</summary>
-    public string? SignedIn => Signers.Count == 1 ? Signers[0].Datacenter : null;
-
-    /// <summary>The signer column: <c>ks-fra1-1 (fra1)</c>, several when several signed.</summary>
-    public string SignersText => Signers.Count == 0 ? "-" : string.Join(", ", Signers.Select(s => $"{s.KeyserverId} ({s.Datacenter})"));
-
-    /// <summary>The path from the entry to the signer.</summary>
-    public string PathText => SignedIn is { } signedIn
-        ? DemoResult.Classify(Entry, signedIn) switch
-        {
-            DemoPath.Local => "local",
-            DemoPath.InRegionHop => "in-region hop",
-            _ => "cross-region",
-        }
-        : "-";
+    /// <summary>
+    /// The path from the entry to the signers: one keyserver, or several of the same kind (a
+    /// request forwarded to another region goes to any keyserver the policy permits there).
+    /// </summary>
+    public string PathText => Signers.Count == 0 ? "-" : string.Join(", ", Signers.Select(s => DemoResult.Classify(Entry, s.Datacenter)).Distinct().Select(path => path switch
+    {
+        DemoPath.Local => "local",
+        DemoPath.InRegionHop => "in-region hop",
+        _ => "cross-region",
+    }));
 
     /// <summary>The TLS column: version and cipher suite.</summary>
     public string TlsText => Cipher is null ? Version : $"{Version} {Cipher}";

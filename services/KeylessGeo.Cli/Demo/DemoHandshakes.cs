@@ -28,7 +28,7 @@ public sealed class DemoHandshakes : IDisposable
     public DemoHandshakes(DemoMaterial material, DemoSigningCounts counts)
     {
         ArgumentNullException.ThrowIfNull(material);
-        _ca = X509Certificate2.CreateFromPemFile(material.Tls("ca.crt"));
+        _ca = X509Certificate2.CreateFromPem(File.ReadAllText(material.Tls("ca.crt")));
         _counts = counts;
     }
 
@@ -125,9 +125,10 @@ public sealed class DemoHandshakes : IDisposable
             var clock = Stopwatch.StartNew();
             await tls.AuthenticateAsClientAsync(options, deadline.Token);
             var elapsed = clock.Elapsed;
+            var cipher = tls.NegotiatedCipherSuite.ToString();
             var answer = await GetAsync(tls, name, deadline.Token);
             var fromHost = answer.Contains($"keylessgeo edge host {host.Datacenter.EdgeHostId}: {name} ", StringComparison.Ordinal);
-            return new Attempt(elapsed, tls.NegotiatedCipherSuite.ToString(), errors == SslPolicyErrors.None && fromHost,
+            return new Attempt(elapsed, cipher, errors == SslPolicyErrors.None && fromHost,
                 fromHost ? null : $"the answer did not come from {host.Datacenter.EdgeHostId} for {name}: '{answer.Trim()}'");
         }
         catch (AuthenticationException ex)
@@ -143,7 +144,7 @@ public sealed class DemoHandshakes : IDisposable
     private static async Task<string> GetAsync(SslStream tls, string name, CancellationToken cancellationToken)
     {
         await tls.WriteAsync(Encoding.ASCII.GetBytes($"GET / HTTP/1.1\r\nHost: {name}\r\nConnection: close\r\n\r\n"), cancellationToken);
-        using var reader = new StreamReader(tls, Encoding.UTF8);
+        using var reader = new StreamReader(tls, Encoding.UTF8, leaveOpen: true);
         return await reader.ReadToEndAsync(cancellationToken);
     }
 

@@ -38,6 +38,11 @@ public static class DemoReadiness
                 {
                     last = ex.Message;
                 }
+                catch (TaskCanceledException) when (!timeout.IsCancellationRequested)
+                {
+                    // One probe took longer than the client's timeout (a busy machine): ask again.
+                    last = $"no answer within {Http.Timeout.TotalSeconds:F0} s";
+                }
 
                 await Task.Delay(TimeSpan.FromMilliseconds(150), timeout.Token);
             }
