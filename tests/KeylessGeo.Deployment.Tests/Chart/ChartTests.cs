@@ -22,6 +22,16 @@ public sealed partial class ChartTests
         ["keyserver"] = Executable.KeyServer,
         ["edge-agent"] = Executable.EdgeAgent,
         ["controlplane"] = Executable.ControlPlane,
+        ["edge-host"] = Executable.EdgeHost,
+    };
+
+    /// <summary>Each container's image in values.yaml (<c>images.KEY</c>).</summary>
+    private static readonly Dictionary<string, string> ImageValues = new(StringComparer.Ordinal)
+    {
+        ["keyserver"] = "keyserver",
+        ["edge-agent"] = "edgeAgent",
+        ["controlplane"] = "controlPlane",
+        ["edge-host"] = "edgeHost",
     };
 
     private readonly IReadOnlyList<YamlMappingNode> _resources = ChartTemplates.Resources();
@@ -73,7 +83,7 @@ public sealed partial class ChartTests
             Assert.NotNull(settings);
         }
 
-        Assert.Equal(3, MainContainers().Count());
+        Assert.Equal(4, MainContainers().Count());
         Assert.Empty(problems);
     }
 
@@ -88,6 +98,12 @@ public sealed partial class ChartTests
             foreach (var (key, path) in settings.FilePaths())
             {
                 checkedFiles++;
+                if (ImageFile(container, path))
+                {
+                    // Shipped in the container's image (the edge host's OpenSSL engine).
+                    continue;
+                }
+
                 var folder = Path.GetDirectoryName(path)!;
                 var mount = container.Seq("volumeMounts").FirstOrDefault(m => m.Text("mountPath") == folder);
                 var volume = mount is null ? null : Volume(pod, mount.Text("name")!);
@@ -211,7 +227,7 @@ public sealed partial class ChartTests
             Assert.All(service.Seq("spec/ports"), p => Assert.Contains(p.Text("targetPort"), names));
         }
 
-        foreach (var component in new[] { "keyserver", "edgeAgent", "controlPlane" })
+        foreach (var component in new[] { "keyserver", "edgeAgent", "controlPlane", "edgeHost" })
         {
             Assert.NotNull(_values.Text($"{component}/resources/requests/cpu"));
             Assert.NotNull(_values.Text($"{component}/resources/requests/memory"));
@@ -234,6 +250,58 @@ public sealed partial class ChartTests
 
         Assert.Equal("DaemonSet", _resources.Single(r => r.Seq("spec/template/spec/containers").Any(c => c.Text("name") == "edge-agent")).Text("kind"));
         Assert.Empty(problems);
+    }
+
+    [Fact]
+    public void TheEdgeHost_RunsInTheAgentsPod_OnItsSocket_OnTheNodesPort443_WithCertificatesOnly()
+    {
+        var problems = new List<string>();
+        var (pod, host, executable) = MainContainers().Single(m => m.Executable == Executable.EdgeHost);
+        var agent = MainContainers().Single(m => m.Executable == Executable.EdgeAgent);
+        Assert.Same(agent.Pod, pod);
+        var settings = Settings(pod, host, executable, problems)!;
+        var engine = settings.Section<KeylessGeo.EdgeHost.Configuration.EngineOptions>(KeylessGeo.EdgeHost.Configuration.EngineOptions.SectionName);
+        var agentSocket = Settings(agent.Pod, agent.Container, agent.Executable, problems)!.Section<EndpointOptions>(EndpointOptions.SectionName).KeylessUnixSocket;
+
+        // The engine's socket is the agent's, in the same volume.
+        Assert.Equal(agentSocket, engine.Commands["SOCKET_PATH"]);
+        var folder = Path.GetDirectoryName(agentSocket);
+        Assert.Equal(
+            agent.Container.Seq("volumeMounts").Single(m => m.Text("mountPath") == folder).Text("name"),
+            host.Seq("volumeMounts").Single(m => m.Text("mountPath") == folder).Text("name"));
+        Assert.True(ImageFile(host, engine.Path), $"{engine.Path} is not in the edge host's image");
+
+        // TLS on the node's port 443; probes on the metrics port (2409, /healthz and /readyz).
+        var tls = host.Seq("ports").Single(p => p.Text("name") == "tls");
+        Assert.Equal("8443", tls.Text("containerPort"));
+        Assert.Equal("443", _values.Text("edgeHost/hostPort"));
+        Assert.Contains("hostPort: {{ $.Values.edgeHost.hostPort }}", ChartTemplates.Raw().Single(t => t.Name == "edge-agent.yaml").Text, StringComparison.Ordinal);
+        Assert.Equal("2409", host.Seq("ports").Single(p => p.Text("name") == "metrics").Text("containerPort"));
+
+        // Certificates from their Secret, and nothing that holds a private key.
+        var certificates = settings.Section<List<KeylessGeo.EdgeHost.Configuration.CertificateOptions>>(KeylessGeo.EdgeHost.Configuration.CertificateOptions.SectionName);
+        Assert.NotEmpty(certificates);
+        Assert.All(certificates, c => Assert.Empty(c.LocalKeyPath));
+        var secrets = host.Seq("volumeMounts").Select(m => Volume(pod, m.Text("name")!)?.Get("secret")).OfType<YamlNode>().ToList();
+        var secret = Assert.Single(secrets);
+        Assert.Equal("{{ $.Values.secrets.edgeHostCertificates }}", ChartTemplates.Raw().Single(t => t.Name == "edge-agent.yaml").Text.Split('\n')
+            .Select(l => l.Trim()).Where(l => l.StartsWith("secretName:", StringComparison.Ordinal)).Select(l => l["secretName:".Length..].Trim()).Single(l => l.Contains("edgeHost", StringComparison.Ordinal)));
+        Assert.All(secret.Seq("items"), i => Assert.EndsWith(".crt", i.Text("key")!, StringComparison.Ordinal));
+        Assert.Empty(problems);
+    }
+
+    /// <summary>
+    /// Whether <paramref name="path"/> is a file the container's image has: a <c>COPY</c> target of
+    /// the Dockerfile that builds the image values.yaml names for it (docker-compose.yml says which).
+    /// </summary>
+    private bool ImageFile(YamlNode container, string path)
+    {
+        var name = container.Text("name")!;
+        var key = ImageValues.GetValueOrDefault(name);
+        var image = key is null ? null : _values.Text("images/" + key);
+        var template = ChartTemplates.Raw().Select(t => t.Text).FirstOrDefault(t => t.Contains($"- name: {name}\n", StringComparison.Ordinal));
+        return image is not null && template is not null && template.Contains($"image: {{{{ $.Values.images.{key} | quote }}}}", StringComparison.Ordinal)
+            && ComposeFile.Load().DockerfileOf(image) is { } dockerfile && Dockerfiles.CopyTargets(dockerfile).Contains(path);
     }
 
     private YamlMappingNode Single(string kind, string namePrefix) =>

@@ -41,7 +41,7 @@ public sealed class ComposeFileTests
     {
         var images = _compose.Services.Select(s => s.Service.Text("image")).OfType<string>().Where(i => i.StartsWith("keylessgeo/", StringComparison.Ordinal)).Distinct().ToList();
 
-        Assert.Equal(3, images.Count);
+        Assert.Equal(4, images.Count);
         foreach (var image in images)
         {
             var dockerfile = _compose.DockerfileOf(image);
@@ -93,7 +93,7 @@ public sealed class ComposeFileTests
             Settings(service, problems);
         }
 
-        Assert.Equal(9, checkedServices);
+        Assert.Equal(13, checkedServices);
         Assert.Empty(problems);
     }
 
@@ -158,6 +158,23 @@ public sealed class ComposeFileTests
                 foreach (var (key, path) in Settings(service).FilePaths())
                 {
                     files++;
+                    if (ComposeFile.Volumes(service).FirstOrDefault(v => v.Target == path).Source is { } bound)
+                    {
+                        // A single file mounted from the host: generated material, or a file of the repository.
+                        if (GeneratedFile(output, bound) is { } generatedFile ? !File.Exists(generatedFile) : !File.Exists(RepositoryFiles.PathOf(bound)))
+                        {
+                            problems.Add($"{name}: {key} {path} is mounted from {bound}, which neither keylessgeo {Documented} writes nor the repository has");
+                        }
+
+                        continue;
+                    }
+
+                    if (Dockerfiles.CopyTargets(_compose.DockerfileOf(service.Text("image")!)!).Contains(path))
+                    {
+                        // Shipped in the image (the edge host's OpenSSL engine).
+                        continue;
+                    }
+
                     var directory = Path.GetDirectoryName(path)!;
                     var volume = ComposeFile.Volumes(service).FirstOrDefault(v => v.Target == directory).Source;
                     if (volume == "tls")
@@ -181,7 +198,18 @@ public sealed class ComposeFileTests
 
                 foreach (var (source, _) in ComposeFile.Volumes(service).Where(v => v.Source.StartsWith('.') && v.Source != ComposeFile.TlsFolder))
                 {
-                    if (!File.Exists(RepositoryFiles.PathOf(source)))
+                    if (GeneratedFile(output, source) is { } generatedFile)
+                    {
+                        if (!File.Exists(generatedFile))
+                        {
+                            problems.Add($"{name}: mounts {source}, which keylessgeo {Documented} does not write");
+                        }
+                        else if (source.EndsWith(".key", StringComparison.Ordinal))
+                        {
+                            problems.Add($"{name}: mounts the private key {source}; only the keyservers get keys (through the control plane)");
+                        }
+                    }
+                    else if (!File.Exists(RepositoryFiles.PathOf(source)))
                     {
                         problems.Add($"{name}: mounts {source}, which is not in the repository");
                     }
@@ -233,6 +261,74 @@ public sealed class ComposeFileTests
         Assert.Equal("postgresql", controlPlane.Store.Kind);
         Assert.Contains(controlPlane.Access.Grants, g => g.CertificateSubject == DevCertificateSet.OperatorSubject && g.Roles.Contains("admin"));
     }
+
+    [Fact]
+    public void EveryDatacenter_HasAnEdgeHost_BesideItsAgent_OnTheAgentsSocket_WithTheEngineFromItsImage_AndNoPrivateKey()
+    {
+        var hosts = Services(Executable.EdgeHost).ToList();
+        var agents = Services(Executable.EdgeAgent).ToDictionary(a => Settings(a.Service).Section<AgentOptions>(AgentOptions.SectionName).Datacenter, StringComparer.Ordinal);
+        Assert.Equal(ComposeFile.Topology().Keys.Order(StringComparer.Ordinal), hosts.Select(h => h.Name["edge-host-".Length..]).Order(StringComparer.Ordinal));
+        var published = new List<int>();
+        foreach (var (name, service) in hosts)
+        {
+            var datacenter = name["edge-host-".Length..];
+            var settings = Settings(service);
+            var (agentName, agent) = agents[datacenter];
+            var engine = settings.Section<KeylessGeo.EdgeHost.Configuration.EngineOptions>(KeylessGeo.EdgeHost.Configuration.EngineOptions.SectionName);
+            var agentSocket = Settings(agent).Section<EndpointOptions>(EndpointOptions.SectionName).KeylessUnixSocket;
+
+            // The engine talks to this datacenter's agent: the same socket path, in the same named volume.
+            Assert.Equal(agentSocket, engine.Commands["SOCKET_PATH"]);
+            var socketFolder = Path.GetDirectoryName(agentSocket);
+            var shared = ComposeFile.Volumes(service).Single(v => v.Target == socketFolder).Source;
+            Assert.Equal($"agent-{datacenter}-run", shared);
+            Assert.Contains(ComposeFile.Volumes(agent), v => v.Target == socketFolder && v.Source == shared);
+            Assert.Contains(agentName, service.Get("depends_on").Entries().Select(e => e.Key));
+            Assert.Equal($"edge-{datacenter}-1", settings.Section<KeylessGeo.EdgeHost.Configuration.EdgeHostOptions>(KeylessGeo.EdgeHost.Configuration.EdgeHostOptions.SectionName).Id);
+
+            // The engine is in the image where the settings look for it; the OpenSSL module's id is the one it registers.
+            var dockerfile = _compose.DockerfileOf(service.Text("image")!)!;
+            Assert.Contains(engine.Path, Dockerfiles.CopyTargets(dockerfile));
+            Assert.Equal("keylessgeo", engine.Id);
+
+            // Certificates only, for the names dev-certs issues; TLS published.
+            var certificates = settings.Section<List<KeylessGeo.EdgeHost.Configuration.CertificateOptions>>(KeylessGeo.EdgeHost.Configuration.CertificateOptions.SectionName);
+            Assert.Equal(DevCertificateSet.WebServerNames, certificates.SelectMany(c => c.Hosts));
+            Assert.All(certificates, c => Assert.Empty(c.LocalKeyPath));
+            Assert.DoesNotContain(ComposeFile.Volumes(service), v => v.Source.EndsWith(".key", StringComparison.Ordinal) || v.Source == "tls");
+            var tls = settings.Listeners().Single(l => l.What == "tls");
+            published.AddRange(service.Seq("ports").Select(p => p.Text() ?? "").Where(p => p.EndsWith(":" + tls.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal))
+                .Select(p => int.Parse(p.Split(':')[^2], System.Globalization.CultureInfo.InvariantCulture)));
+        }
+
+        Assert.Equal(hosts.Count, published.Count);
+        Assert.Contains(443, published);
+    }
+
+    [Fact]
+    public void EveryDockerfile_PublishesProjectsThatExist_AndTheEdgeHostImageBuildsTheEngine()
+    {
+        var dockerfiles = _compose.Services.Select(s => s.Service.Text("build/dockerfile")).OfType<string>().Distinct().ToList();
+        Assert.Contains("edge-agent/KeylessGeo.EdgeHost/Dockerfile", dockerfiles);
+        foreach (var dockerfile in dockerfiles)
+        {
+            var projects = Dockerfiles.PublishedProjects(dockerfile);
+            Assert.NotEmpty(projects);
+            Assert.All(projects, project => Assert.True(File.Exists(RepositoryFiles.PathOf(project)) || Directory.Exists(RepositoryFiles.PathOf(project)), $"{dockerfile} publishes {project}, which does not exist"));
+        }
+
+        var edgeHost = Dockerfiles.PublishedProjects("edge-agent/KeylessGeo.EdgeHost/Dockerfile");
+        Assert.Contains("edge-agent/KeylessGeo.OpenSslEngine/KeylessGeo.OpenSslEngine.csproj", edgeHost);
+        Assert.Contains("edge-agent/KeylessGeo.EdgeHost", edgeHost);
+        var text = Dockerfiles.Text("edge-agent/KeylessGeo.EdgeHost/Dockerfile");
+        Assert.Contains("zlib1g-dev", text, StringComparison.Ordinal);
+        Assert.Contains("FROM mcr.microsoft.com/dotnet/aspnet:10.0", text, StringComparison.Ordinal);
+        Assert.Equal(["dotnet", "KeylessGeo.EdgeHost.dll"], Dockerfiles.EntryPoint("edge-agent/KeylessGeo.EdgeHost/Dockerfile"));
+    }
+
+    /// <summary>The file the documented command wrote for <paramref name="source"/> (a mount from the TLS folder), or null when it is not one.</summary>
+    private static string? GeneratedFile(string output, string source) =>
+        source.StartsWith(ComposeFile.TlsFolder + "/", StringComparison.Ordinal) ? Path.Combine(output, source[(ComposeFile.TlsFolder.Length + 1)..]) : null;
 
     private IEnumerable<(string Name, YamlNode Service)> Services(Executable executable) =>
         _compose.Services.Where(s => _compose.ExecutableOf(s.Service) == executable);

@@ -109,6 +109,12 @@ internal sealed class DeployedSettings
             AddIf(listeners, endpoint.GrpcPort, "127.0.0.1", "grpc");
             telemetry = Section<TelemetryOptions>(TelemetryOptions.SectionName);
         }
+        else if (Executable == Executable.EdgeHost)
+        {
+            var https = Section<KeylessGeo.EdgeHost.Configuration.HttpsOptions>(KeylessGeo.EdgeHost.Configuration.HttpsOptions.SectionName);
+            AddIf(listeners, https.Port, https.Address, "tls");
+            telemetry = Section<TelemetryOptions>(TelemetryOptions.SectionName);
+        }
         else
         {
             var listen = Section<ControlPlaneOptions>(ControlPlaneOptions.SectionName).Listen;
@@ -117,8 +123,11 @@ internal sealed class DeployedSettings
 
         if (telemetry?.Prometheus is { Enabled: true } prometheus)
         {
-            // The agent's default differs from the keyserver's; the executable applies it below every source.
-            var port = Executable == Executable.EdgeAgent && Configuration["Telemetry:Prometheus:Port"] is null ? KeylessGeo.EdgeAgent.Hosting.EdgeAgentApplication.DefaultMetricsPort : prometheus.Port;
+            // The agent's and the edge host's defaults differ from the keyserver's; each executable applies its own below every source.
+            var port = Configuration["Telemetry:Prometheus:Port"] is not null ? prometheus.Port
+                : Executable == Executable.EdgeAgent ? KeylessGeo.EdgeAgent.Hosting.EdgeAgentApplication.DefaultMetricsPort
+                : Executable == Executable.EdgeHost ? KeylessGeo.EdgeHost.Hosting.EdgeHostApplication.DefaultMetricsPort
+                : prometheus.Port;
             AddIf(listeners, port, prometheus.Address, "metrics");
         }
 

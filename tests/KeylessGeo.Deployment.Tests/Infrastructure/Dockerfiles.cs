@@ -17,6 +17,14 @@ internal static class Dockerfiles
     public static string? User(string dockerfile) =>
         Lines(dockerfile).LastOrDefault(l => l.StartsWith("USER ", StringComparison.Ordinal))?["USER ".Length..].Trim();
 
+    /// <summary>The projects (paths from the root) that <paramref name="dockerfile"/> runs <c>dotnet publish</c> on.</summary>
+    public static IReadOnlyList<string> PublishedProjects(string dockerfile) =>
+        [.. System.Text.RegularExpressions.Regex.Matches(Text(dockerfile), @"dotnet publish (?<project>\S+)").Select(m => m.Groups["project"].Value)];
+
+    /// <summary>The container paths <paramref name="dockerfile"/> copies files to (every <c>COPY</c>'s last word).</summary>
+    public static IReadOnlyList<string> CopyTargets(string dockerfile) =>
+        [.. Lines(dockerfile).Where(l => l.StartsWith("COPY ", StringComparison.Ordinal)).Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[^1])];
+
     /// <summary>The text of <paramref name="dockerfile"/>.</summary>
     public static string Text(string dockerfile) => RepositoryFiles.Read(dockerfile);
 

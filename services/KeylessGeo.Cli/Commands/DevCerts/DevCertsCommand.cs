@@ -20,7 +20,7 @@ public static partial class DevCertsCommand
             AllowMultipleArgumentsPerToken = false,
         };
         var force = new Option<bool>("--force") { Description = "Replace files that already exist." };
-        var command = new Command("dev-certs", "Write a throwaway CA and the certificates of a development deployment (docker-compose.yml): control plane, operator, keyservers per datacenter, edge agents.")
+        var command = new Command("dev-certs", "Write a throwaway CA and the certificates of a development deployment (docker-compose.yml): control plane, operator, keyservers per datacenter, edge agents, and in web/ the edge hosts' server certificates (rsa.demo.test, ecdsa.demo.test) with the keys to import into the keyservers.")
         {
             directory, datacenters, force,
         };
