@@ -13,7 +13,7 @@ public sealed class DemoConsole(TextWriter output, IAnsiConsole console, bool in
     private static readonly TableLayout SignatureTable = new(["key", "policy", "entry", "signed by", "path", "latency", "verified"], [16, 31, 5, 18, 13, -9, 0]);
 
     private static readonly TableLayout HandshakeTable = new(
-        ["server name", "key", "policy", "entry", "tls", "signed by", "path", "latency", "verified"], [15, 15, 31, 5, 45, 18, 13, -9, 0]);
+        ["server name", "key", "policy", "entry", "tls", "signed by", "path", "latency", "verified"], [15, 15, 31, 5, 47, 18, 13, -9, 0]);
 
     /// <summary>Whether the live display is used.</summary>
     public bool Interactive { get; } = interactive;
