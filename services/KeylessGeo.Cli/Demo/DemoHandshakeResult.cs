@@ -35,6 +35,9 @@ public sealed record DemoHandshakeResult(
     /// <summary>Every handshake completed and verified, each with exactly one operation counted at a keyserver the policy permits.</summary>
     public bool Passed => Error is null && Handshakes > 0 && Verified == Handshakes && OutsidePolicy == 0 && Signatures == Handshakes;
 
+    /// <summary>The signer column: <c>ks-fra1-1 (fra1)</c>, several when several signed.</summary>
+    public string SignersText => Signers.Count == 0 ? "-" : string.Join(", ", Signers.Select(s => $"{s.KeyserverId} ({s.Datacenter})"));
+
     /// <summary>
     /// The path from the entry to the signers: one keyserver, or several of the same kind (a
     /// request forwarded to another region goes to any keyserver the policy permits there).
