@@ -26,8 +26,22 @@ internal static class SettingPaths
     public static string Normalize(string key) =>
         string.Join(':', key.Split(':').Select(segment => segment.All(char.IsAsciiDigit) || segment == ChartTemplates.Placeholder ? "*" : segment));
 
-    /// <summary>Whether <paramref name="key"/> (normalized) is one of <paramref name="paths"/>, ignoring case as configuration does.</summary>
-    public static bool Accepts(IReadOnlySet<string> paths, string key) => paths.Contains(Normalize(key));
+    /// <summary>
+    /// Whether <paramref name="key"/> (normalized) is one of <paramref name="paths"/>, ignoring case as
+    /// configuration does; a <c>*</c> of a dictionary's path (<c>Engine:Commands:*</c>) takes any key.
+    /// </summary>
+    public static bool Accepts(IReadOnlySet<string> paths, string key)
+    {
+        var normalized = Normalize(key);
+        if (paths.Contains(normalized))
+        {
+            return true;
+        }
+
+        var segments = normalized.Split(':');
+        return paths.Any(path => path.Split(':') is var pattern && pattern.Length == segments.Length
+            && pattern.Zip(segments).All(pair => pair.First == "*" || string.Equals(pair.First, pair.Second, StringComparison.OrdinalIgnoreCase)));
+    }
 
     private static void Walk(Type type, string prefix, List<string> paths, int depth)
     {

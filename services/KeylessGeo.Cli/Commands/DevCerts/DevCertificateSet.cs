@@ -121,7 +121,9 @@ public static class DevCertificateSet
         var serial = RandomNumberGenerator.GetBytes(16);
         serial[0] &= 0x7F;
         var start = DateTimeOffset.UtcNow.AddMinutes(-5);
-        return request.Create(ca.Certificate, start, start.AddYears(1), serial);
+        // The CA's key is ECDSA whatever the certificate's key is (an RSA one here too).
+        using var caKey = ca.Certificate.GetECDsaPrivateKey() ?? throw new InvalidOperationException("the development CA has no ECDSA private key");
+        return request.Create(ca.Certificate.SubjectName, X509SignatureGenerator.CreateForECDsa(caKey), start, start.AddYears(1), serial);
     }
 
     private static IEnumerable<string> Stems(IEnumerable<string> datacenters) =>
