@@ -6,7 +6,8 @@
 # and (b) the keyserver, alternating, PAIRS times, with `openssl speed -seconds 3 ecdsap256 rsa2048`
 # first. Server CPU per operation is the LoadGen's /proc/PID/stat probe over the measured window, as
 # in scripts/bench-ab.sh; the floor server also prints its own getrusage figure at exit (whole life:
-# warm-up and handshakes included), a cross-check.
+# warm-up and handshakes included), a cross-check. Before measuring, bench/floor/check-floor.py checks
+# that the floor server's answers are right (signatures verify, errors, split and pipelined frames).
 #   scripts/bench-floor.sh [seconds-per-row]          (default 10; PAIRS=3)
 #   PAIRS=5 ROWS="1" scripts/bench-floor.sh 5          (only these rows, numbered from 1)
 #   FLOOR_STAT=1 scripts/bench-floor.sh 5              (instead: `perf stat -e context-switches,task-clock -p PID`
@@ -84,6 +85,11 @@ run_row() {
     --mode keyless --operation "$3" --connections "$4" --inflight "$5" --timeout-ms 2000 --duration "$1" --warmup "$warmup"
 }
 
+# The LoadGen counts answers without verifying them: check once that the floor signs correctly.
+start_floor
+python3 bench/floor/check-floor.py "$kport" "$work/demo" >&2
+stop_floor >/dev/null
+
 if [ -n "${FLOOR_STAT:-}" ]; then
   # perf stat over a window inside the LoadGen's measured one; per operation = count / (answered/s x window),
   # so steady state is assumed (the LoadGen's own start and warm-up lie before the window).
@@ -100,7 +106,7 @@ if [ -n "${FLOOR_STAT:-}" ]; then
     perf stat -x, -o "$work/perf.csv" -e context-switches,task-clock -p "$server_pid" -- sleep "$seconds"
     wait "$loadgen_pid"
     if [ "$server" = floor ]; then stop_floor >/dev/null; else stop_server; fi
-    python3 - "$work/stat.json" "$work/perf.csv" "$server" "$seconds" "$3 $4x$5" <<'PY'
+    python3 - "$work/stat.json" "$work/perf.csv" "$server" "$seconds" "Keyless $2 $3x$4" <<'PY'
 import json, sys
 run = json.load(open(sys.argv[1]))
 counts = {}
