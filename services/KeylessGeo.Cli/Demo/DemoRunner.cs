@@ -95,9 +95,19 @@ public static class DemoRunner
             [.. DemoDatacenters.All.Select(d => d.Id)], [.. cluster.Keyservers.Select(k => k.Process)], TimeSpan.FromSeconds(60), cancellationToken));
 
         // The agents (and the edge hosts in front of them) start while the policies and keys are
-        // created: both take a few seconds.
-        var engine = EdgeHostsPossible(material, out var skipped);
-        cluster.StartAgents(withKeylessSocket: engine is not null);
+        // created: both take a few seconds. An engine still being built (scripts/demo.sh builds it
+        // while the cluster starts) is waited for once the agents are up.
+        var pending = DemoEngine.PendingBuild();
+        var skipped = "";
+        string? engine = null;
+        if (pending is null)
+        {
+            var found = DemoEngine.Find(out skipped);
+            engine = EdgeHostsPossible(material, found, ref skipped);
+        }
+
+        var socketFits = SocketFits(material, out var tooLong);
+        cluster.StartAgents(withKeylessSocket: engine is not null || (pending is not null && socketFits));
         if (engine is not null)
         {
             cluster.StartEdgeHosts(engine);
@@ -128,6 +138,17 @@ public static class DemoRunner
                 $"started {agent.Datacenter.AgentId} (pid {agent.Process.Pid}): gRPC http://127.0.0.1:{agent.GrpcPort}, Keyless 127.0.0.1:{agent.KeylessPort}; node-local keyserver {agent.Datacenter.KeyserverId}"));
         }
 
+        if (pending is not null)
+        {
+            var (built, why) = await display.StepAsync("waiting for the OpenSSL engine's build (NativeAOT, started by scripts/demo.sh)", () => DemoEngine.WaitForBuildAsync(pending, cancellationToken));
+            engine = built is not null && socketFits ? built : null;
+            skipped = built is null ? why : tooLong;
+            if (engine is not null)
+            {
+                cluster.StartEdgeHosts(engine);
+            }
+        }
+
         if (engine is null)
         {
             await display.LineAsync("edge hosts skipped: " + skipped);
@@ -150,17 +171,23 @@ public static class DemoRunner
     /// The engine the edge hosts load, or null (with the reason) when they cannot run here: the
     /// engine is not built, or the data directory's path is too long for the agents' Unix sockets.
     /// </summary>
-    private static string? EdgeHostsPossible(DemoMaterial material, out string why)
+    private static string? EdgeHostsPossible(DemoMaterial material, string? engine, ref string why)
     {
-        var engine = DemoEngine.Find(out why);
-        var socket = DemoAgentNode.SocketPath(material, DemoDatacenters.All[0]);
-        if (engine is not null && System.Text.Encoding.UTF8.GetByteCount(socket) > MaxSocketPath)
+        if (engine is not null && !SocketFits(material, out var tooLong))
         {
-            why = $"the agents' Unix socket path {socket} is longer than {MaxSocketPath} bytes; use a shorter --keep directory";
+            why = tooLong;
             return null;
         }
 
         return engine;
+    }
+
+    /// <summary>Whether the agents' Unix socket paths fit in a <c>sockaddr_un</c>; else why not.</summary>
+    private static bool SocketFits(DemoMaterial material, out string why)
+    {
+        var socket = DemoAgentNode.SocketPath(material, DemoDatacenters.All[0]);
+        why = $"the agents' Unix socket path {socket} is longer than {MaxSocketPath} bytes; use a shorter --keep directory";
+        return System.Text.Encoding.UTF8.GetByteCount(socket) <= MaxSocketPath;
     }
 
     private static async Task ImportAsync(DemoCluster cluster, DemoMaterial material, string keyId, DemoConsole display, CancellationToken cancellationToken)
