@@ -59,5 +59,6 @@ internal sealed class StateView
     }
 
     /// <summary>The whole records of the keys <paramref name="policyId"/> governs, in id order (each must have been asked for).</summary>
-    public ImmutableArray<ManagedKeyRecord> KeysOf(string policyId) => [.. State.KeyIdsOf(policyId).Select(id => FindKey(id)!)];
+    public ImmutableArray<ManagedKeyRecord> KeysOf(string policyId) =>
+        [.. State.KeyIdsOf(policyId).Select(id => FindKey(id) ?? throw new InvalidOperationException($"key '{id}' of policy '{policyId}' is indexed but has no record"))];
 }
