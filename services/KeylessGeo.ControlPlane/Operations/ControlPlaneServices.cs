@@ -4,6 +4,7 @@ using KeylessGeo.ControlPlane.Keys;
 using KeylessGeo.ControlPlane.Keyservers;
 using KeylessGeo.ControlPlane.Placement;
 using KeylessGeo.ControlPlane.Policies;
+using KeylessGeo.ControlPlane.State;
 using KeylessGeo.ControlPlane.Store;
 using KeylessGeo.ControlPlane.Topology;
 using Microsoft.Extensions.Logging;
@@ -32,6 +33,7 @@ public sealed class ControlPlaneServices
         Keyservers = new KeyserverService(context);
         Audit = new AuditService(context);
         CommitHealth = context.CommitHealth;
+        Follower = context.Follower;
     }
 
     /// <summary>The store the services commit to.</summary>
@@ -66,6 +68,9 @@ public sealed class ControlPlaneServices
 
     /// <summary>Whether commits have been going through: the last failed commit until one succeeds.</summary>
     public CommitHealth CommitHealth { get; }
+
+    /// <summary>The services' own view of the store, kept current by change pages.</summary>
+    internal StateFollower Follower { get; }
 
     /// <summary>Builds the services over <paramref name="store"/> and <paramref name="keyring"/> (neither is disposed by them).</summary>
     public static ControlPlaneServices Create(

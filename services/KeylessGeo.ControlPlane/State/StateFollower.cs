@@ -42,10 +42,7 @@ internal sealed class StateFollower
     /// <summary>How many times a whole snapshot was read (the first start included).</summary>
     public long Resyncs => Interlocked.Read(ref _resyncs);
 
-    /// <summary>The last state this follower reached, without asking the store (null before the first read).</summary>
-    public ControlPlaneState? Last => Volatile.Read(ref _state);
-
-    /// <summary>The state at the store's latest revision (or later, when another caller moved it on meanwhile).</summary>
+    /// <summary>The state at the store's latest revision as of this call (callers are served in turn).</summary>
     /// <exception cref="StoreUnavailableException">The store could not be read; the last state stays for the next try.</exception>
     public async Task<ControlPlaneState> CurrentAsync(CancellationToken cancellationToken)
     {
@@ -54,7 +51,7 @@ internal sealed class StateFollower
         {
             var state = _state is { } known ? await CatchUpAsync(known, cancellationToken).ConfigureAwait(false) : null;
             state ??= await ResyncAsync(cancellationToken).ConfigureAwait(false);
-            Volatile.Write(ref _state, state);
+            _state = state;
             return state;
         }
         finally
