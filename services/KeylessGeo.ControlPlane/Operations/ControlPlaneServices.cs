@@ -15,7 +15,7 @@ namespace KeylessGeo.ControlPlane.Operations;
 /// <summary>
 /// The control plane's service layer, usable in-process (tests, the demo) and behind the HTTP API.
 /// Every mutating operation takes the acting operator's identity first, validates everything
-/// against one snapshot, commits one audited change with optimistic concurrency, and on refusal
+/// against one revision of the store, commits one audited change with optimistic concurrency, and on refusal
 /// throws <see cref="ControlPlaneException"/> having changed nothing.
 /// </summary>
 public sealed class ControlPlaneServices
