@@ -100,7 +100,14 @@ public static class DemoRunner
         var pending = DemoEngine.PendingBuild();
         var skipped = "";
         string? engine = null;
-        if (pending is null)
+        if (pending is not null && File.Exists(pending))
+        {
+            // The build has ended already (it usually does while the CLI builds): no waiting.
+            (var built, skipped) = await DemoEngine.WaitForBuildAsync(pending, cancellationToken);
+            engine = EdgeHostsPossible(material, built, ref skipped);
+            pending = null;
+        }
+        else if (pending is null)
         {
             var found = DemoEngine.Find(out skipped);
             engine = EdgeHostsPossible(material, found, ref skipped);
