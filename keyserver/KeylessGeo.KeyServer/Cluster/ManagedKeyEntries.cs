@@ -13,6 +13,36 @@ namespace KeylessGeo.KeyServer.Cluster;
 /// </summary>
 internal static class ManagedKeyEntries
 {
+    private const string PublicKeySource = "control plane";
+
+    /// <summary>
+    /// <paramref name="record"/> as the index holds it: without the wrapped private key (fetched on
+    /// first use) and the certificate PEM (read once for its IP addresses), with the policy id and
+    /// algorithm name shared with other records rather than one string per key.
+    /// </summary>
+    public static ManagedKeyRecord Slim(ManagedKeyRecord record, string? policyId) => record with
+    {
+        WrappedPrivateKey = [],
+        CertificatePem = null,
+        PolicyId = policyId is not null && string.Equals(policyId, record.PolicyId, StringComparison.Ordinal) ? policyId : record.PolicyId,
+        Algorithm = string.Intern(record.Algorithm),
+    };
+
+    /// <summary>The first 8 bytes of the SHA-256 of <paramref name="bytes"/>: stands for a bulky field the index does not hold.</summary>
+    public static long Digest(ReadOnlySpan<byte> bytes)
+    {
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(bytes, hash);
+        return BitConverter.ToInt64(hash);
+    }
+
+    /// <summary>The digest of a certificate PEM (0 without one).</summary>
+    public static long Digest(string? certificatePem) =>
+        string.IsNullOrEmpty(certificatePem) ? 0 : Digest(System.Text.Encoding.UTF8.GetBytes(certificatePem));
+
+    /// <summary>The IP addresses of a key's certificate (from the full record: the index's slim copy has no certificate).</summary>
+    public static IReadOnlyList<byte[]> IpAddressesOf(string? certificatePem) => CertificateIpAddresses(certificatePem);
+
     /// <summary>Why the key's public facts cannot be served as recorded, or null when they can.</summary>
     public static string? PublicKeyProblem(ManagedKeyRecord record)
     {
@@ -40,7 +70,7 @@ internal static class ManagedKeyEntries
     }
 
     /// <summary>The index entry for <paramref name="facts"/>: public facts, the refusal if any, and the source that opens it.</summary>
-    public static IndexedKey Create(ManagedKeyFacts facts, long generation, ManagedKeySource source)
+    public static IndexedKey Create(ManagedKeyFacts facts, long generation, ManagedKeySource source, IReadOnlyList<byte[]> ipAddresses)
     {
         var record = facts.Record;
         ParsedPublicKey? parsed = null;
@@ -73,8 +103,8 @@ internal static class ManagedKeyEntries
             Ski = record.Ski,
             CertDigest = record.CertDigest,
             HostNames = record.HostNames,
-            IpAddresses = CertificateIpAddresses(record.CertificatePem),
-            PublicKeySource = "control plane",
+            IpAddresses = ipAddresses,
+            PublicKeySource = PublicKeySource,
         };
     }
 

@@ -5,12 +5,22 @@ namespace KeylessGeo.KeyServer.Cluster;
 
 /// <summary>
 /// Everything one snapshot says about one managed key in this datacenter: its state, and for a
-/// servable key the ciphertexts needed to open it. Two snapshots that give a key the same facts
-/// keep its index entry, and with it the loaded private key.
+/// servable key the policy key copy needed to open it. The record is held without its bulky
+/// fields (<see cref="ManagedKeyEntries.Slim"/>): the wrapped private key is fetched when the key is
+/// first used (<see cref="ManagedKeyBlobs"/>) and the certificate was read for its IP addresses;
+/// their digests stand in for them. Two snapshots that give a key the same facts keep its index
+/// entry, and with it the loaded private key.
 /// </summary>
 internal sealed record ManagedKeyFacts
 {
+    /// <summary>The key's record without its wrapped private key and certificate (see the type's summary).</summary>
     public required ManagedKeyRecord Record { get; init; }
+
+    /// <summary>A digest of the wrapped private key the record held (the first 8 bytes of its SHA-256).</summary>
+    public long WrappedKeyDigest { get; init; }
+
+    /// <summary>A digest of the record's certificate PEM (0 without one).</summary>
+    public long CertificateDigest { get; init; }
 
     public required ManagedKeyStatus Status { get; init; }
 
@@ -45,9 +55,9 @@ internal sealed record ManagedKeyFacts
             && a.SubjectPublicKeyInfo.AsSpan().SequenceEqual(b.SubjectPublicKeyInfo)
             && a.Ski.AsSpan().SequenceEqual(b.Ski)
             && a.CertDigest.AsSpan().SequenceEqual(b.CertDigest)
-            && string.Equals(a.CertificatePem, b.CertificatePem, StringComparison.Ordinal)
+            && CertificateDigest == other.CertificateDigest
             && SameNames(a.HostNames, b.HostNames)
-            && a.WrappedPrivateKey.AsSpan().SequenceEqual(b.WrappedPrivateKey)
+            && WrappedKeyDigest == other.WrappedKeyDigest
             && SameCopy(Copy, other.Copy);
     }
 

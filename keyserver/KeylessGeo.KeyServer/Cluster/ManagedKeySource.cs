@@ -5,7 +5,10 @@ using KeylessGeo.Placement;
 namespace KeylessGeo.KeyServer.Cluster;
 
 /// <summary>
-/// Opens one managed key on first use: this datacenter's copy of the policy key is unwrapped
+/// Opens one managed key on first use. Its wrapped private key is not in the index: before the
+/// first operation (<see cref="PrepareAsync"/>) it is taken from <see cref="ManagedKeyBlobs"/>
+/// (cached, or fetched from the control-plane store) and held until the private key cache drops
+/// the loaded key (<see cref="Unloaded"/>). Then this datacenter's copy of the policy key is unwrapped
 /// with the datacenter wrapping key (context: policy, generation, datacenter), the private key
 /// with the policy key (context: key, policy, generation, version); the PKCS#8 is imported into
 /// an OpenSSL-backed key and checked against the indexed public key. The policy key is disposed
@@ -15,14 +18,17 @@ internal sealed class ManagedKeySource : IPrivateKeySource
 {
     private readonly LocalWrappingKey _wrappingKey;
     private readonly string _datacenter;
+    private readonly ManagedKeyBlobs _blobs;
     private int _retired;
     private string? _failure;
+    private byte[]? _wrapped;
 
-    public ManagedKeySource(ManagedKeyFacts facts, LocalWrappingKey wrappingKey, string datacenter)
+    public ManagedKeySource(ManagedKeyFacts facts, LocalWrappingKey wrappingKey, string datacenter, ManagedKeyBlobs blobs)
     {
         Facts = facts;
         _wrappingKey = wrappingKey;
         _datacenter = datacenter;
+        _blobs = blobs;
     }
 
     public ManagedKeyFacts Facts { get; }
@@ -30,6 +36,29 @@ internal sealed class ManagedKeySource : IPrivateKeySource
     public bool IsRetired => Volatile.Read(ref _retired) != 0;
 
     public void Retire() => Interlocked.Exchange(ref _retired, 1);
+
+    /// <summary>True while this key's wrapped private key is held (fetched and not yet dropped).</summary>
+    public bool HoldsWrappedKey => Volatile.Read(ref _wrapped) is not null;
+
+    public ValueTask PrepareAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        // Refused keys answer their refusal without a fetch; a held blob needs nothing more.
+        if (Facts.Status != ManagedKeyStatus.Servable || Volatile.Read(ref _wrapped) is not null)
+        {
+            return default;
+        }
+
+        var blob = _blobs.GetAsync(Facts, cancellationToken);
+        if (blob.IsCompletedSuccessfully)
+        {
+            Volatile.Write(ref _wrapped, blob.Result);
+            return default;
+        }
+
+        return HoldWhenFetchedAsync(blob.AsTask(), timeout, cancellationToken);
+    }
+
+    public void Unloaded() => Volatile.Write(ref _wrapped, null);
 
     public PrivateKey Load(IndexedKey key)
     {
@@ -46,12 +75,17 @@ internal sealed class ManagedKeySource : IPrivateKeySource
             throw new ManagedKeyException(failure) { AlreadyReported = true };
         }
 
+        // Prepared before the operation was queued; the cache is the fallback for a blob dropped
+        // in between (the loaded key evicted meanwhile).
+        var wrapped = Volatile.Read(ref _wrapped) ?? _blobs.TryGetCached(Facts)
+            ?? throw new ManagedKeyFetchException(
+                Contracts.V1.ErrorCode.Unavailable, $"key '{record.KeyId}' is being fetched from the control-plane store again; try again");
         try
         {
             using var policyKey = PolicyKeyWrapping.Unwrap(
                 copy.Blob, _wrappingKey.Key, new PolicyKeyContext(record.PolicyId, Facts.PolicyKeyGeneration, _datacenter));
             var pkcs8 = PrivateKeyWrapping.Unwrap(
-                record.WrappedPrivateKey, policyKey, new KeyWrapContext(record.KeyId, record.PolicyId, record.PolicyKeyGeneration, record.Version));
+                wrapped, policyKey, new KeyWrapContext(record.KeyId, record.PolicyId, record.PolicyKeyGeneration, record.Version));
             try
             {
                 return PrivateKeyLoader.LoadPkcs8(key, pkcs8);
@@ -69,5 +103,16 @@ internal sealed class ManagedKeySource : IPrivateKeySource
             Volatile.Write(ref _failure, message);
             throw new ManagedKeyException(message, e);
         }
+    }
+
+    private async ValueTask HoldWhenFetchedAsync(Task<byte[]> fetch, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        if (timeout <= TimeSpan.Zero)
+        {
+            throw new TimeoutException($"the deadline passed before key '{Facts.Record.KeyId}' was fetched from the control-plane store");
+        }
+
+        var blob = await fetch.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
+        Volatile.Write(ref _wrapped, blob);
     }
 }
