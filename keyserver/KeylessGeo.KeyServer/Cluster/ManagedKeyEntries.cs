@@ -102,7 +102,8 @@ internal static class ManagedKeyEntries
             SubjectPublicKeyInfo = record.SubjectPublicKeyInfo,
             Ski = record.Ski,
             CertDigest = record.CertDigest,
-            HostNames = record.HostNames,
+            // The record's own array, not a boxed ImmutableArray: one object less per key.
+            HostNames = System.Runtime.InteropServices.ImmutableCollectionsMarshal.AsArray(record.HostNames) ?? [],
             IpAddresses = ipAddresses,
             PublicKeySource = PublicKeySource,
         };

@@ -38,6 +38,9 @@ public sealed class FlakyControlPlaneStore : IControlPlaneStore
     /// <summary>Calls to <see cref="ReadRecordsAsync"/> (a keyserver fetching a key's wrapped private key, or the feed's deltas).</summary>
     public int RecordReads => Volatile.Read(ref _recordReads);
 
+    /// <summary>Runs before each snapshot page is read, with the number of page reads so far (1 for the first): commits land between pages.</summary>
+    public Func<int, Task>? BeforeSnapshotPage { get; set; }
+
     /// <summary>Calls to <see cref="ReadSnapshotPageAsync"/>.</summary>
     public int SnapshotPageReads => Volatile.Read(ref _snapshotPageReads);
 
@@ -127,10 +130,15 @@ public sealed class FlakyControlPlaneStore : IControlPlaneStore
         return await Call(() => _inner.ReadRecordsAsync(ids, cancellationToken));
     }
 
-    public Task<SnapshotPage> ReadSnapshotPageAsync(string? afterKeyId, int maxKeys, CancellationToken cancellationToken)
+    public async Task<SnapshotPage> ReadSnapshotPageAsync(string? afterKeyId, int maxKeys, CancellationToken cancellationToken)
     {
-        Interlocked.Increment(ref _snapshotPageReads);
-        return Call(() => _inner.ReadSnapshotPageAsync(afterKeyId, maxKeys, cancellationToken));
+        var reads = Interlocked.Increment(ref _snapshotPageReads);
+        if (BeforeSnapshotPage is { } before)
+        {
+            await before(reads);
+        }
+
+        return await Call(() => _inner.ReadSnapshotPageAsync(afterKeyId, maxKeys, cancellationToken));
     }
 
     public Task<ChangedRecords> ReadChangedRecordsAsync(long afterRevision, int maxCount, CancellationToken cancellationToken) =>
