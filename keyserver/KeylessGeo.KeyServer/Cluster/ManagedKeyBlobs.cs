@@ -24,10 +24,10 @@ internal sealed class ManagedKeyBlobs
     private readonly ILogger<ManagedKeyBlobs> _logger;
     private readonly int _maxCount;
     private readonly long _maxBytes;
-    private readonly ConcurrentDictionary<string, Task<Cached?>> _fetching = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Task<FetchedKey?>> _fetching = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
-    private readonly Dictionary<string, LinkedListNode<Cached>> _cached = new(StringComparer.Ordinal);
-    private readonly LinkedList<Cached> _recency = new();
+    private readonly Dictionary<string, LinkedListNode<FetchedKey>> _cached = new(StringComparer.Ordinal);
+    private readonly LinkedList<FetchedKey> _recency = new();
     private long _bytes;
     private long _fetches;
 
@@ -67,7 +67,7 @@ internal sealed class ManagedKeyBlobs
     public long Fetches => Interlocked.Read(ref _fetches);
 
     /// <summary>The cached wrapped key of <paramref name="facts"/>' version, if the cache holds it.</summary>
-    public byte[]? TryGetCached(ManagedKeyFacts facts)
+    public FetchedKey? TryGetCached(ManagedKeyFacts facts)
     {
         ArgumentNullException.ThrowIfNull(facts);
         lock (_lock)
@@ -84,7 +84,7 @@ internal sealed class ManagedKeyBlobs
 
             _recency.Remove(node);
             _recency.AddFirst(node);
-            return node.Value.Blob;
+            return node.Value;
         }
     }
 
@@ -94,7 +94,7 @@ internal sealed class ManagedKeyBlobs
     /// the code the request is answered with. <paramref name="cancellationToken"/> stops this
     /// caller's wait only; the shared fetch goes on for the others.
     /// </summary>
-    public ValueTask<byte[]> GetAsync(ManagedKeyFacts facts, CancellationToken cancellationToken)
+    public ValueTask<FetchedKey> GetAsync(ManagedKeyFacts facts, CancellationToken cancellationToken)
     {
         if (TryGetCached(facts) is { } blob)
         {
@@ -112,7 +112,7 @@ internal sealed class ManagedKeyBlobs
             if (_cached.Remove(keyId, out var node))
             {
                 _recency.Remove(node);
-                _bytes -= node.Value.Blob.Length;
+                _bytes -= node.Value.Size;
             }
         }
     }
@@ -130,7 +130,7 @@ internal sealed class ManagedKeyBlobs
                 {
                     _recency.Remove(node);
                     _cached.Remove(node.Value.KeyId);
-                    _bytes -= node.Value.Blob.Length;
+                    _bytes -= node.Value.Size;
                 }
 
                 node = next;
@@ -138,7 +138,7 @@ internal sealed class ManagedKeyBlobs
         }
     }
 
-    private async ValueTask<byte[]> WaitAsync(ManagedKeyFacts facts, CancellationToken cancellationToken)
+    private async ValueTask<FetchedKey> WaitAsync(ManagedKeyFacts facts, CancellationToken cancellationToken)
     {
         var record = facts.Record;
         var fetched = await Fetch(record.KeyId).WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -154,11 +154,11 @@ internal sealed class ManagedKeyBlobs
                 $"key '{record.KeyId}' changed in the control plane (version {fetched.Version} there, {record.Version} here) and this keyserver has not applied the change yet; try again");
         }
 
-        return fetched.Blob;
+        return fetched;
     }
 
     // One fetch per key id at a time: the first caller starts it, later ones wait for the same task.
-    private Task<Cached?> Fetch(string keyId)
+    private Task<FetchedKey?> Fetch(string keyId)
     {
         while (true)
         {
@@ -167,7 +167,7 @@ internal sealed class ManagedKeyBlobs
                 return running;
             }
 
-            var fetch = new TaskCompletionSource<Cached?>(TaskCreationOptions.RunContinuationsAsynchronously);
+            var fetch = new TaskCompletionSource<FetchedKey?>(TaskCreationOptions.RunContinuationsAsynchronously);
             if (_fetching.TryAdd(keyId, fetch.Task))
             {
                 _ = RunFetchAsync(keyId, fetch);
@@ -176,7 +176,7 @@ internal sealed class ManagedKeyBlobs
         }
     }
 
-    private async Task RunFetchAsync(string keyId, TaskCompletionSource<Cached?> fetch)
+    private async Task RunFetchAsync(string keyId, TaskCompletionSource<FetchedKey?> fetch)
     {
         var started = Stopwatch.GetTimestamp();
         try
@@ -184,11 +184,12 @@ internal sealed class ManagedKeyBlobs
             Interlocked.Increment(ref _fetches);
             var records = await _store.ReadRecordsAsync([new RecordId(ChangeKind.Key, keyId)], CancellationToken.None).ConfigureAwait(false);
             var record = records.Keys.IsDefaultOrEmpty ? null : records.Keys[0];
-            Cached? cached = null;
+            FetchedKey? cached = null;
             if (record is not null)
             {
-                cached = new Cached(
-                    record.KeyId, record.Version, record.PolicyKeyGeneration, ManagedKeyEntries.Digest(record.WrappedPrivateKey), record.WrappedPrivateKey);
+                cached = new FetchedKey(
+                    record.KeyId, record.Version, record.PolicyKeyGeneration, ManagedKeyEntries.Digest(record.WrappedPrivateKey),
+                    ManagedKeyEntries.Digest(record.SubjectPublicKeyInfo), record.WrappedPrivateKey, record.SubjectPublicKeyInfo);
                 Add(cached);
                 ClusterLog.ManagedKeyFetched(_logger, keyId, record.Version, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             }
@@ -209,9 +210,9 @@ internal sealed class ManagedKeyBlobs
         }
     }
 
-    private void Add(Cached cached)
+    private void Add(FetchedKey cached)
     {
-        if (cached.Blob.Length > _maxBytes)
+        if (cached.Size > _maxBytes)
         {
             return;
         }
@@ -221,24 +222,18 @@ internal sealed class ManagedKeyBlobs
             if (_cached.Remove(cached.KeyId, out var old))
             {
                 _recency.Remove(old);
-                _bytes -= old.Value.Blob.Length;
+                _bytes -= old.Value.Size;
             }
 
             _cached[cached.KeyId] = _recency.AddFirst(cached);
-            _bytes += cached.Blob.Length;
+            _bytes += cached.Size;
             while (_cached.Count > _maxCount || _bytes > _maxBytes)
             {
                 var oldest = _recency.Last!;
                 _recency.RemoveLast();
                 _cached.Remove(oldest.Value.KeyId);
-                _bytes -= oldest.Value.Blob.Length;
+                _bytes -= oldest.Value.Size;
             }
         }
-    }
-
-    private sealed record Cached(string KeyId, int Version, int PolicyKeyGeneration, long Digest, byte[] Blob)
-    {
-        public bool Matches(ManagedKeyFacts facts) =>
-            Version == facts.Record.Version && PolicyKeyGeneration == facts.Record.PolicyKeyGeneration && Digest == facts.WrappedKeyDigest;
     }
 }

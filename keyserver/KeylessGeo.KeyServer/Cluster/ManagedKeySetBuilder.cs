@@ -21,7 +21,7 @@ internal sealed class ManagedKeySetBuilder
     private readonly string _datacenter;
     private readonly LocalWrappingKey _wrappingKey;
     private readonly Func<long> _nextGeneration;
-    private readonly ManagedKeyBlobs _blobs;
+    private readonly ManagedKeyOpener _opener;
     private readonly ILogger _logger;
     private readonly System.Runtime.CompilerServices.ConditionalWeakTable<PolicyVerdict, VerdictTexts> _texts = [];
     private readonly HashSet<string> _reported = new(StringComparer.Ordinal);
@@ -32,7 +32,7 @@ internal sealed class ManagedKeySetBuilder
         _datacenter = datacenter;
         _wrappingKey = wrappingKey;
         _nextGeneration = nextGeneration;
-        _blobs = blobs;
+        _opener = new ManagedKeyOpener(wrappingKey, datacenter, blobs);
         _logger = logger;
     }
 
@@ -135,8 +135,7 @@ internal sealed class ManagedKeySetBuilder
             else if (!changedKeys.Contains(keyId) && old is not null)
             {
                 // Its policy changed, not the key: decide the record as held again.
-                var held = ManagedKeySet.FactsOf(old);
-                entry = Decide(held.Record, held.WrappedKeyDigest, held.CertificateDigest, old.IpAddresses, null, old, set.Verdicts, ref generation);
+                entry = Redecide(old, set.Verdicts, ref generation);
             }
             else
             {
@@ -167,30 +166,47 @@ internal sealed class ManagedKeySetBuilder
     internal IndexedKey Decide(ManagedKeyRecord record, IndexedKey? old, Dictionary<string, PolicyVerdict> verdicts, ref long generation)
     {
         var policyId = verdicts.TryGetValue(record.PolicyId, out var verdict) ? verdict.Policy.Id : null;
-        return Decide(
+        var held = new Held(
             ManagedKeyEntries.Slim(record, policyId), ManagedKeyEntries.Digest(record.WrappedPrivateKey), ManagedKeyEntries.Digest(record.CertificatePem),
-            null, record.CertificatePem, old, verdicts, ref generation);
+            ManagedKeyEntries.Digest(record.SubjectPublicKeyInfo), null, null, record.CertificatePem);
+        return Decide(held, record, old, verdicts, ref generation);
     }
 
-    private IndexedKey Decide(
-        ManagedKeyRecord slim, long wrappedKeyDigest, long certificateDigest, IReadOnlyList<byte[]>? ipAddresses, string? certificatePem,
-        IndexedKey? old, Dictionary<string, PolicyVerdict> verdicts, ref long generation)
+    /// <summary>The entry of an indexed key decided again (its policy changed, not the key), from what the index holds of it.</summary>
+    private IndexedKey Redecide(IndexedKey old, Dictionary<string, PolicyVerdict> verdicts, ref long generation)
     {
-        var facts = Describe(slim, verdicts) with { WrappedKeyDigest = wrappedKeyDigest, CertificateDigest = certificateDigest };
+        var facts = ManagedKeySet.FactsOf(old);
+        var held = new Held(
+            facts.Record, facts.WrappedKeyDigest, facts.CertificateDigest, facts.PublicKeyDigest,
+            ManagedKeyShape.Of(old, facts.PublicKeyProblem), old.IpAddresses, null);
+        return Decide(held, null, old, verdicts, ref generation);
+    }
+
+    private IndexedKey Decide(Held held, ManagedKeyRecord? full, IndexedKey? old, Dictionary<string, PolicyVerdict> verdicts, ref long generation)
+    {
+        var facts = Describe(held.Record, verdicts) with
+        {
+            WrappedKeyDigest = held.WrappedKeyDigest,
+            CertificateDigest = held.CertificateDigest,
+            PublicKeyDigest = held.PublicKeyDigest,
+        };
         var oldFacts = old is null ? null : ManagedKeySet.FactsOf(old);
         if (old is not null && oldFacts!.SameAs(facts))
         {
             return old;
         }
 
-        // Checked for new and changed keys only: an unchanged entry passed it already.
-        if (facts.Status == ManagedKeyStatus.Servable && ManagedKeyEntries.PublicKeyProblem(slim) is { } problem)
+        // The public key is read for new and changed entries only (an unchanged one was read
+        // already); the index keeps what it says, not the key.
+        var shape = held.Shape ?? ManagedKeyEntries.Inspect(full!);
+        facts = facts with { PublicKeyProblem = shape.Problem };
+        if (facts.Status == ManagedKeyStatus.Servable && shape.Problem is { } problem)
         {
             facts = facts with
             {
                 Status = ManagedKeyStatus.Unavailable,
                 Copy = null,
-                Refusal = CannotOpen(slim),
+                Refusal = CannotOpen(held.Record),
                 Reason = problem,
             };
         }
@@ -201,8 +217,8 @@ internal sealed class ManagedKeySetBuilder
         }
 
         LogTransition(oldFacts, facts);
-        var ips = ipAddresses ?? ManagedKeyEntries.IpAddressesOf(certificatePem);
-        return ManagedKeyEntries.Create(facts, generation, new ManagedKeySource(facts, _wrappingKey, _datacenter, _blobs), ips);
+        var ips = held.IpAddresses ?? ManagedKeyEntries.IpAddressesOf(held.CertificatePem);
+        return ManagedKeyEntries.Create(facts, generation, new ManagedKeySource(facts, _opener), shape, ips);
     }
 
     // The start-up registration reports a conflict it finds; this reports a registered key
@@ -362,4 +378,10 @@ internal sealed class ManagedKeySetBuilder
             report();
         }
     }
+
+    // What the index holds of a key to decide it: its slim record, the digests standing in for what
+    // it drops, and (for an indexed key decided again) its public key's shape and IP addresses.
+    private sealed record Held(
+        ManagedKeyRecord Record, long WrappedKeyDigest, long CertificateDigest, long PublicKeyDigest, ManagedKeyShape? Shape,
+        IReadOnlyList<byte[]>? IpAddresses, string? CertificatePem);
 }

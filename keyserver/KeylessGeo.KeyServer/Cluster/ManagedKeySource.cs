@@ -16,19 +16,15 @@ namespace KeylessGeo.KeyServer.Cluster;
 /// </summary>
 internal sealed class ManagedKeySource : IPrivateKeySource
 {
-    private readonly LocalWrappingKey _wrappingKey;
-    private readonly string _datacenter;
-    private readonly ManagedKeyBlobs _blobs;
+    private readonly ManagedKeyOpener _opener;
     private int _retired;
     private string? _failure;
-    private byte[]? _wrapped;
+    private FetchedKey? _wrapped;
 
-    public ManagedKeySource(ManagedKeyFacts facts, LocalWrappingKey wrappingKey, string datacenter, ManagedKeyBlobs blobs)
+    public ManagedKeySource(ManagedKeyFacts facts, ManagedKeyOpener opener)
     {
         Facts = facts;
-        _wrappingKey = wrappingKey;
-        _datacenter = datacenter;
-        _blobs = blobs;
+        _opener = opener;
     }
 
     public ManagedKeyFacts Facts { get; }
@@ -48,7 +44,7 @@ internal sealed class ManagedKeySource : IPrivateKeySource
             return default;
         }
 
-        var blob = _blobs.GetAsync(Facts, cancellationToken);
+        var blob = _opener.Blobs.GetAsync(Facts, cancellationToken);
         if (blob.IsCompletedSuccessfully)
         {
             Volatile.Write(ref _wrapped, blob.Result);
@@ -65,7 +61,7 @@ internal sealed class ManagedKeySource : IPrivateKeySource
         var record = Facts.Record;
         if (Facts.Status != ManagedKeyStatus.Servable || Facts.Copy is not { } copy)
         {
-            throw new ManagedKeyException($"managed key '{record.KeyId}' is not servable in datacenter '{_datacenter}'");
+            throw new ManagedKeyException($"managed key '{record.KeyId}' is not servable in datacenter '{_opener.Datacenter}'");
         }
 
         // The blobs of this entry never change, so a failure to open them is final for it: say
@@ -77,18 +73,20 @@ internal sealed class ManagedKeySource : IPrivateKeySource
 
         // Prepared before the operation was queued; the cache is the fallback for a blob dropped
         // in between (the loaded key evicted meanwhile).
-        var wrapped = Volatile.Read(ref _wrapped) ?? _blobs.TryGetCached(Facts)
+        var fetched = Volatile.Read(ref _wrapped) ?? _opener.Blobs.TryGetCached(Facts)
             ?? throw new ManagedKeyFetchException(
                 Contracts.V1.ErrorCode.Unavailable, $"key '{record.KeyId}' is being fetched from the control-plane store again; try again");
         try
         {
             using var policyKey = PolicyKeyWrapping.Unwrap(
-                copy.Blob, _wrappingKey.Key, new PolicyKeyContext(record.PolicyId, Facts.PolicyKeyGeneration, _datacenter));
+                copy.Blob, _opener.WrappingKey.Key, new PolicyKeyContext(record.PolicyId, Facts.PolicyKeyGeneration, _opener.Datacenter));
             var pkcs8 = PrivateKeyWrapping.Unwrap(
-                wrapped, policyKey, new KeyWrapContext(record.KeyId, record.PolicyId, record.PolicyKeyGeneration, record.Version));
+                fetched.WrappedPrivateKey, policyKey, new KeyWrapContext(record.KeyId, record.PolicyId, record.PolicyKeyGeneration, record.Version));
             try
             {
-                return PrivateKeyLoader.LoadPkcs8(key, pkcs8);
+                // The index does not hold the public key: check against the one fetched with the
+                // wrapped key (the version and digests the index decided, see FetchedKey.Matches).
+                return PrivateKeyLoader.LoadPkcs8(key with { SubjectPublicKeyInfo = fetched.SubjectPublicKeyInfo }, pkcs8);
             }
             finally
             {
@@ -99,13 +97,13 @@ internal sealed class ManagedKeySource : IPrivateKeySource
         {
             var message =
                 $"managed key '{record.KeyId}' version {record.Version} (policy '{record.PolicyId}' key generation {Facts.PolicyKeyGeneration}) " +
-                $"cannot be opened in datacenter '{_datacenter}' with wrapping key {_wrappingKey.Fingerprint} ({_wrappingKey.Path}): {e.Message}";
+                $"cannot be opened in datacenter '{_opener.Datacenter}' with wrapping key {_opener.WrappingKey.Fingerprint} ({_opener.WrappingKey.Path}): {e.Message}";
             Volatile.Write(ref _failure, message);
             throw new ManagedKeyException(message, e);
         }
     }
 
-    private async ValueTask HoldWhenFetchedAsync(Task<byte[]> fetch, TimeSpan timeout, CancellationToken cancellationToken)
+    private async ValueTask HoldWhenFetchedAsync(Task<FetchedKey> fetch, TimeSpan timeout, CancellationToken cancellationToken)
     {
         if (timeout <= TimeSpan.Zero)
         {

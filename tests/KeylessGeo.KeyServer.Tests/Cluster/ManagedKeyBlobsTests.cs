@@ -47,7 +47,7 @@ public sealed class ManagedKeyBlobsTests : IAsyncLifetime
 
         Assert.Equal(1, _store.RecordReads);
         Assert.Equal(1, blobs.Fetches);
-        Assert.All(results, r => Assert.Equal(Blob("k1", 1, 100), r));
+        Assert.All(results, r => Assert.Equal(Blob("k1", 1, 100), r.WrappedPrivateKey));
     }
 
     [Fact]
@@ -85,7 +85,7 @@ public sealed class ManagedKeyBlobsTests : IAsyncLifetime
         Assert.Null(blobs.TryGetCached(big1));
         Assert.NotNull(blobs.TryGetCached(k1));
         Assert.NotNull(blobs.TryGetCached(big2));
-        Assert.Equal(40_100, blobs.Bytes);
+        Assert.Equal(40_000 + 100 + (2 * 3), blobs.Bytes);
     }
 
     [Fact]
@@ -101,7 +101,7 @@ public sealed class ManagedKeyBlobsTests : IAsyncLifetime
 
         Assert.Equal(ErrorCode.Unavailable, down.Code);
         Assert.Equal("the control-plane store cannot be reached to open key 'k1'; try again", down.Message);
-        Assert.Equal(Blob("k1", 1, 100), blob);
+        Assert.Equal(Blob("k1", 1, 100), blob.WrappedPrivateKey);
     }
 
     [Fact]
@@ -129,7 +129,8 @@ public sealed class ManagedKeyBlobsTests : IAsyncLifetime
 
         Assert.Equal(ErrorCode.Unavailable, changed.Code);
         Assert.Contains("changed in the control plane (version 2 there, 1 here)", changed.Message, StringComparison.Ordinal);
-        Assert.Equal(Blob("k1", 2, 100), newer);
+        Assert.Equal(Blob("k1", 2, 100), newer.WrappedPrivateKey);
+        Assert.Equal([1, 2, 3], newer.SubjectPublicKeyInfo);
         Assert.Null(blobs.TryGetCached(facts));
     }
 
@@ -160,6 +161,7 @@ public sealed class ManagedKeyBlobsTests : IAsyncLifetime
         {
             Record = ManagedKeyEntries.Slim(record, null),
             WrappedKeyDigest = ManagedKeyEntries.Digest(record.WrappedPrivateKey),
+            PublicKeyDigest = ManagedKeyEntries.Digest(record.SubjectPublicKeyInfo),
             Status = ManagedKeyStatus.Servable,
             Reason = "test",
         };

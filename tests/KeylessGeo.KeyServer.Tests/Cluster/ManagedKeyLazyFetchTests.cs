@@ -60,6 +60,8 @@ public sealed class ManagedKeyLazyFetchTests : IAsyncLifetime
         var second = await _fra1.SignAsync("k1", Operation.EcdsaSha256, Digest);
 
         Assert.Empty(ManagedKeySet.FactsOf(entry).Record.WrappedPrivateKey);
+        Assert.Empty(ManagedKeySet.FactsOf(entry).Record.SubjectPublicKeyInfo);
+        Assert.Empty(entry.SubjectPublicKeyInfo);
         Assert.True(key.VerifyHash(Digest, first.Result.ToByteArray(), DSASignatureFormat.Rfc3279DerSequence));
         Assert.True(key.VerifyHash(Digest, second.Result.ToByteArray(), DSASignatureFormat.Rfc3279DerSequence));
         Assert.Equal(reads + 1, _flaky.RecordReads);
