@@ -89,10 +89,18 @@ internal sealed class ManagedKeyApplier
         var delta = _builder.Apply(_current, changed);
         KeyPlacementsBuilder.Apply(_placements, changed);
         var evicted = delta.IsEmpty ? [] : _keys.ApplyManagedKeyChanges(delta.Upserts, delta.Removed);
+        foreach (var change in changed.Page.Changes)
+        {
+            // A changed or removed key record drops its fetched wrapped key (a policy change keeps
+            // it: the record, and so the blob, is the same).
+            if (change.Kind == ChangeKind.Key)
+            {
+                _blobs.Invalidate(change.Id);
+            }
+        }
+
         foreach (var key in delta.Upserts)
         {
-            // A new version (or a changed record) needs its own wrapped key: drop the cached one.
-            _blobs.Invalidate(key.KeyId);
             if (ManagedKeySet.FactsOf(key).Status != ManagedKeyStatus.Servable)
             {
                 Retire(key.KeyId, revision);
@@ -101,7 +109,6 @@ internal sealed class ManagedKeyApplier
 
         foreach (var keyId in delta.Removed)
         {
-            _blobs.Invalidate(keyId);
             Retire(keyId, revision);
         }
 
