@@ -18,6 +18,8 @@
 # (BENCH_OUT overrides the file).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/lib/bench-keys.sh
+. scripts/lib/bench-run.sh
 seconds="${1:-10}"
 suite="${SUITE:-grpc}"
 base="${BASE-e790f1f}"
@@ -65,29 +67,14 @@ for tree in $trees; do
     dotnet build -c Release -v q --nologo "$tree/$project" >/dev/null
   done
 done
-dotnet build -c Release -v q --nologo services/KeylessGeo.Cli >/dev/null
-dotnet services/KeylessGeo.Cli/bin/Release/net10.0/keylessgeo.dll demo --keep "$work/demo" --no-serve >/dev/null
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+bench_prepare_keys "$work/demo"
 
 start_keyserver() { # tree build
-  port=$(free_port)
   build_env=""; [ "$2" = old ] && build_env="${BENCH_ENV_OLD:-}"; [ "$2" = new ] && build_env="${BENCH_ENV_NEW:-}"
-  kport=-1; [ "$suite" = cpu ] && kport=$(free_port)
-  env ${BENCH_KEYSERVER_ENV:-} $build_env dotnet "$1/keyserver/KeylessGeo.KeyServer/bin/Release/net10.0/KeylessGeo.KeyServer.dll" \
-    --KeyServer:Id ks-bench --KeyServer:Datacenter bench1 --KeyServer:KeysDirectory "$work/demo/keys" \
-    --Listen:Port "$port" --Keyless:Port "$kport" --Telemetry:Prometheus:Port 0 --Listen:CertificatePath "$work/demo/tls/server.crt" \
-    --Listen:KeyPath "$work/demo/tls/server.key" --Listen:ClientCaPath "$work/demo/tls/ca.crt" \
-    --Logging:LogLevel:Default Warning >"$work/keyserver.log" 2>&1 &
-  server_pid=$!
-  for _ in $(seq 1 100); do
-    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && { [ "$kport" = -1 ] || (exec 3<>"/dev/tcp/127.0.0.1/$kport") 2>/dev/null; }; then
-      return 0
-    fi
-    kill -0 "$server_pid" 2>/dev/null || { cat "$work/keyserver.log"; exit 1; }
-    sleep 0.1
-  done
-  echo "keyserver did not start" >&2; exit 1
+  keyless=""; [ "$suite" = cpu ] && keyless=yes
+  # Unquoted on purpose: each variable holds NAME=VALUE pairs separated by spaces.
+  bench_start_keyserver "$1/keyserver/KeylessGeo.KeyServer/bin/Release/net10.0/KeylessGeo.KeyServer.dll" \
+    "$work/demo" "$work/keyserver.log" "$keyless" ${BENCH_KEYSERVER_ENV:-} $build_env
 }
 
 stop_keyserver() { kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=""; }
@@ -119,10 +106,7 @@ else
 fi
 
 # The floor: single-core OpenSSL, same machine, same run.
-speed=$(openssl speed -seconds "$speed_seconds" ecdsap256 rsa2048 2>/dev/null)
-rsa_ref=$(awk '/^rsa 2048 bits/ {print $6}' <<<"$speed")
-ec_ref=$(awk '/nistp256\)/ {print $7}' <<<"$speed")
-echo "openssl speed -seconds $speed_seconds ecdsap256 rsa2048 (one core): ECDSA P-256 sign ${ec_ref}/s, RSA-2048 sign ${rsa_ref}/s" >&2
+bench_openssl_speed "$speed_seconds"
 
 half_peak="${HALF_PEAK_RATE:-}"
 : >"$results"

@@ -12,6 +12,15 @@ public static class UnknownSettings
     public static readonly IReadOnlyList<string> HostSections = ["Logging"];
 
     /// <summary>
+    /// The environment prefixes of the family's programs. A keyserver (prefix <c>KEYLESSGEO_</c>)
+    /// and an edge agent (<c>KEYLESSGEO_AGENT_</c>) often share one environment (a host, a pod);
+    /// the agent's variables are not the keyserver's mistakes, so a program skips the variables
+    /// that belong to a longer prefix of the family.
+    /// </summary>
+    public static readonly IReadOnlyList<string> FamilyPrefixes =
+        ["KEYLESSGEO_", "KEYLESSGEO_AGENT_", "KEYLESSGEO_EDGEHOST_", "KEYLESSGEO_ENGINE_"];
+
+    /// <summary>
     /// Adds a failure for each top-level setting of the operator's sources that is not in
     /// <paramref name="known"/> (compared ignoring case, as configuration keys are): from
     /// <paramref name="file"/> and <paramref name="args"/> every key, from the environment variables
@@ -24,7 +33,7 @@ public static class UnknownSettings
         ArgumentNullException.ThrowIfNull(failures);
         var sections = new HashSet<string>(known, StringComparer.OrdinalIgnoreCase);
         sections.UnionWith(HostSections);
-        var environment = new ConfigurationBuilder().AddEnvironmentVariables(environmentPrefix).Build().GetChildren().Where(c => c.Value is null);
+        var environment = EnvironmentSections(environmentPrefix, Environment.GetEnvironmentVariables());
         foreach (var child in FileAndArguments(file, args).GetChildren().Concat(environment))
         {
             if (!sections.Contains(child.Key))
@@ -33,6 +42,33 @@ public static class UnknownSettings
                 failures.Add($"'{example}' is not a setting of this program: the known sections are {string.Join(", ", sections.Order(StringComparer.Ordinal))}.");
             }
         }
+    }
+
+    /// <summary>
+    /// The sections (<c>PREFIX_Section__Key</c>) that <paramref name="variables"/> give a program
+    /// whose prefix is <paramref name="environmentPrefix"/>, without those of another program of the
+    /// family whose prefix is longer (<see cref="FamilyPrefixes"/>).
+    /// </summary>
+    public static IEnumerable<IConfigurationSection> EnvironmentSections(string environmentPrefix, System.Collections.IDictionary variables)
+    {
+        ArgumentNullException.ThrowIfNull(environmentPrefix);
+        ArgumentNullException.ThrowIfNull(variables);
+        var others = FamilyPrefixes
+            .Where(p => p.Length > environmentPrefix.Length && p.StartsWith(environmentPrefix, StringComparison.OrdinalIgnoreCase))
+            .ToArray();
+        var own = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        foreach (System.Collections.DictionaryEntry entry in variables)
+        {
+            if (entry.Key is string name
+                && name.StartsWith(environmentPrefix, StringComparison.OrdinalIgnoreCase)
+                && !others.Any(o => name.StartsWith(o, StringComparison.OrdinalIgnoreCase)))
+            {
+                // The environment provider's own spelling: "__" separates sections.
+                own[name[environmentPrefix.Length..].Replace("__", ConfigurationPath.KeyDelimiter, StringComparison.Ordinal)] = entry.Value as string;
+            }
+        }
+
+        return new ConfigurationBuilder().AddInMemoryCollection(own).Build().GetChildren().Where(c => c.Value is null);
     }
 
     private static IConfiguration FileAndArguments(string? file, string[] args)
