@@ -2,7 +2,6 @@ using System.Collections.Immutable;
 using KeylessGeo.ControlPlane.Keyservers;
 using KeylessGeo.ControlPlane.Operations;
 using KeylessGeo.ControlPlane.Store;
-using KeylessGeo.ControlPlane.Store.Changes;
 using KeylessGeo.ControlPlane.Topology;
 using KeylessGeo.Policy.Evaluation;
 using KeylessGeo.Policy.Language;
@@ -12,8 +11,6 @@ namespace KeylessGeo.ControlPlane.Keys;
 /// <summary>"Where can key K be used, and which keyservers are serving it now."</summary>
 public sealed class KeyPlacementService
 {
-    private const int PageSize = 10_000;
-
     private readonly ControlPlaneContext _context;
 
     internal KeyPlacementService(ControlPlaneContext context) => _context = context;
@@ -29,11 +26,13 @@ public sealed class KeyPlacementService
     public async Task<KeyPlacement> GetAsync(string keyId, CancellationToken cancellationToken)
     {
         Ids.CheckKeyId(keyId);
-        var snapshot = await _context.Committer.ReadAsync(cancellationToken).ConfigureAwait(false);
-        var key = KeyService.Require(snapshot, keyId);
-        var policy = KeyService.PolicyOf(snapshot, key);
-        var evaluation = PolicyEvaluator.Evaluate(PolicyParser.Parse(policy.Text), TopologyRecords.ToTopology(snapshot));
-        var (stateRevision, exact) = await StateRevisionAsync(key.KeyId, policy.Id, snapshot.Revision, cancellationToken).ConfigureAwait(false);
+        // The key read by id, its policy and the topology from the follower's state, all at one
+        // revision; the state also knows the revision that last wrote each key and policy.
+        var view = await _context.Committer.ReadAsync("key placement", _ => [keyId], cancellationToken).ConfigureAwait(false);
+        var key = KeyService.Require(view, keyId);
+        var policy = KeyService.PolicyOf(view, key);
+        var evaluation = PolicyEvaluator.Evaluate(PolicyParser.Parse(policy.Text), TopologyRecords.ToTopology(view.State));
+        var (stateRevision, exact) = view.State.StateRevisionOf(key.KeyId, policy.Id);
         var copies = policy.WrappedKeys.ToDictionary(c => c.DatacenterId, StringComparer.Ordinal);
         var datacenters = evaluation.Decisions
             .Select(d => new DatacenterPlacement
@@ -48,7 +47,7 @@ public sealed class KeyPlacementService
             .OrderBy(d => d.Datacenter, StringComparer.Ordinal)
             .ToImmutableArray();
         var leases = await ReadLeasesAsync(cancellationToken).ConfigureAwait(false);
-        var clusters = ClusterViews.From(leases, snapshot);
+        var clusters = ClusterViews.From(leases, view.State);
         var keyservers = leases
             .Where(l => policy.PermittedDatacenters.Contains(l.DatacenterId, StringComparer.Ordinal))
             .Select(l => new KeyserverPlacement
@@ -69,7 +68,7 @@ public sealed class KeyPlacementService
             PolicyVersion = policy.Version,
             PolicyText = policy.Text,
             PolicyKeyGeneration = key.PolicyKeyGeneration,
-            Revision = snapshot.Revision,
+            Revision = view.Revision,
             StateRevision = stateRevision,
             StateRevisionExact = exact,
             Datacenters = datacenters,
@@ -98,57 +97,5 @@ public sealed class KeyPlacementService
         {
             throw ChangeCommitter.Unavailable("reading keyserver leases", ex);
         }
-    }
-
-    /// <summary>
-    /// The latest revision (up to <paramref name="snapshotRevision"/>) that touched the key or its
-    /// policy, from the change feed. When the feed was truncated before any such change, the
-    /// earliest retained revision bounds it from above.
-    /// </summary>
-    private async Task<(long Revision, bool Exact)> StateRevisionAsync(string keyId, string policyId, long snapshotRevision, CancellationToken cancellationToken)
-    {
-        long after = 0;
-        long found = 0;
-        long? earliest = null;
-        var truncated = false;
-        var pageSize = PageSize;
-        try
-        {
-            while (true)
-            {
-                var page = await _context.Store.ReadChangesAsync(after, pageSize, cancellationToken).ConfigureAwait(false);
-                truncated |= after == 0 && page.Truncated;
-                foreach (var change in page.Changes.Where(c => c.Revision <= snapshotRevision))
-                {
-                    earliest ??= change.Revision;
-                    if ((change.Kind == ChangeKind.Key && change.Id == keyId) || (change.Kind == ChangeKind.Policy && change.Id == policyId))
-                    {
-                        found = Math.Max(found, change.Revision);
-                    }
-                }
-
-                if (page.Changes.Count < pageSize || page.Changes[^1].Revision >= snapshotRevision)
-                {
-                    break;
-                }
-
-                // A revision's records may straddle the page end: read that revision again.
-                var next = page.Changes[^1].Revision - 1;
-                if (next <= after)
-                {
-                    pageSize *= 2;
-                }
-                else
-                {
-                    after = next;
-                }
-            }
-        }
-        catch (StoreUnavailableException ex)
-        {
-            throw ChangeCommitter.Unavailable("reading the change feed", ex);
-        }
-
-        return found > 0 || !truncated ? (found, true) : (earliest ?? snapshotRevision, false);
     }
 }

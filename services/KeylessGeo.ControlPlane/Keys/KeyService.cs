@@ -3,6 +3,8 @@ using KeylessGeo.ControlPlane.Audit;
 using KeylessGeo.ControlPlane.Operations;
 using KeylessGeo.ControlPlane.Placement;
 using KeylessGeo.ControlPlane.Policies;
+using KeylessGeo.ControlPlane.State;
+using KeylessGeo.ControlPlane.Store;
 using KeylessGeo.ControlPlane.Store.Audit;
 using KeylessGeo.ControlPlane.Store.Changes;
 using KeylessGeo.ControlPlane.Store.Model;
@@ -22,18 +24,47 @@ public sealed class KeyService
 
     internal KeyService(ControlPlaneContext context) => _context = context;
 
-    /// <summary>Every key (optionally only those under <paramref name="policyId"/>), by id, without wrapped blobs.</summary>
+    /// <summary>
+    /// Every key (optionally only those under <paramref name="policyId"/>), by id, without wrapped
+    /// blobs. Listing every key needs every key's record: this reads a whole snapshot (the one
+    /// operation that does); a policy's keys are read by id.
+    /// </summary>
     public async Task<ImmutableArray<KeyView>> ListAsync(string? policyId, CancellationToken cancellationToken)
     {
-        var snapshot = await _context.Committer.ReadAsync(cancellationToken).ConfigureAwait(false);
-        return [.. snapshot.Keys.Where(k => policyId is null || k.PolicyId == policyId).Select(k => KeyViews.From(k))];
+        if (policyId is not null)
+        {
+            var view = await _context.Committer.ReadAsync("key list", state => state.KeyIdsOf(policyId), cancellationToken).ConfigureAwait(false);
+            return [.. view.KeysOf(policyId).Select(k => KeyViews.From(k))];
+        }
+
+        ControlPlaneSnapshot snapshot;
+        try
+        {
+            snapshot = await _context.Store.ReadSnapshotAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (StoreUnavailableException ex)
+        {
+            throw ChangeCommitter.Unavailable("reading the control-plane state", ex);
+        }
+
+        return [.. snapshot.Keys.Select(k => KeyViews.From(k))];
     }
 
-    /// <summary>One key; the wrapped blob only with <paramref name="includeWrapped"/>. 404 when unknown.</summary>
+    /// <summary>One key, read by id; the wrapped blob only with <paramref name="includeWrapped"/>. 404 when unknown.</summary>
     public async Task<KeyView> GetAsync(string keyId, bool includeWrapped, CancellationToken cancellationToken)
     {
-        var snapshot = await _context.Committer.ReadAsync(cancellationToken).ConfigureAwait(false);
-        return KeyViews.From(Require(snapshot, keyId), includeWrapped);
+        ArgumentNullException.ThrowIfNull(keyId);
+        RecordSet records;
+        try
+        {
+            records = await _context.Store.ReadRecordsAsync([new RecordId(ChangeKind.Key, keyId)], cancellationToken).ConfigureAwait(false);
+        }
+        catch (StoreUnavailableException ex)
+        {
+            throw ChangeCommitter.Unavailable("reading the control-plane state", ex);
+        }
+
+        return KeyViews.From(records.Keys.FirstOrDefault() ?? throw NotFound(keyId), includeWrapped);
     }
 
     /// <summary>
@@ -48,15 +79,15 @@ public sealed class KeyService
         Ids.CheckKeyId(request.KeyId);
         Ids.CheckPolicyId(request.PolicyId, "policy");
         using var prepared = PreparedKey.Read(request.PrivateKey, request.CertificatePem, request.HostNames, _context.Now());
-        return await _context.Committer.RunAsync("key import", snapshot =>
+        return await _context.Committer.RunAsync("key import", state => KeysFor(state, prepared, keyId: null), view =>
         {
-            if (snapshot.FindKey(request.KeyId) is not null)
+            if (view.HasKey(request.KeyId))
             {
                 throw ControlPlaneException.Conflict(ErrorCodes.KeyExists, "keyId", $"key '{request.KeyId}' already exists; rotate it to replace its private key");
             }
 
-            var policy = PolicyService.Require(snapshot, request.PolicyId, "policy");
-            RefuseDuplicate(snapshot, prepared, except: null);
+            var policy = PolicyService.Require(view.State, request.PolicyId, "policy");
+            RefuseDuplicate(view, prepared);
             var now = _context.Now();
             using var policyKey = _context.Keyring.OpenPolicyKey(policy);
             var identity = prepared.Key.Identity;
@@ -95,11 +126,11 @@ public sealed class KeyService
         ArgumentNullException.ThrowIfNull(request);
         Ids.CheckKeyId(request.KeyId);
         using var prepared = PreparedKey.Read(request.PrivateKey, request.CertificatePem, request.HostNames, _context.Now());
-        return await _context.Committer.RunAsync("key rotate", snapshot =>
+        return await _context.Committer.RunAsync("key rotate", state => KeysFor(state, prepared, request.KeyId), view =>
         {
-            var current = Require(snapshot, request.KeyId);
-            RefuseDuplicate(snapshot, prepared, except: null);
-            var policy = PolicyOf(snapshot, current);
+            var current = Require(view, request.KeyId);
+            RefuseDuplicate(view, prepared);
+            var policy = PolicyOf(view, current);
             using var policyKey = _context.Keyring.OpenPolicyKey(policy);
             var identity = prepared.Key.Identity;
             var version = current.Version + 1;
@@ -130,9 +161,9 @@ public sealed class KeyService
     public Task<KeyRemoval> RemoveAsync(string actor, string keyId, CancellationToken cancellationToken)
     {
         Ids.CheckKeyId(keyId);
-        return _context.Committer.RunAsync("key remove", snapshot =>
+        return _context.Committer.RunAsync("key remove", _ => [keyId], view =>
         {
-            var current = Require(snapshot, keyId);
+            var current = Require(view, keyId);
             var details = new AuditDetails()
                 .Add("policy", current.PolicyId)
                 .Add("version", current.Version)
@@ -156,16 +187,16 @@ public sealed class KeyService
     {
         Ids.CheckKeyId(keyId);
         Ids.CheckPolicyId(policyId, "policy");
-        return _context.Committer.RunAsync("key attach", snapshot =>
+        return _context.Committer.RunAsync("key attach", _ => [keyId], view =>
         {
-            var current = Require(snapshot, keyId);
-            var target = PolicyService.Require(snapshot, policyId, "policy");
+            var current = Require(view, keyId);
+            var target = PolicyService.Require(view.State, policyId, "policy");
             if (current.PolicyId == policyId)
             {
                 return Plan<KeyChange>.Unchanged(revision => new KeyChange { Revision = revision, Key = KeyViews.From(current), PreviousPolicyId = policyId, Changed = false });
             }
 
-            var source = PolicyOf(snapshot, current);
+            var source = PolicyOf(view, current);
             using var oldKey = _context.Keyring.OpenPolicyKey(source);
             using var newKey = _context.Keyring.OpenPolicyKey(target);
             var record = current with
@@ -196,17 +227,24 @@ public sealed class KeyService
         }, cancellationToken);
     }
 
-    internal static ManagedKeyRecord Require(ControlPlaneSnapshot snapshot, string keyId) =>
-        snapshot.FindKey(keyId) ?? throw ControlPlaneException.NotFound(ErrorCodes.KeyNotFound, "keyId", $"key '{Ids.Printable(keyId)}' does not exist");
+    internal static ManagedKeyRecord Require(StateView view, string keyId) => view.FindKey(keyId) ?? throw NotFound(keyId);
 
-    internal static PolicyRecord PolicyOf(ControlPlaneSnapshot snapshot, ManagedKeyRecord key) =>
-        snapshot.FindPolicy(key.PolicyId) ?? throw new ControlPlaneException(ErrorKind.Internal, ErrorCodes.PolicyNotFound,
+    internal static PolicyRecord PolicyOf(StateView view, ManagedKeyRecord key) =>
+        view.FindPolicy(key.PolicyId) ?? throw new ControlPlaneException(ErrorKind.Internal, ErrorCodes.PolicyNotFound,
             $"key '{key.KeyId}' names policy '{key.PolicyId}', which the store does not hold; nothing was applied");
 
-    private static void RefuseDuplicate(ControlPlaneSnapshot snapshot, PreparedKey prepared, string? except)
+    private static ControlPlaneException NotFound(string keyId) =>
+        ControlPlaneException.NotFound(ErrorCodes.KeyNotFound, "keyId", $"key '{Ids.Printable(keyId)}' does not exist");
+
+    /// <summary>The keys an import or rotation reads whole: those already holding the new key pair (by the SKI index), and <paramref name="keyId"/>.</summary>
+    private static IEnumerable<string> KeysFor(ControlPlaneState state, PreparedKey prepared, string? keyId) =>
+        keyId is null ? state.KeyIdsWithSki(prepared.Key.Identity.Ski) : state.KeyIdsWithSki(prepared.Key.Identity.Ski).Append(keyId);
+
+    /// <summary>Refuses a key pair another key already holds (found by the SKI index; read whole by <see cref="KeysFor"/>).</summary>
+    private static void RefuseDuplicate(StateView view, PreparedKey prepared)
     {
         var ski = prepared.Key.Identity.Ski;
-        if (snapshot.Keys.FirstOrDefault(k => k.KeyId != except && k.Ski.AsSpan().SequenceEqual(ski)) is { } existing)
+        if (view.State.KeyIdsWithSki(ski) is { IsEmpty: false } holders && view.FindKey(holders.Min!) is { } existing)
         {
             throw ControlPlaneException.Conflict(ErrorCodes.DuplicateKeyMaterial, PrivateKeyReader.Field,
                 $"this key pair (SKI {Convert.ToHexStringLower(ski)}) is already managed as key '{existing.KeyId}' version {existing.Version}");

@@ -1,3 +1,4 @@
+using KeylessGeo.ControlPlane.State;
 using KeylessGeo.ControlPlane.Store.Model;
 
 namespace KeylessGeo.ControlPlane.Keyservers;
@@ -48,9 +49,9 @@ internal sealed class ClusterViews
         return views;
     }
 
-    /// <summary>The views among <paramref name="leases"/>, regions from <paramref name="snapshot"/>'s topology.</summary>
-    public static ClusterViews From(IEnumerable<KeyserverLease> leases, ControlPlaneSnapshot snapshot) =>
-        From(leases, RegionsOf(snapshot));
+    /// <summary>The views among <paramref name="leases"/>, regions from <paramref name="state"/>'s topology.</summary>
+    public static ClusterViews From(IEnumerable<KeyserverLease> leases, ControlPlaneState state) =>
+        From(leases, RegionsOf(state.Datacenters));
 
     /// <summary>
     /// Whether judging <paramref name="leases"/> needs the topology: only when one advertises no
@@ -59,11 +60,11 @@ internal sealed class ClusterViews
     public static bool NeedsRegions(IReadOnlyList<KeyserverLease> leases) =>
         leases.Any(l => l.ClusterId.Length == 0) && leases.Any(l => !l.ClusterMembers.IsEmpty);
 
-    /// <summary>Datacenter id to region, from the topology of <paramref name="snapshot"/>.</summary>
-    public static IReadOnlyDictionary<string, string> RegionsOf(ControlPlaneSnapshot snapshot)
+    /// <summary>Datacenter id to region, from the topology's <paramref name="datacenters"/>.</summary>
+    public static IReadOnlyDictionary<string, string> RegionsOf(IEnumerable<DatacenterRecord> datacenters)
     {
         var regions = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var datacenter in snapshot.Datacenters)
+        foreach (var datacenter in datacenters)
         {
             regions[datacenter.Id] = datacenter.Region;
         }

@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
+using KeylessGeo.ControlPlane.State;
 using KeylessGeo.ControlPlane.Store.Changes;
-using KeylessGeo.ControlPlane.Store.Model;
 
 namespace KeylessGeo.ControlPlane.Operations;
 
@@ -12,19 +12,19 @@ namespace KeylessGeo.ControlPlane.Operations;
 internal static class ChangeLimits
 {
     /// <summary>Throws a 413 or 409 <see cref="ControlPlaneException"/> when <paramref name="changes"/> crosses a limit.</summary>
-    public static void Check(string operation, ControlPlaneSnapshot snapshot, ChangeSet changes, ControlPlaneLimits limits)
+    public static void Check(string operation, ControlPlaneState state, ChangeSet changes, ControlPlaneLimits limits)
     {
         PerRequest(operation, "policy records", changes.UpsertPolicies.Length, limits.MaxPoliciesPerRequest, nameof(ControlPlaneLimits.MaxPoliciesPerRequest));
         PerRequest(operation, "key records", changes.UpsertKeys.Length, limits.MaxKeysPerRequest, nameof(ControlPlaneLimits.MaxKeysPerRequest));
 
-        var addedPolicies = Added(snapshot.Policies, static p => p.Id, changes.UpsertPolicies.Select(static p => p.Id), changes.DeletePolicies);
-        Total(operation, "policies", ErrorCodes.PolicyLimitReached, "delete a policy", "id", snapshot.Policies.Length, addedPolicies, limits.MaxPolicies, nameof(ControlPlaneLimits.MaxPolicies));
-        var addedKeys = Added(snapshot.Keys, static k => k.KeyId, changes.UpsertKeys.Select(static k => k.KeyId), changes.DeleteKeys);
-        Total(operation, "keys", ErrorCodes.KeyLimitReached, "remove a key", "keyId", snapshot.Keys.Length, addedKeys, limits.MaxKeys, nameof(ControlPlaneLimits.MaxKeys));
+        var addedPolicies = Added(id => state.FindPolicy(id) is not null, changes.UpsertPolicies.Select(static p => p.Id), changes.DeletePolicies);
+        Total(operation, "policies", ErrorCodes.PolicyLimitReached, "delete a policy", "id", state.PolicyCount, addedPolicies, limits.MaxPolicies, nameof(ControlPlaneLimits.MaxPolicies));
+        var addedKeys = Added(id => state.TryGetKey(id, out _), changes.UpsertKeys.Select(static k => k.KeyId), changes.DeleteKeys);
+        Total(operation, "keys", ErrorCodes.KeyLimitReached, "remove a key", "keyId", state.KeyCount, addedKeys, limits.MaxKeys, nameof(ControlPlaneLimits.MaxKeys));
     }
 
-    /// <summary>How many records the change adds to the total: new ids upserted, less existing ids deleted.</summary>
-    private static int Added<T>(ImmutableArray<T> existing, Func<T, string> idOf, IEnumerable<string> upserts, ImmutableArray<string> deletes)
+    /// <summary>How many records the change adds to the total: new ids upserted, less existing ids deleted (by lookups, in proportion to the change).</summary>
+    private static int Added(Func<string, bool> exists, IEnumerable<string> upserts, ImmutableArray<string> deletes)
     {
         var upserted = upserts.ToHashSet(StringComparer.Ordinal);
         if (upserted.Count == 0 && deletes.IsEmpty)
@@ -32,8 +32,7 @@ internal static class ChangeLimits
             return 0;
         }
 
-        var ids = existing.Select(idOf).ToHashSet(StringComparer.Ordinal);
-        return upserted.Count(id => !ids.Contains(id)) - deletes.Distinct(StringComparer.Ordinal).Count(ids.Contains);
+        return upserted.Count(id => !exists(id)) - deletes.Distinct(StringComparer.Ordinal).Count(exists);
     }
 
     private static void PerRequest(string operation, string what, int count, int limit, string setting)

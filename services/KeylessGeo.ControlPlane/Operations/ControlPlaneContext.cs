@@ -1,5 +1,6 @@
 using KeylessGeo.ControlPlane.Health;
 using KeylessGeo.ControlPlane.Placement;
+using KeylessGeo.ControlPlane.State;
 using KeylessGeo.ControlPlane.Store;
 using Microsoft.Extensions.Logging;
 
@@ -15,7 +16,8 @@ internal sealed class ControlPlaneContext
         Options = options;
         Time = time;
         CommitHealth = new CommitHealth(time);
-        Committer = new ChangeCommitter(store, CommitHealth, options.Limits, loggers.CreateLogger<ChangeCommitter>());
+        Follower = new StateFollower(store, loggers.CreateLogger<StateFollower>());
+        Committer = new ChangeCommitter(store, Follower, CommitHealth, options.Limits, loggers.CreateLogger<ChangeCommitter>());
     }
 
     public IControlPlaneStore Store { get; }
@@ -27,6 +29,9 @@ internal sealed class ControlPlaneContext
     public TimeProvider Time { get; }
 
     public ChangeCommitter Committer { get; }
+
+    /// <summary>The control plane's own view of the store, kept current by change pages.</summary>
+    public StateFollower Follower { get; }
 
     /// <summary>Whether commits have been going through (for the readiness probe).</summary>
     public CommitHealth CommitHealth { get; }

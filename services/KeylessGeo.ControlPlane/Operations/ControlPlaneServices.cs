@@ -4,6 +4,7 @@ using KeylessGeo.ControlPlane.Keys;
 using KeylessGeo.ControlPlane.Keyservers;
 using KeylessGeo.ControlPlane.Placement;
 using KeylessGeo.ControlPlane.Policies;
+using KeylessGeo.ControlPlane.State;
 using KeylessGeo.ControlPlane.Store;
 using KeylessGeo.ControlPlane.Topology;
 using Microsoft.Extensions.Logging;
@@ -14,7 +15,7 @@ namespace KeylessGeo.ControlPlane.Operations;
 /// <summary>
 /// The control plane's service layer, usable in-process (tests, the demo) and behind the HTTP API.
 /// Every mutating operation takes the acting operator's identity first, validates everything
-/// against one snapshot, commits one audited change with optimistic concurrency, and on refusal
+/// against one revision of the store, commits one audited change with optimistic concurrency, and on refusal
 /// throws <see cref="ControlPlaneException"/> having changed nothing.
 /// </summary>
 public sealed class ControlPlaneServices
@@ -32,6 +33,7 @@ public sealed class ControlPlaneServices
         Keyservers = new KeyserverService(context);
         Audit = new AuditService(context);
         CommitHealth = context.CommitHealth;
+        Follower = context.Follower;
     }
 
     /// <summary>The store the services commit to.</summary>
@@ -66,6 +68,9 @@ public sealed class ControlPlaneServices
 
     /// <summary>Whether commits have been going through: the last failed commit until one succeeds.</summary>
     public CommitHealth CommitHealth { get; }
+
+    /// <summary>The services' own view of the store, kept current by change pages.</summary>
+    internal StateFollower Follower { get; }
 
     /// <summary>Builds the services over <paramref name="store"/> and <paramref name="keyring"/> (neither is disposed by them).</summary>
     public static ControlPlaneServices Create(

@@ -3,7 +3,7 @@ using KeylessGeo.ControlPlane.Store.Changes;
 namespace KeylessGeo.ControlPlane.Operations;
 
 /// <summary>
-/// What an operation decided after validating against one snapshot: the one change to commit
+/// What an operation decided after validating against one revision of the state: the one change to commit
 /// (or none), and how to describe the outcome once it is committed.
 /// </summary>
 /// <typeparam name="T">The operation's result.</typeparam>
@@ -18,7 +18,7 @@ internal sealed class Plan<T>
     /// <summary>The change, or null when the operation changes nothing.</summary>
     public ChangeSet? Changes { get; }
 
-    /// <summary>The result, given the revision the change was committed at (or the snapshot's revision).</summary>
+    /// <summary>The result, given the revision the change was committed at (or the revision planned against).</summary>
     public Func<long, T> Result { get; }
 
     /// <summary>Commit <paramref name="changes"/>, then describe the outcome.</summary>

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using KeylessGeo.ControlPlane.Operations;
-using KeylessGeo.ControlPlane.Store;
 using KeylessGeo.ControlPlane.Store.Model;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace KeylessGeo.ControlPlane.Placement;
 
@@ -18,7 +18,8 @@ public static class PendingCopyReconciler
 
     /// <summary>
     /// Datacenters with a registered wrapping key that some permitting policy has no current
-    /// copy for, sorted.
+    /// copy for, sorted; computed from a whole snapshot (the pending-copy service keeps the same
+    /// answer current by change pages instead, <see cref="PendingCopyIndex"/>).
     /// </summary>
     public static IReadOnlyList<string> PendingDatacenters(ControlPlaneSnapshot snapshot)
     {
@@ -40,17 +41,23 @@ public static class PendingCopyReconciler
     }
 
     /// <summary>
-    /// Makes every pending copy (one audited commit per datacenter, through the same registration
-    /// path an operator uses). Returns the datacenters it wrapped for.
+    /// Makes every pending copy once, from a snapshot read now (one audited commit per datacenter,
+    /// through the same registration path an operator uses). Returns the datacenters it wrapped for.
     /// </summary>
     public static async Task<IReadOnlyList<string>> ReconcileAsync(ControlPlaneServices services, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(services);
-        var snapshot = await services.Store.ReadSnapshotAsync(cancellationToken).ConfigureAwait(false);
-        var pending = PendingDatacenters(snapshot);
+        var follower = new PendingCopyFollower(services.Store, NullLogger.Instance);
+        return await ReconcileAsync(services, await follower.CurrentAsync(cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Makes every copy <paramref name="index"/> says is pending; returns the datacenters it wrapped for.</summary>
+    internal static async Task<IReadOnlyList<string>> ReconcileAsync(ControlPlaneServices services, PendingCopyIndex index, CancellationToken cancellationToken)
+    {
+        var pending = index.PendingDatacenters;
         foreach (var datacenter in pending)
         {
-            var key = snapshot.FindWrappingKey(datacenter)!;
+            var key = index.WrappingKey(datacenter)!;
             await services.WrappingKeys.RegisterAsync(Actor, datacenter, PemEncoding.WriteString("PUBLIC KEY", key.PublicKey), cancellationToken).ConfigureAwait(false);
         }
 

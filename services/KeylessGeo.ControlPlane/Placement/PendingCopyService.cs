@@ -6,9 +6,11 @@ using Microsoft.Extensions.Logging;
 namespace KeylessGeo.ControlPlane.Placement;
 
 /// <summary>
-/// Follows the store's change feed and runs <see cref="PendingCopyReconciler"/> after every
-/// change, so a keyserver that registers its datacenter's wrapping key starts serving the keys
-/// its datacenter is permitted without an operator step. Failures are logged and retried.
+/// Follows the store's change feed and makes the pending copies (<see cref="PendingCopyReconciler"/>)
+/// after every change, so a keyserver that registers its datacenter's wrapping key starts serving
+/// the keys its datacenter is permitted without an operator step. What is pending is kept by
+/// <see cref="PendingCopyFollower"/> from change pages, so a change costs in proportion to what it
+/// touched, not to the store. Failures are logged and retried.
 /// </summary>
 internal sealed partial class PendingCopyService(ControlPlaneServices services, TimeProvider time, ILogger<PendingCopyService> logger) : BackgroundService
 {
@@ -16,18 +18,19 @@ internal sealed partial class PendingCopyService(ControlPlaneServices services, 
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        var follower = new PendingCopyFollower(services.Store, logger);
         long seen = -1;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                var revision = await services.Store.GetRevisionAsync(stoppingToken).ConfigureAwait(false);
-                if (revision != seen)
+                var index = await follower.CurrentAsync(stoppingToken).ConfigureAwait(false);
+                if (index.Revision != seen)
                 {
                     // Seen before trying: a copy that cannot be made (say, a malformed registered
                     // key) is logged once and tried again at the next change, not in a loop.
-                    seen = revision;
-                    foreach (var datacenter in await PendingCopyReconciler.ReconcileAsync(services, stoppingToken).ConfigureAwait(false))
+                    seen = index.Revision;
+                    foreach (var datacenter in await PendingCopyReconciler.ReconcileAsync(services, index, stoppingToken).ConfigureAwait(false))
                     {
                         Wrapped(logger, datacenter);
                     }

@@ -19,12 +19,12 @@ internal static class PolicyKeyCopies
     /// </summary>
     public static ImmutableArray<WrappedPolicyKey> For(
         Func<PolicyKey> key, string policyId, int generation, IEnumerable<string> permitted,
-        ControlPlaneSnapshot snapshot, ImmutableArray<WrappedPolicyKey> existing)
+        Func<string, WrappingKeyRecord?> wrappingKeyOf, ImmutableArray<WrappedPolicyKey> existing)
     {
         var copies = ImmutableArray.CreateBuilder<WrappedPolicyKey>();
         foreach (var datacenter in permitted.Order(StringComparer.Ordinal))
         {
-            if (snapshot.FindWrappingKey(datacenter) is not { } wrappingKey)
+            if (wrappingKeyOf(datacenter) is not { } wrappingKey)
             {
                 continue;
             }
@@ -39,6 +39,6 @@ internal static class PolicyKeyCopies
     }
 
     /// <summary>Permitted datacenters that have no registered wrapping key yet.</summary>
-    public static ImmutableArray<string> Pending(IEnumerable<string> permitted, ControlPlaneSnapshot snapshot) =>
-        [.. permitted.Where(dc => snapshot.FindWrappingKey(dc) is null).Order(StringComparer.Ordinal)];
+    public static ImmutableArray<string> Pending(IEnumerable<string> permitted, Func<string, WrappingKeyRecord?> wrappingKeyOf) =>
+        [.. permitted.Where(dc => wrappingKeyOf(dc) is null).Order(StringComparer.Ordinal)];
 }

@@ -25,9 +25,10 @@ public sealed class PolicyKeyService
     public Task<PolicyKeyRotation> RotateKeyAsync(string actor, string policyId, CancellationToken cancellationToken)
     {
         Ids.CheckPolicyId(policyId);
-        return _context.Committer.RunAsync("policy rotate-key", snapshot =>
+        // Every key under the policy is re-wrapped: read whole, and only those.
+        return _context.Committer.RunAsync("policy rotate-key", state => state.KeyIdsOf(policyId), view =>
         {
-            var current = PolicyService.Require(snapshot, policyId);
+            var current = PolicyService.Require(view.State, policyId);
             var generation = current.KeyGeneration + 1;
             using var oldKey = _context.Keyring.OpenPolicyKey(current);
             using var newKey = PolicyKey.Generate();
@@ -35,12 +36,11 @@ public sealed class PolicyKeyService
             {
                 KeyGeneration = generation,
                 UpdatedAt = _context.Now(),
-                WrappedKeys = PolicyKeyCopies.For(() => newKey, policyId, generation, current.PermittedDatacenters, snapshot, []),
+                WrappedKeys = PolicyKeyCopies.For(() => newKey, policyId, generation, current.PermittedDatacenters, view.FindWrappingKey, []),
                 ControlPlaneCopy = _context.Keyring.WrapForControlPlane(newKey, policyId, generation),
             };
             var now = _context.Now();
-            var keys = snapshot.Keys
-                .Where(k => string.Equals(k.PolicyId, policyId, StringComparison.Ordinal))
+            var keys = view.KeysOf(policyId)
                 .Select(k => k with
                 {
                     PolicyKeyGeneration = generation,
@@ -49,7 +49,7 @@ public sealed class PolicyKeyService
                 })
                 .ToImmutableArray();
             var wrappedFor = record.WrappedKeys.Select(c => c.DatacenterId).ToImmutableArray();
-            var pending = PolicyKeyCopies.Pending(current.PermittedDatacenters, snapshot);
+            var pending = PolicyKeyCopies.Pending(current.PermittedDatacenters, view.FindWrappingKey);
             var details = new AuditDetails()
                 .Add("oldGeneration", current.KeyGeneration)
                 .Add("newGeneration", generation)
@@ -79,10 +79,10 @@ public sealed class PolicyKeyService
     public Task<PolicyDeletion> DeleteAsync(string actor, string policyId, CancellationToken cancellationToken)
     {
         Ids.CheckPolicyId(policyId);
-        return _context.Committer.RunAsync("policy delete", snapshot =>
+        return _context.Committer.RunAsync("policy delete", view =>
         {
-            var current = PolicyService.Require(snapshot, policyId);
-            var keys = snapshot.Keys.Where(k => string.Equals(k.PolicyId, policyId, StringComparison.Ordinal)).Select(k => k.KeyId).ToList();
+            var current = PolicyService.Require(view.State, policyId);
+            var keys = view.State.KeyIdsOf(policyId);
             if (keys.Count > 0)
             {
                 throw ControlPlaneException.Conflict(ErrorCodes.PolicyInUse, "id",

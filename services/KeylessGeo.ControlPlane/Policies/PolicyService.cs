@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using KeylessGeo.ControlPlane.Audit;
 using KeylessGeo.ControlPlane.Operations;
 using KeylessGeo.ControlPlane.Placement;
+using KeylessGeo.ControlPlane.State;
 using KeylessGeo.ControlPlane.Store.Audit;
 using KeylessGeo.ControlPlane.Store.Changes;
 using KeylessGeo.ControlPlane.Store.Model;
@@ -26,15 +27,15 @@ public sealed class PolicyService
     /// <summary>Every policy, by id.</summary>
     public async Task<ImmutableArray<PolicyView>> ListAsync(CancellationToken cancellationToken)
     {
-        var snapshot = await _context.Committer.ReadAsync(cancellationToken).ConfigureAwait(false);
-        return [.. snapshot.Policies.Select(p => PolicyViews.From(p, snapshot))];
+        var state = await _context.Committer.ReadAsync(cancellationToken).ConfigureAwait(false);
+        return [.. state.Policies.Select(p => PolicyViews.From(p, state))];
     }
 
     /// <summary>One policy; 404 when unknown.</summary>
     public async Task<PolicyView> GetAsync(string id, CancellationToken cancellationToken)
     {
-        var snapshot = await _context.Committer.ReadAsync(cancellationToken).ConfigureAwait(false);
-        return PolicyViews.From(Require(snapshot, id), snapshot);
+        var state = await _context.Committer.ReadAsync(cancellationToken).ConfigureAwait(false);
+        return PolicyViews.From(Require(state, id), state);
     }
 
     /// <summary>
@@ -50,14 +51,15 @@ public sealed class PolicyService
         PolicyCompiler.CheckComment(request.Comment);
         var (expression, field) = PolicyCompiler.Parse(request.Policy);
         var text = PolicyPrinter.Print(expression);
-        return _context.Committer.RunAsync("policy create", snapshot =>
+        return _context.Committer.RunAsync("policy create", view =>
         {
-            if (snapshot.FindPolicy(request.Id) is not null)
+            var state = view.State;
+            if (state.FindPolicy(request.Id) is not null)
             {
                 throw ControlPlaneException.Conflict(ErrorCodes.PolicyExists, "id", $"policy '{request.Id}' already exists; update it instead");
             }
 
-            var validation = PolicyCompiler.Validate(expression, TopologyRecords.ToTopology(snapshot), _context.Options.MinimumPermittedDatacenters, request.Force);
+            var validation = PolicyCompiler.Validate(expression, TopologyRecords.ToTopology(state), _context.Options.MinimumPermittedDatacenters, request.Force);
             PolicyCompiler.ThrowIfInvalid(validation, field, $"policy '{request.Id}'");
             var permitted = validation.Evaluation.PermittedIds.ToImmutableArray();
             using var key = PolicyKey.Generate();
@@ -71,7 +73,7 @@ public sealed class PolicyService
                 UpdatedAt = _context.Now(),
                 KeyGeneration = 1,
                 PermittedDatacenters = permitted,
-                WrappedKeys = PolicyKeyCopies.For(() => key, request.Id, 1, permitted, snapshot, []),
+                WrappedKeys = PolicyKeyCopies.For(() => key, request.Id, 1, permitted, state.FindWrappingKey, []),
                 ControlPlaneCopy = _context.Keyring.WrapForControlPlane(key, request.Id, 1),
             };
             var details = new AuditDetails()
@@ -82,7 +84,7 @@ public sealed class PolicyService
                 .Add("keyGeneration", 1)
                 .Add("permitted", permitted)
                 .Add("wrappedFor", record.WrappedKeys.Select(c => c.DatacenterId))
-                .Add("pending", PolicyKeyCopies.Pending(permitted, snapshot));
+                .Add("pending", PolicyKeyCopies.Pending(permitted, state.FindWrappingKey));
             var changes = new ChangeSet
             {
                 Audit = new AuditDraft(actor, AuditActions.PolicyCreate, AuditActions.PolicySubject(request.Id), details.ToJson()),
@@ -92,7 +94,7 @@ public sealed class PolicyService
             return Plan<PolicyChange>.Commit(changes, revision => new PolicyChange
             {
                 Revision = revision,
-                Policy = PolicyViews.From(record, snapshot),
+                Policy = PolicyViews.From(record, state),
                 Added = permitted,
                 Warnings = warnings,
             });
@@ -111,10 +113,11 @@ public sealed class PolicyService
         PolicyCompiler.CheckComment(request.Comment);
         var (expression, field) = PolicyCompiler.Parse(request.Policy);
         var text = PolicyPrinter.Print(expression);
-        return _context.Committer.RunAsync("policy update", snapshot =>
+        return _context.Committer.RunAsync("policy update", view =>
         {
-            var current = Require(snapshot, request.Id);
-            var validation = PolicyCompiler.Validate(expression, TopologyRecords.ToTopology(snapshot), _context.Options.MinimumPermittedDatacenters, request.Force);
+            var state = view.State;
+            var current = Require(state, request.Id);
+            var validation = PolicyCompiler.Validate(expression, TopologyRecords.ToTopology(state), _context.Options.MinimumPermittedDatacenters, request.Force);
             PolicyCompiler.ThrowIfInvalid(validation, field, $"policy '{request.Id}'");
             var permitted = validation.Evaluation.PermittedIds.ToImmutableArray();
             var added = permitted.Except(current.PermittedDatacenters, StringComparer.Ordinal).ToImmutableArray();
@@ -128,7 +131,7 @@ public sealed class PolicyService
                 Comment = request.Comment,
                 UpdatedAt = _context.Now(),
                 PermittedDatacenters = permitted,
-                WrappedKeys = PolicyKeyCopies.For(() => key.Key, current.Id, current.KeyGeneration, permitted, snapshot, current.WrappedKeys),
+                WrappedKeys = PolicyKeyCopies.For(() => key.Key, current.Id, current.KeyGeneration, permitted, state.FindWrappingKey, current.WrappedKeys),
             };
             var copiesDeleted = current.WrappedKeys.Where(c => removed.Contains(c.DatacenterId, StringComparer.Ordinal)).Select(c => c.DatacenterId).ToImmutableArray();
             var details = new AuditDetails()
@@ -142,7 +145,7 @@ public sealed class PolicyService
                 .Add("removed", removed)
                 .Add("copiesDeleted", copiesDeleted)
                 .Add("wrappedFor", record.WrappedKeys.Select(c => c.DatacenterId))
-                .Add("pending", PolicyKeyCopies.Pending(permitted, snapshot));
+                .Add("pending", PolicyKeyCopies.Pending(permitted, state.FindWrappingKey));
             var changes = new ChangeSet
             {
                 Audit = new AuditDraft(actor, AuditActions.PolicyUpdate, AuditActions.PolicySubject(request.Id), details.ToJson()),
@@ -152,7 +155,7 @@ public sealed class PolicyService
             return Plan<PolicyChange>.Commit(changes, revision => new PolicyChange
             {
                 Revision = revision,
-                Policy = PolicyViews.From(record, snapshot),
+                Policy = PolicyViews.From(record, state),
                 Added = added,
                 Removed = removed,
                 RotationRecommended = !copiesDeleted.IsEmpty,
@@ -176,32 +179,32 @@ public sealed class PolicyService
         }
 
         var (expression, field) = PolicyCompiler.Parse(request.Policy);
-        var snapshot = await _context.Committer.ReadAsync(cancellationToken).ConfigureAwait(false);
-        var current = request.PolicyId is null ? null : Require(snapshot, request.PolicyId, "policyId");
-        var validation = PolicyCompiler.Validate(expression, TopologyRecords.ToTopology(snapshot), _context.Options.MinimumPermittedDatacenters, request.Force);
+        var state = await _context.Committer.ReadAsync(cancellationToken).ConfigureAwait(false);
+        var current = request.PolicyId is null ? null : Require(state, request.PolicyId, "policyId");
+        var validation = PolicyCompiler.Validate(expression, TopologyRecords.ToTopology(state), _context.Options.MinimumPermittedDatacenters, request.Force);
         var permitted = validation.Evaluation.PermittedIds.ToImmutableArray();
         return new PolicyExplanation
         {
             Text = PolicyPrinter.Print(expression),
             Json = PolicyJson.Serialize(expression),
-            Revision = snapshot.Revision,
+            Revision = state.Revision,
             Valid = validation.IsValid,
             Errors = [.. validation.Errors.Select(e => PolicyCompiler.ToFieldError(e, field))],
             Warnings = [.. validation.Warnings.Select(w => PolicyCompiler.ToFieldError(w, field))],
             Permitted = permitted,
             Decisions = [.. validation.Evaluation.Decisions.Select(d => new DatacenterDecisionView(d.Datacenter.Id, d.Permitted, d.Explanation))],
-            Diff = current is null ? null : Diff(current, permitted, snapshot),
+            Diff = current is null ? null : Diff(current, permitted, state),
         };
     }
 
-    internal static PolicyRecord Require(ControlPlaneSnapshot snapshot, string id, string field = "id") =>
-        snapshot.FindPolicy(id) ?? throw ControlPlaneException.NotFound(ErrorCodes.PolicyNotFound, field, $"policy '{Ids.Printable(id)}' does not exist");
+    internal static PolicyRecord Require(ControlPlaneState state, string id, string field = "id") =>
+        state.FindPolicy(id) ?? throw ControlPlaneException.NotFound(ErrorCodes.PolicyNotFound, field, $"policy '{Ids.Printable(id)}' does not exist");
 
-    private static PolicyDiff Diff(PolicyRecord current, ImmutableArray<string> permitted, ControlPlaneSnapshot snapshot)
+    private static PolicyDiff Diff(PolicyRecord current, ImmutableArray<string> permitted, ControlPlaneState state)
     {
         var added = permitted.Except(current.PermittedDatacenters, StringComparer.Ordinal).ToImmutableArray();
         var removed = current.PermittedDatacenters.Except(permitted, StringComparer.Ordinal).ToImmutableArray();
-        var keys = snapshot.Keys.Where(k => string.Equals(k.PolicyId, current.Id, StringComparison.Ordinal)).Select(k => k.KeyId);
+        var keys = state.KeyIdsOf(current.Id);
         return new PolicyDiff
         {
             PolicyId = current.Id,
@@ -210,7 +213,7 @@ public sealed class PolicyService
             CurrentlyPermitted = current.PermittedDatacenters,
             Added = added,
             Removed = removed,
-            AddedWithoutWrappingKey = PolicyKeyCopies.Pending(added, snapshot),
+            AddedWithoutWrappingKey = PolicyKeyCopies.Pending(added, state.FindWrappingKey),
             KeysAffected = added.IsEmpty && removed.IsEmpty ? [] : [.. keys],
         };
     }

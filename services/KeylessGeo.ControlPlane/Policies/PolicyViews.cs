@@ -1,4 +1,5 @@
 using KeylessGeo.ControlPlane.Placement;
+using KeylessGeo.ControlPlane.State;
 using KeylessGeo.ControlPlane.Store.Model;
 using KeylessGeo.Policy.Language;
 
@@ -7,7 +8,7 @@ namespace KeylessGeo.ControlPlane.Policies;
 /// <summary>Builds <see cref="PolicyView"/>s from stored records.</summary>
 internal static class PolicyViews
 {
-    public static PolicyView From(PolicyRecord policy, ControlPlaneSnapshot snapshot) => new()
+    public static PolicyView From(PolicyRecord policy, ControlPlaneState state) => new()
     {
         Id = policy.Id,
         Version = policy.Version,
@@ -19,7 +20,7 @@ internal static class PolicyViews
         KeyGeneration = policy.KeyGeneration,
         PermittedDatacenters = policy.PermittedDatacenters,
         WrappedFor = [.. policy.WrappedKeys.Select(c => c.DatacenterId)],
-        PendingDatacenters = PolicyKeyCopies.Pending(policy.PermittedDatacenters, snapshot),
-        Keys = [.. snapshot.Keys.Where(k => string.Equals(k.PolicyId, policy.Id, StringComparison.Ordinal)).Select(k => k.KeyId)],
+        PendingDatacenters = PolicyKeyCopies.Pending(policy.PermittedDatacenters, state.FindWrappingKey),
+        Keys = [.. state.KeyIdsOf(policy.Id)],
     };
 }

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using KeylessGeo.ControlPlane.Operations;
+using KeylessGeo.ControlPlane.State;
 using KeylessGeo.ControlPlane.Store.Model;
 using KeylessGeo.Policy.Topology;
 
@@ -9,17 +10,17 @@ namespace KeylessGeo.ControlPlane.Topology;
 internal static class TopologyRecords
 {
     /// <summary>The stored topology as the evaluator's <see cref="DatacenterTopology"/>.</summary>
-    public static DatacenterTopology ToTopology(ControlPlaneSnapshot snapshot)
+    public static DatacenterTopology ToTopology(ControlPlaneState state)
     {
         try
         {
-            return DatacenterTopology.Create(snapshot.Datacenters.Select(ToDatacenter));
+            return DatacenterTopology.Create(state.Datacenters.Select(ToDatacenter));
         }
         catch (TopologyException ex)
         {
             // Only a store edited behind the control plane's back can hold an invalid topology.
             throw new ControlPlaneException(ErrorKind.Internal, ErrorCodes.InvalidTopology,
-                $"the stored topology (revision {snapshot.Revision}) is invalid: {ex.Message}");
+                $"the stored topology (revision {state.Revision}) is invalid: {ex.Message}");
         }
     }
 

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using KeylessGeo.ControlPlane.Audit;
 using KeylessGeo.ControlPlane.Operations;
 using KeylessGeo.ControlPlane.Placement;
+using KeylessGeo.ControlPlane.State;
 using KeylessGeo.ControlPlane.Store.Audit;
 using KeylessGeo.ControlPlane.Store.Changes;
 using KeylessGeo.ControlPlane.Store.Model;
@@ -21,12 +22,12 @@ public sealed class TopologyService
     /// <summary>The current topology and registered wrapping keys.</summary>
     public async Task<TopologyView> GetAsync(CancellationToken cancellationToken)
     {
-        var snapshot = await _context.Committer.ReadAsync(cancellationToken).ConfigureAwait(false);
+        var state = await _context.Committer.ReadAsync(cancellationToken).ConfigureAwait(false);
         return new TopologyView
         {
-            Revision = snapshot.Revision,
-            Datacenters = [.. snapshot.Datacenters.Select(d => new DatacenterView { Id = d.Id, Region = d.Region, Country = d.Country, Tier = d.Tier, Labels = d.Labels })],
-            WrappingKeys = [.. snapshot.WrappingKeys.Select(WrappingKeyService.View)],
+            Revision = state.Revision,
+            Datacenters = [.. state.Datacenters.Select(d => new DatacenterView { Id = d.Id, Region = d.Region, Country = d.Country, Tier = d.Tier, Labels = d.Labels })],
+            WrappingKeys = [.. state.WrappingKeys.Select(WrappingKeyService.View)],
         };
     }
 
@@ -49,14 +50,14 @@ public sealed class TopologyService
 
         var topology = DatacenterTopology.Create(replacement.Datacenters);
         var records = replacement.Datacenters.Select(TopologyRecords.ToRecord).OrderBy(d => d.Id, StringComparer.Ordinal).ToImmutableArray();
-        return _context.Committer.RunAsync("topology replace", snapshot => PlanReplacement(actor, snapshot, topology, records, replacement.Force), cancellationToken);
+        return _context.Committer.RunAsync("topology replace", view => PlanReplacement(actor, view.State, topology, records, replacement.Force), cancellationToken);
     }
 
-    private Plan<TopologyChange> PlanReplacement(string actor, ControlPlaneSnapshot snapshot, DatacenterTopology topology, ImmutableArray<DatacenterRecord> records, bool force)
+    private Plan<TopologyChange> PlanReplacement(string actor, ControlPlaneState state, DatacenterTopology topology, ImmutableArray<DatacenterRecord> records, bool force)
     {
-        var before = snapshot.Datacenters.ToDictionary(d => d.Id, StringComparer.Ordinal);
+        var before = state.Datacenters.ToDictionary(d => d.Id, StringComparer.Ordinal);
         var added = records.Where(d => !before.ContainsKey(d.Id)).Select(d => d.Id).ToImmutableArray();
-        var removed = snapshot.Datacenters.Where(d => !topology.Contains(d.Id)).Select(d => d.Id).ToImmutableArray();
+        var removed = state.Datacenters.Where(d => !topology.Contains(d.Id)).Select(d => d.Id).ToImmutableArray();
         var changed = records.Where(d => before.TryGetValue(d.Id, out var old) && !TopologyRecords.SameAttributes(old, d)).Select(d => d.Id).ToImmutableArray();
         if (added.IsEmpty && removed.IsEmpty && changed.IsEmpty)
         {
@@ -68,7 +69,7 @@ public sealed class TopologyService
         var upserts = ImmutableArray.CreateBuilder<PolicyRecord>();
         var placementChanges = ImmutableArray.CreateBuilder<PolicyPlacementChange>();
         var now = _context.Now();
-        foreach (var policy in snapshot.Policies)
+        foreach (var policy in state.Policies)
         {
             var validation = PolicyValidator.Validate(PolicyParser.Parse(policy.Text), topology,
                 new PolicyValidationOptions { MinimumDatacenters = _context.Options.MinimumPermittedDatacenters, Force = force });
@@ -86,14 +87,14 @@ public sealed class TopologyService
             {
                 UpdatedAt = now,
                 PermittedDatacenters = permitted,
-                WrappedKeys = PolicyKeyCopies.For(() => key.Key, policy.Id, policy.KeyGeneration, permitted, snapshot, policy.WrappedKeys),
+                WrappedKeys = PolicyKeyCopies.For(() => key.Key, policy.Id, policy.KeyGeneration, permitted, state.FindWrappingKey, policy.WrappedKeys),
             });
             placementChanges.Add(new PolicyPlacementChange
             {
                 PolicyId = policy.Id,
                 Added = [.. permitted.Except(policy.PermittedDatacenters, StringComparer.Ordinal)],
                 Removed = [.. policy.PermittedDatacenters.Except(permitted, StringComparer.Ordinal)],
-                Pending = PolicyKeyCopies.Pending(permitted, snapshot),
+                Pending = PolicyKeyCopies.Pending(permitted, state.FindWrappingKey),
             });
         }
 
@@ -105,7 +106,7 @@ public sealed class TopologyService
                 policyErrors);
         }
 
-        var keysDeleted = removed.Where(id => snapshot.FindWrappingKey(id) is not null).ToImmutableArray();
+        var keysDeleted = removed.Where(id => state.FindWrappingKey(id) is not null).ToImmutableArray();
         var details = new AuditDetails()
             .Add("added", added)
             .Add("removed", removed)

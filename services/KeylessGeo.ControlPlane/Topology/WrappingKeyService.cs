@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using KeylessGeo.ControlPlane.Audit;
 using KeylessGeo.ControlPlane.Operations;
 using KeylessGeo.ControlPlane.Placement;
+using KeylessGeo.ControlPlane.State;
 using KeylessGeo.ControlPlane.Store.Audit;
 using KeylessGeo.ControlPlane.Store.Changes;
 using KeylessGeo.ControlPlane.Store.Model;
@@ -32,15 +33,16 @@ public sealed class WrappingKeyService
     {
         ArgumentNullException.ThrowIfNull(datacenterId);
         var parsed = Parse(publicKey);
-        return _context.Committer.RunAsync("wrapping-key registration", snapshot =>
+        return _context.Committer.RunAsync("wrapping-key registration", view =>
         {
-            if (snapshot.FindDatacenter(datacenterId) is null)
+            var state = view.State;
+            if (state.FindDatacenter(datacenterId) is null)
             {
                 throw ControlPlaneException.NotFound(ErrorCodes.DatacenterNotFound, "datacenter",
-                    $"datacenter '{Ids.Printable(datacenterId)}' is not in the topology (known: {Known(snapshot)})");
+                    $"datacenter '{Ids.Printable(datacenterId)}' is not in the topology (known: {Known(state)})");
             }
 
-            var previous = snapshot.FindWrappingKey(datacenterId);
+            var previous = state.FindWrappingKey(datacenterId);
             var same = previous is not null && string.Equals(previous.Fingerprint, parsed.Fingerprint, StringComparison.Ordinal);
             var record = new WrappingKeyRecord
             {
@@ -49,9 +51,10 @@ public sealed class WrappingKeyService
                 PublicKey = parsed.SubjectPublicKeyInfo.ToArray(),
                 RegisteredAt = same ? previous!.RegisteredAt : _context.Now(),
             };
-            var after = snapshot with { WrappingKeys = [.. snapshot.WrappingKeys.Where(w => w.DatacenterId != datacenterId), record] };
+            // The copies are made as if the new key were registered already.
+            WrappingKeyRecord? After(string id) => string.Equals(id, datacenterId, StringComparison.Ordinal) ? record : state.FindWrappingKey(id);
             var upserts = ImmutableArray.CreateBuilder<PolicyRecord>();
-            foreach (var policy in snapshot.Policies.Where(p => p.PermittedDatacenters.Contains(datacenterId, StringComparer.Ordinal)))
+            foreach (var policy in state.Policies.Where(p => p.PermittedDatacenters.Contains(datacenterId, StringComparer.Ordinal)))
             {
                 if (policy.WrappedKeys.Any(c => c.DatacenterId == datacenterId && c.WrappingKeyFingerprint == parsed.Fingerprint))
                 {
@@ -62,7 +65,7 @@ public sealed class WrappingKeyService
                 upserts.Add(policy with
                 {
                     UpdatedAt = _context.Now(),
-                    WrappedKeys = PolicyKeyCopies.For(() => key.Key, policy.Id, policy.KeyGeneration, policy.PermittedDatacenters, after, policy.WrappedKeys),
+                    WrappedKeys = PolicyKeyCopies.For(() => key.Key, policy.Id, policy.KeyGeneration, policy.PermittedDatacenters, After, policy.WrappedKeys),
                 });
             }
 
@@ -152,6 +155,6 @@ public sealed class WrappingKeyService
         }
     }
 
-    private static string Known(ControlPlaneSnapshot snapshot) =>
-        snapshot.Datacenters.IsEmpty ? "none; set the topology first" : string.Join(", ", snapshot.Datacenters.Select(d => d.Id));
+    private static string Known(ControlPlaneState state) =>
+        state.HasNoDatacenters ? "none; set the topology first" : string.Join(", ", state.Datacenters.Select(d => d.Id));
 }

@@ -19,10 +19,10 @@ public sealed class ServiceHarness : IAsyncDisposable
 
     private readonly Dictionary<string, DatacenterWrappingKey> _datacenterKeys = new(StringComparer.Ordinal);
 
-    public ServiceHarness(int minimumPermittedDatacenters = 1)
+    public ServiceHarness(int minimumPermittedDatacenters = 1, int changeRetention = InMemoryControlPlaneStore.ChangeRetention)
     {
         Time = new ManualTimeProvider();
-        Store = new InMemoryControlPlaneStore(Time);
+        Store = new InMemoryControlPlaneStore(Time, changeRetention);
         Keyring = ControlPlaneKeyring.LoadOrCreate(Directory.File("control-plane.key"), out _);
         Services = ControlPlaneServices.Create(Store, Keyring, new ControlPlaneServiceOptions { MinimumPermittedDatacenters = minimumPermittedDatacenters }, Time);
     }

@@ -1,0 +1,15 @@
+using Microsoft.Extensions.Logging;
+
+namespace KeylessGeo.ControlPlane.State;
+
+/// <summary>Log messages of the control plane's state follower.</summary>
+internal static partial class StateLog
+{
+    [LoggerMessage(EventId = 120, EventName = "StateSynced", Level = LogLevel.Information,
+        Message = "Read the control-plane state from a snapshot at revision {Revision}: {Policies} policies, {Keys} keys")]
+    public static partial void Synced(ILogger logger, long revision, int policies, int keys);
+
+    [LoggerMessage(EventId = 121, EventName = "StateResync", Level = LogLevel.Warning,
+        Message = "Reading the control-plane state from a snapshot again (at revision {Applied}, store at {Latest}): {Reason}")]
+    public static partial void Resync(ILogger logger, long applied, long latest, string reason);
+}
