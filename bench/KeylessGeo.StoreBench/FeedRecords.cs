@@ -62,6 +62,25 @@ internal static class FeedRecords
         };
     }
 
+    /// <summary>
+    /// The keys of <paramref name="page"/> copied (new arrays and strings), as a keyserver reading a
+    /// remote store deserializes its own: what its index keeps is then not shared with the store.
+    /// </summary>
+    public static SnapshotPage Detached(SnapshotPage page) => page with
+    {
+        Keys = [.. page.Keys.Select(static k => k with
+        {
+            KeyId = new string(k.KeyId),
+            PolicyId = new string(k.PolicyId),
+            Algorithm = new string(k.Algorithm),
+            SubjectPublicKeyInfo = [.. k.SubjectPublicKeyInfo],
+            Ski = [.. k.Ski],
+            CertDigest = k.CertDigest is null ? null : [.. k.CertDigest],
+            HostNames = [.. k.HostNames.Select(static n => new string(n))],
+            WrappedPrivateKey = [.. k.WrappedPrivateKey],
+        })],
+    };
+
     private static WrappedPolicyKey Wrapped(string datacenter, string fingerprint, Random random)
     {
         var blob = new byte[60];

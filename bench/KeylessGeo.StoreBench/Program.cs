@@ -1,9 +1,11 @@
 using System.Globalization;
 using KeylessGeo.StoreBench;
 
-// Usage: KeylessGeo.StoreBench [--mode commits|feed] [--sizes 1000,100000,1000000] [--stores embedded,postgresql] [--commits 50]
+// Usage: KeylessGeo.StoreBench [--mode commits|feed|cold] [--sizes 1000,100000,1000000] [--stores embedded,postgresql] [--commits 50]
 // Grows each store to every size in turn and measures single-key commits there (mode commits), or an
-// in-process keyserver applying one change from the store's feed (mode feed); prints a markdown table.
+// in-process keyserver starting (time, memory per key) and applying one change from the store's feed
+// (mode feed); or (mode cold) the first signature with a cold managed key against a warm one, with
+// --commits keys. Prints a markdown table.
 var sizes = new List<int> { 1_000, 100_000, 1_000_000 };
 var stores = new List<string> { "embedded", "postgresql" };
 var commits = 50;
@@ -30,9 +32,9 @@ for (var i = 0; i < args.Length; i++)
             break;
         case "--mode" when value is not null:
             mode = value;
-            if (mode is not ("commits" or "feed"))
+            if (mode is not ("commits" or "feed" or "cold"))
             {
-                errors.Add($"--mode: unknown mode {value} (commits, feed)");
+                errors.Add($"--mode: unknown mode {value} (commits, feed, cold)");
             }
 
             i++;
@@ -62,6 +64,26 @@ if (errors.Count > 0)
 }
 
 #if !OLD_STORE
+if (mode == "cold")
+{
+    var coldResults = new List<ColdKeyFigures>();
+    foreach (var kind in stores)
+    {
+        await using IBenchTarget target = kind == "embedded" ? new EmbeddedTarget() : await PostgresTarget.StartAsync();
+        using var run = new ColdKeyRun(target, commits, Console.Out);
+        coldResults.Add(await run.RunAsync());
+    }
+
+    Console.WriteLine();
+    Console.WriteLine(ColdKeyFigures.MarkdownHeader);
+    foreach (var figures in coldResults)
+    {
+        Console.WriteLine(figures.ToMarkdownRow());
+    }
+
+    return 0;
+}
+
 if (mode == "feed")
 {
     var feedResults = new List<FeedFigures>();
@@ -82,9 +104,9 @@ if (mode == "feed")
     return 0;
 }
 #else
-if (mode == "feed")
+if (mode is "feed" or "cold")
 {
-    Console.Error.WriteLine("--mode feed: not in the old-store build");
+    Console.Error.WriteLine($"--mode {mode}: not in the old-store build");
     return 2;
 }
 #endif

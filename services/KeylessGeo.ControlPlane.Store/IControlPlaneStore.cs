@@ -61,6 +61,23 @@ public interface IControlPlaneStore : IAsyncDisposable
     public Task<ChangedRecords> ReadChangedRecordsAsync(long afterRevision, int maxCount, CancellationToken cancellationToken);
 
     /// <summary>
+    /// One page of the snapshot: the managed keys whose id follows <paramref name="afterKeyId"/>
+    /// (ordinal; null for the first page, which also carries the topology, wrapping keys and
+    /// policies), at most <paramref name="maxKeys"/>, in key id order, all at one revision
+    /// (<see cref="SnapshotPage.Revision"/>). Pages read one after another may be at different
+    /// revisions: a reader that pages through the keys brings what it read to the last page's
+    /// revision with the change feed after the first page's revision (every record changed in
+    /// between is named there). A keyserver re-syncing this way never holds every record at once;
+    /// PostgreSQL reads only the page's rows (by an ordinal index on the key id), the embedded and
+    /// in-memory stores slice the revision's sorted key array. The default reads a whole snapshot and pages it.
+    /// </summary>
+    public async Task<SnapshotPage> ReadSnapshotPageAsync(string? afterKeyId, int maxKeys, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxKeys);
+        return SnapshotPage.Of(await ReadSnapshotAsync(cancellationToken).ConfigureAwait(false), afterKeyId, maxKeys);
+    }
+
+    /// <summary>
     /// Completes with the latest revision as soon as it is greater than
     /// <paramref name="afterRevision"/> (at once if it already is). PostgreSQL uses
     /// LISTEN/NOTIFY; the embedded store watches its data directory.

@@ -107,4 +107,13 @@ internal static partial class ClusterLog
 
     [LoggerMessage(132, LogLevel.Debug, "Applied control-plane revisions {AppliedRevision} to {Revision} as a delta of {Changes} change records: {Upserts} managed keys new or changed, {Removed} removed", EventName = "DeltaApplied")]
     public static partial void DeltaApplied(ILogger logger, long appliedRevision, long revision, int changes, int upserts, int removed);
+
+    [LoggerMessage(133, LogLevel.Debug, "Fetched the wrapped private key of managed key {KeyId} version {Version} from the control-plane store in {Milliseconds:F1} ms", EventName = "ManagedKeyFetched")]
+    public static partial void ManagedKeyFetched(ILogger logger, string keyId, int version, double milliseconds);
+
+    [LoggerMessage(134, LogLevel.Warning, "Could not fetch managed key {KeyId} from the {StoreKind} control-plane store; the request that needed it is answered {Code}: {Reason}", EventName = "ManagedKeyFetchFailed")]
+    public static partial void ManagedKeyFetchFailed(ILogger logger, string keyId, string storeKind, string code, string reason, Exception? exception);
+
+    [LoggerMessage(135, LogLevel.Information, "Read the snapshot a page at a time: {Keys} managed keys in {Pages} pages, revisions {FirstRevision} to {LastRevision}, in {Milliseconds:F0} ms", EventName = "SnapshotPagesRead")]
+    public static partial void SnapshotPagesRead(ILogger logger, int keys, int pages, long firstRevision, long lastRevision, double milliseconds);
 }

@@ -80,6 +80,22 @@ public sealed record ClusterOptions
     /// </summary>
     public int FeedPageSize { get; init; } = DefaultFeedPageSize;
 
+    /// <summary>
+    /// How many managed keys one page of a snapshot read holds: a keyserver starting or re-syncing
+    /// reads the snapshot a page at a time and builds its index from each page as it arrives.
+    /// </summary>
+    public int SnapshotPageSize { get; init; } = 10_000;
+
+    /// <summary>
+    /// How many wrapped private keys of managed keys the keyserver keeps after fetching them from
+    /// the store (the index holds public facts only; a key's wrapped private key is fetched when
+    /// the key is first used here). Least recently used out first.
+    /// </summary>
+    public int WrappedKeyCacheCount { get; init; } = 10_000;
+
+    /// <summary>The most bytes of wrapped private keys kept (see <see cref="WrappedKeyCacheCount"/>).</summary>
+    public long WrappedKeyCacheBytes { get; init; } = 16L * 1024 * 1024;
+
     /// <summary>The Orleans silo this keyserver hosts in cluster mode (<c>Cluster:Silo</c>).</summary>
     public Silo.SiloOptions Silo { get; init; } = new();
 

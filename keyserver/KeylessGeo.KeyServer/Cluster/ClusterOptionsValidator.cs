@@ -42,6 +42,21 @@ public sealed class ClusterOptionsValidator : IValidateOptions<ClusterOptions>
             errors.Add($"{Prefix}FeedPageSize ({options.FeedPageSize}) must be between 1 and 1000000 change records.");
         }
 
+        if (options.SnapshotPageSize is < 1 or > 1_000_000)
+        {
+            errors.Add($"{Prefix}SnapshotPageSize ({options.SnapshotPageSize}) must be between 1 and 1000000 keys.");
+        }
+
+        if (options.WrappedKeyCacheCount is < 1 or > 10_000_000)
+        {
+            errors.Add($"{Prefix}WrappedKeyCacheCount ({options.WrappedKeyCacheCount}) must be between 1 and 10000000 wrapped keys.");
+        }
+
+        if (options.WrappedKeyCacheBytes is < 64 * 1024 or > 64L * 1024 * 1024 * 1024)
+        {
+            errors.Add($"{Prefix}WrappedKeyCacheBytes ({options.WrappedKeyCacheBytes}) must be between 65536 (64 KiB) and 68719476736 (64 GiB).");
+        }
+
         RequireDuration(errors, "StoreRetryDelay", options.StoreRetryDelay, TimeSpan.FromMilliseconds(1), TimeSpan.FromMinutes(10));
         RequireDuration(errors, "StoreRetryMaxDelay", options.StoreRetryMaxDelay, TimeSpan.FromMilliseconds(1), TimeSpan.FromMinutes(10));
         if (options.StoreRetryMaxDelay < options.StoreRetryDelay)

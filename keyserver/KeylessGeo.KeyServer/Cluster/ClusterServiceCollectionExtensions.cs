@@ -45,6 +45,7 @@ public static class ClusterServiceCollectionExtensions
             provider.GetRequiredService<TimeProvider>(),
             provider.GetRequiredService<ILoggerFactory>()));
         services.TryAddSingleton<LocalWrappingKey>();
+        services.TryAddSingleton<ManagedKeyBlobs>();
         services.TryAddSingleton<ClusterState>();
         services.TryAddSingleton<ClusterMetrics>();
         services.TryAddSingleton<WrappingKeyRegistration>();

@@ -27,12 +27,14 @@ internal sealed class ManagedKeyApplier
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly ManagedKeySetBuilder _builder;
+    private readonly ManagedKeyBlobs _blobs;
     private ManagedKeySet _current = ManagedKeySet.Empty;
 
     public ManagedKeyApplier(
         KeyStore keys, LocalWrappingKey wrappingKey, ClusterState state, ClusterMetrics metrics, KeyPlacementView placements,
-        LocalKeyActivations activations, string datacenter, int pageSize, TimeProvider time, ILogger logger)
+        LocalKeyActivations activations, ManagedKeyBlobs blobs, string datacenter, int pageSize, TimeProvider time, ILogger logger)
     {
+        _blobs = blobs;
         _keys = keys;
         _state = state;
         _metrics = metrics;
@@ -42,7 +44,7 @@ internal sealed class ManagedKeyApplier
         _pageSize = pageSize;
         _time = time;
         _logger = logger;
-        _builder = new ManagedKeySetBuilder(datacenter, wrappingKey, keys.NextGeneration, logger);
+        _builder = new ManagedKeySetBuilder(datacenter, wrappingKey, keys.NextGeneration, blobs, logger);
     }
 
     /// <summary>The managed key set in force.</summary>
@@ -87,6 +89,16 @@ internal sealed class ManagedKeyApplier
         var delta = _builder.Apply(_current, changed);
         KeyPlacementsBuilder.Apply(_placements, changed);
         var evicted = delta.IsEmpty ? [] : _keys.ApplyManagedKeyChanges(delta.Upserts, delta.Removed);
+        foreach (var change in changed.Page.Changes)
+        {
+            // A changed or removed key record drops its fetched wrapped key (a policy change keeps
+            // it: the record, and so the blob, is the same).
+            if (change.Kind == ChangeKind.Key)
+            {
+                _blobs.Invalidate(change.Id);
+            }
+        }
+
         foreach (var key in delta.Upserts)
         {
             if (ManagedKeySet.FactsOf(key).Status != ManagedKeyStatus.Servable)
@@ -111,30 +123,65 @@ internal sealed class ManagedKeyApplier
     /// <summary>Applies <paramref name="snapshot"/> unless it is the revision in force already.</summary>
     public void ApplySnapshot(ControlPlaneSnapshot snapshot)
     {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        if (_state.HasSnapshot && snapshot.Revision == _state.AppliedRevision)
+        {
+            _state.Touched(_time.GetUtcNow());
+            return;
+        }
+
+        var resync = BeginSnapshot(SnapshotPage.Of(snapshot, null, 1) with { Keys = [] });
+        resync.Add(new SnapshotPage { Revision = snapshot.Revision, Keys = snapshot.Keys });
+        ApplySnapshot(resync);
+    }
+
+    /// <summary>
+    /// Starts a re-sync from a snapshot read a page at a time: <paramref name="first"/> (the first
+    /// page: topology, wrapping keys, policies) decides the policies; its keys and those of the
+    /// following pages go to <see cref="ManagedKeyResync.Add"/>; then <see cref="ApplySnapshot(ManagedKeyResync)"/>.
+    /// </summary>
+    public ManagedKeyResync BeginSnapshot(SnapshotPage first)
+    {
+        ArgumentNullException.ThrowIfNull(first);
+        var header = new ControlPlaneSnapshot
+        {
+            Revision = first.Revision,
+            Datacenters = first.Datacenters,
+            WrappingKeys = first.WrappingKeys,
+            Policies = first.Policies,
+        };
+        return new ManagedKeyResync(_builder.Begin(header, _current), KeyPlacementsBuilder.Build(header), first.Revision);
+    }
+
+    /// <summary>Swaps in the set <paramref name="resync"/> built, unless it is the revision in force already.</summary>
+    public void ApplySnapshot(ManagedKeyResync resync)
+    {
+        ArgumentNullException.ThrowIfNull(resync);
         var now = _time.GetUtcNow();
         var applied = _state.AppliedRevision;
-        if (_state.HasSnapshot && snapshot.Revision == applied)
+        var revision = resync.Revision;
+        if (_state.HasSnapshot && revision == applied)
         {
             _state.Touched(now);
             return;
         }
 
-        if (_state.HasSnapshot && snapshot.Revision < applied)
+        if (_state.HasSnapshot && revision < applied)
         {
-            ClusterLog.RevisionWentBack(_logger, applied, snapshot.Revision);
+            ClusterLog.RevisionWentBack(_logger, applied, revision);
         }
 
-        // Built aside: the set in force keeps serving until the new one is swapped in whole.
-        var set = _builder.Build(snapshot, _current);
-        var placements = KeyPlacementsBuilder.Build(snapshot);
-        _placements.Publish(placements);
+        // Built aside: the set in force kept serving until the new one is swapped in whole.
+        var set = resync.Keys.Finish();
+        _placements.Publish(resync.Placements);
         var evicted = _keys.ApplyManagedKeys(set.InKeyIdOrder());
         _current = set;
-        DeactivateRefusedGrains(set, snapshot.Revision);
-        Evicted(evicted, snapshot.Revision);
-        _state.Applied(snapshot.Revision, set.Counts, now);
+        _blobs.RemoveStale(set);
+        DeactivateRefusedGrains(set, revision);
+        Evicted(evicted, revision);
+        _state.Applied(revision, set.Counts, now);
         _metrics.FeedApplied(delta: false);
-        ClusterLog.RevisionApplied(_logger, snapshot.Revision, set.Counts.Servable, set.Counts.Denied, set.Counts.Unavailable, _datacenter);
+        ClusterLog.RevisionApplied(_logger, revision, set.Counts.Servable, set.Counts.Denied, set.Counts.Unavailable, _datacenter);
     }
 
     /// <summary>

@@ -13,8 +13,43 @@ namespace KeylessGeo.KeyServer.Cluster;
 /// </summary>
 internal static class ManagedKeyEntries
 {
-    /// <summary>Why the key's public facts cannot be served as recorded, or null when they can.</summary>
-    public static string? PublicKeyProblem(ManagedKeyRecord record)
+    private const string PublicKeySource = "control plane";
+
+    /// <summary>
+    /// <paramref name="record"/> as the index holds it: without the wrapped private key and the
+    /// public key (fetched with it on first use; digests stand in for both) and the certificate PEM
+    /// (read once for its IP addresses), with the policy id and
+    /// algorithm name shared with other records rather than one string per key.
+    /// </summary>
+    public static ManagedKeyRecord Slim(ManagedKeyRecord record, string? policyId) => record with
+    {
+        WrappedPrivateKey = [],
+        SubjectPublicKeyInfo = [],
+        CertificatePem = null,
+        PolicyId = policyId is not null && string.Equals(policyId, record.PolicyId, StringComparison.Ordinal) ? policyId : record.PolicyId,
+        Algorithm = string.Intern(record.Algorithm),
+    };
+
+    /// <summary>The first 8 bytes of the SHA-256 of <paramref name="bytes"/>: stands for a bulky field the index does not hold.</summary>
+    public static long Digest(ReadOnlySpan<byte> bytes)
+    {
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(bytes, hash);
+        return BitConverter.ToInt64(hash);
+    }
+
+    /// <summary>The digest of a certificate PEM (0 without one).</summary>
+    public static long Digest(string? certificatePem) =>
+        string.IsNullOrEmpty(certificatePem) ? 0 : Digest(System.Text.Encoding.UTF8.GetBytes(certificatePem));
+
+    /// <summary>The IP addresses of a key's certificate (from the full record: the index's slim copy has no certificate).</summary>
+    public static IReadOnlyList<byte[]> IpAddressesOf(string? certificatePem) => CertificateIpAddresses(certificatePem);
+
+    /// <summary>
+    /// Reads <paramref name="record"/>'s public key once (the index does not keep it): the
+    /// operations it takes, and why its public facts cannot be served, or null when they can.
+    /// </summary>
+    public static ManagedKeyShape Inspect(ManagedKeyRecord record)
     {
         ParsedPublicKey parsed;
         try
@@ -23,37 +58,22 @@ internal static class ManagedKeyEntries
         }
         catch (KeyFileException e)
         {
-            return $"its public key cannot be served: {e.Message}";
+            // Refused with its problem: the placeholders below are never used for an operation.
+            return new ManagedKeyShape(KeyAlgorithm.Rsa2048, 0, 0, $"its public key cannot be served: {e.Message}");
         }
 
-        if (!parsed.Ski.AsSpan().SequenceEqual(record.Ski))
-        {
-            return "its recorded SKI is not the SKI of its public key";
-        }
-
-        if (!parsed.CertDigest.AsSpan().SequenceEqual(record.CertDigest))
-        {
-            return "its recorded certificate digest is not the digest of its public key";
-        }
-
-        return null;
+        var problem = !parsed.Ski.AsSpan().SequenceEqual(record.Ski)
+            ? "its recorded SKI is not the SKI of its public key"
+            : !parsed.CertDigest.AsSpan().SequenceEqual(record.CertDigest)
+                ? "its recorded certificate digest is not the digest of its public key"
+                : null;
+        return new ManagedKeyShape(parsed.Algorithm, parsed.ModulusBytes, parsed.KeySizeBits, problem);
     }
 
     /// <summary>The index entry for <paramref name="facts"/>: public facts, the refusal if any, and the source that opens it.</summary>
-    public static IndexedKey Create(ManagedKeyFacts facts, long generation, ManagedKeySource source)
+    public static IndexedKey Create(ManagedKeyFacts facts, long generation, ManagedKeySource source, ManagedKeyShape shape, IReadOnlyList<byte[]> ipAddresses)
     {
         var record = facts.Record;
-        ParsedPublicKey? parsed = null;
-        try
-        {
-            parsed = SubjectPublicKeyInfoParser.Parse(record.SubjectPublicKeyInfo);
-        }
-        catch (KeyFileException)
-        {
-            // Only a refused key gets here (a servable one was parsed in Build); its refusal
-            // answers every lookup, so the placeholders below are never used for an operation.
-        }
-
         return new IndexedKey
         {
             KeyId = record.KeyId,
@@ -66,15 +86,19 @@ internal static class ManagedKeyEntries
                 _ => ErrorCode.Internal,
             },
             RefusalMessage = facts.Refusal,
-            Algorithm = parsed?.Algorithm ?? KeyAlgorithm.Rsa2048,
-            ModulusBytes = parsed?.ModulusBytes ?? 0,
-            KeySizeBits = parsed?.KeySizeBits ?? 0,
-            SubjectPublicKeyInfo = record.SubjectPublicKeyInfo,
+            Algorithm = shape.Algorithm,
+            ModulusBytes = shape.ModulusBytes,
+            KeySizeBits = shape.KeySizeBits,
+
+            // Not held: the source checks an opened key against the public key fetched with it.
+            SubjectPublicKeyInfo = [],
             Ski = record.Ski,
             CertDigest = record.CertDigest,
-            HostNames = record.HostNames,
-            IpAddresses = CertificateIpAddresses(record.CertificatePem),
-            PublicKeySource = "control plane",
+
+            // The record's own array, not a boxed ImmutableArray: one object less per key.
+            HostNames = System.Runtime.InteropServices.ImmutableCollectionsMarshal.AsArray(record.HostNames) ?? [],
+            IpAddresses = ipAddresses,
+            PublicKeySource = PublicKeySource,
         };
     }
 

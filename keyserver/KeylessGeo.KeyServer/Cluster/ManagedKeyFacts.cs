@@ -5,12 +5,28 @@ namespace KeylessGeo.KeyServer.Cluster;
 
 /// <summary>
 /// Everything one snapshot says about one managed key in this datacenter: its state, and for a
-/// servable key the ciphertexts needed to open it. Two snapshots that give a key the same facts
-/// keep its index entry, and with it the loaded private key.
+/// servable key the policy key copy needed to open it. The record is held without its bulky
+/// fields (<see cref="ManagedKeyEntries.Slim"/>): the wrapped private key and the public key are
+/// fetched when the key is first used (<see cref="ManagedKeyBlobs"/>), the certificate was read for its IP addresses;
+/// their digests stand in for them. Two snapshots that give a key the same facts keep its index
+/// entry, and with it the loaded private key.
 /// </summary>
 internal sealed record ManagedKeyFacts
 {
+    /// <summary>The key's record without its wrapped private key and certificate (see the type's summary).</summary>
     public required ManagedKeyRecord Record { get; init; }
+
+    /// <summary>A digest of the wrapped private key the record held (the first 8 bytes of its SHA-256).</summary>
+    public long WrappedKeyDigest { get; init; }
+
+    /// <summary>A digest of the record's certificate PEM (0 without one).</summary>
+    public long CertificateDigest { get; init; }
+
+    /// <summary>A digest of the record's SubjectPublicKeyInfo (the index does not hold it; it is fetched with the wrapped key).</summary>
+    public long PublicKeyDigest { get; init; }
+
+    /// <summary>Why the record's public facts cannot be served (see <see cref="ManagedKeyShape.Problem"/>); null when they can.</summary>
+    public string? PublicKeyProblem { get; init; }
 
     public required ManagedKeyStatus Status { get; init; }
 
@@ -42,12 +58,12 @@ internal sealed record ManagedKeyFacts
             && string.Equals(a.PolicyId, b.PolicyId, StringComparison.Ordinal)
             && a.Version == b.Version
             && a.PolicyKeyGeneration == b.PolicyKeyGeneration
-            && a.SubjectPublicKeyInfo.AsSpan().SequenceEqual(b.SubjectPublicKeyInfo)
+            && PublicKeyDigest == other.PublicKeyDigest
             && a.Ski.AsSpan().SequenceEqual(b.Ski)
             && a.CertDigest.AsSpan().SequenceEqual(b.CertDigest)
-            && string.Equals(a.CertificatePem, b.CertificatePem, StringComparison.Ordinal)
+            && CertificateDigest == other.CertificateDigest
             && SameNames(a.HostNames, b.HostNames)
-            && a.WrappedPrivateKey.AsSpan().SequenceEqual(b.WrappedPrivateKey)
+            && WrappedKeyDigest == other.WrappedKeyDigest
             && SameCopy(Copy, other.Copy);
     }
 

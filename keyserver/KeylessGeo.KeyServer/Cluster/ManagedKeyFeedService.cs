@@ -10,13 +10,13 @@ using Microsoft.Extensions.Options;
 namespace KeylessGeo.KeyServer.Cluster;
 
 /// <summary>
-/// Follows the control-plane change feed: reads a snapshot first, builds this datacenter's managed
+/// Follows the control-plane change feed: reads a snapshot first (a page at a time), builds this datacenter's managed
 /// key set and swaps it into the key store; then waits for the next revision and applies only what
 /// changed (<see cref="IControlPlaneStore.ReadChangedRecordsAsync"/>): added, changed and removed
 /// keys, and changed policies, whose keys alone are decided again. The key store's and the
 /// placements' indexes change a key at a time, and grains of keys refused or removed here leave.
-/// A whole snapshot is read again (built aside while the current set keeps serving, then swapped
-/// in) when deltas cannot bring the key set up to date: the keyserver fell behind the store's
+/// A whole snapshot is read again, a page of keys at a time (built aside from each page while the
+/// current set keeps serving, then swapped in), when deltas cannot bring the key set up to date: the keyserver fell behind the store's
 /// retained change feed, is more than a page behind, the store went back to an older revision,
 /// or the topology changed. A failing store is retried with backoff while the
 /// last good key set stays in force; nothing here stops the process.
@@ -37,7 +37,7 @@ internal sealed class ManagedKeyFeedService : BackgroundService
     public ManagedKeyFeedService(
         IControlPlaneStore store, KeyStore keys, LocalWrappingKey wrappingKey, ClusterState state, ClusterMetrics metrics,
         IOptions<ClusterOptions> options, IOptions<KeyServerOptions> core, TimeProvider time, ILogger<ManagedKeyFeedService> logger,
-        KeyPlacementView placements, LocalKeyActivations activations)
+        KeyPlacementView placements, LocalKeyActivations activations, ManagedKeyBlobs blobs)
     {
         _store = store;
         _keys = keys;
@@ -46,7 +46,8 @@ internal sealed class ManagedKeyFeedService : BackgroundService
         _options = options.Value;
         _time = time;
         _logger = logger;
-        _applier = new ManagedKeyApplier(keys, wrappingKey, state, metrics, placements, activations, core.Value.Datacenter, _options.FeedPageSize, time, logger);
+        _applier = new ManagedKeyApplier(
+            keys, wrappingKey, state, metrics, placements, activations, blobs, core.Value.Datacenter, _options.FeedPageSize, time, logger);
     }
 
     /// <summary>
@@ -132,7 +133,7 @@ internal sealed class ManagedKeyFeedService : BackgroundService
     {
         if (!_state.HasSnapshot)
         {
-            _applier.ApplySnapshot(await _store.ReadSnapshotAsync(cancellationToken).ConfigureAwait(false));
+            await ResyncAsync(cancellationToken).ConfigureAwait(false);
             return;
         }
 
@@ -148,11 +149,33 @@ internal sealed class ManagedKeyFeedService : BackgroundService
         if (_applier.WhyNotADelta(changed, applied) is { } reason)
         {
             ClusterLog.FeedResync(_logger, reason.Level, applied, latest, reason.Message);
-            _applier.ApplySnapshot(await _store.ReadSnapshotAsync(cancellationToken).ConfigureAwait(false));
+            await ResyncAsync(cancellationToken).ConfigureAwait(false);
             return;
         }
 
         _applier.ApplyDelta(changed, applied);
+    }
+
+    /// <summary>
+    /// Reads the snapshot a page of <see cref="ClusterOptions.SnapshotPageSize"/> keys at a time and
+    /// builds the new set from each page as it arrives (never holding every record), while the set in
+    /// force keeps serving; then swaps it in. Pages read at later revisions than the first are
+    /// brought together by the deltas after the first page's revision, which the next turn applies.
+    /// </summary>
+    private async Task ResyncAsync(CancellationToken cancellationToken)
+    {
+        var started = _time.GetTimestamp();
+        var page = await _store.ReadSnapshotPageAsync(null, _options.SnapshotPageSize, cancellationToken).ConfigureAwait(false);
+        var resync = _applier.BeginSnapshot(page);
+        resync.Add(page);
+        while (page.More)
+        {
+            page = await _store.ReadSnapshotPageAsync(page.LastKeyId, _options.SnapshotPageSize, cancellationToken).ConfigureAwait(false);
+            resync.Add(page);
+        }
+
+        ClusterLog.SnapshotPagesRead(_logger, resync.Keys.Count, resync.Pages, resync.Revision, resync.LastRevision, _time.GetElapsedTime(started).TotalMilliseconds);
+        _applier.ApplySnapshot(resync);
     }
 
     private async Task WaitForChangeAsync(CancellationToken stoppingToken)

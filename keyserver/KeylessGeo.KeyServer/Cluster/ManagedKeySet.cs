@@ -64,9 +64,16 @@ internal sealed class ManagedKeySet
     /// <summary>The facts behind a managed key's index entry.</summary>
     public static ManagedKeyFacts FactsOf(IndexedKey key) => ((ManagedKeySource)key.Source!).Facts;
 
-    /// <summary>Every entry, in key id order (the order a key store indexes a whole set in).</summary>
-    public IReadOnlyList<IndexedKey> InKeyIdOrder() =>
-        _built ?? [.. _byId.Values.OrderBy(static k => k.KeyId, StringComparer.Ordinal)];
+    /// <summary>
+    /// Every entry, in key id order (the order a key store indexes a whole set in). The list the set
+    /// was built from is handed over, not kept: a set swapped in does not hold a second reference per key.
+    /// </summary>
+    public IReadOnlyList<IndexedKey> InKeyIdOrder()
+    {
+        var built = _built;
+        _built = null;
+        return built ?? [.. _byId.Values.OrderBy(static k => k.KeyId, StringComparer.Ordinal)];
+    }
 
     public bool TryGet(string keyId, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out IndexedKey? key) => _byId.TryGetValue(keyId, out key);
 

@@ -21,15 +21,18 @@ internal sealed class ManagedKeySetBuilder
     private readonly string _datacenter;
     private readonly LocalWrappingKey _wrappingKey;
     private readonly Func<long> _nextGeneration;
+    private readonly ManagedKeyOpener _opener;
     private readonly ILogger _logger;
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<PolicyVerdict, VerdictTexts> _texts = [];
     private readonly HashSet<string> _reported = new(StringComparer.Ordinal);
     private string? _registeredFingerprint;
 
-    public ManagedKeySetBuilder(string datacenter, LocalWrappingKey wrappingKey, Func<long> nextGeneration, ILogger logger)
+    public ManagedKeySetBuilder(string datacenter, LocalWrappingKey wrappingKey, Func<long> nextGeneration, ManagedKeyBlobs blobs, ILogger logger)
     {
         _datacenter = datacenter;
         _wrappingKey = wrappingKey;
         _nextGeneration = nextGeneration;
+        _opener = new ManagedKeyOpener(wrappingKey, datacenter, blobs);
         _logger = logger;
     }
 
@@ -37,27 +40,37 @@ internal sealed class ManagedKeySetBuilder
     public ManagedKeySet Build(ControlPlaneSnapshot snapshot, ManagedKeySet previous)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
-        ArgumentNullException.ThrowIfNull(previous);
-        CheckRegisteredWrappingKey(snapshot.FindWrappingKey(_datacenter)?.Fingerprint ?? "");
-        var topology = PolicyCheck.Topology(snapshot, out var topologyProblem);
-        var verdicts = Verdicts(snapshot, topology, topologyProblem);
-        long generation = 0;
-        var keys = new List<IndexedKey>(snapshot.Keys.Length);
-        foreach (var record in snapshot.Keys)
-        {
-            previous.TryGet(record.KeyId, out var old);
-            keys.Add(Decide(record, old, verdicts, ref generation));
-        }
+        var build = Begin(snapshot with { Keys = [] }, previous);
+        build.Add(snapshot.Keys);
+        return build.Finish();
+    }
 
+    /// <summary>
+    /// Starts a set built a page of keys at a time: <paramref name="header"/> carries the revision,
+    /// topology, wrapping keys and policies (its keys are ignored); the keys follow, in key id
+    /// order, through <see cref="ManagedKeySetBuild.Add"/>. Entries of <paramref name="previous"/>
+    /// whose facts did not change are carried over.
+    /// </summary>
+    public ManagedKeySetBuild Begin(ControlPlaneSnapshot header, ManagedKeySet previous)
+    {
+        ArgumentNullException.ThrowIfNull(header);
+        ArgumentNullException.ThrowIfNull(previous);
+        CheckRegisteredWrappingKey(header.FindWrappingKey(_datacenter)?.Fingerprint ?? "");
+        var topology = PolicyCheck.Topology(header, out var topologyProblem);
+        var verdicts = Verdicts(header, topology, topologyProblem);
+        return new ManagedKeySetBuild(this, previous, header.Revision, topology, topologyProblem, verdicts);
+    }
+
+    /// <summary>Logs the keys of <paramref name="previous"/> that <paramref name="built"/> no longer holds.</summary>
+    internal void ReportRemoved(ManagedKeySet previous, ManagedKeySet built)
+    {
         foreach (var keyId in previous.KeyIds)
         {
-            if (snapshot.FindKey(keyId) is null)
+            if (!built.TryGet(keyId, out _))
             {
                 ClusterLog.ManagedKeyRemoved(_logger, keyId, _datacenter);
             }
         }
-
-        return new ManagedKeySet(snapshot.Revision, keys, topology, topologyProblem, verdicts);
     }
 
     /// <summary>
@@ -114,8 +127,17 @@ internal sealed class ManagedKeySetBuilder
         foreach (var keyId in affected)
         {
             set.TryGet(keyId, out var old);
-            var record = keys.GetValueOrDefault(keyId) ?? (changedKeys.Contains(keyId) ? null : old is null ? null : ManagedKeySet.FactsOf(old).Record);
-            if (record is null)
+            IndexedKey entry;
+            if (keys.GetValueOrDefault(keyId) is { } record)
+            {
+                entry = Decide(record, old, set.Verdicts, ref generation);
+            }
+            else if (!changedKeys.Contains(keyId) && old is not null)
+            {
+                // Its policy changed, not the key: decide the record as held again.
+                entry = Redecide(old, set.Verdicts, ref generation);
+            }
+            else
             {
                 if (set.Remove(keyId))
                 {
@@ -126,7 +148,6 @@ internal sealed class ManagedKeySetBuilder
                 continue;
             }
 
-            var entry = Decide(record, old, set.Verdicts, ref generation);
             if (!ReferenceEquals(entry, old))
             {
                 set.Set(entry);
@@ -138,24 +159,54 @@ internal sealed class ManagedKeySetBuilder
         return new ManagedKeyDelta(upserts, removed);
     }
 
-    /// <summary><paramref name="old"/> when its facts still hold, else a new entry for <paramref name="record"/> (logged).</summary>
-    private IndexedKey Decide(ManagedKeyRecord record, IndexedKey? old, Dictionary<string, PolicyVerdict> verdicts, ref long generation)
+    /// <summary>
+    /// <paramref name="old"/> when the facts of <paramref name="record"/> (a record as the store
+    /// holds it) are still its facts, else a new entry (logged). The index keeps a slim copy.
+    /// </summary>
+    internal IndexedKey Decide(ManagedKeyRecord record, IndexedKey? old, Dictionary<string, PolicyVerdict> verdicts, ref long generation)
     {
-        var facts = Describe(record, verdicts);
+        var policyId = verdicts.TryGetValue(record.PolicyId, out var verdict) ? verdict.Policy.Id : null;
+        var held = new Held(
+            ManagedKeyEntries.Slim(record, policyId), ManagedKeyEntries.Digest(record.WrappedPrivateKey), ManagedKeyEntries.Digest(record.CertificatePem),
+            ManagedKeyEntries.Digest(record.SubjectPublicKeyInfo), null, null, record.CertificatePem);
+        return Decide(held, record, old, verdicts, ref generation);
+    }
+
+    /// <summary>The entry of an indexed key decided again (its policy changed, not the key), from what the index holds of it.</summary>
+    private IndexedKey Redecide(IndexedKey old, Dictionary<string, PolicyVerdict> verdicts, ref long generation)
+    {
+        var facts = ManagedKeySet.FactsOf(old);
+        var held = new Held(
+            facts.Record, facts.WrappedKeyDigest, facts.CertificateDigest, facts.PublicKeyDigest,
+            ManagedKeyShape.Of(old, facts.PublicKeyProblem), old.IpAddresses, null);
+        return Decide(held, null, old, verdicts, ref generation);
+    }
+
+    private IndexedKey Decide(Held held, ManagedKeyRecord? full, IndexedKey? old, Dictionary<string, PolicyVerdict> verdicts, ref long generation)
+    {
+        var facts = Describe(held.Record, verdicts) with
+        {
+            WrappedKeyDigest = held.WrappedKeyDigest,
+            CertificateDigest = held.CertificateDigest,
+            PublicKeyDigest = held.PublicKeyDigest,
+        };
         var oldFacts = old is null ? null : ManagedKeySet.FactsOf(old);
         if (old is not null && oldFacts!.SameAs(facts))
         {
             return old;
         }
 
-        // Checked for new and changed keys only: an unchanged entry passed it already.
-        if (facts.Status == ManagedKeyStatus.Servable && ManagedKeyEntries.PublicKeyProblem(record) is { } problem)
+        // The public key is read for new and changed entries only (an unchanged one was read
+        // already); the index keeps what it says, not the key.
+        var shape = held.Shape ?? ManagedKeyEntries.Inspect(full!);
+        facts = facts with { PublicKeyProblem = shape.Problem };
+        if (facts.Status == ManagedKeyStatus.Servable && shape.Problem is { } problem)
         {
             facts = facts with
             {
                 Status = ManagedKeyStatus.Unavailable,
                 Copy = null,
-                Refusal = CannotOpen(record),
+                Refusal = CannotOpen(held.Record),
                 Reason = problem,
             };
         }
@@ -166,7 +217,8 @@ internal sealed class ManagedKeySetBuilder
         }
 
         LogTransition(oldFacts, facts);
-        return ManagedKeyEntries.Create(facts, generation, new ManagedKeySource(facts, _wrappingKey, _datacenter));
+        var ips = held.IpAddresses ?? ManagedKeyEntries.IpAddressesOf(held.CertificatePem);
+        return ManagedKeyEntries.Create(facts, generation, new ManagedKeySource(facts, _opener), shape, ips);
     }
 
     // The start-up registration reports a conflict it finds; this reports a registered key
@@ -237,7 +289,9 @@ internal sealed class ManagedKeySetBuilder
             };
         }
 
+        // The reasons depend on the policy alone: one string per verdict, shared by its keys.
         var policy = verdict.Policy;
+        var texts = _texts.GetValue(verdict, v => new VerdictTexts(v, _datacenter, _wrappingKey));
         var facts = new ManagedKeyFacts
         {
             Record = record,
@@ -245,7 +299,7 @@ internal sealed class ManagedKeySetBuilder
             PolicyVersion = policy.Version,
             PolicyKeyGeneration = policy.KeyGeneration,
             Refusal = $"key '{record.KeyId}' may not be used in datacenter '{_datacenter}' (policy '{policy.Id}' v{policy.Version})",
-            Reason = $"policy '{policy.Id}' v{policy.Version} does not permit datacenter '{_datacenter}'",
+            Reason = texts.Denied,
         };
         if (!verdict.Listed)
         {
@@ -254,32 +308,22 @@ internal sealed class ManagedKeySetBuilder
 
         if (!verdict.TextPermits)
         {
-            return facts with { Reason = $"policy '{policy.Id}' v{policy.Version} lists datacenter '{_datacenter}' as permitted, but its text does not permit it ({verdict.Explanation}); refused as defence in depth" };
+            return facts with { Reason = texts.TextRefuses };
         }
 
-        var unavailable = facts with { Status = ManagedKeyStatus.Unavailable, Refusal = CannotOpen(record) };
-        if (verdict.Copy is null)
+        if (verdict.Copy is null || texts.WrongWrappingKey is not null)
         {
-            // Permitted, but pending: the control plane wraps a copy once this datacenter's
-            // wrapping key is registered. Not a policy decision, so not POLICY_DENIED.
-            return unavailable with
-            {
-                Reason = $"policy '{policy.Id}' v{policy.Version} permits datacenter '{_datacenter}', but holds no policy key wrapped to it yet (register the datacenter's wrapping key through the control plane)",
-            };
-        }
-
-        if (!string.Equals(verdict.Copy.WrappingKeyFingerprint, _wrappingKey.Fingerprint, StringComparison.OrdinalIgnoreCase))
-        {
-            return unavailable with
-            {
-                Reason = $"policy '{policy.Id}' v{policy.Version} permits datacenter '{_datacenter}', but its policy key was wrapped for wrapping key {verdict.Copy.WrappingKeyFingerprint} while this keyserver holds {_wrappingKey.Fingerprint} ({_wrappingKey.Path})",
-            };
+            // Permitted, but pending (no copy for this datacenter yet) or wrapped for another key:
+            // not a policy decision, so not POLICY_DENIED.
+            return facts with { Status = ManagedKeyStatus.Unavailable, Refusal = CannotOpen(record), Reason = texts.WrongWrappingKey ?? texts.NoCopy };
         }
 
         if (record.PolicyKeyGeneration != policy.KeyGeneration)
         {
-            return unavailable with
+            return facts with
             {
+                Status = ManagedKeyStatus.Unavailable,
+                Refusal = CannotOpen(record),
                 Reason = $"it is wrapped under policy key generation {record.PolicyKeyGeneration} of policy '{policy.Id}', whose current generation is {policy.KeyGeneration}",
             };
         }
@@ -289,7 +333,7 @@ internal sealed class ManagedKeySetBuilder
             Status = ManagedKeyStatus.Servable,
             Copy = verdict.Copy,
             Refusal = null,
-            Reason = $"policy '{policy.Id}' v{policy.Version} permits datacenter '{_datacenter}' ({verdict.Explanation})",
+            Reason = texts.Servable,
         };
     }
 
@@ -334,4 +378,10 @@ internal sealed class ManagedKeySetBuilder
             report();
         }
     }
+
+    // What the index holds of a key to decide it: its slim record, the digests standing in for what
+    // it drops, and (for an indexed key decided again) its public key's shape and IP addresses.
+    private sealed record Held(
+        ManagedKeyRecord Record, long WrappedKeyDigest, long CertificateDigest, long PublicKeyDigest, ManagedKeyShape? Shape,
+        IReadOnlyList<byte[]>? IpAddresses, string? CertificatePem);
 }

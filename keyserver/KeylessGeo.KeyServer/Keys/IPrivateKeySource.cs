@@ -26,4 +26,18 @@ internal interface IPrivateKeySource
     /// Throws <see cref="TimeoutException"/> when <paramref name="timeout"/> passes first.
     /// </summary>
     public ValueTask<IDisposable?> WaitForCapacityAsync(TimeSpan timeout, CancellationToken cancellationToken) => default;
+
+    /// <summary>
+    /// Gets what <see cref="Load"/> needs from elsewhere, asynchronously, before the operation is
+    /// queued for a worker (a managed key's wrapped private key, fetched from the control-plane
+    /// store on first use): so no worker waits for I/O. Completes at once when there is nothing to
+    /// get. Throws <see cref="Cluster.ManagedKeyFetchException"/> with the code to answer when it
+    /// cannot be had; <see cref="TimeoutException"/> when <paramref name="timeout"/> passes first.
+    /// </summary>
+    public ValueTask PrepareAsync(TimeSpan timeout, CancellationToken cancellationToken) => default;
+
+    /// <summary>The private key cache dropped this key's loaded private key: what <see cref="PrepareAsync"/> got may go too.</summary>
+    public void Unloaded()
+    {
+    }
 }

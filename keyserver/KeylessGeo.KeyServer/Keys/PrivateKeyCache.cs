@@ -219,6 +219,7 @@ internal sealed class PrivateKeyCache
             {
                 Interlocked.Decrement(ref cache._loaded);
                 Loaded.Value.Release();
+                Key.Source?.Unloaded();
             }
         }
     }

@@ -16,6 +16,7 @@ internal static class SignErrorMapper
     {
         KeyFileException => (ErrorCode.Internal, $"the private key for '{key.KeyId}' cannot be loaded; the keyserver log names the cause"),
         KeyDeviceException => (ErrorCode.Internal, $"the device holding the private key for '{key.KeyId}' cannot perform the operation right now; the keyserver log names the cause"),
+        ManagedKeyFetchException fetch => (fetch.Code, fetch.Message),
         ManagedKeyException => (ErrorCode.Internal, $"the private key for '{key.KeyId}' cannot be opened by this keyserver; the keyserver log names the cause"),
         IOException or UnauthorizedAccessException => (ErrorCode.Internal, $"the private key for '{key.KeyId}' could not be read (I/O failure)"),
         CryptographicException => (ErrorCode.CryptoFailure, "the cryptographic operation failed (for example an invalid ciphertext)"),

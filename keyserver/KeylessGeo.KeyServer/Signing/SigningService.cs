@@ -72,12 +72,42 @@ internal sealed class SigningService : ISigningService
             return Admit(request, key, null, due, cancellationToken, started);
         }
 
+        // A managed key first gets its wrapped private key (fetched from the control-plane store
+        // on first use), asynchronously, so no worker ever waits for the store.
+        var prepared = source.PrepareAsync(due - _time.GetUtcNow(), cancellationToken);
+        return prepared.IsCompletedSuccessfully
+            ? WaitForCapacity(request, key, source, due, cancellationToken, started)
+            : AdmitWhenPreparedAsync(request, key, source, prepared, due, cancellationToken, started);
+    }
+
+    private ValueTask<SignResponse> WaitForCapacity(
+        SignRequest request, IndexedKey key, IPrivateKeySource source, DateTimeOffset due, CancellationToken cancellationToken, long started)
+    {
         // A key in a device (a PKCS#11 token) first waits, asynchronously, for a free session,
         // so no worker ever blocks waiting for one.
         var capacity = source.WaitForCapacityAsync(due - _time.GetUtcNow(), cancellationToken);
         return capacity.IsCompletedSuccessfully
             ? Admit(request, key, capacity.Result, due, cancellationToken, started)
             : AdmitWhenCapacityAsync(request, key, capacity, due, cancellationToken, started);
+    }
+
+    private async ValueTask<SignResponse> AdmitWhenPreparedAsync(
+        SignRequest request, IndexedKey key, IPrivateKeySource source, ValueTask prepared, DateTimeOffset due, CancellationToken cancellationToken, long started)
+    {
+        try
+        {
+            await prepared.ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            return Failure(request, key, ErrorCode.DeadlineExceeded, $"the deadline passed while key '{key.KeyId}' was fetched from the control-plane store", started);
+        }
+        catch (ManagedKeyFetchException e)
+        {
+            return Failure(request, key, e.Code, e.Message, started);
+        }
+
+        return await WaitForCapacity(request, key, source, due, cancellationToken, started).ConfigureAwait(false);
     }
 
     private async ValueTask<SignResponse> AdmitWhenCapacityAsync(

@@ -171,6 +171,12 @@ public sealed class EmbeddedControlPlaneStore : IControlPlaneStore
         return new ChangedRecords(new ChangePage(page, state.Revision, truncated), state.Read(RetainedChanges.Ids(page)), !truncated && !more);
     }
 
+    public async Task<SnapshotPage> ReadSnapshotPageAsync(string? afterKeyId, int maxKeys, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxKeys);
+        return (await CurrentAsync(cancellationToken).ConfigureAwait(false)).Page(afterKeyId, maxKeys);
+    }
+
     public async Task<long> WaitForChangeAsync(long afterRevision, CancellationToken cancellationToken)
     {
         await InitializeAsync(cancellationToken).ConfigureAwait(false);

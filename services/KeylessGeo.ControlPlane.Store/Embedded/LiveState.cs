@@ -59,6 +59,12 @@ internal sealed class LiveState
     public RecordSet Read(IEnumerable<RecordId> ids) => RetainedChanges.Read(
         Revision, ids, id => _datacenters.GetValueOrDefault(id), id => _wrappingKeys.GetValueOrDefault(id), id => _policies.GetValueOrDefault(id), id => _keys.GetValueOrDefault(id));
 
+    /// <summary>
+    /// A page of this revision's snapshot: a binary search in the snapshot's sorted keys (built once
+    /// per revision, and shared with whole-snapshot readers; this process holds every record anyway).
+    /// </summary>
+    public SnapshotPage Page(string? afterKeyId, int maxKeys) => SnapshotPage.Of(Snapshot, afterKeyId, maxKeys);
+
     /// <summary>The snapshot readers see, built on first use.</summary>
     public ControlPlaneSnapshot Snapshot => _snapshot ??= new ControlPlaneSnapshot
     {

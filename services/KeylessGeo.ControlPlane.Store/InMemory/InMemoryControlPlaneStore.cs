@@ -125,6 +125,18 @@ public sealed class InMemoryControlPlaneStore : IControlPlaneStore
         return Task.FromResult(new ChangedRecords(new ChangePage(page, snapshot.Revision, truncated), records, !truncated && !more));
     }
 
+    public Task<SnapshotPage> ReadSnapshotPageAsync(string? afterKeyId, int maxKeys, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxKeys);
+        ControlPlaneSnapshot snapshot;
+        lock (_lock)
+        {
+            snapshot = _snapshot;
+        }
+
+        return Task.FromResult(SnapshotPage.Of(snapshot, afterKeyId, maxKeys));
+    }
+
     public Task<long> WaitForChangeAsync(long afterRevision, CancellationToken cancellationToken) =>
         _signal.WaitAsync(afterRevision, cancellationToken);
 

@@ -150,6 +150,12 @@ public sealed class PostgresControlPlaneStore : IControlPlaneStore
             "reading changed records", connection => PostgresChanges.ReadChangedRecordsAsync(connection, afterRevision, maxCount, cancellationToken), cancellationToken);
     }
 
+    public Task<SnapshotPage> ReadSnapshotPageAsync(string? afterKeyId, int maxKeys, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxKeys);
+        return RunAsync("reading a snapshot page", connection => PostgresRecords.ReadPageAsync(connection, afterKeyId, maxKeys, cancellationToken), cancellationToken);
+    }
+
     public async Task<long> WaitForChangeAsync(long afterRevision, CancellationToken cancellationToken)
     {
         await InitializeAsync(cancellationToken).ConfigureAwait(false);

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Data;
 using KeylessGeo.ControlPlane.Store.Changes;
 using KeylessGeo.ControlPlane.Store.Model;
 using Npgsql;
@@ -65,6 +66,38 @@ internal static class PostgresRecords
         batch.BatchCommands.Add(Command(WrappedKeyColumns + " WHERE policy_id = ANY($1) ORDER BY policy_id, ordinal", TextArray(policies)));
         batch.BatchCommands.Add(Command(KeyColumns + " WHERE key_id = ANY($1)", TextArray(Of(ChangeKind.Key))));
         return ReadAsync(batch, revision, cancellationToken);
+    }
+
+    /// <summary>
+    /// One snapshot page (see <see cref="IControlPlaneStore.ReadSnapshotPageAsync"/>) in one
+    /// repeatable-read transaction: the keys after <paramref name="afterKeyId"/> in ordinal order
+    /// (<c>COLLATE "C"</c>, served by the index of migration 0003), one row more than asked for to
+    /// say whether there are more; the first page also reads topology, wrapping keys and policies.
+    /// </summary>
+    public static async Task<SnapshotPage> ReadPageAsync(NpgsqlConnection connection, string? afterKeyId, int maxKeys, CancellationToken cancellationToken)
+    {
+        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken).ConfigureAwait(false);
+        var revision = await PostgresChanges.ReadRevisionAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+        var first = afterKeyId is null;
+        var batch = new NpgsqlBatch(connection, transaction);
+        batch.BatchCommands.Add(new(DatacenterColumns + (first ? "" : " WHERE false")));
+        batch.BatchCommands.Add(new(WrappingKeyColumns + (first ? "" : " WHERE false")));
+        batch.BatchCommands.Add(new(PolicyColumns + (first ? "" : " WHERE false")));
+        batch.BatchCommands.Add(new(WrappedKeyColumns + (first ? "" : " WHERE false") + " ORDER BY policy_id, ordinal"));
+        batch.BatchCommands.Add(first
+            ? Command(KeyColumns + " ORDER BY key_id COLLATE \"C\" LIMIT $1", Value((long)maxKeys + 1))
+            : Command(KeyColumns + " WHERE key_id COLLATE \"C\" > $1 ORDER BY key_id COLLATE \"C\" LIMIT $2", Value(afterKeyId!), Value((long)maxKeys + 1)));
+        var records = await ReadAsync(batch, revision, cancellationToken).ConfigureAwait(false);
+        var more = records.Keys.Length > maxKeys;
+        return new SnapshotPage
+        {
+            Revision = revision,
+            Datacenters = records.Datacenters,
+            WrappingKeys = records.WrappingKeys,
+            Policies = records.Policies,
+            Keys = more ? records.Keys[..maxKeys] : records.Keys,
+            More = more,
+        };
     }
 
     private static async Task<RecordSet> ReadAsync(NpgsqlBatch batch, long revision, CancellationToken cancellationToken)

@@ -21,6 +21,9 @@ public sealed class FlakyControlPlaneStore : IControlPlaneStore
     private volatile bool _deaf;
     private int _failures;
     private int _renewals;
+    private int _recordReads;
+    private int _snapshotPageReads;
+    private TaskCompletionSource? _recordReadGate;
 
     public FlakyControlPlaneStore(IControlPlaneStore inner) => _inner = inner;
 
@@ -31,6 +34,26 @@ public sealed class FlakyControlPlaneStore : IControlPlaneStore
 
     /// <summary>Successful lease renewals.</summary>
     public int Renewals => Volatile.Read(ref _renewals);
+
+    /// <summary>Calls to <see cref="ReadRecordsAsync"/> (a keyserver fetching a key's wrapped private key, or the feed's deltas).</summary>
+    public int RecordReads => Volatile.Read(ref _recordReads);
+
+    /// <summary>Runs before each snapshot page is read, with the number of page reads so far (1 for the first): commits land between pages.</summary>
+    public Func<int, Task>? BeforeSnapshotPage { get; set; }
+
+    /// <summary>Calls to <see cref="ReadSnapshotPageAsync"/>.</summary>
+    public int SnapshotPageReads => Volatile.Read(ref _snapshotPageReads);
+
+    /// <summary>Holds every <see cref="ReadRecordsAsync"/> call until the returned source completes (null source: none held).</summary>
+    public TaskCompletionSource HoldRecordReads()
+    {
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Volatile.Write(ref _recordReadGate, gate);
+        return gate;
+    }
+
+    /// <summary>Lets every held and later <see cref="ReadRecordsAsync"/> call through.</summary>
+    public void ReleaseRecordReads() => Interlocked.Exchange(ref _recordReadGate, null)?.TrySetResult();
 
     public bool Down
     {
@@ -96,8 +119,27 @@ public sealed class FlakyControlPlaneStore : IControlPlaneStore
     public Task<ChangePage> ReadChangesAsync(long afterRevision, int maxCount, CancellationToken cancellationToken) =>
         Call(() => _inner.ReadChangesAsync(afterRevision, maxCount, cancellationToken));
 
-    public Task<RecordSet> ReadRecordsAsync(IReadOnlyCollection<RecordId> ids, CancellationToken cancellationToken) =>
-        Call(() => _inner.ReadRecordsAsync(ids, cancellationToken));
+    public async Task<RecordSet> ReadRecordsAsync(IReadOnlyCollection<RecordId> ids, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _recordReads);
+        if (Volatile.Read(ref _recordReadGate) is { } gate)
+        {
+            await gate.Task.WaitAsync(cancellationToken);
+        }
+
+        return await Call(() => _inner.ReadRecordsAsync(ids, cancellationToken));
+    }
+
+    public async Task<SnapshotPage> ReadSnapshotPageAsync(string? afterKeyId, int maxKeys, CancellationToken cancellationToken)
+    {
+        var reads = Interlocked.Increment(ref _snapshotPageReads);
+        if (BeforeSnapshotPage is { } before)
+        {
+            await before(reads);
+        }
+
+        return await Call(() => _inner.ReadSnapshotPageAsync(afterKeyId, maxKeys, cancellationToken));
+    }
 
     public Task<ChangedRecords> ReadChangedRecordsAsync(long afterRevision, int maxCount, CancellationToken cancellationToken) =>
         Call(() => _inner.ReadChangedRecordsAsync(afterRevision, maxCount, cancellationToken));

@@ -1,5 +1,8 @@
 using System.Security.Cryptography;
 using KeylessGeo.ControlPlane.Store.InMemory;
+using KeylessGeo.KeyServer.Cluster;
+using KeylessGeo.KeyServer.Tests.Infrastructure;
+using KeylessGeo.Placement;
 using Microsoft.Extensions.Logging;
 
 namespace KeylessGeo.KeyServer.Tests.Cluster;
@@ -14,6 +17,7 @@ public sealed class ManagedKeyFeedResyncTests : IAsyncLifetime
     private static readonly TimeSpan ResyncInterval = TimeSpan.FromSeconds(30);
     private readonly TestClock _clock = new();
     private readonly List<ECDsa> _keys = [];
+    private readonly TempDirectory _directory = new();
     private InMemoryControlPlaneStore _store = null!;
     private FlakyControlPlaneStore _flaky = null!;
     private StoreSeeder _seeder = null!;
@@ -37,6 +41,7 @@ public sealed class ManagedKeyFeedResyncTests : IAsyncLifetime
         _seeder.Dispose();
         await _flaky.DisposeAsync();
         _keys.ForEach(k => k.Dispose());
+        _directory.Dispose();
     }
 
     [Fact]
@@ -92,6 +97,84 @@ public sealed class ManagedKeyFeedResyncTests : IAsyncLifetime
         Assert.True(fra1.Keys.TryGetById("kept", out _));
         Assert.False(fra1.Keys.TryGetById("lost", out _));
         await restored.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task AKeyserverReadingTheSnapshotInSmallPages_ServesWhatAFreshKeyserverServes()
+    {
+        var wrappingKey = await RegisteredWrappingKeyAsync();
+        await _seeder.CreatePolicyAsync("eu-only", "region: EU");
+        await _seeder.CreatePolicyAsync("na-only", "region: NA");
+        for (var i = 0; i < 7; i++)
+        {
+            await _seeder.ImportKeyAsync($"k{i}", i % 3 == 0 ? "na-only" : "eu-only", NewKey(), $"k{i}.example.com", "*.shared.example");
+        }
+
+        var paged = await StartAsync(new Dictionary<string, string?>(wrappingKey) { ["Cluster:SnapshotPageSize"] = "2" });
+        await using var whole = await ClusterHarness.StartAsync(_store, "fra1", _clock, wrappingKey, "ks-fra1-whole");
+        var snapshot = await _store.ReadSnapshotAsync(CancellationToken.None);
+        await paged.WhenAppliedAsync(snapshot.Revision);
+        await whole.WhenAppliedAsync(snapshot.Revision);
+
+        KeySetComparison.AssertSame(snapshot, whole, paged);
+        Assert.Equal(new ManagedKeyCounts(4, 3, 0), paged.State.Counts);
+        var read = await paged.Logs.WhenLoggedAsync("SnapshotPagesRead");
+        Assert.Contains("7 managed keys in 4 pages", read.Message, StringComparison.Ordinal);
+        Assert.Equal(4, _flaky.SnapshotPageReads);
+    }
+
+    [Fact]
+    public async Task ChangesCommittedWhileTheSnapshotIsReadInPages_AreBroughtInByTheDeltasAfterIt()
+    {
+        var wrappingKey = await RegisteredWrappingKeyAsync();
+        await _seeder.CreatePolicyAsync("eu-only", "region: EU");
+        await _seeder.CreatePolicyAsync("na-only", "region: NA");
+        for (var i = 1; i < 8; i++)
+        {
+            await _seeder.ImportKeyAsync($"k{i}", i % 3 == 0 ? "na-only" : "eu-only", NewKey(), $"k{i}.example.com");
+        }
+
+        var latest = 0L;
+        _flaky.BeforeSnapshotPage = async reads =>
+        {
+            if (reads != 2)
+            {
+                return;
+            }
+
+            // Between the first and the second page: a key of the first page goes, one sorting
+            // before every page arrives, a key of a later page rotates, and a policy widens.
+            await _seeder.RemoveKeyAsync("k1");
+            await _seeder.ImportKeyAsync("k0", "eu-only", NewKey(), "k0.example.com");
+            await _seeder.RotateKeyAsync("k6", NewKey());
+            latest = await _seeder.UpdatePolicyAsync("na-only", "region: EU or region: NA");
+        };
+
+        // The feed's first snapshot (and the commits between its pages) is read while it starts.
+        var paged = await StartAsync(new Dictionary<string, string?>(wrappingKey) { ["Cluster:SnapshotPageSize"] = "2" });
+        _flaky.BeforeSnapshotPage = null;
+        Assert.NotEqual(0, latest);
+        await paged.WhenAppliedAsync(latest);
+        await using var fresh = await ClusterHarness.StartAsync(_store, "fra1", _clock, wrappingKey, "ks-fra1-fresh");
+        await fresh.WhenAppliedAsync(latest);
+
+        KeySetComparison.AssertSame(await _store.ReadSnapshotAsync(CancellationToken.None), fresh, paged);
+        Assert.False(paged.Keys.TryGetById("k1", out _));
+        Assert.True(paged.Keys.TryGetById("k0", out _));
+        Assert.Equal(new ManagedKeyCounts(7, 0, 0), paged.State.Counts);
+        Assert.Contains(paged.Logs.Entries, e => e.EventId.Name == "DeltaApplied");
+    }
+
+    // fra1's wrapping key registered before any keyserver starts, so policies created now carry its copy.
+    private async Task<Dictionary<string, string?>> RegisteredWrappingKeyAsync()
+    {
+        var path = Path.Combine(_directory.Path, "wrapping-key.pem");
+        using (var key = DatacenterWrappingKey.LoadOrCreate(path, out _))
+        {
+            await _seeder.RegisterWrappingKeyAsync("fra1", key.Public);
+        }
+
+        return new Dictionary<string, string?> { ["Cluster:WrappingKeyPath"] = path };
     }
 
     private ECDsa NewKey()

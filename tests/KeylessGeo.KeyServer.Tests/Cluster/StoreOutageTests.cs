@@ -9,7 +9,8 @@ namespace KeylessGeo.KeyServer.Tests.Cluster;
 /// <summary>
 /// An unreachable store changes nothing a keyserver already knows: the last good key set stays
 /// in force (keys it never saw are still KEY_NOT_FOUND, a definitive answer from the last
-/// snapshot). Before the first snapshot a lookup that matches no key file is INTERNAL, never
+/// snapshot; keys opened before keep signing, while a key not used yet, whose wrapped private key
+/// is fetched on first use, answers UNAVAILABLE). Before the first snapshot a lookup that matches no key file is INTERNAL, never
 /// KEY_NOT_FOUND. The feed retries with backoff and catches up when the store answers again.
 /// </summary>
 public sealed class StoreOutageTests : IAsyncLifetime, IDisposable
@@ -47,15 +48,23 @@ public sealed class StoreOutageTests : IAsyncLifetime, IDisposable
     {
         await using var fra1 = await StartAsync();
         await ImportAsync(fra1);
+        using var cold = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        await fra1.WhenAppliedAsync(await _seeder.ImportKeyAsync("cold", "eu-only", cold));
+        Assert.Equal(SignResponse.OutcomeOneofCase.Result, (await fra1.SignAsync("k1", Operation.EcdsaSha256, Digest)).OutcomeCase);
         _store.Down = true;
         await fra1.Logs.WhenLoggedAsync("StoreFailed", e => e.Message.Contains("change feed", StringComparison.Ordinal));
 
         var managed = await fra1.SignAsync("k1", Operation.EcdsaSha256, Digest);
         var unknown = await fra1.SignAsync("k2", Operation.EcdsaSha256, Digest);
+        var neverUsed = await fra1.SignAsync("cold", Operation.EcdsaSha256, Digest);
 
         Assert.True(managed.OutcomeCase == SignResponse.OutcomeOneofCase.Result, managed.ToString());
         Assert.True(_key.VerifyHash(Digest, managed.Result.ToByteArray(), DSASignatureFormat.Rfc3279DerSequence));
         Assert.Equal(ErrorCode.KeyNotFound, unknown.Error.Code);
+
+        // Its wrapped private key is fetched on first use, which needs the store: try again.
+        Assert.Equal(ErrorCode.Unavailable, neverUsed.Error.Code);
+        Assert.Equal("the control-plane store cannot be reached to open key 'cold'; try again", neverUsed.Error.Message);
     }
 
     [Fact]

@@ -1,0 +1,49 @@
+using KeylessGeo.ControlPlane.Store.Model;
+using KeylessGeo.KeyServer.Cluster.Placement;
+
+namespace KeylessGeo.KeyServer.Cluster;
+
+/// <summary>
+/// A re-sync from a snapshot read a page at a time (<see cref="ManagedKeyApplier.BeginSnapshot"/>):
+/// the managed key set and the placements are built aside from each page as it arrives, while the
+/// set in force keeps serving, then swapped in whole (<see cref="ManagedKeyApplier.ApplySnapshot(ManagedKeyResync)"/>).
+/// Pages may be read at later revisions than the first; the set is declared at the first page's
+/// revision and the change feed after it brings every record changed meanwhile up to date.
+/// </summary>
+internal sealed class ManagedKeyResync
+{
+    internal ManagedKeyResync(ManagedKeySetBuild keys, KeyPlacements placements, long revision)
+    {
+        Keys = keys;
+        Placements = placements;
+        Revision = revision;
+        LastRevision = revision;
+    }
+
+    /// <summary>The first page's revision, which the set is declared at.</summary>
+    public long Revision { get; }
+
+    /// <summary>The revision of the last page read.</summary>
+    public long LastRevision { get; private set; }
+
+    /// <summary>Pages read.</summary>
+    public int Pages { get; private set; }
+
+    internal ManagedKeySetBuild Keys { get; }
+
+    internal KeyPlacements Placements { get; }
+
+    /// <summary>Decides the keys of <paramref name="page"/> (the first page too) and places them.</summary>
+    public void Add(SnapshotPage page)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        Keys.Add(page.Keys);
+        foreach (var key in page.Keys)
+        {
+            Placements.SetKey(key.KeyId, key.PolicyId);
+        }
+
+        LastRevision = Math.Max(LastRevision, page.Revision);
+        Pages++;
+    }
+}
