@@ -14,7 +14,7 @@ public static class DemoCommand
         var once = new Option<bool>("--once") { Description = "Run the steps, print the summary and exit (for scripts and CI) instead of keeping the cluster up until Ctrl+C." };
         var serve = new Option<bool>("--serve") { Description = "Keep the cluster running after the summary until Ctrl+C or SIGTERM (the default).", Hidden = true };
         var noServe = new Option<bool>("--no-serve") { Description = "Only generate the material (with --keep); start nothing." };
-        var command = new Command("demo", "Start a local multi-region cluster (control plane, keyservers in fra1, ams1, sfo1, iad1, an edge agent per datacenter) as separate processes and show verified signatures through every edge agent.")
+        var command = new Command("demo", "Start a local multi-region cluster (control plane, keyservers in fra1, ams1, sfo1, iad1, an edge agent and an edge host per datacenter) as separate processes and show verified signatures through every edge agent and TLS handshakes through every edge host.")
         {
             keep,
             once,
