@@ -1,11 +1,12 @@
 using System.Globalization;
 using KeylessGeo.StoreBench;
 
-// Usage: KeylessGeo.StoreBench [--mode commits|feed|cold] [--sizes 1000,100000,1000000] [--stores embedded,postgresql] [--commits 50]
+// Usage: KeylessGeo.StoreBench [--mode commits|feed|cold|controlplane] [--sizes 1000,100000,1000000] [--stores embedded,postgresql] [--commits 50]
 // Grows each store to every size in turn and measures single-key commits there (mode commits), or an
 // in-process keyserver starting (time, memory per key) and applying one change from the store's feed
 // (mode feed); or (mode cold) the first signature with a cold managed key against a warm one, with
-// --commits keys. Prints a markdown table.
+// --commits keys; or (mode controlplane) the control plane's state follower applying one change
+// (--commits applies per size). Prints a markdown table.
 var sizes = new List<int> { 1_000, 100_000, 1_000_000 };
 var stores = new List<string> { "embedded", "postgresql" };
 var commits = 50;
@@ -32,9 +33,9 @@ for (var i = 0; i < args.Length; i++)
             break;
         case "--mode" when value is not null:
             mode = value;
-            if (mode is not ("commits" or "feed" or "cold"))
+            if (mode is not ("commits" or "feed" or "cold" or "controlplane"))
             {
-                errors.Add($"--mode: unknown mode {value} (commits, feed, cold)");
+                errors.Add($"--mode: unknown mode {value} (commits, feed, cold, controlplane)");
             }
 
             i++;
@@ -84,6 +85,27 @@ if (mode == "cold")
     return 0;
 }
 
+if (mode == "controlplane")
+{
+    Console.WriteLine(SyntheticRecords.Description);
+    var applyResults = new List<ControlPlaneApplyFigures>();
+    foreach (var kind in stores)
+    {
+        await using IBenchTarget target = kind == "embedded" ? new EmbeddedTarget() : await PostgresTarget.StartAsync();
+        using var run = new ControlPlaneApplyRun(target, commits, Console.Out);
+        applyResults.AddRange(await run.RunAsync(sizes));
+    }
+
+    Console.WriteLine();
+    Console.WriteLine(ControlPlaneApplyFigures.MarkdownHeader);
+    foreach (var figures in applyResults)
+    {
+        Console.WriteLine(figures.ToMarkdownRow());
+    }
+
+    return 0;
+}
+
 if (mode == "feed")
 {
     var feedResults = new List<FeedFigures>();
@@ -104,7 +126,7 @@ if (mode == "feed")
     return 0;
 }
 #else
-if (mode is "feed" or "cold")
+if (mode is "feed" or "cold" or "controlplane")
 {
     Console.Error.WriteLine($"--mode {mode}: not in the old-store build");
     return 2;

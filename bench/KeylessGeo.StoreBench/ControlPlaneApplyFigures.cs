@@ -1,9 +1,9 @@
 using System.Globalization;
 
-namespace KeylessGeo.ControlPlaneBench;
+namespace KeylessGeo.StoreBench;
 
 /// <summary>One row of results: one kind of change at one store size.</summary>
-internal sealed record ApplyFigures(
+internal sealed record ControlPlaneApplyFigures(
     string Store, int Keys, int Policies, string Change, int Count, double P50Milliseconds, double P95Milliseconds, double AllocatedBytesP50,
     double SnapshotReadMilliseconds, double FirstSyncSeconds, double StateMegabytes)
 {

@@ -8,18 +8,18 @@ using KeylessGeo.ControlPlane.Store.Embedded;
 using KeylessGeo.ControlPlane.Store.Model;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace KeylessGeo.ControlPlaneBench;
+namespace KeylessGeo.StoreBench;
 
 /// <summary>
 /// "The control plane applies one change at N keys": grows a store with synthetic keys
-/// (<see cref="BenchRecords"/>), starts a control plane's state follower on it (one snapshot), then
+/// (<see cref="FeedRecords"/>), starts a control plane's state follower on it (one snapshot), then
 /// at each size commits single changes straight to the store and times what the control plane does
 /// next: its follower catching up by one change page (a key's new version; a policy's new
 /// version), and a placement query for one key (the follower's catch-up, the key read by id, the
 /// live leases). For comparison, the time to read a whole snapshot, which every operation and
 /// every pending-copy check cost before the followers applied deltas.
 /// </summary>
-internal sealed class ApplyRun(BenchStore target, int appliesPerSize, TextWriter log) : IDisposable
+internal sealed class ControlPlaneApplyRun(IBenchTarget target, int appliesPerSize, TextWriter log) : IDisposable
 {
     private const int LoadBatch = 5_000;
     private const int KeysPerPolicy = 100;
@@ -31,12 +31,12 @@ internal sealed class ApplyRun(BenchStore target, int appliesPerSize, TextWriter
     private int _policies;
     private int _version = 1;
 
-    public async Task<List<ApplyFigures>> RunAsync(IReadOnlyList<int> sizes)
+    public async Task<List<ControlPlaneApplyFigures>> RunAsync(IReadOnlyList<int> sizes)
     {
         Directory.CreateDirectory(_directory);
         using var keyring = ControlPlaneKeyring.LoadOrCreate(Path.Combine(_directory, "control-plane.key"), out _);
-        await target.Store.CommitAsync(BenchRecords.Change("topology.replace", "topology") with { ReplaceTopology = BenchRecords.Topology }, 0, CancellationToken.None);
-        var figures = new List<ApplyFigures>();
+        await target.Store.CommitAsync(SyntheticRecords.Change("topology.replace", "topology") with { ReplaceTopology = FeedRecords.Topology }, 0, CancellationToken.None);
+        var figures = new List<ControlPlaneApplyFigures>();
         foreach (var size in sizes)
         {
             await GrowToAsync(size);
@@ -77,8 +77,8 @@ internal sealed class ApplyRun(BenchStore target, int appliesPerSize, TextWriter
                     allocated.Add(bytes);
                 }
 
-                figures.Add(new ApplyFigures(
-                    target.Name, _keys, _policies, change, appliesPerSize, Percentile(times, 50), Percentile(times, 95), Percentile(allocated, 50),
+                figures.Add(new ControlPlaneApplyFigures(
+                    target.Name, _keys, _policies, change, appliesPerSize, Percentiles.Of(times, 50), Percentiles.Of(times, 95), Percentiles.Of(allocated, 50),
                     snapshotMilliseconds, firstSync, heap));
                 log.WriteLine(figures[^1].ToMarkdownRow());
             }
@@ -88,12 +88,6 @@ internal sealed class ApplyRun(BenchStore target, int appliesPerSize, TextWriter
     }
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
-
-    private static double Percentile(List<double> values, int percent)
-    {
-        var sorted = values.Order().ToList();
-        return sorted[Math.Clamp((int)Math.Ceiling(percent / 100.0 * sorted.Count) - 1, 0, sorted.Count - 1)];
-    }
 
     /// <summary>
     /// The median time to read a whole snapshot and index its key ids: what each key operation cost
@@ -110,7 +104,7 @@ internal sealed class ApplyRun(BenchStore target, int appliesPerSize, TextWriter
             times.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         }
 
-        return Percentile(times, 50);
+        return Percentiles.Of(times, 50);
     }
 
     /// <summary>Commits one change straight to the store, then times the control plane catching up (and answering, for a placement); milliseconds and allocated bytes.</summary>
@@ -119,8 +113,8 @@ internal sealed class ApplyRun(BenchStore target, int appliesPerSize, TextWriter
         var version = ++_version;
         var index = _random.Next(_keys);
         var changes = change == "one policy"
-            ? BenchRecords.Change("policy.update", "policy") with { UpsertPolicies = [BenchRecords.Policy(_random.Next(_policies), version, _random)] }
-            : BenchRecords.Change("key.rotate", "key") with { UpsertKeys = [BenchRecords.Key(index, _policies, version, _random)] };
+            ? SyntheticRecords.Change("policy.update", "policy") with { UpsertPolicies = [FeedRecords.Policy(_random.Next(_policies), version, "fp-fra1", _random)] }
+            : SyntheticRecords.Change("key.rotate", "key") with { UpsertKeys = [FeedRecords.Key(index, _policies, version, _random)] };
         var revision = await target.Store.GetRevisionAsync(CancellationToken.None);
         var committed = await target.Store.CommitAsync(changes, revision, CancellationToken.None);
 
@@ -157,18 +151,18 @@ internal sealed class ApplyRun(BenchStore target, int appliesPerSize, TextWriter
             var policies = ImmutableArray.CreateBuilder<PolicyRecord>();
             while (_policies < policyTarget && policies.Count < LoadBatch)
             {
-                policies.Add(BenchRecords.Policy(_policies++, 1, _random));
+                policies.Add(FeedRecords.Policy(_policies++, 1, "fp-fra1", _random));
             }
 
             var keys = ImmutableArray.CreateBuilder<ManagedKeyRecord>();
             while (_keys < size && keys.Count + policies.Count < LoadBatch)
             {
-                keys.Add(BenchRecords.Key(_keys++, policyTarget, version: 1, _random));
+                keys.Add(FeedRecords.Key(_keys++, policyTarget, version: 1, _random));
             }
 
             var revision = await target.Store.GetRevisionAsync(CancellationToken.None);
             await target.Store.CommitAsync(
-                BenchRecords.Change("bench.load", $"keys/{keys.Count}") with { UpsertPolicies = policies.ToImmutable(), UpsertKeys = keys.ToImmutable() },
+                SyntheticRecords.Change("bench.load", $"keys/{keys.Count}") with { UpsertPolicies = policies.ToImmutable(), UpsertKeys = keys.ToImmutable() },
                 revision, CancellationToken.None);
         }
     }
