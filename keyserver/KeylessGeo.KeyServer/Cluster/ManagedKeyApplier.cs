@@ -150,7 +150,9 @@ internal sealed class ManagedKeyApplier
             WrappingKeys = first.WrappingKeys,
             Policies = first.Policies,
         };
-        return new ManagedKeyResync(_builder.Begin(header, _current), KeyPlacementsBuilder.Build(header), first.Revision);
+        // Sized once from the store's count (or the set in force), not grown a page at a time.
+        var expected = first.KeyCountHint > 0 ? first.KeyCountHint : _current.Count;
+        return new ManagedKeyResync(_builder.Begin(header, _current, expected), KeyPlacementsBuilder.Build(header, expected), first.Revision);
     }
 
     /// <summary>Swaps in the set <paramref name="resync"/> built, unless it is the revision in force already.</summary>

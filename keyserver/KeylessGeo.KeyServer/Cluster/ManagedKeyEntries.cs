@@ -49,8 +49,26 @@ internal static class ManagedKeyEntries
     /// Reads <paramref name="record"/>'s public key once (the index does not keep it): the
     /// operations it takes, and why its public facts cannot be served, or null when they can.
     /// </summary>
-    public static ManagedKeyShape Inspect(ManagedKeyRecord record)
+    public static ManagedKeyShape Inspect(ManagedKeyRecord record) => Inspect(record, null);
+
+    /// <summary>
+    /// As <see cref="Inspect(ManagedKeyRecord)"/>, with the build loop's <paramref name="digests"/>:
+    /// an uncompressed NIST-curve public key, whose DER is a fixed prefix and the point, is read by
+    /// that prefix (the same facts and checks, without a DER reader and its strings per key).
+    /// </summary>
+    public static ManagedKeyShape Inspect(ManagedKeyRecord record, ManagedKeyDigests? digests)
     {
+        if (digests is not null && EcPublicKeyPrefixes.Match(record.SubjectPublicKeyInfo) is { } curve)
+        {
+            var point = record.SubjectPublicKeyInfo.AsSpan(curve.Prefix.Length);
+            var curveProblem = !digests.IsSkiOf(point, record.Ski)
+                ? "its recorded SKI is not the SKI of its public key"
+                : record.CertDigest is { Length: > 0 }
+                    ? "its recorded certificate digest is not the digest of its public key"
+                    : null;
+            return new ManagedKeyShape(curve.Algorithm, 0, curve.Bits, curveProblem);
+        }
+
         ParsedPublicKey parsed;
         try
         {

@@ -157,7 +157,8 @@ internal sealed class ManagedKeyFeedService : BackgroundService
     }
 
     /// <summary>
-    /// Reads the snapshot a page of <see cref="ClusterOptions.SnapshotPageSize"/> keys at a time and
+    /// Reads the snapshot a page of <see cref="ClusterOptions.SnapshotPageSize"/> keys at a time (the
+    /// next page read while one is indexed, <see cref="ManagedKeySnapshotReader"/>) and
     /// builds the new set from each page as it arrives (never holding every record), while the set in
     /// force keeps serving; then swaps it in. Pages read at later revisions than the first are
     /// brought together by the deltas after the first page's revision, which the next turn applies.
@@ -165,14 +166,9 @@ internal sealed class ManagedKeyFeedService : BackgroundService
     private async Task ResyncAsync(CancellationToken cancellationToken)
     {
         var started = _time.GetTimestamp();
-        var page = await _store.ReadSnapshotPageAsync(null, _options.SnapshotPageSize, cancellationToken).ConfigureAwait(false);
-        var resync = _applier.BeginSnapshot(page);
-        resync.Add(page);
-        while (page.More)
-        {
-            page = await _store.ReadSnapshotPageAsync(page.LastKeyId, _options.SnapshotPageSize, cancellationToken).ConfigureAwait(false);
-            resync.Add(page);
-        }
+        var pageSize = _options.SnapshotPageSize;
+        var resync = await ManagedKeySnapshotReader.ReadAsync(
+            _applier, (after, token) => _store.ReadSnapshotPageAsync(after, pageSize, token), cancellationToken).ConfigureAwait(false);
 
         ClusterLog.SnapshotPagesRead(_logger, resync.Keys.Count, resync.Pages, resync.Revision, resync.LastRevision, _time.GetElapsedTime(started).TotalMilliseconds);
         _applier.ApplySnapshot(resync);

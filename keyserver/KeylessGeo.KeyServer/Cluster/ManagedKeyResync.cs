@@ -37,10 +37,12 @@ internal sealed class ManagedKeyResync
     public void Add(SnapshotPage page)
     {
         ArgumentNullException.ThrowIfNull(page);
+        var from = Keys.Count;
         Keys.Add(page.Keys);
-        foreach (var key in page.Keys)
+        foreach (var key in Keys.Since(from))
         {
-            Placements.SetKey(key.KeyId, key.PolicyId);
+            // The entry's policy id is shared by the policy's keys; the page's is one string per record.
+            Placements.SetKey(key.KeyId, ManagedKeySet.FactsOf(key).Record.PolicyId);
         }
 
         LastRevision = Math.Max(LastRevision, page.Revision);

@@ -33,7 +33,14 @@ internal sealed class ManagedKeySet
         _byId = new Dictionary<string, IndexedKey>(keys.Count, StringComparer.Ordinal);
         foreach (var key in keys)
         {
-            Set(key);
+            // Built in key id order, each id once: added, not replaced (one lookup per key, not three).
+            if (!_byId.TryAdd(key.KeyId, key))
+            {
+                Set(key);
+                continue;
+            }
+
+            Track(key);
         }
 
         _built = keys;
@@ -88,14 +95,7 @@ internal sealed class ManagedKeySet
         Remove(key.KeyId);
         _built = null;
         _byId[key.KeyId] = key;
-        var facts = FactsOf(key);
-        Tally(facts.Status, +1);
-        if (!_keysByPolicy.TryGetValue(facts.Record.PolicyId, out var keys))
-        {
-            _keysByPolicy[facts.Record.PolicyId] = keys = new HashSet<string>(StringComparer.Ordinal);
-        }
-
-        keys.Add(key.KeyId);
+        Track(key);
     }
 
     /// <summary>Removes the entry of <paramref name="keyId"/>; false when there was none.</summary>
@@ -115,6 +115,16 @@ internal sealed class ManagedKeySet
         }
 
         return true;
+    }
+
+    // Counts a key just added to _byId and files it under its policy.
+    private void Track(IndexedKey key)
+    {
+        var facts = FactsOf(key);
+        Tally(facts.Status, +1);
+        ref var keys = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_keysByPolicy, facts.Record.PolicyId, out _);
+        keys ??= new HashSet<string>(StringComparer.Ordinal);
+        keys.Add(key.KeyId);
     }
 
     private void Tally(ManagedKeyStatus status, int by)

@@ -17,14 +17,15 @@ internal sealed class ManagedKeySetBuild
     private readonly DatacenterTopology? _topology;
     private readonly string? _topologyProblem;
     private readonly Dictionary<string, PolicyVerdict> _verdicts;
-    private readonly List<IndexedKey> _keys = [];
+    private readonly List<IndexedKey> _keys;
     private string? _lastKeyId;
     private long _generation;
 
     internal ManagedKeySetBuild(
         ManagedKeySetBuilder builder, ManagedKeySet previous, long revision, DatacenterTopology? topology, string? topologyProblem,
-        Dictionary<string, PolicyVerdict> verdicts)
+        Dictionary<string, PolicyVerdict> verdicts, int capacity)
     {
+        _keys = new List<IndexedKey>(capacity);
         _builder = builder;
         _previous = previous;
         Revision = revision;
@@ -55,6 +56,9 @@ internal sealed class ManagedKeySetBuild
             _keys.Add(_builder.Decide(record, old, _verdicts, ref _generation));
         }
     }
+
+    /// <summary>The entries decided from the <paramref name="from"/>th key on (the keys of the pages added since).</summary>
+    internal ReadOnlySpan<IndexedKey> Since(int from) => System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_keys)[from..];
 
     /// <summary>The set built, and the removed keys of the previous set logged.</summary>
     public ManagedKeySet Finish()

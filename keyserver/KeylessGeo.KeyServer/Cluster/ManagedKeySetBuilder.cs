@@ -22,6 +22,7 @@ internal sealed class ManagedKeySetBuilder
     private readonly LocalWrappingKey _wrappingKey;
     private readonly Func<long> _nextGeneration;
     private readonly ManagedKeyOpener _opener;
+    private readonly ManagedKeyDigests _digests = new();
     private readonly ILogger _logger;
     private readonly System.Runtime.CompilerServices.ConditionalWeakTable<PolicyVerdict, VerdictTexts> _texts = [];
     private readonly HashSet<string> _reported = new(StringComparer.Ordinal);
@@ -40,7 +41,7 @@ internal sealed class ManagedKeySetBuilder
     public ManagedKeySet Build(ControlPlaneSnapshot snapshot, ManagedKeySet previous)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
-        var build = Begin(snapshot with { Keys = [] }, previous);
+        var build = Begin(snapshot with { Keys = [] }, previous, snapshot.Keys.Length);
         build.Add(snapshot.Keys);
         return build.Finish();
     }
@@ -51,14 +52,18 @@ internal sealed class ManagedKeySetBuilder
     /// order, through <see cref="ManagedKeySetBuild.Add"/>. Entries of <paramref name="previous"/>
     /// whose facts did not change are carried over.
     /// </summary>
-    public ManagedKeySetBuild Begin(ControlPlaneSnapshot header, ManagedKeySet previous)
+    /// <param name="header">The snapshot's first page as a snapshot.</param>
+    /// <param name="previous">The set in force.</param>
+    /// <param name="expectedKeys">About how many keys the pages hold (a hint to size the build once; 0: the previous set's count).</param>
+    public ManagedKeySetBuild Begin(ControlPlaneSnapshot header, ManagedKeySet previous, long expectedKeys = 0)
     {
         ArgumentNullException.ThrowIfNull(header);
         ArgumentNullException.ThrowIfNull(previous);
         CheckRegisteredWrappingKey(header.FindWrappingKey(_datacenter)?.Fingerprint ?? "");
         var topology = PolicyCheck.Topology(header, out var topologyProblem);
         var verdicts = Verdicts(header, topology, topologyProblem);
-        return new ManagedKeySetBuild(this, previous, header.Revision, topology, topologyProblem, verdicts);
+        var capacity = (int)Math.Clamp(expectedKeys > 0 ? expectedKeys : previous.Count, 0, Array.MaxLength);
+        return new ManagedKeySetBuild(this, previous, header.Revision, topology, topologyProblem, verdicts, capacity);
     }
 
     /// <summary>Logs the keys of <paramref name="previous"/> that <paramref name="built"/> no longer holds.</summary>
@@ -165,11 +170,11 @@ internal sealed class ManagedKeySetBuilder
     /// </summary>
     internal IndexedKey Decide(ManagedKeyRecord record, IndexedKey? old, Dictionary<string, PolicyVerdict> verdicts, ref long generation)
     {
-        var policyId = verdicts.TryGetValue(record.PolicyId, out var verdict) ? verdict.Policy.Id : null;
+        verdicts.TryGetValue(record.PolicyId, out var verdict);
         var held = new Held(
-            ManagedKeyEntries.Slim(record, policyId), ManagedKeyEntries.Digest(record.WrappedPrivateKey), ManagedKeyEntries.Digest(record.CertificatePem),
-            ManagedKeyEntries.Digest(record.SubjectPublicKeyInfo), null, null, record.CertificatePem);
-        return Decide(held, record, old, verdicts, ref generation);
+            ManagedKeyEntries.Slim(record, verdict?.Policy.Id), _digests.Digest(record.WrappedPrivateKey), _digests.Digest(record.CertificatePem),
+            _digests.Digest(record.SubjectPublicKeyInfo), null, null, record.CertificatePem);
+        return Decide(held, record, verdict, old, ref generation);
     }
 
     /// <summary>The entry of an indexed key decided again (its policy changed, not the key), from what the index holds of it.</summary>
@@ -179,17 +184,12 @@ internal sealed class ManagedKeySetBuilder
         var held = new Held(
             facts.Record, facts.WrappedKeyDigest, facts.CertificateDigest, facts.PublicKeyDigest,
             ManagedKeyShape.Of(old, facts.PublicKeyProblem), old.IpAddresses, null);
-        return Decide(held, null, old, verdicts, ref generation);
+        return Decide(held, null, verdicts.GetValueOrDefault(facts.Record.PolicyId), old, ref generation);
     }
 
-    private IndexedKey Decide(Held held, ManagedKeyRecord? full, IndexedKey? old, Dictionary<string, PolicyVerdict> verdicts, ref long generation)
+    private IndexedKey Decide(in Held held, ManagedKeyRecord? full, PolicyVerdict? verdict, IndexedKey? old, ref long generation)
     {
-        var facts = Describe(held.Record, verdicts) with
-        {
-            WrappedKeyDigest = held.WrappedKeyDigest,
-            CertificateDigest = held.CertificateDigest,
-            PublicKeyDigest = held.PublicKeyDigest,
-        };
+        var facts = Describe(held, verdict);
         var oldFacts = old is null ? null : ManagedKeySet.FactsOf(old);
         if (old is not null && oldFacts!.SameAs(facts))
         {
@@ -198,17 +198,19 @@ internal sealed class ManagedKeySetBuilder
 
         // The public key is read for new and changed entries only (an unchanged one was read
         // already); the index keeps what it says, not the key.
-        var shape = held.Shape ?? ManagedKeyEntries.Inspect(full!);
-        facts = facts with { PublicKeyProblem = shape.Problem };
-        if (facts.Status == ManagedKeyStatus.Servable && shape.Problem is { } problem)
+        var shape = held.Shape ?? ManagedKeyEntries.Inspect(full!, _digests);
+        if (shape.Problem is { } problem)
         {
-            facts = facts with
-            {
-                Status = ManagedKeyStatus.Unavailable,
-                Copy = null,
-                Refusal = CannotOpen(held.Record),
-                Reason = problem,
-            };
+            facts = facts.Status == ManagedKeyStatus.Servable
+                ? facts with
+                {
+                    PublicKeyProblem = problem,
+                    Status = ManagedKeyStatus.Unavailable,
+                    Copy = null,
+                    Refusal = CannotOpen(held.Record),
+                    Reason = problem,
+                }
+                : facts with { PublicKeyProblem = problem };
         }
 
         if (generation == 0)
@@ -276,13 +278,19 @@ internal sealed class ManagedKeySetBuilder
         }
     }
 
-    private ManagedKeyFacts Describe(ManagedKeyRecord record, Dictionary<string, PolicyVerdict> verdicts)
+    // The facts of a key under its policy's verdict (null: the policy does not exist), built once:
+    // a servable key, the common case, allocates no refusal text.
+    private ManagedKeyFacts Describe(in Held held, PolicyVerdict? verdict)
     {
-        if (!verdicts.TryGetValue(record.PolicyId, out var verdict))
+        var record = held.Record;
+        if (verdict is null)
         {
             return new ManagedKeyFacts
             {
                 Record = record,
+                WrappedKeyDigest = held.WrappedKeyDigest,
+                CertificateDigest = held.CertificateDigest,
+                PublicKeyDigest = held.PublicKeyDigest,
                 Status = ManagedKeyStatus.Denied,
                 Refusal = $"key '{record.KeyId}' may not be used in datacenter '{_datacenter}' (its policy '{record.PolicyId}' does not exist)",
                 Reason = $"its policy '{record.PolicyId}' does not exist in the store",
@@ -292,48 +300,48 @@ internal sealed class ManagedKeySetBuilder
         // The reasons depend on the policy alone: one string per verdict, shared by its keys.
         var policy = verdict.Policy;
         var texts = _texts.GetValue(verdict, v => new VerdictTexts(v, _datacenter, _wrappingKey));
-        var facts = new ManagedKeyFacts
+        ManagedKeyStatus status;
+        string reason;
+        if (!verdict.Listed || !verdict.TextPermits)
         {
-            Record = record,
-            Status = ManagedKeyStatus.Denied,
-            PolicyVersion = policy.Version,
-            PolicyKeyGeneration = policy.KeyGeneration,
-            Refusal = $"key '{record.KeyId}' may not be used in datacenter '{_datacenter}' (policy '{policy.Id}' v{policy.Version})",
-            Reason = texts.Denied,
-        };
-        if (!verdict.Listed)
-        {
-            return facts;
+            status = ManagedKeyStatus.Denied;
+            reason = verdict.Listed ? texts.TextRefuses : texts.Denied;
         }
-
-        if (!verdict.TextPermits)
-        {
-            return facts with { Reason = texts.TextRefuses };
-        }
-
-        if (verdict.Copy is null || texts.WrongWrappingKey is not null)
+        else if (verdict.Copy is null || texts.WrongWrappingKey is not null)
         {
             // Permitted, but pending (no copy for this datacenter yet) or wrapped for another key:
             // not a policy decision, so not POLICY_DENIED.
-            return facts with { Status = ManagedKeyStatus.Unavailable, Refusal = CannotOpen(record), Reason = texts.WrongWrappingKey ?? texts.NoCopy };
+            status = ManagedKeyStatus.Unavailable;
+            reason = texts.WrongWrappingKey ?? texts.NoCopy;
+        }
+        else if (record.PolicyKeyGeneration != policy.KeyGeneration)
+        {
+            status = ManagedKeyStatus.Unavailable;
+            reason = $"it is wrapped under policy key generation {record.PolicyKeyGeneration} of policy '{policy.Id}', whose current generation is {policy.KeyGeneration}";
+        }
+        else
+        {
+            status = ManagedKeyStatus.Servable;
+            reason = texts.Servable;
         }
 
-        if (record.PolicyKeyGeneration != policy.KeyGeneration)
+        return new ManagedKeyFacts
         {
-            return facts with
+            Record = record,
+            WrappedKeyDigest = held.WrappedKeyDigest,
+            CertificateDigest = held.CertificateDigest,
+            PublicKeyDigest = held.PublicKeyDigest,
+            Status = status,
+            PolicyVersion = policy.Version,
+            PolicyKeyGeneration = policy.KeyGeneration,
+            Copy = status == ManagedKeyStatus.Servable ? verdict.Copy : null,
+            Refusal = status switch
             {
-                Status = ManagedKeyStatus.Unavailable,
-                Refusal = CannotOpen(record),
-                Reason = $"it is wrapped under policy key generation {record.PolicyKeyGeneration} of policy '{policy.Id}', whose current generation is {policy.KeyGeneration}",
-            };
-        }
-
-        return facts with
-        {
-            Status = ManagedKeyStatus.Servable,
-            Copy = verdict.Copy,
-            Refusal = null,
-            Reason = texts.Servable,
+                ManagedKeyStatus.Servable => null,
+                ManagedKeyStatus.Denied => $"key '{record.KeyId}' may not be used in datacenter '{_datacenter}' (policy '{policy.Id}' v{policy.Version})",
+                _ => CannotOpen(record),
+            },
+            Reason = reason,
         };
     }
 
@@ -381,7 +389,7 @@ internal sealed class ManagedKeySetBuilder
 
     // What the index holds of a key to decide it: its slim record, the digests standing in for what
     // it drops, and (for an indexed key decided again) its public key's shape and IP addresses.
-    private sealed record Held(
+    private readonly record struct Held(
         ManagedKeyRecord Record, long WrappedKeyDigest, long CertificateDigest, long PublicKeyDigest, ManagedKeyShape? Shape,
         IReadOnlyList<byte[]>? IpAddresses, string? CertificatePem);
 }

@@ -23,9 +23,10 @@ internal sealed class KeyClaims<TKey, TAlternate>
     // Written and read by the writer only: identifiers claimed by more than one key, claimants sorted by key id.
     private readonly Dictionary<TKey, List<IndexedKey>> _contested;
 
-    public KeyClaims(IEqualityComparer<TKey> comparer)
+    public KeyClaims(IEqualityComparer<TKey> comparer, int capacity = 0)
     {
-        _winners = new ConcurrentDictionary<TKey, IndexedKey>(comparer);
+        // Sized for a whole set when one is indexed at once: no resize (each copies every entry under every lock) on the way.
+        _winners = new ConcurrentDictionary<TKey, IndexedKey>(Environment.ProcessorCount, Math.Max(capacity, 31), comparer);
         _lookup = _winners.GetAlternateLookup<TAlternate>();
         _contested = new Dictionary<TKey, List<IndexedKey>>(comparer);
     }
@@ -44,11 +45,13 @@ internal sealed class KeyClaims<TKey, TAlternate>
     /// <summary><paramref name="key"/> claims <paramref name="identifier"/>, replacing the claim of an entry with its key id.</summary>
     public void Claim(TKey identifier, IndexedKey key)
     {
-        if (!_winners.TryGetValue(identifier, out var winner))
+        // The first claim of an identifier (nearly every claim when a whole set is indexed) is one write.
+        if (_winners.TryAdd(identifier, key))
         {
-            _winners[identifier] = key;
             return;
         }
+
+        var winner = _winners[identifier];
 
         if (_contested.TryGetValue(identifier, out var claimants))
         {

@@ -152,7 +152,7 @@ internal sealed class KeyStore : IKeyStore, IDisposable
             var directory = Index;
             var previous = _managed;
             var managed = new Dictionary<string, IndexedKey>(keys.Count, StringComparer.Ordinal);
-            var managedIndex = new ManagedKeyIndex();
+            var managedIndex = new ManagedKeyIndex(keys.Count);
             var shadowed = new HashSet<string>(StringComparer.Ordinal);
             foreach (var key in keys)
             {

@@ -10,12 +10,23 @@ namespace KeylessGeo.KeyServer.Keys;
 /// </summary>
 internal sealed class ManagedKeyIndex
 {
-    private readonly KeyClaims<string, ReadOnlySpan<char>> _byId = new(StringComparer.Ordinal);
-    private readonly KeyClaims<byte[], ReadOnlySpan<byte>> _bySki = new(ByteArrayComparer.Instance);
+    private readonly KeyClaims<string, ReadOnlySpan<char>> _byId;
+    private readonly KeyClaims<byte[], ReadOnlySpan<byte>> _bySki;
     private readonly KeyClaims<byte[], ReadOnlySpan<byte>> _byDigest = new(ByteArrayComparer.Instance);
     private readonly KeyClaims<byte[], ReadOnlySpan<byte>> _byIp = new(ByteArrayComparer.Instance);
-    private readonly KeyClaims<string, ReadOnlySpan<char>> _byHostName = new(StringComparer.OrdinalIgnoreCase);
+    private readonly KeyClaims<string, ReadOnlySpan<char>> _byHostName;
     private readonly KeyClaims<string, ReadOnlySpan<char>> _byWildcardParent = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// An empty index with room for about <paramref name="expectedKeys"/> keys in the indexes every
+    /// key has an identifier in (id, SKI, host name), for a whole set indexed at once.
+    /// </summary>
+    public ManagedKeyIndex(int expectedKeys = 0)
+    {
+        _byId = new(StringComparer.Ordinal, expectedKeys);
+        _bySki = new(ByteArrayComparer.Instance, expectedKeys);
+        _byHostName = new(StringComparer.OrdinalIgnoreCase, expectedKeys);
+    }
 
     /// <summary>How many keys are indexed.</summary>
     public int Count => _byId.Count;

@@ -25,6 +25,14 @@ public sealed record SnapshotPage
     /// <summary>Keys whose id follows the page's start, in key id order (ordinal), at most the count asked for.</summary>
     public ImmutableArray<ManagedKeyRecord> Keys { get; init; } = [];
 
+    /// <summary>
+    /// First page only: about how many keys the whole snapshot holds (exact for the embedded and
+    /// in-memory stores, PostgreSQL's planner estimate), so a reader can size what it builds from
+    /// the pages once instead of growing it; 0 when unknown. A hint, never a bound: read until
+    /// <see cref="More"/> is false.
+    /// </summary>
+    public long KeyCountHint { get; init; }
+
     /// <summary>True when keys after the last one of this page may exist: read the next page after <see cref="LastKeyId"/>.</summary>
     public bool More { get; init; }
 
@@ -49,7 +57,7 @@ public sealed record SnapshotPage
             More = start + count < keys.Length,
         };
         return afterKeyId is null
-            ? page with { Datacenters = snapshot.Datacenters, WrappingKeys = snapshot.WrappingKeys, Policies = snapshot.Policies }
+            ? page with { Datacenters = snapshot.Datacenters, WrappingKeys = snapshot.WrappingKeys, Policies = snapshot.Policies, KeyCountHint = keys.Length }
             : page;
     }
 

@@ -92,12 +92,28 @@ internal static class PostgresRecords
         return new SnapshotPage
         {
             Revision = revision,
+            KeyCountHint = first ? await EstimateKeyCountAsync(connection, transaction, records.Keys.Length, more, cancellationToken).ConfigureAwait(false) : 0,
             Datacenters = records.Datacenters,
             WrappingKeys = records.WrappingKeys,
             Policies = records.Policies,
             Keys = more ? records.Keys[..maxKeys] : records.Keys,
             More = more,
         };
+    }
+
+    // The planner's estimate (pg_class.reltuples, no scan): a count(*) would read every row to size
+    // what the reader builds. A first page that holds every key is its own exact count.
+    private static async Task<long> EstimateKeyCountAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, int firstPageKeys, bool more, CancellationToken cancellationToken)
+    {
+        if (!more)
+        {
+            return firstPageKeys;
+        }
+
+        await using var command = new NpgsqlCommand("SELECT GREATEST(reltuples, 0)::bigint FROM pg_class WHERE oid = 'keys'::regclass", connection, transaction);
+        var estimate = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+        return Math.Max(estimate is long value ? value : 0, firstPageKeys);
     }
 
     private static async Task<RecordSet> ReadAsync(NpgsqlBatch batch, long revision, CancellationToken cancellationToken)
@@ -182,7 +198,8 @@ internal static class PostgresRecords
         Ski = r.GetFieldValue<byte[]>(5),
         CertDigest = r.IsDBNull(6) ? null : r.GetFieldValue<byte[]>(6),
         CertificatePem = r.IsDBNull(7) ? null : r.GetString(7),
-        HostNames = [.. r.GetFieldValue<string[]>(8)],
+        // The array read is this record's own: wrapped, not copied.
+        HostNames = System.Runtime.InteropServices.ImmutableCollectionsMarshal.AsImmutableArray(r.GetFieldValue<string[]>(8)),
         PolicyKeyGeneration = r.GetInt32(9),
         WrappedPrivateKey = r.GetFieldValue<byte[]>(10),
         CreatedAt = r.GetFieldValue<DateTimeOffset>(11),
@@ -201,5 +218,27 @@ internal static class PostgresRecords
     }
 
     // Sorted here, not by ORDER BY: the contract is ordinal order, whatever the database collation.
-    private static ImmutableArray<T> Sorted<T>(IEnumerable<T> items, Func<T, string> idOf) => [.. items.OrderBy(idOf, StringComparer.Ordinal)];
+    // Rows a query already returned in that order (a snapshot page's keys) are taken as they are.
+    private static ImmutableArray<T> Sorted<T>(IEnumerable<T> items, Func<T, string> idOf)
+    {
+        if (items is List<T> list && InOrder(list, idOf))
+        {
+            return [.. list];
+        }
+
+        return [.. items.OrderBy(idOf, StringComparer.Ordinal)];
+    }
+
+    private static bool InOrder<T>(List<T> items, Func<T, string> idOf)
+    {
+        for (var i = 1; i < items.Count; i++)
+        {
+            if (string.CompareOrdinal(idOf(items[i - 1]), idOf(items[i])) > 0)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 }

@@ -21,10 +21,16 @@ internal sealed class KeyPlacements
 
     public KeyPlacements(
         long revision, IReadOnlyDictionary<string, string> policyOfKey, IEnumerable<PermittedPlaces> policies, IEnumerable<DatacenterPlace> datacenters,
-        DatacenterTopology? topology = null)
+        DatacenterTopology? topology = null, int keyCapacity = 0)
     {
         Revision = revision;
-        _policyOfKey = new ConcurrentDictionary<string, string>(policyOfKey, StringComparer.Ordinal);
+        _policyOfKey = new ConcurrentDictionary<string, string>(
+            Environment.ProcessorCount, Math.Max(keyCapacity, policyOfKey.Count), StringComparer.Ordinal);
+        foreach (var (keyId, policyId) in policyOfKey)
+        {
+            _policyOfKey[keyId] = policyId;
+        }
+
         _byPolicy = policies.ToImmutableDictionary(static p => p.PolicyId, StringComparer.Ordinal);
         _datacenters = datacenters.ToFrozenDictionary(static d => d.Id, StringComparer.Ordinal);
         Topology = topology;

@@ -14,7 +14,9 @@ namespace KeylessGeo.KeyServer.Cluster.Placement;
 /// </summary>
 internal static class KeyPlacementsBuilder
 {
-    public static KeyPlacements Build(ControlPlaneSnapshot snapshot)
+    /// <param name="snapshot">The snapshot (or its first page, whose keys follow).</param>
+    /// <param name="expectedKeys">Room for about this many keys, those of pages still to come (0: the snapshot's own).</param>
+    public static KeyPlacements Build(ControlPlaneSnapshot snapshot, long expectedKeys = 0)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         var datacenters = snapshot.Datacenters.Select(static d => new DatacenterPlace(d.Id, d.Region, d.Country, d.Tier)).ToList();
@@ -32,7 +34,7 @@ internal static class KeyPlacementsBuilder
             policyOfKey[key.KeyId] = key.PolicyId;
         }
 
-        return new KeyPlacements(snapshot.Revision, policyOfKey, policies, datacenters, topology);
+        return new KeyPlacements(snapshot.Revision, policyOfKey, policies, datacenters, topology, (int)Math.Clamp(expectedKeys, 0, Array.MaxLength));
     }
 
     /// <summary>
