@@ -130,9 +130,8 @@ internal sealed class FeedRun(IBenchTarget target, int appliesPerSize, TextWrite
         // "read" is the time pages took to arrive and be copied (overlapping the indexing, so the
         // sections add up to more than the wall time when the overlap works).
         ManagedKeyResync? resync = await ManagedKeySnapshotReader.ReadAsync(
-            applier,
             (after, token) => sections.TimeAsync("read", async () => FeedRecords.Detached(await target.Store.ReadSnapshotPageAsync(after, pageSize, token))),
-            CancellationToken.None);
+            applier.BeginSnapshot, static (r, page) => r.Add(page), CancellationToken.None);
         var built = resync;
         sections.Time("swap", () => applier.ApplySnapshot(built));
         built = null;

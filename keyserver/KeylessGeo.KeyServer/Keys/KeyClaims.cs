@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-
 namespace KeylessGeo.KeyServer.Keys;
 
 /// <summary>
@@ -17,17 +15,19 @@ internal sealed class KeyClaims<TKey, TAlternate>
     where TKey : notnull
     where TAlternate : notnull, allows ref struct
 {
-    private readonly ConcurrentDictionary<TKey, IndexedKey> _winners;
-    private readonly ConcurrentDictionary<TKey, IndexedKey>.AlternateLookup<TAlternate> _lookup;
+    // A plain dictionary filled by a whole set's build, then read only; later changes in an overlay.
+    private readonly ReadMostlyMap<TKey, IndexedKey, TAlternate> _winners;
 
     // Written and read by the writer only: identifiers claimed by more than one key, claimants sorted by key id.
     private readonly Dictionary<TKey, List<IndexedKey>> _contested;
 
-    public KeyClaims(IEqualityComparer<TKey> comparer, int capacity = 0)
+    /// <summary>
+    /// Claims for about <paramref name="capacity"/> identifiers; with <paramref name="building"/>, a
+    /// whole set's claims are taken into the read-only base until <see cref="Seal"/> (before any reader sees them).
+    /// </summary>
+    public KeyClaims(IEqualityComparer<TKey> comparer, int capacity = 0, bool building = false)
     {
-        // Sized for a whole set when one is indexed at once: no resize (each copies every entry under every lock) on the way.
-        _winners = new ConcurrentDictionary<TKey, IndexedKey>(Environment.ProcessorCount, Math.Max(capacity, 31), comparer);
-        _lookup = _winners.GetAlternateLookup<TAlternate>();
+        _winners = new ReadMostlyMap<TKey, IndexedKey, TAlternate>(comparer, capacity, @sealed: !building);
         _contested = new Dictionary<TKey, List<IndexedKey>>(comparer);
     }
 
@@ -36,11 +36,14 @@ internal sealed class KeyClaims<TKey, TAlternate>
 
     /// <summary>The key that wins <paramref name="identifier"/>.</summary>
     public bool TryGetValue(TAlternate identifier, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out IndexedKey? key) =>
-        _lookup.TryGetValue(identifier, out key);
+        _winners.TryGetValue(identifier, out key);
 
     /// <summary>The key that wins <paramref name="identifier"/>.</summary>
     public bool TryGetValue(TKey identifier, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out IndexedKey? key) =>
         _winners.TryGetValue(identifier, out key);
+
+    /// <summary>Ends a whole set's build (see the constructor): later claims and releases go to the overlay readers see.</summary>
+    public void Seal() => _winners.Seal();
 
     /// <summary><paramref name="key"/> claims <paramref name="identifier"/>, replacing the claim of an entry with its key id.</summary>
     public void Claim(TKey identifier, IndexedKey key)
@@ -51,7 +54,8 @@ internal sealed class KeyClaims<TKey, TAlternate>
             return;
         }
 
-        var winner = _winners[identifier];
+        // Found: the add above failed, and only this writer changes the map.
+        var winner = _winners.TryGetValue(identifier, out var held) ? held : throw new InvalidOperationException($"identifier claim lost: {identifier}");
 
         if (_contested.TryGetValue(identifier, out var claimants))
         {
@@ -71,7 +75,7 @@ internal sealed class KeyClaims<TKey, TAlternate>
 
         if (string.Equals(winner.KeyId, key.KeyId, StringComparison.Ordinal))
         {
-            _winners[identifier] = key;
+            _winners.Set(identifier, key);
             return;
         }
 
@@ -103,7 +107,7 @@ internal sealed class KeyClaims<TKey, TAlternate>
 
         if (_winners.TryGetValue(identifier, out var winner) && string.Equals(winner.KeyId, keyId, StringComparison.Ordinal))
         {
-            _winners.TryRemove(KeyValuePair.Create(identifier, winner));
+            _winners.Remove(identifier);
         }
     }
 
@@ -111,7 +115,7 @@ internal sealed class KeyClaims<TKey, TAlternate>
     {
         if (!_winners.TryGetValue(identifier, out var current) || !ReferenceEquals(current, winner))
         {
-            _winners[identifier] = winner;
+            _winners.Set(identifier, winner);
         }
     }
 

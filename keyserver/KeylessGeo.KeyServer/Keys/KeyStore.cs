@@ -152,7 +152,7 @@ internal sealed class KeyStore : IKeyStore, IDisposable
             var directory = Index;
             var previous = _managed;
             var managed = new Dictionary<string, IndexedKey>(keys.Count, StringComparer.Ordinal);
-            var managedIndex = new ManagedKeyIndex(keys.Count);
+            var managedIndex = ManagedKeyIndex.ForWholeSet(keys.Count);
             var shadowed = new HashSet<string>(StringComparer.Ordinal);
             foreach (var key in keys)
             {
@@ -170,6 +170,7 @@ internal sealed class KeyStore : IKeyStore, IDisposable
                 managedIndex.Set(key, null);
             }
 
+            managedIndex.Seal();
             _managed = managed;
             _managedIndex = managedIndex;
             _shadowed = shadowed;

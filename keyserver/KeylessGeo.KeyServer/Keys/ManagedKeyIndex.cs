@@ -12,20 +12,44 @@ internal sealed class ManagedKeyIndex
 {
     private readonly KeyClaims<string, ReadOnlySpan<char>> _byId;
     private readonly KeyClaims<byte[], ReadOnlySpan<byte>> _bySki;
-    private readonly KeyClaims<byte[], ReadOnlySpan<byte>> _byDigest = new(ByteArrayComparer.Instance);
-    private readonly KeyClaims<byte[], ReadOnlySpan<byte>> _byIp = new(ByteArrayComparer.Instance);
+    private readonly KeyClaims<byte[], ReadOnlySpan<byte>> _byDigest;
+    private readonly KeyClaims<byte[], ReadOnlySpan<byte>> _byIp;
     private readonly KeyClaims<string, ReadOnlySpan<char>> _byHostName;
-    private readonly KeyClaims<string, ReadOnlySpan<char>> _byWildcardParent = new(StringComparer.OrdinalIgnoreCase);
+    private readonly KeyClaims<string, ReadOnlySpan<char>> _byWildcardParent;
+
+    /// <summary>An empty index, changed a key at a time from the start.</summary>
+    public ManagedKeyIndex()
+        : this(0, building: false)
+    {
+    }
+
+    private ManagedKeyIndex(int expectedKeys, bool building)
+    {
+        // Room for about expectedKeys in the indexes every key has an identifier in (id, SKI, host name).
+        _byId = new(StringComparer.Ordinal, expectedKeys, building);
+        _bySki = new(ByteArrayComparer.Instance, expectedKeys, building);
+        _byDigest = new(ByteArrayComparer.Instance, 0, building);
+        _byIp = new(ByteArrayComparer.Instance, 0, building);
+        _byHostName = new(StringComparer.OrdinalIgnoreCase, expectedKeys, building);
+        _byWildcardParent = new(StringComparer.OrdinalIgnoreCase, 0, building);
+    }
 
     /// <summary>
-    /// An empty index with room for about <paramref name="expectedKeys"/> keys in the indexes every
-    /// key has an identifier in (id, SKI, host name), for a whole set indexed at once.
+    /// An index for a whole set of about <paramref name="expectedKeys"/> keys indexed at once
+    /// (<see cref="Set"/> each, then <see cref="Seal"/> before any reader sees it): the build fills
+    /// plain dictionaries, read only from then on, with no object per identifier.
     /// </summary>
-    public ManagedKeyIndex(int expectedKeys = 0)
+    public static ManagedKeyIndex ForWholeSet(int expectedKeys) => new(expectedKeys, building: true);
+
+    /// <summary>Ends the build of <see cref="ForWholeSet"/>: later changes go where readers see them one at a time.</summary>
+    public void Seal()
     {
-        _byId = new(StringComparer.Ordinal, expectedKeys);
-        _bySki = new(ByteArrayComparer.Instance, expectedKeys);
-        _byHostName = new(StringComparer.OrdinalIgnoreCase, expectedKeys);
+        _byId.Seal();
+        _bySki.Seal();
+        _byDigest.Seal();
+        _byIp.Seal();
+        _byHostName.Seal();
+        _byWildcardParent.Seal();
     }
 
     /// <summary>How many keys are indexed.</summary>

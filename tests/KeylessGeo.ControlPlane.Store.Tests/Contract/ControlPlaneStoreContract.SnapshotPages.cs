@@ -37,6 +37,22 @@ public abstract partial class ControlPlaneStoreContract
     }
 
     [Fact]
+    public async Task ReadSnapshotPage_TheFirstPageHintsAtTheKeyCount_LaterPagesDoNot()
+    {
+        await CommitAsync(TestRecords.Change() with { UpsertKeys = [.. Enumerable.Range(0, 7).Select(i => TestRecords.Key($"k{i}"))] });
+
+        var first = await Store.ReadSnapshotPageAsync(null, 3, CancellationToken.None);
+        var second = await Store.ReadSnapshotPageAsync(first.LastKeyId, 3, CancellationToken.None);
+        var whole = await Store.ReadSnapshotPageAsync(null, 10, CancellationToken.None);
+
+        // A hint (PostgreSQL's is the planner's estimate), never fewer than the page holds; exact when one page holds every key.
+        Assert.InRange(first.KeyCountHint, first.Keys.Length, long.MaxValue);
+        Assert.Equal(0, second.KeyCountHint);
+        Assert.Equal(7, whole.KeyCountHint);
+        Assert.False(whole.More);
+    }
+
+    [Fact]
     public async Task ReadSnapshotPage_AfterTheLastKey_IsEmptyWithNoMore()
     {
         await CommitAsync(TestRecords.Change() with { UpsertKeys = [TestRecords.Key("k1"), TestRecords.Key("k2")] });
