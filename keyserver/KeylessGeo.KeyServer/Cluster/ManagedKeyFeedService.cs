@@ -168,8 +168,8 @@ internal sealed class ManagedKeyFeedService : BackgroundService
         var started = _time.GetTimestamp();
         var pageSize = _options.SnapshotPageSize;
         var resync = await ManagedKeySnapshotReader.ReadAsync(
-            (after, token) => _store.ReadSnapshotPageAsync(after, pageSize, token), _applier.BeginSnapshot, static (r, page) => r.Add(page), cancellationToken)
-            .ConfigureAwait(false);
+            (after, token) => _store.ReadSnapshotPageAsync(after, pageSize, token), _applier.BeginSnapshot, static (r, page, prepared) => r.Add(page, prepared),
+            prepareAhead: true, cancellationToken).ConfigureAwait(false);
 
         ClusterLog.SnapshotPagesRead(_logger, resync.Keys.Count, resync.Pages, resync.Revision, resync.LastRevision, _time.GetElapsedTime(started).TotalMilliseconds);
         _applier.ApplySnapshot(resync);

@@ -33,12 +33,20 @@ internal sealed class ManagedKeyResync
 
     internal KeyPlacements Placements { get; }
 
-    /// <summary>Decides the keys of <paramref name="page"/> (the first page too) and places them.</summary>
-    public void Add(SnapshotPage page)
+    /// <summary>
+    /// Decides the keys of <paramref name="page"/> (the first page too) and places them;
+    /// <paramref name="prepared"/>: their facts computed ahead (<see cref="ManagedKeyPrepared.Of"/>), if they were.
+    /// </summary>
+    public void Add(SnapshotPage page, ManagedKeyPrepared[]? prepared = null)
     {
         ArgumentNullException.ThrowIfNull(page);
+        if (prepared is not null && prepared.Length != page.Keys.Length)
+        {
+            throw new ArgumentException($"{prepared.Length} prepared facts for a page of {page.Keys.Length} keys", nameof(prepared));
+        }
+
         var from = Keys.Count;
-        Keys.Add(page.Keys);
+        Keys.Add(page.Keys, prepared);
         foreach (var key in Keys.Since(from))
         {
             // The entry's policy id is shared by the policy's keys; the page's is one string per record.

@@ -40,10 +40,15 @@ internal sealed class ManagedKeySetBuild
     /// <summary>Keys decided so far.</summary>
     public int Count => _keys.Count;
 
-    /// <summary>Decides one page of keys; pages come in key id order (ordinal), each after the last.</summary>
-    public void Add(IEnumerable<ManagedKeyRecord> records)
+    /// <summary>
+    /// Decides one page of keys; pages come in key id order (ordinal), each after the last.
+    /// <paramref name="prepared"/>, when given, holds what each record's facts are, in order
+    /// (<see cref="ManagedKeyPrepared.Of"/>), computed ahead.
+    /// </summary>
+    public void Add(IEnumerable<ManagedKeyRecord> records, ManagedKeyPrepared[]? prepared = null)
     {
         ArgumentNullException.ThrowIfNull(records);
+        var at = 0;
         foreach (var record in records)
         {
             if (_lastKeyId is not null && string.CompareOrdinal(record.KeyId, _lastKeyId) <= 0)
@@ -53,7 +58,10 @@ internal sealed class ManagedKeySetBuild
 
             _lastKeyId = record.KeyId;
             _previous.TryGet(record.KeyId, out var old);
-            _keys.Add(_builder.Decide(record, old, _verdicts, ref _generation));
+            _keys.Add(prepared is null
+                ? _builder.Decide(record, old, _verdicts, ref _generation)
+                : _builder.Decide(record, prepared[at], old, _verdicts, ref _generation));
+            at++;
         }
     }
 

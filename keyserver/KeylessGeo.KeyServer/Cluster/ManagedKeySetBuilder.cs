@@ -177,6 +177,16 @@ internal sealed class ManagedKeySetBuilder
         return Decide(held, record, verdict, old, ref generation);
     }
 
+    /// <summary>As <see cref="Decide(ManagedKeyRecord, IndexedKey?, Dictionary{string, PolicyVerdict}, ref long)"/>, with what <paramref name="prepared"/> computed from the record already.</summary>
+    internal IndexedKey Decide(ManagedKeyRecord record, in ManagedKeyPrepared prepared, IndexedKey? old, Dictionary<string, PolicyVerdict> verdicts, ref long generation)
+    {
+        verdicts.TryGetValue(record.PolicyId, out var verdict);
+        var held = new Held(
+            ManagedKeyEntries.Slim(record, verdict?.Policy.Id), prepared.WrappedKeyDigest, prepared.CertificateDigest, prepared.PublicKeyDigest,
+            prepared.Shape, null, record.CertificatePem);
+        return Decide(held, record, verdict, old, ref generation);
+    }
+
     /// <summary>The entry of an indexed key decided again (its policy changed, not the key), from what the index holds of it.</summary>
     private IndexedKey Redecide(IndexedKey old, Dictionary<string, PolicyVerdict> verdicts, ref long generation)
     {

@@ -28,11 +28,13 @@ public sealed class ManagedKeySnapshotReaderTests
                 events.Add($"begin at {first.Revision}");
                 return new List<string>();
             },
-            (added, page) =>
+            (added, page, prepared) =>
             {
                 events.Add($"add {page.LastKeyId}");
+                Assert.Null(prepared);
                 added.AddRange(page.Keys.Select(k => k.KeyId));
             },
+            prepareAhead: false,
             CancellationToken.None);
 
         Assert.Equal(["k0", "k1", "k2", "k3"], resync);
@@ -55,7 +57,8 @@ public sealed class ManagedKeySnapshotReaderTests
                 return after is null ? Task.FromResult(pages[""]) : second.Task;
             },
             _ => 0,
-            (_, _) => throw new ArgumentException("keys out of order"),
+            (_, _, _) => throw new ArgumentException("keys out of order"),
+            prepareAhead: true,
             CancellationToken.None);
         // The next page was asked for before the first was added, and the failure waits for that read.
         Assert.Equal(2, reads);
@@ -65,6 +68,35 @@ public sealed class ManagedKeySnapshotReaderTests
         var failure = await Assert.ThrowsAsync<ArgumentException>(() => reading);
 
         Assert.Equal("keys out of order", failure.Message);
+    }
+
+    [Fact]
+    public async Task PreparedAhead_EachPageComesWithItsKeysFacts_InOrder()
+    {
+        var pages = Pages(3);
+        var seen = new List<(string KeyId, ManagedKeyPrepared Facts)>();
+
+        await ManagedKeySnapshotReader.ReadAsync(
+            (after, _) => Task.FromResult(pages[after ?? ""]),
+            _ => seen,
+            (list, page, prepared) =>
+            {
+                Assert.NotNull(prepared);
+                Assert.Equal(page.Keys.Length, prepared.Length);
+                list.AddRange(page.Keys.Select((k, i) => (k.KeyId, prepared[i])));
+            },
+            prepareAhead: true,
+            CancellationToken.None);
+
+        Assert.Equal(["k0", "k1", "k2"], seen.Select(s => s.KeyId));
+        foreach (var (keyId, facts) in seen)
+        {
+            var record = pages.Values.SelectMany(p => p.Keys).Single(k => k.KeyId == keyId);
+            Assert.Equal(ManagedKeyEntries.Digest(record.WrappedPrivateKey), facts.WrappedKeyDigest);
+            Assert.Equal(ManagedKeyEntries.Digest(record.SubjectPublicKeyInfo), facts.PublicKeyDigest);
+            Assert.Equal(0, facts.CertificateDigest);
+            Assert.Equal(ManagedKeyEntries.Inspect(record), facts.Shape);
+        }
     }
 
     // Pages of one key each, by the key id they start after ("" for the first page).
@@ -85,11 +117,11 @@ public sealed class ManagedKeySnapshotReaderTests
         PolicyId = "p1",
         Version = 1,
         Algorithm = "ecdsa-p256",
-        SubjectPublicKeyInfo = [1],
+        SubjectPublicKeyInfo = [1, (byte)keyId[^1]],
         Ski = new byte[20],
         HostNames = ImmutableArray<string>.Empty,
         PolicyKeyGeneration = 1,
-        WrappedPrivateKey = [1],
+        WrappedPrivateKey = [2, (byte)keyId[^1]],
         CreatedAt = DateTimeOffset.UnixEpoch,
         UpdatedAt = DateTimeOffset.UnixEpoch,
     };

@@ -13,6 +13,9 @@ internal sealed class KeyPlacementView
     public void Publish(KeyPlacements placements)
     {
         ArgumentNullException.ThrowIfNull(placements);
+
+        // Built aside until now (a re-sync filling its key map): readers see it from here on.
+        placements.Seal();
         Volatile.Write(ref _current, placements);
     }
 }

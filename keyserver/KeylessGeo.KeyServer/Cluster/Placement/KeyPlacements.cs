@@ -1,6 +1,6 @@
-using System.Collections.Concurrent;
 using System.Collections.Frozen;
 using System.Collections.Immutable;
+using KeylessGeo.KeyServer.Keys;
 using KeylessGeo.Policy.Topology;
 
 namespace KeylessGeo.KeyServer.Cluster.Placement;
@@ -15,7 +15,8 @@ namespace KeylessGeo.KeyServer.Cluster.Placement;
 /// </summary>
 internal sealed class KeyPlacements
 {
-    private readonly ConcurrentDictionary<string, string> _policyOfKey;
+    // Filled whole while a snapshot's placements are built aside, then read only; later changes in an overlay.
+    private readonly ReadMostlyMap<string, string, ReadOnlySpan<char>> _policyOfKey;
     private readonly ImmutableDictionary<string, PermittedPlaces> _byPolicy;
     private readonly FrozenDictionary<string, DatacenterPlace> _datacenters;
 
@@ -24,11 +25,10 @@ internal sealed class KeyPlacements
         DatacenterTopology? topology = null, int keyCapacity = 0)
     {
         Revision = revision;
-        _policyOfKey = new ConcurrentDictionary<string, string>(
-            Environment.ProcessorCount, Math.Max(keyCapacity, policyOfKey.Count), StringComparer.Ordinal);
+        _policyOfKey = new ReadMostlyMap<string, string, ReadOnlySpan<char>>(StringComparer.Ordinal, Math.Max(keyCapacity, policyOfKey.Count), @sealed: false);
         foreach (var (keyId, policyId) in policyOfKey)
         {
-            _policyOfKey[keyId] = policyId;
+            _policyOfKey.Set(keyId, policyId);
         }
 
         _byPolicy = policies.ToImmutableDictionary(static p => p.PolicyId, StringComparer.Ordinal);
@@ -46,7 +46,15 @@ internal sealed class KeyPlacements
     }
 
     /// <summary>No placements (before the first snapshot); a new instance each time, as the key map is changed in place.</summary>
-    public static KeyPlacements Empty => new(0, new Dictionary<string, string>(), [], []);
+    public static KeyPlacements Empty
+    {
+        get
+        {
+            var empty = new KeyPlacements(0, new Dictionary<string, string>(), [], []);
+            empty.Seal();
+            return empty;
+        }
+    }
 
     /// <summary>The revision these placements come from.</summary>
     public long Revision { get; }
@@ -72,8 +80,14 @@ internal sealed class KeyPlacements
     }
 
     /// <summary>Records that <paramref name="keyId"/> is under <paramref name="policyId"/> (seen at once by every instance sharing the map).</summary>
-    public void SetKey(string keyId, string policyId) => _policyOfKey[keyId] = policyId;
+    public void SetKey(string keyId, string policyId) => _policyOfKey.Set(keyId, policyId);
 
     /// <summary>Forgets <paramref name="keyId"/>.</summary>
-    public void RemoveKey(string keyId) => _policyOfKey.TryRemove(keyId, out _);
+    public void RemoveKey(string keyId) => _policyOfKey.Remove(keyId);
+
+    /// <summary>
+    /// Ends the build of the key map (the instances a snapshot starts fill it whole before they
+    /// are published; <see cref="KeyPlacementView.Publish"/> seals): later key changes go to an overlay.
+    /// </summary>
+    public void Seal() => _policyOfKey.Seal();
 }
