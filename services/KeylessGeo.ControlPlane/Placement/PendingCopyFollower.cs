@@ -9,8 +9,7 @@ namespace KeylessGeo.ControlPlane.Placement;
 /// wrapping key and policy, and one key, unused: <see cref="IControlPlaneStore.ReadSnapshotPageAsync"/>),
 /// then change pages (<see cref="ChangePages"/>); that first page again only when the store's
 /// retained feed no longer reaches back to the index's revision, or the store went back to an
-/// older revision. Used by one
-/// caller at a time (the pending-copy service).
+/// older revision. Used by one caller at a time (the pending-copy service).
 /// </summary>
 internal sealed class PendingCopyFollower
 {
