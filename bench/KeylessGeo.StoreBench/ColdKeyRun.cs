@@ -107,7 +107,7 @@ internal sealed class ColdKeyRun(IBenchTarget target, int keyCount, TextWriter l
         return milliseconds;
     }
 
-    private static string KeyId(int index) => "cold-" + index.ToString("D6", CultureInfo.InvariantCulture);
+    private static string KeyId(int index) => ColdKeyRecords.KeyId("cold", index);
 
     // Topology, fra1's wrapping key, one policy whose key is wrapped to it, and the keys.
     private async Task<long> SeedAsync(string wrappingKeyPath)
@@ -115,52 +115,10 @@ internal sealed class ColdKeyRun(IBenchTarget target, int keyCount, TextWriter l
         using var wrappingKey = DatacenterWrappingKey.LoadOrCreate(wrappingKeyPath, out _);
         using var policyKey = PolicyKey.Generate();
         var now = DateTimeOffset.UtcNow;
-        var policy = new PolicyRecord
-        {
-            Id = PolicyId,
-            Version = 1,
-            Text = "region: EU",
-            Author = "storebench",
-            UpdatedAt = now,
-            KeyGeneration = 1,
-            PermittedDatacenters = [FeedRecords.Datacenter],
-            WrappedKeys =
-            [
-                new WrappedPolicyKey
-                {
-                    DatacenterId = FeedRecords.Datacenter,
-                    WrappingKeyFingerprint = wrappingKey.Fingerprint,
-                    Blob = PolicyKeyWrapping.WrapFor(policyKey, wrappingKey.Public, new PolicyKeyContext(PolicyId, 1, FeedRecords.Datacenter)),
-                },
-            ],
-            ControlPlaneCopy = new WrappedPolicyKey
-            {
-                DatacenterId = WrappedPolicyKey.ControlPlaneDatacenterId,
-                WrappingKeyFingerprint = wrappingKey.Fingerprint,
-                Blob = PolicyKeyWrapping.WrapFor(policyKey, wrappingKey.Public, new PolicyKeyContext(PolicyId, 1, WrappedPolicyKey.ControlPlaneDatacenterId)),
-            },
-        };
         var keys = new List<ManagedKeyRecord>(keyCount);
         for (var i = 0; i < keyCount; i++)
         {
-            using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-            var pkcs8 = key.ExportPkcs8PrivateKey();
-            var spki = key.ExportSubjectPublicKeyInfo();
-            keys.Add(new ManagedKeyRecord
-            {
-                KeyId = KeyId(i),
-                PolicyId = PolicyId,
-                Version = 1,
-                Algorithm = "ecdsa-p256",
-                SubjectPublicKeyInfo = spki,
-                Ski = SHA1.HashData(spki.AsSpan(spki.Length - 65)),
-                HostNames = [KeyId(i) + ".example.com"],
-                PolicyKeyGeneration = 1,
-                WrappedPrivateKey = PrivateKeyWrapping.Wrap(pkcs8, policyKey, new KeyWrapContext(KeyId(i), PolicyId, 1, 1)),
-                CreatedAt = now,
-                UpdatedAt = now,
-            });
-            CryptographicOperations.ZeroMemory(pkcs8);
+            keys.Add(ColdKeyRecords.Key(KeyId(i), PolicyId, policyKey, now));
         }
 
         var revision = await target.Store.GetRevisionAsync(CancellationToken.None);
@@ -168,17 +126,8 @@ internal sealed class ColdKeyRun(IBenchTarget target, int keyCount, TextWriter l
             SyntheticRecords.Change("bench.cold", "keys") with
             {
                 ReplaceTopology = FeedRecords.Topology,
-                UpsertWrappingKeys =
-                [
-                    new WrappingKeyRecord
-                    {
-                        DatacenterId = FeedRecords.Datacenter,
-                        Fingerprint = wrappingKey.Fingerprint,
-                        PublicKey = wrappingKey.Public.SubjectPublicKeyInfo.ToArray(),
-                        RegisteredAt = now,
-                    },
-                ],
-                UpsertPolicies = [policy],
+                UpsertWrappingKeys = [ColdKeyRecords.WrappingKey(FeedRecords.Datacenter, wrappingKey, now)],
+                UpsertPolicies = [ColdKeyRecords.Policy(PolicyId, policyKey, [(FeedRecords.Datacenter, wrappingKey)], now)],
                 UpsertKeys = [.. keys],
             },
             revision,
