@@ -58,7 +58,7 @@ public sealed class ManagedKeySnapshotReaderTests
             },
             _ => 0,
             (_, _, _) => throw new ArgumentException("keys out of order"),
-            prepareAhead: true,
+            prepareAhead: false,
             CancellationToken.None);
         // The next page was asked for before the first was added, and the failure waits for that read.
         Assert.Equal(2, reads);
