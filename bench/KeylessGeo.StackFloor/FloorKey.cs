@@ -44,13 +44,13 @@ internal sealed class FloorKey
         {
             var ecdsa = new ECDsaOpenSsl();
             ecdsa.ImportFromPem(pem);
-            key = new FloorKey(id, ecdsa, ecdsa.DuplicateKeyHandle(), isRsa: false, Ski(ecdsa.ExportSubjectPublicKeyInfo()));
+            key = new FloorKey(id, ecdsa, ecdsa.DuplicateKeyHandle(), isRsa: false, SkiOf(ecdsa.ExportSubjectPublicKeyInfo()));
         }
         catch (CryptographicException)
         {
             var rsa = new RSAOpenSsl();
             rsa.ImportFromPem(pem);
-            key = new FloorKey(id, rsa, rsa.DuplicateKeyHandle(), isRsa: true, Ski(rsa.ExportSubjectPublicKeyInfo()));
+            key = new FloorKey(id, rsa, rsa.DuplicateKeyHandle(), isRsa: true, SkiOf(rsa.ExportSubjectPublicKeyInfo()));
         }
 
         key.SelfCheck();
@@ -74,7 +74,7 @@ internal sealed class FloorKey
         }
     }
 
-    private static byte[] Ski(byte[] subjectPublicKeyInfo)
+    private static byte[] SkiOf(byte[] subjectPublicKeyInfo)
     {
         var spki = new AsnReader(subjectPublicKeyInfo, AsnEncodingRules.DER).ReadSequence();
         spki.ReadSequence();

@@ -5,6 +5,7 @@ using Grpc.Core;
 using KeylessGeo.Contracts.V1;
 using KeylessGeo.Transport.Channels;
 using KeylessGeo.Transport.Tls;
+using KeyServerClient = KeylessGeo.Contracts.V1.KeyServer.KeyServerClient;
 
 namespace KeylessGeo.StackFloor;
 
@@ -24,7 +25,7 @@ internal static class GrpcCheck
         var ca = MutualTls.LoadPemBundle(options.Ca);
         using var client = MutualTls.LoadPem(options.Certificate, options.Key);
         using var channel = GrpcChannelFactory.Create(new ChannelSettings { Address = options.CheckGrpc!.ToString(), ClientCertificate = client, TrustedCa = ca });
-        var keyServer = new KeyServer.KeyServerClient(channel);
+        var keyServer = new KeyServerClient(channel);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
 
         using var call = keyServer.SignStream(cancellationToken: timeout.Token);
@@ -84,7 +85,7 @@ internal static class GrpcCheck
         using var channel = GrpcChannelFactory.Create(new ChannelSettings { Address = address.ToString(), TrustedCa = ca });
         try
         {
-            await new KeyServer.KeyServerClient(channel).SignAsync(Request(1, "x", Operation.EcdsaSha256, new byte[32]), deadline: DateTime.UtcNow.AddSeconds(10));
+            await new KeyServerClient(channel).SignAsync(Request(1, "x", Operation.EcdsaSha256, new byte[32]), deadline: DateTime.UtcNow.AddSeconds(10));
             return "a client without a certificate was served";
         }
         catch (RpcException)
