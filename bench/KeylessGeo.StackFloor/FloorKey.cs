@@ -46,8 +46,9 @@ internal sealed class FloorKey
             ecdsa.ImportFromPem(pem);
             key = new FloorKey(id, ecdsa, ecdsa.DuplicateKeyHandle(), isRsa: false, SkiOf(ecdsa.ExportSubjectPublicKeyInfo()));
         }
-        catch (CryptographicException)
+        catch (Exception ex) when (ex is CryptographicException or ArgumentException)
         {
+            // Not an EC key (an RSA PKCS#1 block is not even a format ECDsa reads).
             var rsa = new RSAOpenSsl();
             rsa.ImportFromPem(pem);
             key = new FloorKey(id, rsa, rsa.DuplicateKeyHandle(), isRsa: true, SkiOf(rsa.ExportSubjectPublicKeyInfo()));

@@ -122,5 +122,5 @@ internal static class GrpcCheck
     }
 
     private static X509Certificate2 Certificate(string keyPath) =>
-        X509Certificate2.CreateFromPemFile(Path.ChangeExtension(keyPath, ".crt"));
+        X509Certificate2.CreateFromPem(File.ReadAllText(Path.ChangeExtension(keyPath, ".crt")));
 }
