@@ -54,6 +54,7 @@ public sealed class DemoCluster : IAsyncDisposable
             ["ControlPlane:Store:DataDirectory"] = Path.Combine(material.Root, "store"),
             ["ControlPlane:WrappingKeyPath"] = Path.Combine(material.Root, "control-plane-wrapping-key.pem"),
             ["ControlPlane:Listen:Port"] = "-1",
+            ["Telemetry:Prometheus:Port"] = "0",
             ["ControlPlane:Listen:UnixSocket:Path"] = socket,
             ["ControlPlane:Listen:UnixSocket:Mode"] = "0600",
             ["ControlPlane:Access:Grants:0:Uid"] = UnixAccounts.CurrentUserId().ToString(CultureInfo.InvariantCulture),

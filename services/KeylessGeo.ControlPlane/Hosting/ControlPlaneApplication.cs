@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using KeylessGeo.ControlPlane.Access;
@@ -8,6 +9,9 @@ using KeylessGeo.ControlPlane.Placement;
 using KeylessGeo.ControlPlane.Store;
 using KeylessGeo.Placement;
 using KeylessGeo.Serving.Hosting;
+using KeylessGeo.Telemetry;
+using KeylessGeo.Telemetry.Endpoint;
+using KeylessGeo.Telemetry.Health;
 using KeylessGeo.Transport.Tls;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -26,11 +30,14 @@ public static class ControlPlaneApplication
     /// <summary>The prefix of environment variables read as configuration (<c>KEYLESSGEO_ControlPlane__WrappingKeyPath</c>).</summary>
     public const string EnvironmentPrefix = "KEYLESSGEO_";
 
+    /// <summary>The default port of the metrics and health endpoint (keyserver 2406, agent 2408, edge host 2409).</summary>
+    public const int DefaultMetricsPort = 2410;
+
     /// <summary>
     /// The top-level settings the control plane reads (its section, and the flag that names the
     /// file); any other is reported at start-up as a mistake.
     /// </summary>
-    public static readonly IReadOnlyList<string> KnownSections = [ControlPlaneOptions.SectionName, ConfigurationFile.Flag[2..]];
+    public static readonly IReadOnlyList<string> KnownSections = [ControlPlaneOptions.SectionName, TelemetryOptions.SectionName, ConfigurationFile.Flag[2..]];
 
     /// <summary>
     /// Creates the application. <paramref name="configure"/> runs before validation, so tests and
@@ -42,6 +49,12 @@ public static class ControlPlaneApplication
     {
         ArgumentNullException.ThrowIfNull(args);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ApplicationName = "KeylessGeo.ControlPlane" });
+
+        // Lowest priority: the metrics port differs from the keyserver's, the agent's and the edge host's.
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            [PrometheusOptions.SectionName + ":Port"] = DefaultMetricsPort.ToString(CultureInfo.InvariantCulture),
+        });
         var failures = new List<string>();
         var configFile = ConfigurationFile.AddFromArguments(builder.Configuration, args, failures);
         builder.Configuration.AddEnvironmentVariables(EnvironmentPrefix);
@@ -57,6 +70,9 @@ public static class ControlPlaneApplication
             // missing settings the operator did give.
             failures.AddRange(new ControlPlaneOptionsValidator().Validate(null, options).Failures ?? []);
         }
+
+        var telemetry = StrictBinding.Bind<TelemetryOptions>(builder.Configuration, TelemetryOptions.SectionName, failures);
+        failures.AddRange(new TelemetryOptionsValidator().Validate(null, telemetry).Failures ?? []);
 
         ThrowIfAny(failures);
 
@@ -84,14 +100,36 @@ public static class ControlPlaneApplication
         builder.Services.Configure<JsonOptions>(json => ApiJson.Configure(json.SerializerOptions));
         builder.Services.Configure<RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = true);
         builder.Services.AddControlPlaneAccess(options.Access);
+        AddTelemetry(builder);
         UnixSocketHosting.Add(builder, unixSocket);
-        builder.WebHost.ConfigureKestrel(kestrel => ControlPlaneListeners.Configure(kestrel, options.Listen, tls, unixSocket));
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            // The metrics and health endpoint: plain HTTP, no client certificate, nothing of the API.
+            kestrel.ListenTelemetry(telemetry.Prometheus, kestrel.ApplicationServices.GetRequiredService<TelemetryEndpointState>());
+            ControlPlaneListeners.Configure(kestrel, options.Listen, tls, unixSocket);
+        });
 
         var app = builder.Build();
+        app.UseTelemetryEndpoint();
         ControlPlaneLog.WrappingKeyLoaded(app.Logger, keyring.Fingerprint, created ? "created" : "loaded", options.WrappingKeyPath);
         ControlPlaneListeners.LogEndpoints(app, options);
         app.MapControlPlaneApi();
         return app;
+    }
+
+    /// <summary>
+    /// The telemetry library's endpoint (<c>/metrics</c> with the control plane's meter,
+    /// <c>/healthz</c>, <c>/readyz</c>) and OTLP export when configured; <c>/readyz</c> there is the
+    /// API's readiness decision (<see cref="StoreReadinessHealthCheck"/>).
+    /// </summary>
+    private static void AddTelemetry(WebApplicationBuilder builder)
+    {
+        builder.Services.AddKeylessGeoTelemetry(builder.Configuration, new TelemetrySetup
+        {
+            ServiceName = "keylessgeo-control-plane",
+            MeterNames = [ControlPlaneInstruments.MeterName],
+        });
+        builder.Services.AddHealthChecks().AddCheck<StoreReadinessHealthCheck>(StoreReadinessHealthCheck.Name, tags: [HealthTags.Ready]);
     }
 
     private static void ThrowIfAny(List<string> failures)

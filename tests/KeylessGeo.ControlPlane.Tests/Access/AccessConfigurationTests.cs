@@ -76,6 +76,7 @@ public sealed class AccessConfigurationTests : IDisposable
             ["ControlPlane:Store:Kind"] = "in-memory",
             ["ControlPlane:WrappingKeyPath"] = _directory.File("cp.key"),
             ["ControlPlane:Listen:Port"] = "-1",
+            ["Telemetry:Prometheus:Port"] = "0",
         };
         foreach (var (key, value) in settings)
         {

@@ -24,6 +24,7 @@ public sealed class EmbeddedStoreHostingTests : IDisposable
             ["ControlPlane:Store:DataDirectory"] = _directory.File("data"),
             ["ControlPlane:WrappingKeyPath"] = _directory.File("cp.key"),
             ["ControlPlane:Listen:Port"] = "-1",
+            ["Telemetry:Prometheus:Port"] = "0",
             ["ControlPlane:Listen:UnixSocket:Path"] = _directory.File("cp.sock"),
             ["ControlPlane:Access:Grants:0:Uid"] = UnixAccounts.CurrentUserId().ToString(CultureInfo.InvariantCulture),
             ["ControlPlane:Access:Grants:0:Roles:0"] = "admin",

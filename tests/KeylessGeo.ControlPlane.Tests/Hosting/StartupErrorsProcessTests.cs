@@ -100,6 +100,7 @@ public sealed class StartupErrorsProcessTests : IDisposable
             ["ControlPlane:WrappingKeyPath"] = Path.Combine(_etc, "controlplane-wrapping.key"),
             ["ControlPlane:Listen:Port"] = "-1",
             ["ControlPlane:Listen:PlaintextPort"] = "0",
+            ["Telemetry:Prometheus:Port"] = "0",
         };
         foreach (var (key, value) in overrides)
         {

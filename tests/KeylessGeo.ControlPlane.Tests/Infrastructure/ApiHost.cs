@@ -78,6 +78,7 @@ public sealed class ApiHost : IAsyncDisposable
             ["ControlPlane:WrappingKeyPath"] = directory.File("control-plane-wrapping.key"),
             ["ControlPlane:Listen:Address"] = "127.0.0.1",
             ["ControlPlane:Listen:Port"] = "-1",
+            ["Telemetry:Prometheus:Port"] = "0",
             ["ControlPlane:Listen:UnixSocket:Path"] = socket,
             ["ControlPlane:Access:Grants:0:Uid"] = UnixAccounts.CurrentUserId().ToString(CultureInfo.InvariantCulture),
             ["ControlPlane:Access:Grants:0:Roles:0"] = "admin",

@@ -37,7 +37,8 @@ public sealed class ControlPlaneProcess : IAsyncDisposable
     {
         var dotnet = Environment.ProcessPath is { } host && Path.GetFileName(host) == "dotnet" ? host : "dotnet";
         var dll = Path.Combine(AppContext.BaseDirectory, "keylessgeo-controlplane.dll");
-        string[] command = [dotnet, dll, "--config", configFile];
+        // The metrics port on any free port: tests run side by side.
+        string[] command = [dotnet, dll, "--config", configFile, "--Telemetry:Prometheus:Port=0"];
         var info = uid is null
             ? ExternalProcess.CreateStartInfo(command[0], command[1..])
             : ExternalProcess.CreateStartInfo("setpriv", [$"--reuid={uid}", $"--regid={gid ?? uid}", "--clear-groups", "--", .. command]);

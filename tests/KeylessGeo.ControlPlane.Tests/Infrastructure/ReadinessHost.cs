@@ -6,6 +6,7 @@ using KeylessGeo.ControlPlane.Operations;
 using KeylessGeo.ControlPlane.Policies;
 using KeylessGeo.ControlPlane.Store;
 using KeylessGeo.ControlPlane.Topology;
+using KeylessGeo.Telemetry.Endpoint;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -53,6 +54,10 @@ public sealed class ReadinessHost : IAsyncDisposable
 
     public IMeterFactory Meters => _app.Services.GetRequiredService<IMeterFactory>();
 
+    /// <summary>The metrics and health endpoint (plain HTTP on 127.0.0.1, a free port).</summary>
+    public Uri TelemetryAddress => _app.Services.GetRequiredService<TelemetryEndpointState>().BaseAddress
+        ?? throw new InvalidOperationException("the telemetry endpoint is not listening");
+
     /// <summary>
     /// Starts on the embedded store (or <paramref name="store"/>), with <paramref name="settings"/> on
     /// top of the defaults; a test that restarts on the same files names its own data directory and
@@ -67,6 +72,7 @@ public sealed class ReadinessHost : IAsyncDisposable
             ["ControlPlane:Store:DataDirectory"] = directory.File("data"),
             ["ControlPlane:WrappingKeyPath"] = directory.File("cp.key"),
             ["ControlPlane:Listen:Port"] = "-1",
+            ["Telemetry:Prometheus:Port"] = "0",
             ["ControlPlane:Listen:UnixSocket:Path"] = directory.File("cp.sock"),
             ["ControlPlane:Access:Grants:0:Uid"] = UnixAccounts.CurrentUserId().ToString(CultureInfo.InvariantCulture),
             ["ControlPlane:Access:Grants:0:Roles:0"] = "admin",

@@ -152,7 +152,8 @@ public sealed partial class ChartTests
                 }
 
                 Assert.Equal("0440", secret.Text("defaultMode"));
-                foreach (var key in secret.Seq("items").Select(i => i.Text("key")!))
+                // Keys taken from values.yaml (the edge host's certificates) are checked with their values.
+                foreach (var key in secret.Seq("items").Select(i => i.Text("key")!).Where(k => k != ChartTemplates.Placeholder))
                 {
                     if (!deployment.Contains($"`{key}`", StringComparison.Ordinal))
                     {
@@ -286,7 +287,16 @@ public sealed partial class ChartTests
         var secret = Assert.Single(secrets);
         Assert.Equal("{{ $.Values.secrets.edgeHostCertificates }}", ChartTemplates.Raw().Single(t => t.Name == "edge-agent.yaml").Text.Split('\n')
             .Select(l => l.Trim()).Where(l => l.StartsWith("secretName:", StringComparison.Ordinal)).Select(l => l["secretName:".Length..].Trim()).Single(l => l.Contains("edgeHost", StringComparison.Ordinal)));
-        Assert.All(secret.Seq("items"), i => Assert.EndsWith(".crt", i.Text("key")!, StringComparison.Ordinal));
+        // One item per certificate the edge host is told to serve, and only those.
+        Assert.Contains("- { key: {{ .file }}, path: {{ .file }} }", ChartTemplates.Raw().Single(t => t.Name == "edge-agent.yaml").Text, StringComparison.Ordinal);
+        Assert.All(secret.Seq("items"), i => Assert.Equal(ChartTemplates.Placeholder, i.Text("key")));
+        var listed = _values.Get("edgeHost").Seq("certificates").ToList();
+        Assert.NotEmpty(listed);
+        Assert.All(listed, c => Assert.EndsWith(".crt", c.Text("file")!, StringComparison.Ordinal));
+        Assert.All(listed, c => Assert.NotEmpty(c.Seq("hosts")));
+        var deployment = RepositoryFiles.Read("docs/DEPLOYMENT.md");
+        Assert.All(listed, c => Assert.Contains($"`{c.Text("file")}`", deployment, StringComparison.Ordinal));
+        Assert.All(certificates, c => Assert.StartsWith("/etc/keylessgeo/certs/", c.CertificatePath, StringComparison.Ordinal));
         Assert.Empty(problems);
     }
 

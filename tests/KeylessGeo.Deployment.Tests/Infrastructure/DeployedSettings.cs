@@ -119,14 +119,16 @@ internal sealed class DeployedSettings
         {
             var listen = Section<ControlPlaneOptions>(ControlPlaneOptions.SectionName).Listen;
             AddIf(listeners, listen.Port, listen.Address, "api");
+            telemetry = Section<TelemetryOptions>(TelemetryOptions.SectionName);
         }
 
         if (telemetry?.Prometheus is { Enabled: true } prometheus)
         {
-            // The agent's and the edge host's defaults differ from the keyserver's; each executable applies its own below every source.
+            // The agent's, the edge host's and the control plane's defaults differ from the keyserver's; each executable applies its own below every source.
             var port = Configuration["Telemetry:Prometheus:Port"] is not null ? prometheus.Port
                 : Executable == Executable.EdgeAgent ? KeylessGeo.EdgeAgent.Hosting.EdgeAgentApplication.DefaultMetricsPort
                 : Executable == Executable.EdgeHost ? KeylessGeo.EdgeHost.Hosting.EdgeHostApplication.DefaultMetricsPort
+                : Executable == Executable.ControlPlane ? ControlPlaneApplication.DefaultMetricsPort
                 : prometheus.Port;
             AddIf(listeners, port, prometheus.Address, "metrics");
         }

@@ -64,7 +64,11 @@ internal sealed record Executable(string Name, string Dll, string EnvironmentPre
         "controlplane",
         "keylessgeo-controlplane.dll",
         ControlPlaneApplication.EnvironmentPrefix,
-        new Dictionary<string, Type>(StringComparer.OrdinalIgnoreCase) { [ControlPlaneOptions.SectionName] = typeof(ControlPlaneOptions) },
+        new Dictionary<string, Type>(StringComparer.OrdinalIgnoreCase)
+        {
+            [ControlPlaneOptions.SectionName] = typeof(ControlPlaneOptions),
+            [TelemetryOptions.SectionName] = typeof(TelemetryOptions),
+        },
         ControlPlaneApplication.KnownSections);
 
     public static Executable EdgeHost { get; } = new(
