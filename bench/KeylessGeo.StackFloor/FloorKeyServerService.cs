@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Google.Protobuf;
 using Grpc.Core;
 using KeylessGeo.Contracts.V1;
@@ -54,7 +55,16 @@ internal sealed class FloorKeyServerService(FloorKeys keys, FloorCounters counte
         }
 
         Span<byte> signature = stackalloc byte[key.MaxSignatureBytes];
-        var written = key.Sign(request.Payload.Span, signature);
+        int written;
+        try
+        {
+            written = key.Sign(request.Payload.Span, signature);
+        }
+        catch (CryptographicException)
+        {
+            return Error(request.Id, ErrorCode.CryptoFailure, "signing failed");
+        }
+
         counters.Signed();
         return new SignResponse { Id = request.Id, Result = UnsafeByteOperations.UnsafeWrap(signature[..written].ToArray()), ServedBy = Served };
     }
