@@ -24,8 +24,11 @@ internal sealed record FloorOptions
     /// <summary>Event-loop threads; 1 (the default) is the C floor's shape.</summary>
     public int Loops { get; init; } = 1;
 
-    /// <summary>Parses <paramref name="args"/>; every problem goes to <paramref name="errors"/>, null when there was one.</summary>
-    public static FloorOptions? Parse(string[] args, List<string> errors)
+    /// <summary>
+    /// Parses <paramref name="args"/>; every problem goes to <paramref name="errors"/>. The options come back
+    /// even then (what could be read), so the key files named can be checked and reported in the same list.
+    /// </summary>
+    public static FloorOptions Parse(string[] args, List<string> errors)
     {
         string? port = null, cert = null, key = null, ca = null, loops = null;
         var signKeys = new List<string>();
@@ -67,8 +70,14 @@ internal sealed record FloorOptions
         {
             errors.Add($"give 1..{MaxKeys} --sign-key files, got {signKeys.Count}");
         }
-        return errors.Count > 0
-            ? null
-            : new FloorOptions { Port = portNumber, Cert = cert!, Key = key!, Ca = ca!, SignKeys = signKeys, Loops = loopCount };
+        return new FloorOptions
+        {
+            Port = portNumber,
+            Cert = cert ?? string.Empty,
+            Key = key ?? string.Empty,
+            Ca = ca ?? string.Empty,
+            SignKeys = signKeys.Take(MaxKeys).ToArray(),
+            Loops = loopCount,
+        };
     }
 }

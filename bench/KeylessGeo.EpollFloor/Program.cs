@@ -14,14 +14,14 @@ using KeylessGeo.EpollFloor.Tls;
 var errors = new List<string>();
 var options = FloorOptions.Parse(args, errors);
 var keys = new List<SigningKey>();
-foreach (var path in options?.SignKeys ?? [])
+foreach (var path in options.SignKeys)
 {
     if (SigningKey.Load(path, errors) is { } key)
     {
         keys.Add(key);
     }
 }
-if (options is null || errors.Count > 0)
+if (errors.Count > 0)
 {
     foreach (var error in errors)
     {
