@@ -1,7 +1,7 @@
 namespace KeylessGeo.EpollFloor.Protocol;
 
 /// <summary>
-/// The parts of the Keyless wire format this floor serves (docs in /work/shared/KEYLESS-PROTOCOL.md):
+/// The parts of the Keyless wire format this floor serves (services/KeylessGeo.Keyless/README.md):
 /// an 8-byte header (version, reserved, body length, request id), then tag-length-value items.
 /// </summary>
 internal static class KeylessWire
