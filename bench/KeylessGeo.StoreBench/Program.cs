@@ -1,11 +1,12 @@
 using System.Globalization;
 using KeylessGeo.StoreBench;
 
-// Usage: KeylessGeo.StoreBench [--mode commits|feed|cold|controlplane] [--sizes 1000,100000,1000000] [--stores embedded,postgresql] [--commits 50]
+// Usage: KeylessGeo.StoreBench [--mode commits|feed|cold|coldgrain|controlplane] [--sizes 1000,100000,1000000] [--stores embedded,postgresql] [--commits 50]
 // Grows each store to every size in turn and measures single-key commits there (mode commits), or an
 // in-process keyserver starting (time, memory per key) and applying one change from the store's feed
 // (mode feed); or (mode cold) the first signature with a cold managed key against a warm one, with
-// --commits keys; or (mode controlplane) the control plane's state follower applying one change
+// --commits keys; or (mode coldgrain) the same through the key grain of a two-silo region (a request
+// entering at ams1 for a key only fra1 may hold), with --commits keys per path; or (mode controlplane) the control plane's state follower applying one change
 // (--commits applies per size). Prints a markdown table.
 var sizes = new List<int> { 1_000, 100_000, 1_000_000 };
 var stores = new List<string> { "embedded", "postgresql" };
@@ -33,9 +34,9 @@ for (var i = 0; i < args.Length; i++)
             break;
         case "--mode" when value is not null:
             mode = value;
-            if (mode is not ("commits" or "feed" or "cold" or "controlplane"))
+            if (mode is not ("commits" or "feed" or "cold" or "coldgrain" or "controlplane"))
             {
-                errors.Add($"--mode: unknown mode {value} (commits, feed, cold, controlplane)");
+                errors.Add($"--mode: unknown mode {value} (commits, feed, cold, coldgrain, controlplane)");
             }
 
             i++;
@@ -85,6 +86,26 @@ if (mode == "cold")
     return 0;
 }
 
+if (mode == "coldgrain")
+{
+    var grainResults = new List<ColdGrainFigures>();
+    foreach (var kind in stores)
+    {
+        await using IBenchTarget target = kind == "embedded" ? new EmbeddedTarget() : await PostgresTarget.StartAsync();
+        using var run = new ColdGrainRun(target, commits, Console.Out);
+        grainResults.AddRange(await run.RunAsync());
+    }
+
+    Console.WriteLine();
+    Console.WriteLine(ColdGrainFigures.MarkdownHeader);
+    foreach (var figures in grainResults)
+    {
+        Console.WriteLine(figures.ToMarkdownRow());
+    }
+
+    return 0;
+}
+
 if (mode == "controlplane")
 {
     Console.WriteLine(SyntheticRecords.Description);
@@ -126,7 +147,7 @@ if (mode == "feed")
     return 0;
 }
 #else
-if (mode is "feed" or "cold" or "controlplane")
+if (mode is "feed" or "cold" or "coldgrain" or "controlplane")
 {
     Console.Error.WriteLine($"--mode {mode}: not in the old-store build");
     return 2;

@@ -90,12 +90,16 @@ internal sealed class ChangeCommitter
         }
     }
 
-    /// <summary>The state at the store's latest revision, mapping store outages to a 503.</summary>
+    /// <summary>
+    /// For an answer that commits nothing: the state at the store's latest revision, or the last
+    /// state while a re-sync from a snapshot is under way (<see cref="StateFollower.ReadableAsync"/>),
+    /// mapping store outages to a 503.
+    /// </summary>
     public async Task<ControlPlaneState> ReadAsync(CancellationToken cancellationToken)
     {
         try
         {
-            return await _follower.CurrentAsync(cancellationToken).ConfigureAwait(false);
+            return await _follower.ReadableAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (StoreUnavailableException ex)
         {

@@ -5,10 +5,11 @@ using Microsoft.Extensions.Logging;
 namespace KeylessGeo.ControlPlane.Placement;
 
 /// <summary>
-/// Keeps a <see cref="PendingCopyIndex"/> current: a snapshot to start, then change pages
-/// (<see cref="ChangePages"/>); a snapshot again only when the store's retained feed no longer
-/// reaches back to the index's revision, or the store went back to an older revision. Used by one
-/// caller at a time (the pending-copy service).
+/// Keeps a <see cref="PendingCopyIndex"/> current: a snapshot's first page to start (every
+/// wrapping key and policy, and one key, unused: <see cref="IControlPlaneStore.ReadSnapshotPageAsync"/>),
+/// then change pages (<see cref="ChangePages"/>); that first page again only when the store's
+/// retained feed no longer reaches back to the index's revision, or the store went back to an
+/// older revision. Used by one caller at a time (the pending-copy service).
 /// </summary>
 internal sealed class PendingCopyFollower
 {
@@ -27,7 +28,7 @@ internal sealed class PendingCopyFollower
         _pageSize = pageSize;
     }
 
-    /// <summary>How many times a whole snapshot was read (the first start included).</summary>
+    /// <summary>How many times a snapshot's first page was read (the first start included).</summary>
     public int Resyncs { get; private set; }
 
     /// <summary>The index at the store's latest revision.</summary>
@@ -50,8 +51,10 @@ internal sealed class PendingCopyFollower
 
         if (_index is null)
         {
+            // The first page carries every wrapping key and policy, all the index is made of: one
+            // key is the least a page holds, and the keys are never read.
             Resyncs++;
-            _index = PendingCopyIndex.FromSnapshot(await _store.ReadSnapshotAsync(cancellationToken).ConfigureAwait(false));
+            _index = PendingCopyIndex.FromFirstPage(await _store.ReadSnapshotPageAsync(null, 1, cancellationToken).ConfigureAwait(false));
         }
 
         return _index;

@@ -6,7 +6,7 @@ namespace KeylessGeo.ControlPlane.Placement;
 /// <summary>
 /// The pending-copy follower's own derived state: for each datacenter with a registered wrapping
 /// key, the policies that permit it but hold no copy of their key for that wrapping key. Built once
-/// from a snapshot, then kept current by applying change pages: a changed policy is checked
+/// from a snapshot's first page, then kept current by applying change pages: a changed policy is checked
 /// against the datacenters it permits (before and after), a changed wrapping key against the
 /// policies that permit its datacenter; nothing else is looked at. Used by one caller at a time.
 /// </summary>
@@ -25,17 +25,20 @@ internal sealed class PendingCopyIndex
     /// <summary>Datacenters some permitting policy owes a copy, sorted.</summary>
     public IReadOnlyList<string> PendingDatacenters => [.. _pending.Keys];
 
-    /// <summary>The index of <paramref name="snapshot"/>.</summary>
-    public static PendingCopyIndex FromSnapshot(ControlPlaneSnapshot snapshot)
+    /// <summary>
+    /// The index of the snapshot whose first page is <paramref name="first"/>: the wrapping keys and
+    /// policies are all there, and no key matters to it.
+    /// </summary>
+    public static PendingCopyIndex FromFirstPage(SnapshotPage first)
     {
-        ArgumentNullException.ThrowIfNull(snapshot);
-        var index = new PendingCopyIndex(snapshot.Revision);
-        foreach (var key in snapshot.WrappingKeys)
+        ArgumentNullException.ThrowIfNull(first);
+        var index = new PendingCopyIndex(first.Revision);
+        foreach (var key in first.WrappingKeys)
         {
             index._wrappingKeys[key.DatacenterId] = key;
         }
 
-        foreach (var policy in snapshot.Policies)
+        foreach (var policy in first.Policies)
         {
             index.SetPolicy(policy.Id, policy);
         }

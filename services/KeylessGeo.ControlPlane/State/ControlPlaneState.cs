@@ -6,7 +6,8 @@ namespace KeylessGeo.ControlPlane.State;
 
 /// <summary>
 /// The control plane's own view of the store at one revision, kept current by applying change
-/// pages (<see cref="StateFollower"/>) rather than reading snapshots: the topology, the wrapping
+/// pages (<see cref="StateFollower"/>) rather than reading snapshots (a snapshot, read a page at a
+/// time, only to start or re-sync: <see cref="StateResync"/>): the topology, the wrapping
 /// keys and the policies whole, and of each key only its policy and SKI (<see cref="KeyEntry"/>),
 /// with indexes from policy and from SKI to key ids. Immutable: an operation plans against one
 /// state while the follower builds the next; applying a change costs in proportion to the change
@@ -24,7 +25,8 @@ internal sealed class ControlPlaneState
     private readonly ImmutableDictionary<string, ImmutableSortedSet<string>> _keysByPolicy;
     private readonly ImmutableDictionary<byte[], ImmutableSortedSet<string>> _keysBySki;
 
-    private ControlPlaneState(
+    /// <summary>A state from its parts (<see cref="StateResync.Finish"/> builds one from a snapshot).</summary>
+    internal ControlPlaneState(
         long revision,
         StateHistory history,
         ImmutableSortedDictionary<string, DatacenterRecord> datacenters,
@@ -72,65 +74,6 @@ internal sealed class ControlPlaneState
 
     /// <summary>Every key id, in no particular order.</summary>
     public IEnumerable<string> KeyIds => _keys.Keys;
-
-    /// <summary>A state built from <paramref name="snapshot"/>, with no per-record revisions yet (<see cref="WithHistory"/>).</summary>
-    public static ControlPlaneState FromSnapshot(ControlPlaneSnapshot snapshot)
-    {
-        ArgumentNullException.ThrowIfNull(snapshot);
-        var keys = ImmutableDictionary.CreateBuilder<string, KeyEntry>(StringComparer.Ordinal);
-        var byPolicy = new Dictionary<string, ImmutableSortedSet<string>.Builder>(StringComparer.Ordinal);
-        var bySki = new Dictionary<byte[], ImmutableSortedSet<string>.Builder>(SkiComparer.Instance);
-        foreach (var key in snapshot.Keys)
-        {
-            keys[key.KeyId] = new KeyEntry(key.PolicyId, key.Ski, 0);
-            Collect(byPolicy, key.PolicyId, key.KeyId);
-            Collect(bySki, key.Ski, key.KeyId);
-        }
-
-        return new ControlPlaneState(
-            snapshot.Revision,
-            StateHistory.Unknown,
-            snapshot.Datacenters.ToImmutableSortedDictionary(d => d.Id, d => d, StringComparer.Ordinal),
-            snapshot.WrappingKeys.ToImmutableSortedDictionary(w => w.DatacenterId, w => w, StringComparer.Ordinal),
-            snapshot.Policies.ToImmutableSortedDictionary(p => p.Id, p => p, StringComparer.Ordinal),
-            ImmutableDictionary.Create<string, long>(StringComparer.Ordinal),
-            keys.ToImmutable(),
-            byPolicy.ToImmutableDictionary(p => p.Key, p => p.Value.ToImmutable(), StringComparer.Ordinal),
-            bySki.ToImmutableDictionary(p => p.Key, p => p.Value.ToImmutable(), SkiComparer.Instance));
-    }
-
-    /// <summary>
-    /// This state with each record's last revision taken from <paramref name="retained"/> (the
-    /// retained change feed up to <see cref="Revision"/>, oldest first); <paramref name="truncated"/>
-    /// says older changes were dropped from it.
-    /// </summary>
-    public ControlPlaneState WithHistory(IReadOnlyList<ChangeRecord> retained, bool truncated)
-    {
-        ArgumentNullException.ThrowIfNull(retained);
-        var policyChangedAt = _policyChangedAt.ToBuilder();
-        var keys = _keys.ToBuilder();
-        long? earliest = null;
-        foreach (var change in retained)
-        {
-            if (change.Revision > Revision)
-            {
-                break;
-            }
-
-            earliest ??= change.Revision;
-            if (change.Kind == ChangeKind.Policy && _policies.ContainsKey(change.Id))
-            {
-                policyChangedAt[change.Id] = change.Revision;
-            }
-            else if (change.Kind == ChangeKind.Key && keys.TryGetValue(change.Id, out var entry))
-            {
-                keys[change.Id] = entry with { ChangedAt = change.Revision };
-            }
-        }
-
-        return new ControlPlaneState(Revision, new StateHistory(truncated, earliest ?? Revision), _datacenters, _wrappingKeys, _policies,
-            policyChangedAt.ToImmutable(), keys.ToImmutable(), _keysByPolicy, _keysBySki);
-    }
 
     /// <summary>
     /// The state at <paramref name="revision"/>: this one with every record that
@@ -240,17 +183,5 @@ internal sealed class ControlPlaneState
         {
             map.Remove(id);
         }
-    }
-
-    private static void Collect<TKey>(Dictionary<TKey, ImmutableSortedSet<string>.Builder> index, TKey key, string keyId)
-        where TKey : notnull
-    {
-        if (!index.TryGetValue(key, out var ids))
-        {
-            ids = ImmutableSortedSet.CreateBuilder<string>(StringComparer.Ordinal);
-            index[key] = ids;
-        }
-
-        ids.Add(keyId);
     }
 }

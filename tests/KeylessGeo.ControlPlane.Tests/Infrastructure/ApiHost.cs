@@ -5,6 +5,7 @@ using KeylessGeo.ControlPlane.Hosting;
 using KeylessGeo.ControlPlane.Operations;
 using KeylessGeo.ControlPlane.Store;
 using KeylessGeo.ControlPlane.Store.InMemory;
+using KeylessGeo.Telemetry.Endpoint;
 using KeylessGeo.Transport.Kestrel;
 using KeylessGeo.Testing;
 using Microsoft.AspNetCore.Builder;
@@ -121,7 +122,9 @@ public sealed class ApiHost : IAsyncDisposable
         var tlsAddress = addresses.FirstOrDefault(a => a.Scheme == Uri.UriSchemeHttps) is { } https
             ? new Uri(string.Create(CultureInfo.InvariantCulture, $"https://127.0.0.1:{https.Port}/"))
             : null;
-        var plaintext = addresses.FirstOrDefault(a => a.Scheme == Uri.UriSchemeHttp && a.Host == "127.0.0.1") is { } http
+        // Not the metrics and health endpoint, which is plain HTTP on loopback too.
+        var telemetryPort = app.Services.GetRequiredService<TelemetryEndpointState>().EndPoint?.Port;
+        var plaintext = addresses.FirstOrDefault(a => a.Scheme == Uri.UriSchemeHttp && a.Host == "127.0.0.1" && a.Port != telemetryPort) is { } http
             ? new Uri(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{http.Port}/"))
             : null;
         return new ApiHost(app, tlsAddress, plaintext, socket, store, logs, allLogs, directory);

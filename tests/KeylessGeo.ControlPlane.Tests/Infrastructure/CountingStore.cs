@@ -6,14 +6,18 @@ using KeylessGeo.ControlPlane.Store.Model;
 namespace KeylessGeo.ControlPlane.Tests.Infrastructure;
 
 /// <summary>
-/// A store that counts what its callers read: whole snapshots, records read by id, and the records
-/// change pages brought. <see cref="DelegatingStore.Inner"/> can be swapped (a store restored from an older backup).
+/// A store that counts what its callers read: whole snapshots, snapshot pages and the keys they
+/// brought, records read by id, and the records change pages brought; and lets a test act before
+/// each snapshot page is read (<see cref="BeforeSnapshotPage"/>). <see cref="DelegatingStore.Inner"/>
+/// can be swapped (a store restored from an older backup).
 /// </summary>
 public sealed class CountingStore(IControlPlaneStore inner) : DelegatingStore(inner)
 {
     private int _snapshots;
     private int _changePages;
     private int _changePageRecords;
+    private int _snapshotPages;
+    private int _largestSnapshotPage;
 
     /// <summary>Whole snapshots read.</summary>
     public int Snapshots => Volatile.Read(ref _snapshots);
@@ -24,6 +28,15 @@ public sealed class CountingStore(IControlPlaneStore inner) : DelegatingStore(in
     /// <summary>Records the change pages brought, all kinds.</summary>
     public int ChangePageRecords => Volatile.Read(ref _changePageRecords);
 
+    /// <summary>Snapshot pages read.</summary>
+    public int SnapshotPages => Volatile.Read(ref _snapshotPages);
+
+    /// <summary>The most keys one snapshot page brought.</summary>
+    public int LargestSnapshotPage => Volatile.Read(ref _largestSnapshotPage);
+
+    /// <summary>Runs before each snapshot page is read, given the key id the page starts after (null: the first page).</summary>
+    public Func<string?, Task>? BeforeSnapshotPage { get; set; }
+
     /// <summary>Every id asked for by <see cref="ReadRecordsAsync"/>, in order.</summary>
     public ConcurrentQueue<RecordId> RecordsAsked { get; } = new();
 
@@ -33,6 +46,8 @@ public sealed class CountingStore(IControlPlaneStore inner) : DelegatingStore(in
         Volatile.Write(ref _snapshots, 0);
         Volatile.Write(ref _changePages, 0);
         Volatile.Write(ref _changePageRecords, 0);
+        Volatile.Write(ref _snapshotPages, 0);
+        Volatile.Write(ref _largestSnapshotPage, 0);
         RecordsAsked.Clear();
     }
 
@@ -40,6 +55,25 @@ public sealed class CountingStore(IControlPlaneStore inner) : DelegatingStore(in
     {
         Interlocked.Increment(ref _snapshots);
         return base.ReadSnapshotAsync(cancellationToken);
+    }
+
+    public override async Task<SnapshotPage> ReadSnapshotPageAsync(string? afterKeyId, int maxKeys, CancellationToken cancellationToken)
+    {
+        if (BeforeSnapshotPage is { } before)
+        {
+            await before(afterKeyId);
+        }
+
+        var page = await base.ReadSnapshotPageAsync(afterKeyId, maxKeys, cancellationToken);
+        Interlocked.Increment(ref _snapshotPages);
+        int largest;
+        do
+        {
+            largest = Volatile.Read(ref _largestSnapshotPage);
+        }
+        while (page.Keys.Length > largest && Interlocked.CompareExchange(ref _largestSnapshotPage, page.Keys.Length, largest) != largest);
+
+        return page;
     }
 
     public override Task<RecordSet> ReadRecordsAsync(IReadOnlyCollection<RecordId> ids, CancellationToken cancellationToken)

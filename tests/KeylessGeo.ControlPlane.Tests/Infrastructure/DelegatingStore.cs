@@ -33,6 +33,9 @@ public abstract class DelegatingStore(IControlPlaneStore inner) : IControlPlaneS
     public virtual Task<ChangedRecords> ReadChangedRecordsAsync(long afterRevision, int maxCount, CancellationToken cancellationToken) =>
         Inner.ReadChangedRecordsAsync(afterRevision, maxCount, cancellationToken);
 
+    public virtual Task<SnapshotPage> ReadSnapshotPageAsync(string? afterKeyId, int maxKeys, CancellationToken cancellationToken) =>
+        Inner.ReadSnapshotPageAsync(afterKeyId, maxKeys, cancellationToken);
+
     public Task<long> WaitForChangeAsync(long afterRevision, CancellationToken cancellationToken) => Inner.WaitForChangeAsync(afterRevision, cancellationToken);
 
     public Task<KeyserverLease> RenewLeaseAsync(KeyserverLease lease, TimeSpan timeToLive, CancellationToken cancellationToken) => Inner.RenewLeaseAsync(lease, timeToLive, cancellationToken);

@@ -62,7 +62,8 @@ public sealed class PendingCopyFollowerTests : IAsyncDisposable
     public async Task AFollowerBehindTheRetainedFeed_ResyncsFromASnapshot_AndConverges()
     {
         var harness = await StartAsync(changeRetention: 3);
-        var follower = new PendingCopyFollower(harness.Store, NullLogger.Instance);
+        var store = new CountingStore(harness.Store);
+        var follower = new PendingCopyFollower(store, NullLogger.Instance);
         await follower.CurrentAsync(CancellationToken.None);
 
         List<string> expected = [];
@@ -75,6 +76,10 @@ public sealed class PendingCopyFollowerTests : IAsyncDisposable
         var index = await follower.CurrentAsync(CancellationToken.None);
 
         Assert.Equal(2, follower.Resyncs);
+        // Each re-sync read the snapshot's first page alone (wrapping keys, policies, at most one key), never the whole.
+        Assert.Equal(0, store.Snapshots);
+        Assert.Equal(2, store.SnapshotPages);
+        Assert.True(store.LargestSnapshotPage <= 1);
         Assert.Equal(expected, index.PendingDatacenters);
         await AssertSameAsSnapshotAsync(harness, index);
     }

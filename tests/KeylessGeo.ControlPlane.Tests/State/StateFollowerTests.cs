@@ -41,7 +41,8 @@ public sealed class StateFollowerTests : IAsyncDisposable
     public async Task AFollowerBehindTheRetainedFeed_ResyncsFromASnapshot_AndConverges()
     {
         var harness = await StartAsync(changeRetention: 6);
-        var follower = new StateFollower(harness.Store, NullLogger.Instance);
+        // Snapshot pages of one key: the re-sync reads every key on a page of its own.
+        var follower = new StateFollower(harness.Store, NullLogger.Instance, snapshotPageSize: 1);
         await follower.CurrentAsync(CancellationToken.None);
 
         // Far more change records than the store keeps.
@@ -78,6 +79,7 @@ public sealed class StateFollowerTests : IAsyncDisposable
         var restored = await follower.CurrentAsync(CancellationToken.None);
 
         Assert.Equal(2, follower.Resyncs);
+        Assert.Equal(0, store.Snapshots);
         Assert.Equal(StateDescription.Of(await FreshAsync(older)), StateDescription.Of(restored));
     }
 
@@ -145,9 +147,8 @@ public sealed class StateFollowerTests : IAsyncDisposable
         Assert.Equal(StateDescription.Of(fresh), StateDescription.Of(followed));
     }
 
-    /// <summary>The state a new follower reads from a whole snapshot of the store now.</summary>
-    private static Task<ControlPlaneState> FreshAsync(ServiceHarness harness) =>
-        new StateFollower(harness.Store, NullLogger.Instance).CurrentAsync(CancellationToken.None);
+    /// <summary>The state a fresh read of the whole store gives now.</summary>
+    private static Task<ControlPlaneState> FreshAsync(ServiceHarness harness) => FreshState.ReadAsync(harness.Store);
 
     private async Task<ServiceHarness> StartAsync(int changeRetention = InMemoryControlPlaneStore.ChangeRetention)
     {
