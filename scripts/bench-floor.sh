@@ -2,18 +2,20 @@
 # The floors for issue 13: what a server spends per operation on this machine for the exchanges the
 # keyserver serves, layer by layer. Servers (bench/floor/README.md):
 #   floor      bench/floor/keyless-floor: one thread, epoll, OpenSSL, mutual TLS 1.3 (built here with gcc)
+#   epoll      bench/KeylessGeo.EpollFloor: the same in C#, libc epoll, libssl and libcrypto through P/Invoke
+#              (EPOLL_LOOPS event-loop threads, default 1 as the C floor)
 #   socket     bench/KeylessGeo.StackFloor --stack socket: .NET Socket + SslStream, one receive loop per connection
 #   kestrel    bench/KeylessGeo.StackFloor --stack kestrel: Kestrel, UseHttps, a ConnectionHandler on the pipes
 #   grpc       bench/KeylessGeo.StackFloor --stack grpc: Grpc.AspNetCore, our SignStream, signing inline
 #   keyserver  the keyserver of the working tree
 # All sign with the keyserver's call (Crypto/SignContextPool) except the C floor (its own EVP_PKEY_CTX per key).
-# Rows: Keyless ECDSA P-256 8 x 1, Keyless RSA-2048 8 x 1, Keyless ECDSA P-256 4 x 64 (against floor, socket,
-# kestrel, keyserver) and gRPC SignStream ECDSA P-256 8 x 1 (against grpc and keyserver), the LoadGen's rows,
+# Rows: Keyless ECDSA P-256 8 x 1, Keyless RSA-2048 8 x 1, Keyless ECDSA P-256 4 x 64 (against floor, epoll,
+# socket, kestrel, keyserver) and gRPC SignStream ECDSA P-256 8 x 1 (against grpc and keyserver), the LoadGen's rows,
 # servers alternating in that order, PAIRS rounds, with `openssl speed -seconds 3 ecdsap256 rsa2048` first.
 # Server CPU per operation is the LoadGen's /proc/PID/stat probe over the measured window, as in
 # scripts/bench-ab.sh; the C floor also prints its own getrusage figure at exit (whole life), a cross-check.
 # Before measuring, every server's answers are checked: bench/floor/check-floor.py (Keyless: signatures
-# verify, errors, split and pipelined frames, client certificate required) for floor, socket and kestrel;
+# verify, errors, split and pipelined frames, client certificate required) for floor, epoll, socket and kestrel;
 # KeylessGeo.StackFloor --check-grpc (SignStream signatures verify) for grpc and the keyserver.
 #   scripts/bench-floor.sh [seconds-per-row]          (default 10; PAIRS=3)
 #   PAIRS=5 ROWS="1 4" scripts/bench-floor.sh 5        (only these rows, numbered from 1)
@@ -30,7 +32,8 @@ seconds="${1:-10}"
 pairs="${PAIRS:-3}"
 speed_seconds="${SPEED_SECONDS:-3}"
 warmup="${WARMUP:-3}"
-servers="${SERVERS:-floor socket kestrel grpc keyserver}"
+servers="${SERVERS:-floor epoll socket kestrel grpc keyserver}"
+epoll_loops="${EPOLL_LOOPS:-1}"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 out=bench/results; mkdir -p "$out"
@@ -43,12 +46,13 @@ trap cleanup EXIT
 floor=.artifacts/floor/keyless-floor
 mkdir -p .artifacts/floor
 gcc -O2 -Wall -Wextra -Werror -o "$floor" bench/floor/keyless-floor.c -lssl -lcrypto
-for project in keyserver/KeylessGeo.KeyServer bench/KeylessGeo.LoadGen bench/KeylessGeo.StackFloor; do
+for project in keyserver/KeylessGeo.KeyServer bench/KeylessGeo.LoadGen bench/KeylessGeo.StackFloor bench/KeylessGeo.EpollFloor; do
   dotnet build -c Release -v q --nologo "$project" >/dev/null
 done
 bench_prepare_keys "$work/demo"
 loadgen=bench/KeylessGeo.LoadGen/bin/Release/net10.0/KeylessGeo.LoadGen.dll
 stackfloor=bench/KeylessGeo.StackFloor/bin/Release/net10.0/KeylessGeo.StackFloor.dll
+epollfloor=bench/KeylessGeo.EpollFloor/bin/Release/net10.0/KeylessGeo.EpollFloor.dll
 sign_keys=(--sign-key "$work/demo/keys/demo-ecdsa-p256.key" --sign-key "$work/demo/keys/demo-rsa2048.key")
 tls_files=(--cert "$work/demo/tls/server.crt" --key "$work/demo/tls/server.key" --ca "$work/demo/tls/ca.crt")
 
@@ -63,7 +67,7 @@ rows=(
 # serves SERVER MODE: whether SERVER answers rows of MODE (keyless or stream).
 serves() {
   case "$1:$2" in
-    floor:keyless | socket:keyless | kestrel:keyless | grpc:stream | keyserver:*) return 0 ;;
+    floor:keyless | epoll:keyless | socket:keyless | kestrel:keyless | grpc:stream | keyserver:*) return 0 ;;
     *) return 1 ;;
   esac
 }
@@ -84,9 +88,11 @@ start_listening() {
   echo "$name did not start" >&2; exit 1
 }
 
-start_server() { # floor|socket|kestrel|grpc|keyserver; sets server_pid, port (gRPC) and kport (Keyless)
+start_server() { # floor|epoll|socket|kestrel|grpc|keyserver; sets server_pid, port (gRPC) and kport (Keyless)
   case "$1" in
     floor) start_listening keyless-floor "$work/floor.log" "$floor" --port 0 "${tls_files[@]}" "${sign_keys[@]}" ;;
+    # The C# copy prints the C floor's ready and exit lines.
+    epoll) start_listening keyless-floor "$work/epoll.log" dotnet "$epollfloor" --port 0 --loops "$epoll_loops" "${tls_files[@]}" "${sign_keys[@]}" ;;
     keyserver)
       bench_start_keyserver keyserver/KeylessGeo.KeyServer/bin/Release/net10.0/KeylessGeo.KeyServer.dll \
         "$work/demo" "$work/keyserver.log" yes ;;
@@ -94,10 +100,10 @@ start_server() { # floor|socket|kestrel|grpc|keyserver; sets server_pid, port (g
   esac
 }
 
-# Stops the server; for the C floor prints its exit line's getrusage CPU per answered operation.
+# Stops the server; for the C floor and its C# copy prints the exit line's getrusage CPU per answered operation.
 stop_server() {
   kill -TERM "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=""
-  if [ "$1" = floor ]; then sed -n 's/.* cpu_us_per_op=\([0-9.]*\) .*/\1/p' "$work/floor.log"; fi
+  if [ "$1" = floor ] || [ "$1" = epoll ]; then sed -n 's/.* cpu_us_per_op=\([0-9.]*\) .*/\1/p' "$work/$1.log"; fi
 }
 
 # run_row SECONDS mode key operation connections in-flight: one LoadGen run, its JSON line on stdout.
@@ -167,8 +173,8 @@ bench_openssl_speed "$speed_seconds"
 : >"$results"
 for pair in $(seq 1 "$pairs"); do
   for server in $servers; do
-    # The .NET servers run once per round for every row, as in bench-ab.sh; the C floor starts afresh for
-    # each row, so its own getrusage line at exit covers that row alone.
+    # The .NET servers run once per round for every row, as in bench-ab.sh; the C floor and its C# copy
+    # start afresh for each row, so their own getrusage line at exit covers that row alone.
     started=""
     for index in "${!rows[@]}"; do
       if [ -n "${ROWS:-}" ] && [[ " $ROWS " != *" $((index + 1)) "* ]]; then continue; fi
@@ -177,7 +183,7 @@ for pair in $(seq 1 "$pairs"); do
       if [ -z "$started" ]; then start_server "$server"; started=yes; fi
       json=$(run_row "$seconds" "$@")
       rusage=""
-      if [ "$server" = floor ]; then rusage=$(stop_server floor); started=""; fi
+      if [ "$server" = floor ] || [ "$server" = epoll ]; then rusage=$(stop_server "$server"); started=""; fi
       label="Keyless $3 $4x$5"; [ "$1" = stream ] && label="gRPC SignStream $3 $4x$5"
       python3 -c 'import json,sys; r=json.loads(sys.argv[1]); r.update(server=sys.argv[2], pair=int(sys.argv[3]), row=sys.argv[4], rusage_us_per_op=float(sys.argv[5]) if sys.argv[5] else None); print(json.dumps(r))' \
         "$json" "$server" "$pair" "$label" "$rusage" >>"$results"
@@ -191,7 +197,7 @@ import json, statistics, sys
 rows = [json.loads(l) for l in open(sys.argv[1])]
 pairs, seconds = sys.argv[2:4]
 sign = {"EcdsaSha256": 1e6 / float(sys.argv[4]), "RsaPkcs1Sha256": 1e6 / float(sys.argv[5])}
-order = ["floor", "socket", "kestrel", "grpc", "keyserver"]
+order = ["floor", "epoll", "socket", "kestrel", "grpc", "keyserver"]
 med = lambda rs, k: statistics.median(r[k] for r in rs) if rs and all(r.get(k) is not None for r in rs) else float("nan")
 print("| row | server | ops/s | p50 µs | p99 µs | server CPU µs/op | CPU ÷ openssl sign | ÷ C floor | errors | getrusage µs/op (whole life) |")
 print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
@@ -202,7 +208,7 @@ for row in dict.fromkeys(r["row"] for r in rows):
         if not m:
             continue
         cpu[server] = med(m, "server_cpu_us_per_op")
-        rusage = f"{med(m, 'rusage_us_per_op'):,.1f}" if server == "floor" else ""
+        rusage = f"{med(m, 'rusage_us_per_op'):,.1f}" if server in ("floor", "epoll") else ""
         versus = f"{cpu[server] / cpu['floor']:.2f}" if "floor" in cpu else ""
         errors = sum(sum(e.values()) if isinstance(e, dict) else (e or 0) for e in (r.get("errors") for r in m))
         print(f"| {row} | {server} | {med(m, 'ops_per_second'):,.0f} | {med(m, 'p50_us'):,.0f} | {med(m, 'p99_us'):,.0f} | "
@@ -213,7 +219,7 @@ for row in dict.fromkeys(r["row"] for r in rows):
     steps = [s for s in order if s in cpu]
     if len(steps) > 1:
         print("|   each layer adds | " + " → ".join(f"{b} {cpu[b] - cpu[a]:+,.1f}" for a, b in zip(steps, steps[1:])) + " | | | | | | | | |")
-print(f"\nfloor = bench/floor/keyless-floor (one thread, epoll, OpenSSL); socket, kestrel, grpc = bench/KeylessGeo.StackFloor --stack …; "
+print(f"\nfloor = bench/floor/keyless-floor (one thread, epoll, OpenSSL); epoll = bench/KeylessGeo.EpollFloor (the same in C#); socket, kestrel, grpc = bench/KeylessGeo.StackFloor --stack …; "
       f"keyserver = {sys.argv[6]} (working tree); {pairs} alternating rounds, {seconds} s per row after {sys.argv[7]} s warm-up; "
       f"openssl sign (one core, same run): ECDSA P-256 {sign['EcdsaSha256']:.1f} µs, RSA-2048 {sign['RsaPkcs1Sha256']:.1f} µs; "
       f"{open('/proc/cpuinfo').read().count('processor')} cores; load average at end {' '.join(open('/proc/loadavg').read().split()[:3])}")
