@@ -1,15 +1,26 @@
 #!/usr/bin/env bash
-# The floor for issue 13: the least a server spends per operation on this machine for the Keyless
-# exchange the keyserver serves (mutual TLS 1.3 over loopback TCP, one request, one signature, one
-# response). Runs the LoadGen's Keyless rows — ECDSA P-256 8 x 1, RSA-2048 8 x 1, ECDSA P-256 4 x 64 —
-# against (a) bench/floor/keyless-floor, a single-threaded C server on OpenSSL (built here with gcc),
-# and (b) the keyserver, alternating, PAIRS times, with `openssl speed -seconds 3 ecdsap256 rsa2048`
-# first. Server CPU per operation is the LoadGen's /proc/PID/stat probe over the measured window, as
-# in scripts/bench-ab.sh; the floor server also prints its own getrusage figure at exit (whole life:
-# warm-up and handshakes included), a cross-check. Before measuring, bench/floor/check-floor.py checks
-# that the floor server's answers are right (signatures verify, errors, split and pipelined frames).
+# The floors for issue 13: what a server spends per operation on this machine for the exchanges the
+# keyserver serves, layer by layer. Servers (bench/floor/README.md):
+#   floor      bench/floor/keyless-floor: one thread, epoll, OpenSSL, mutual TLS 1.3 (built here with gcc)
+#   epoll      bench/KeylessGeo.EpollFloor: the same in C#, libc epoll, libssl and libcrypto through P/Invoke
+#              (EPOLL_LOOPS event-loop threads, default 1 as the C floor)
+#   socket     bench/KeylessGeo.StackFloor --stack socket: .NET Socket + SslStream, one receive loop per connection
+#   kestrel    bench/KeylessGeo.StackFloor --stack kestrel: Kestrel, UseHttps, a ConnectionHandler on the pipes
+#   grpc       bench/KeylessGeo.StackFloor --stack grpc: Grpc.AspNetCore, our SignStream, signing inline
+#   keyserver  the keyserver of the working tree
+# All sign with the keyserver's call (Crypto/SignContextPool) except the C floor (its own EVP_PKEY_CTX per key).
+# Rows: Keyless ECDSA P-256 8 x 1, Keyless RSA-2048 8 x 1, Keyless ECDSA P-256 4 x 64 (against floor, epoll,
+# socket, kestrel, keyserver) and gRPC SignStream ECDSA P-256 8 x 1 (against grpc and keyserver), the LoadGen's rows,
+# servers alternating in that order, PAIRS rounds, with `openssl speed -seconds 3 ecdsap256 rsa2048` first.
+# Server CPU per operation is the LoadGen's /proc/PID/stat probe over the measured window, as in
+# scripts/bench-ab.sh; the C floor also prints its own getrusage figure at exit (whole life), a cross-check.
+# Before measuring, every server's answers are checked: bench/floor/check-floor.py (Keyless: signatures
+# verify, errors, split and pipelined frames, client certificate required) for floor, epoll, socket and kestrel;
+# KeylessGeo.StackFloor --check-grpc (SignStream signatures verify) for grpc and the keyserver.
 #   scripts/bench-floor.sh [seconds-per-row]          (default 10; PAIRS=3)
-#   PAIRS=5 ROWS="1" scripts/bench-floor.sh 5          (only these rows, numbered from 1)
+#   PAIRS=5 ROWS="1 4" scripts/bench-floor.sh 5        (only these rows, numbered from 1)
+#   SERVERS="floor kestrel keyserver" scripts/bench-floor.sh    (only these servers)
+#   PAIRS=1 WARMUP=1 SPEED_SECONDS=1 scripts/bench-floor.sh 2   (a smoke run: does the script work)
 #   FLOOR_STAT=1 scripts/bench-floor.sh 5              (instead: `perf stat -e context-switches,task-clock -p PID`
 #                                                       for each server during row 1, or FLOOR_STAT_ROW)
 # Raw JSON lines: bench/results/floor.jsonl (BENCH_OUT overrides the file).
@@ -20,7 +31,9 @@ cd "$(dirname "$0")/.."
 seconds="${1:-10}"
 pairs="${PAIRS:-3}"
 speed_seconds="${SPEED_SECONDS:-3}"
-warmup=3
+warmup="${WARMUP:-3}"
+servers="${SERVERS:-floor epoll socket kestrel grpc keyserver}"
+epoll_loops="${EPOLL_LOOPS:-1}"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 out=bench/results; mkdir -p "$out"
@@ -33,62 +46,93 @@ trap cleanup EXIT
 floor=.artifacts/floor/keyless-floor
 mkdir -p .artifacts/floor
 gcc -O2 -Wall -Wextra -Werror -o "$floor" bench/floor/keyless-floor.c -lssl -lcrypto
-for project in keyserver/KeylessGeo.KeyServer bench/KeylessGeo.LoadGen; do
+for project in keyserver/KeylessGeo.KeyServer bench/KeylessGeo.LoadGen bench/KeylessGeo.StackFloor bench/KeylessGeo.EpollFloor; do
   dotnet build -c Release -v q --nologo "$project" >/dev/null
 done
 bench_prepare_keys "$work/demo"
 loadgen=bench/KeylessGeo.LoadGen/bin/Release/net10.0/KeylessGeo.LoadGen.dll
+stackfloor=bench/KeylessGeo.StackFloor/bin/Release/net10.0/KeylessGeo.StackFloor.dll
+epollfloor=bench/KeylessGeo.EpollFloor/bin/Release/net10.0/KeylessGeo.EpollFloor.dll
+sign_keys=(--sign-key "$work/demo/keys/demo-ecdsa-p256.key" --sign-key "$work/demo/keys/demo-rsa2048.key")
+tls_files=(--cert "$work/demo/tls/server.crt" --key "$work/demo/tls/server.key" --ca "$work/demo/tls/ca.crt")
 
-# key operation connections in-flight
+# mode key operation connections in-flight
 rows=(
-  "demo-ecdsa-p256 EcdsaSha256 8 1"
-  "demo-rsa2048 RsaPkcs1Sha256 8 1"
-  "demo-ecdsa-p256 EcdsaSha256 4 64"
+  "keyless demo-ecdsa-p256 EcdsaSha256 8 1"
+  "keyless demo-rsa2048 RsaPkcs1Sha256 8 1"
+  "keyless demo-ecdsa-p256 EcdsaSha256 4 64"
+  "stream demo-ecdsa-p256 EcdsaSha256 8 1"
 )
 
-# Sets kport and server_pid; the ready line on stdout names the port it bound.
-start_floor() {
-  "$floor" --port 0 --cert "$work/demo/tls/server.crt" --key "$work/demo/tls/server.key" --ca "$work/demo/tls/ca.crt" \
-    --sign-key "$work/demo/keys/demo-ecdsa-p256.key" --sign-key "$work/demo/keys/demo-rsa2048.key" \
-    >"$work/floor.out" 2>"$work/floor.log" &
+# serves SERVER MODE: whether SERVER answers rows of MODE (keyless or stream).
+serves() {
+  case "$1:$2" in
+    floor:keyless | epoll:keyless | socket:keyless | kestrel:keyless | grpc:stream | keyserver:*) return 0 ;;
+    *) return 1 ;;
+  esac
+}
+
+# start_listening NAME LOG COMMAND...: starts COMMAND, whose stdout's ready line names the port it bound
+# ("NAME: listening on 127.0.0.1:PORT ..."); sets server_pid, and port and kport to that port.
+start_listening() {
+  local name="$1" log="$2"
+  shift 2
+  "$@" >"$work/$name.out" 2>"$log" &
   server_pid=$!
-  for _ in $(seq 1 100); do
-    kport=$(sed -n 's/^keyless-floor: listening on 127\.0\.0\.1:\([0-9]*\) .*/\1/p' "$work/floor.out")
-    [ -n "$kport" ] && return 0
-    kill -0 "$server_pid" 2>/dev/null || { cat "$work/floor.log"; exit 1; }
+  for _ in $(seq 1 200); do
+    kport=$(sed -n "s/^$name: listening on 127\.0\.0\.1:\([0-9]*\) .*/\1/p" "$work/$name.out")
+    if [ -n "$kport" ]; then port=$kport; return 0; fi
+    kill -0 "$server_pid" 2>/dev/null || { cat "$log" >&2; exit 1; }
     sleep 0.1
   done
-  echo "keyless-floor did not start" >&2; exit 1
+  echo "$name did not start" >&2; exit 1
 }
 
-# Stops the floor server and prints its exit line's getrusage CPU per answered operation.
-stop_floor() {
-  kill -TERM "$server_pid"; wait "$server_pid" || true; server_pid=""
-  sed -n 's/.* cpu_us_per_op=\([0-9.]*\) .*/\1/p' "$work/floor.log"
+start_server() { # floor|epoll|socket|kestrel|grpc|keyserver; sets server_pid, port (gRPC) and kport (Keyless)
+  case "$1" in
+    floor) start_listening keyless-floor "$work/floor.log" "$floor" --port 0 "${tls_files[@]}" "${sign_keys[@]}" ;;
+    # The C# copy prints the C floor's ready and exit lines.
+    epoll) start_listening keyless-floor "$work/epoll.log" dotnet "$epollfloor" --port 0 --loops "$epoll_loops" "${tls_files[@]}" "${sign_keys[@]}" ;;
+    keyserver)
+      bench_start_keyserver keyserver/KeylessGeo.KeyServer/bin/Release/net10.0/KeylessGeo.KeyServer.dll \
+        "$work/demo" "$work/keyserver.log" yes ;;
+    *) start_listening stack-floor "$work/$1.log" dotnet "$stackfloor" --stack "$1" --port 0 "${tls_files[@]}" "${sign_keys[@]}" ;;
+  esac
 }
 
-start_server() { # floor|keyserver
-  if [ "$1" = floor ]; then
-    start_floor
-  else
-    bench_start_keyserver keyserver/KeylessGeo.KeyServer/bin/Release/net10.0/KeylessGeo.KeyServer.dll \
-      "$work/demo" "$work/keyserver.log" yes
-  fi
+# Stops the server; for the C floor and its C# copy prints the exit line's getrusage CPU per answered operation.
+stop_server() {
+  kill -TERM "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=""
+  if [ "$1" = floor ] || [ "$1" = epoll ]; then sed -n 's/.* cpu_us_per_op=\([0-9.]*\) .*/\1/p' "$work/$1.log"; fi
 }
 
-stop_server() { kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=""; }
-
-# run_row SECONDS key operation connections in-flight: one LoadGen run against kport, its JSON line on stdout.
+# run_row SECONDS mode key operation connections in-flight: one LoadGen run, its JSON line on stdout.
 run_row() {
-  LOADGEN_SERVER_PID=$server_pid dotnet "$loadgen" --address "https://localhost:$kport" --public-key "$work/demo/keys/$2.crt" \
+  local target
+  if [ "$2" = keyless ]; then
+    target=(--address "https://localhost:$kport" --public-key "$work/demo/keys/$3.crt")
+  else
+    target=(--address "https://localhost:$port" --key-id "$3")
+  fi
+  LOADGEN_SERVER_PID=$server_pid dotnet "$loadgen" "${target[@]}" \
     --ca "$work/demo/tls/ca.crt" --cert "$work/demo/tls/client.crt" --key "$work/demo/tls/client.key" \
-    --mode keyless --operation "$3" --connections "$4" --inflight "$5" --timeout-ms 2000 --duration "$1" --warmup "$warmup"
+    --mode "$2" --operation "$4" --connections "$5" --inflight "$6" --timeout-ms 2000 --duration "$1" --warmup "$warmup"
 }
 
-# The LoadGen counts answers without verifying them: check once that the floor signs correctly.
-start_floor
-python3 bench/floor/check-floor.py "$kport" "$work/demo" >&2
-stop_floor >/dev/null
+# The LoadGen counts answers without verifying them: check once that every server signs correctly.
+for server in $servers; do
+  start_server "$server"
+  # The keyserver's own tests cover its Keyless answers (its error codes differ from the floors' in places).
+  if serves "$server" keyless && [ "$server" != keyserver ]; then
+    echo -n "$server: " >&2; python3 bench/floor/check-floor.py "$kport" "$work/demo" >&2
+  fi
+  if serves "$server" stream; then
+    echo -n "$server: " >&2
+    dotnet "$stackfloor" --check-grpc "https://localhost:$port" --ca "$work/demo/tls/ca.crt" --cert "$work/demo/tls/client.crt" \
+      --key "$work/demo/tls/client.key" "${sign_keys[@]}" >&2
+  fi
+  stop_server "$server" >/dev/null
+done
 
 if [ -n "${FLOOR_STAT:-}" ]; then
   # perf stat over a window inside the LoadGen's measured one; per operation = count / (answered/s x window),
@@ -98,15 +142,16 @@ if [ -n "${FLOOR_STAT:-}" ]; then
   set -- ${rows[$((stat_row - 1))]}
   echo "| server | row | ops/s | context switches/op | task-clock µs/op | CPUs used |"
   echo "| --- | --- | ---: | ---: | ---: | ---: |"
-  for server in floor keyserver; do
+  for server in $servers; do
+    serves "$server" "$1" || continue
     start_server "$server"
     run_row "$((seconds + 1))" "$@" >"$work/stat.json" &
     loadgen_pid=$!
     sleep "$((warmup + 1))"
     perf stat -x, -o "$work/perf.csv" -e context-switches,task-clock -p "$server_pid" -- sleep "$seconds"
     wait "$loadgen_pid"
-    if [ "$server" = floor ]; then stop_floor >/dev/null; else stop_server; fi
-    python3 - "$work/stat.json" "$work/perf.csv" "$server" "$seconds" "Keyless $2 $3x$4" <<'PY'
+    stop_server "$server" >/dev/null
+    python3 - "$work/stat.json" "$work/perf.csv" "$server" "$seconds" "$1 $3 $4x$5" <<'PY'
 import json, sys
 run = json.load(open(sys.argv[1]))
 counts = {}
@@ -127,48 +172,55 @@ bench_openssl_speed "$speed_seconds"
 
 : >"$results"
 for pair in $(seq 1 "$pairs"); do
-  for server in floor keyserver; do
-    # The keyserver runs once per round for every row, as in bench-ab.sh; the floor server starts afresh
-    # for each row, so its own getrusage line at exit covers that row alone.
-    if [ "$server" = keyserver ]; then start_server keyserver; fi
+  for server in $servers; do
+    # The .NET servers run once per round for every row, as in bench-ab.sh; the C floor and its C# copy
+    # start afresh for each row, so their own getrusage line at exit covers that row alone.
+    started=""
     for index in "${!rows[@]}"; do
       if [ -n "${ROWS:-}" ] && [[ " $ROWS " != *" $((index + 1)) "* ]]; then continue; fi
       set -- ${rows[$index]}
-      if [ "$server" = floor ]; then start_server floor; fi
+      serves "$server" "$1" || continue
+      if [ -z "$started" ]; then start_server "$server"; started=yes; fi
       json=$(run_row "$seconds" "$@")
       rusage=""
-      if [ "$server" = floor ]; then rusage=$(stop_floor); fi
+      if [ "$server" = floor ] || [ "$server" = epoll ]; then rusage=$(stop_server "$server"); started=""; fi
+      label="Keyless $3 $4x$5"; [ "$1" = stream ] && label="gRPC SignStream $3 $4x$5"
       python3 -c 'import json,sys; r=json.loads(sys.argv[1]); r.update(server=sys.argv[2], pair=int(sys.argv[3]), row=sys.argv[4], rusage_us_per_op=float(sys.argv[5]) if sys.argv[5] else None); print(json.dumps(r))' \
-        "$json" "$server" "$pair" "Keyless $2 $3x$4" "$rusage" >>"$results"
+        "$json" "$server" "$pair" "$label" "$rusage" >>"$results"
     done
-    if [ "$server" = keyserver ]; then stop_server; fi
+    if [ -n "$started" ]; then stop_server "$server" >/dev/null; fi
   done
 done
 
-python3 - "$results" "$pairs" "$seconds" "$ec_ref" "$rsa_ref" "$(git rev-parse --short HEAD)" <<'PY'
+python3 - "$results" "$pairs" "$seconds" "$ec_ref" "$rsa_ref" "$(git rev-parse --short HEAD)" "$warmup" <<'PY'
 import json, statistics, sys
 rows = [json.loads(l) for l in open(sys.argv[1])]
 pairs, seconds = sys.argv[2:4]
 sign = {"EcdsaSha256": 1e6 / float(sys.argv[4]), "RsaPkcs1Sha256": 1e6 / float(sys.argv[5])}
+order = ["floor", "epoll", "socket", "kestrel", "grpc", "keyserver"]
 med = lambda rs, k: statistics.median(r[k] for r in rs) if rs and all(r.get(k) is not None for r in rs) else float("nan")
-print("| row | server | ops/s | p50 µs | p99 µs | server CPU µs/op | CPU ÷ openssl sign | getrusage µs/op (whole life) |")
-print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+print("| row | server | ops/s | p50 µs | p99 µs | server CPU µs/op | CPU ÷ openssl sign | ÷ C floor | errors | getrusage µs/op (whole life) |")
+print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
 for row in dict.fromkeys(r["row"] for r in rows):
     cpu = {}
-    for server in ("floor", "keyserver"):
+    for server in order:
         m = [r for r in rows if r["row"] == row and r["server"] == server]
         if not m:
             continue
         cpu[server] = med(m, "server_cpu_us_per_op")
-        rusage = f"{med(m, 'rusage_us_per_op'):,.1f}" if server == "floor" else ""
+        rusage = f"{med(m, 'rusage_us_per_op'):,.1f}" if server in ("floor", "epoll") else ""
+        versus = f"{cpu[server] / cpu['floor']:.2f}" if "floor" in cpu else ""
+        errors = sum(sum(e.values()) if isinstance(e, dict) else (e or 0) for e in (r.get("errors") for r in m))
         print(f"| {row} | {server} | {med(m, 'ops_per_second'):,.0f} | {med(m, 'p50_us'):,.0f} | {med(m, 'p99_us'):,.0f} | "
-              f"{cpu[server]:,.1f} | {cpu[server] / sign[m[0]['operation']]:.2f} | {rusage} |")
+              f"{cpu[server]:,.1f} | {cpu[server] / sign[m[0]['operation']]:.2f} | {versus} | {errors} | {rusage} |")
         each = lambda k, fmt: " ".join(fmt % r[k] for r in m if r.get(k) is not None)
-        print(f"|   each run | {server} | {each('ops_per_second', '%.0f')} | | | {each('server_cpu_us_per_op', '%.1f')} | | |")
-    if len(cpu) == 2:
-        print(f"|   keyserver ÷ floor, CPU per operation | | | | | {cpu['keyserver'] / cpu['floor']:.2f} | | |")
-print(f"\nfloor = bench/floor/keyless-floor (one thread, epoll, OpenSSL), keyserver = {sys.argv[6]} (working tree); "
-      f"{pairs} alternating pairs, {seconds} s per row after 3 s warm-up; "
+        print(f"|   each run | {server} | {each('ops_per_second', '%.0f')} | | | {each('server_cpu_us_per_op', '%.1f')} | | | | |")
+    # What each layer adds to the one below it, CPU µs per operation (medians).
+    steps = [s for s in order if s in cpu]
+    if len(steps) > 1:
+        print("|   each layer adds | " + " → ".join(f"{b} {cpu[b] - cpu[a]:+,.1f}" for a, b in zip(steps, steps[1:])) + " | | | | | | | | |")
+print(f"\nfloor = bench/floor/keyless-floor (one thread, epoll, OpenSSL); epoll = bench/KeylessGeo.EpollFloor (the same in C#); socket, kestrel, grpc = bench/KeylessGeo.StackFloor --stack …; "
+      f"keyserver = {sys.argv[6]} (working tree); {pairs} alternating rounds, {seconds} s per row after {sys.argv[7]} s warm-up; "
       f"openssl sign (one core, same run): ECDSA P-256 {sign['EcdsaSha256']:.1f} µs, RSA-2048 {sign['RsaPkcs1Sha256']:.1f} µs; "
       f"{open('/proc/cpuinfo').read().count('processor')} cores; load average at end {' '.join(open('/proc/loadavg').read().split()[:3])}")
 PY

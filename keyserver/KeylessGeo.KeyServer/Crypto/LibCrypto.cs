@@ -14,6 +14,10 @@ internal static partial class LibCrypto
 
     public const int RsaPkcs1Padding = 1;
     public const int RsaNoPadding = 3;
+    public const int RsaPkcs1PssPadding = 6;
+
+    /// <summary>RSA_PSS_SALTLEN_DIGEST: the PSS salt is as long as the digest (what .NET and TLS 1.3 use).</summary>
+    public const int RsaPssSaltLengthDigest = -1;
     public const int EvpPkeyEd25519 = 1087;
 
     /// <summary>
@@ -62,7 +66,22 @@ internal static partial class LibCrypto
     public static partial int EVP_PKEY_CTX_set_signature_md(SafeEvpPKeyCtxHandle ctx, IntPtr md);
 
     [LibraryImport(Library)]
+    public static partial int EVP_PKEY_CTX_set_rsa_pss_saltlen(SafeEvpPKeyCtxHandle ctx, int saltlen);
+
+    [LibraryImport(Library)]
+    public static partial IntPtr EVP_sha1();
+
+    [LibraryImport(Library)]
     public static partial IntPtr EVP_sha224();
+
+    [LibraryImport(Library)]
+    public static partial IntPtr EVP_sha256();
+
+    [LibraryImport(Library)]
+    public static partial IntPtr EVP_sha384();
+
+    [LibraryImport(Library)]
+    public static partial IntPtr EVP_sha512();
 
     [LibraryImport(Library)]
     public static partial SafeEvpMdCtxHandle EVP_MD_CTX_new();

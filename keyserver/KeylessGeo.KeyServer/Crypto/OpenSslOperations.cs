@@ -3,34 +3,13 @@ using System.Security.Cryptography;
 namespace KeylessGeo.KeyServer.Crypto;
 
 /// <summary>
-/// RSA operations .NET has no API for (PKCS#1 v1.5 over MD5+SHA1 or SHA-224, raw decryption),
-/// through libcrypto. Every return value is checked; on failure the OpenSSL error queue is
+/// libcrypto calls .NET has no API for: raw RSA decryption, and the contexts
+/// <see cref="SignContextPool"/> signs with. Every return value is checked; on failure the OpenSSL error queue is
 /// cleared and a <see cref="CryptographicException"/> naming the failed call (never any key or
 /// payload bytes) is thrown.
 /// </summary>
 internal static unsafe class OpenSslOperations
 {
-    /// <summary>RSA PKCS#1 v1.5 signature; <paramref name="md"/> IntPtr.Zero signs the input as is (MD5+SHA1).</summary>
-    public static int RsaPkcs1Sign(SafeEvpPKeyHandle key, IntPtr md, ReadOnlySpan<byte> digest, Span<byte> signature)
-    {
-        using var ctx = NewContext(key);
-        Check(LibCrypto.EVP_PKEY_sign_init(ctx), "EVP_PKEY_sign_init");
-        Check(LibCrypto.EVP_PKEY_CTX_set_rsa_padding(ctx, LibCrypto.RsaPkcs1Padding), "EVP_PKEY_CTX_set_rsa_padding");
-        if (md != IntPtr.Zero)
-        {
-            Check(LibCrypto.EVP_PKEY_CTX_set_signature_md(ctx, md), "EVP_PKEY_CTX_set_signature_md");
-        }
-
-        var length = (nuint)signature.Length;
-        fixed (byte* input = digest)
-        fixed (byte* output = signature)
-        {
-            Check(LibCrypto.EVP_PKEY_sign(ctx, output, ref length, input, (nuint)digest.Length), "EVP_PKEY_sign");
-        }
-
-        return (int)length;
-    }
-
     /// <summary>RSA decryption with the given padding; returns the plaintext length.</summary>
     public static int RsaDecrypt(SafeEvpPKeyHandle key, int padding, ReadOnlySpan<byte> ciphertext, Span<byte> plaintext)
     {
@@ -47,7 +26,7 @@ internal static unsafe class OpenSslOperations
         return (int)length;
     }
 
-    private static SafeEvpPKeyCtxHandle NewContext(SafeEvpPKeyHandle key)
+    internal static SafeEvpPKeyCtxHandle NewContext(SafeEvpPKeyHandle key)
     {
         var added = false;
         try

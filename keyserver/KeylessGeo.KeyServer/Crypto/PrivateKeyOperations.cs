@@ -6,7 +6,9 @@ namespace KeylessGeo.KeyServer.Crypto;
 
 /// <summary>
 /// Runs one private-key operation, already checked by <see cref="OperationRules"/>. Failures are
-/// <see cref="CryptographicException"/>s without key or payload bytes.
+/// <see cref="CryptographicException"/>s without key or payload bytes. RSA and ECDSA signatures
+/// use the key's reused, initialised OpenSSL contexts (<see cref="SigningContexts"/>); ECDSA
+/// output is DER, as the Keyless protocol and gRPC API specify.
 /// </summary>
 internal static class PrivateKeyOperations
 {
@@ -18,15 +20,15 @@ internal static class PrivateKeyOperations
 
     private static byte[] InProcess(PrivateKey key, Operation operation, ReadOnlySpan<byte> payload) => operation switch
     {
-        Operation.RsaPkcs1Md5Sha1 => RsaNative(key, IntPtr.Zero, payload),
-        Operation.RsaPkcs1Sha1 => RsaSign(key, payload, HashAlgorithmName.SHA1, RSASignaturePadding.Pkcs1),
-        Operation.RsaPkcs1Sha224 => RsaNative(key, LibCrypto.EVP_sha224(), payload),
-        Operation.RsaPkcs1Sha256 => RsaSign(key, payload, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1),
-        Operation.RsaPkcs1Sha384 => RsaSign(key, payload, HashAlgorithmName.SHA384, RSASignaturePadding.Pkcs1),
-        Operation.RsaPkcs1Sha512 => RsaSign(key, payload, HashAlgorithmName.SHA512, RSASignaturePadding.Pkcs1),
-        Operation.RsaPssSha256 => RsaSign(key, payload, HashAlgorithmName.SHA256, RSASignaturePadding.Pss),
-        Operation.RsaPssSha384 => RsaSign(key, payload, HashAlgorithmName.SHA384, RSASignaturePadding.Pss),
-        Operation.RsaPssSha512 => RsaSign(key, payload, HashAlgorithmName.SHA512, RSASignaturePadding.Pss),
+        Operation.RsaPkcs1Md5Sha1 => RsaSign(key, SignContextKind.RsaPkcs1Raw, payload),
+        Operation.RsaPkcs1Sha1 => RsaSign(key, SignContextKind.RsaPkcs1Sha1, payload),
+        Operation.RsaPkcs1Sha224 => RsaSign(key, SignContextKind.RsaPkcs1Sha224, payload),
+        Operation.RsaPkcs1Sha256 => RsaSign(key, SignContextKind.RsaPkcs1Sha256, payload),
+        Operation.RsaPkcs1Sha384 => RsaSign(key, SignContextKind.RsaPkcs1Sha384, payload),
+        Operation.RsaPkcs1Sha512 => RsaSign(key, SignContextKind.RsaPkcs1Sha512, payload),
+        Operation.RsaPssSha256 => RsaSign(key, SignContextKind.RsaPssSha256, payload),
+        Operation.RsaPssSha384 => RsaSign(key, SignContextKind.RsaPssSha384, payload),
+        Operation.RsaPssSha512 => RsaSign(key, SignContextKind.RsaPssSha512, payload),
         Operation.RsaDecryptPkcs1 => RsaDecryptPkcs1(key, payload),
         Operation.RsaDecryptRaw => RsaDecryptRaw(key, payload),
         Operation.EcdsaMd5Sha1 or Operation.EcdsaSha1 or Operation.EcdsaSha224 or
@@ -35,21 +37,11 @@ internal static class PrivateKeyOperations
         _ => throw new ArgumentOutOfRangeException(nameof(operation)),
     };
 
-    private static byte[] RsaSign(PrivateKey key, ReadOnlySpan<byte> digest, HashAlgorithmName hash, RSASignaturePadding padding)
+    private static byte[] RsaSign(PrivateKey key, SignContextKind kind, ReadOnlySpan<byte> digest)
     {
+        _ = Rsa(key);
         var signature = new byte[key.Key.ModulusBytes];
-        if (!Rsa(key).TrySignHash(digest, signature, hash, padding, out var written) || written != signature.Length)
-        {
-            throw new CryptographicException("the RSA signature did not have the modulus length");
-        }
-
-        return signature;
-    }
-
-    private static byte[] RsaNative(PrivateKey key, IntPtr md, ReadOnlySpan<byte> digest)
-    {
-        var signature = new byte[key.Key.ModulusBytes];
-        var written = OpenSslOperations.RsaPkcs1Sign(EvpKey(key), md, digest, signature);
+        var written = Contexts(key).Sign(kind, digest, signature);
         return written == signature.Length ? signature : throw new CryptographicException("the RSA signature did not have the modulus length");
     }
 
@@ -86,13 +78,9 @@ internal static class PrivateKeyOperations
 
     private static byte[] EcdsaSign(PrivateKey key, ReadOnlySpan<byte> digest)
     {
-        var ecdsa = key.Ecdsa ?? throw new CryptographicException("the key is not an ECDSA key");
+        _ = key.Ecdsa ?? throw new CryptographicException("the key is not an ECDSA key");
         Span<byte> signature = stackalloc byte[MaxEcdsaDerSignature];
-        if (!ecdsa.TrySignHash(digest, signature, DSASignatureFormat.Rfc3279DerSequence, out var written))
-        {
-            throw new CryptographicException("the ECDSA signature did not fit its buffer");
-        }
-
+        var written = Contexts(key).Sign(SignContextKind.Ecdsa, digest, signature);
         return signature[..written].ToArray();
     }
 
@@ -104,6 +92,8 @@ internal static class PrivateKeyOperations
     }
 
     private static RSAOpenSsl Rsa(PrivateKey key) => key.Rsa ?? throw new CryptographicException("the key is not an RSA key");
+
+    private static SigningContexts Contexts(PrivateKey key) => key.Contexts ?? throw new CryptographicException("the key has no signing contexts");
 
     private static SafeEvpPKeyHandle EvpKey(PrivateKey key) => key.EvpKey ?? throw new CryptographicException("the key has no OpenSSL handle");
 }

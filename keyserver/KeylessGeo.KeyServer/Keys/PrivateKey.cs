@@ -18,6 +18,10 @@ internal sealed class PrivateKey
         Ecdsa = ecdsa;
         EvpKey = evpKey;
         Device = device;
+        if (evpKey is not null && (rsa is not null || ecdsa is not null))
+        {
+            Contexts = new SigningContexts(evpKey, SignContextPool.DefaultSlots);
+        }
     }
 
     public IndexedKey Key { get; }
@@ -28,8 +32,11 @@ internal sealed class PrivateKey
     /// <summary>The ECDSA key (ECDSA keys only).</summary>
     public ECDsaOpenSsl? Ecdsa { get; }
 
-    /// <summary>The EVP_PKEY for libcrypto calls (RSA and Ed25519 keys).</summary>
+    /// <summary>The EVP_PKEY for libcrypto calls (RSA, ECDSA and Ed25519 keys).</summary>
     public SafeEvpPKeyHandle? EvpKey { get; }
+
+    /// <summary>Initialised signing contexts reused across operations (RSA and ECDSA keys).</summary>
+    public SigningContexts? Contexts { get; }
 
     /// <summary>A key held in a device (a PKCS#11 token), which performs its operations.</summary>
     public IDevicePrivateKey? Device { get; }
@@ -38,7 +45,7 @@ internal sealed class PrivateKey
 
     public static PrivateKey ForRsa(IndexedKey key, RSAOpenSsl rsa) => new(key, rsa, null, rsa.DuplicateKeyHandle());
 
-    public static PrivateKey ForEcdsa(IndexedKey key, ECDsaOpenSsl ecdsa) => new(key, null, ecdsa, null);
+    public static PrivateKey ForEcdsa(IndexedKey key, ECDsaOpenSsl ecdsa) => new(key, null, ecdsa, ecdsa.DuplicateKeyHandle());
 
     public static PrivateKey ForEd25519(IndexedKey key, SafeEvpPKeyHandle evpKey) => new(key, null, null, evpKey);
 
@@ -60,11 +67,13 @@ internal sealed class PrivateKey
         return false;
     }
 
-    /// <summary>Drops a reference; the last one frees the OpenSSL key.</summary>
+    /// <summary>Drops a reference; the last one frees the signing contexts and the OpenSSL key.</summary>
     public void Release()
     {
         if (Interlocked.Decrement(ref _references) == 0)
         {
+            // No operation holds the key any more (each holds a reference), so no context is in use.
+            Contexts?.Dispose();
             Rsa?.Dispose();
             Ecdsa?.Dispose();
             EvpKey?.Dispose();
