@@ -142,7 +142,14 @@ public sealed partial class KeyServerProcess : IAsyncDisposable
             }
 
             await Task.WhenAny(_process.WaitForExitAsync(cancellationToken), nextLine);
-            cancellationToken.ThrowIfCancellationRequested();
+            if (cancellationToken.IsCancellationRequested)
+            {
+                // Say what the keyserver did print: a wait that runs out is otherwise a bare cancellation.
+                throw new OperationCanceledException(
+                    $"No line of the keyserver's output matched {pattern} before the test's bound. Its last lines:\n"
+                    + string.Join("\n", _output.TakeLast(40)),
+                    cancellationToken);
+            }
         }
     }
 
