@@ -122,15 +122,21 @@ public sealed partial class KeyServerProcess : IAsyncDisposable
     public int CountOutput(string text) => _output.Count(line => line.Contains(text, StringComparison.Ordinal));
 
     /// <summary>Waits until a line of output matches <paramref name="pattern"/>, and returns its match.</summary>
-    public async Task<Match> WaitForOutputAsync(Regex pattern, CancellationToken cancellationToken)
+    public Task<Match> WaitForOutputAsync(Regex pattern, CancellationToken cancellationToken) =>
+        WaitForOutputAsync(pattern, 1, cancellationToken);
+
+    /// <summary>Waits until <paramref name="count"/> lines of output match <paramref name="pattern"/>, and returns the last match.</summary>
+    public async Task<Match> WaitForOutputAsync(Regex pattern, int count, CancellationToken cancellationToken)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
         while (true)
         {
             // Registered before the scan, so a line written meanwhile is not missed.
             var nextLine = LineAsync(cancellationToken);
+            var found = 0;
             foreach (var line in _output)
             {
-                if (pattern.Match(line) is { Success: true } match)
+                if (pattern.Match(line) is { Success: true } match && ++found == count)
                 {
                     return match;
                 }
