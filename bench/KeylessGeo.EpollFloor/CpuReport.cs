@@ -1,6 +1,7 @@
 using System.Globalization;
 using KeylessGeo.EpollFloor.Loop;
 using KeylessGeo.EpollFloor.Native;
+using KeylessGeo.Native;
 
 namespace KeylessGeo.EpollFloor;
 

@@ -1,4 +1,5 @@
 using KeylessGeo.EpollFloor.Native;
+using KeylessGeo.Native;
 
 namespace KeylessGeo.EpollFloor.Keys;
 
@@ -22,7 +23,7 @@ internal sealed unsafe class KeyContexts
             _contexts[i] = _keys[i].NewSignContext();
             if (_contexts[i] == 0)
             {
-                throw new InvalidOperationException($"cannot make a signing context: {LibCrypto.DrainErrors()}");
+                throw new InvalidOperationException($"cannot make a signing context: {OpenSslErrors.Drain()}");
             }
         }
     }
@@ -52,7 +53,7 @@ internal sealed unsafe class KeyContexts
         var length = (nuint)capacity;
         if (LibCrypto.Sign(_contexts[index], signature, &length, digest, (nuint)digestLength) != 1)
         {
-            LibCrypto.ErrorClear();
+            OpenSslErrors.Clear();
             return -1;
         }
         return (int)length;

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using KeylessGeo.EpollFloor.Native;
+using KeylessGeo.Native;
 
 namespace KeylessGeo.EpollFloor.Keys;
 
@@ -35,7 +36,7 @@ internal sealed unsafe class SigningKey
         var bio = LibCrypto.BioNewFile(path, "r");
         if (bio == 0)
         {
-            LibCrypto.ErrorClear();
+            OpenSslErrors.Clear();
             errors.Add($"--sign-key {path}: cannot open the file");
             return null;
         }
@@ -43,7 +44,7 @@ internal sealed unsafe class SigningKey
         LibCrypto.BioFree(bio);
         if (key == 0)
         {
-            LibCrypto.ErrorClear();
+            OpenSslErrors.Clear();
             errors.Add($"--sign-key {path}: not a PEM private key");
             return null;
         }
@@ -56,14 +57,14 @@ internal sealed unsafe class SigningKey
         var ski = ComputeSki(key);
         if (ski is null)
         {
-            errors.Add($"--sign-key {path}: cannot compute the SKI: {LibCrypto.DrainErrors()}");
+            errors.Add($"--sign-key {path}: cannot compute the SKI: {OpenSslErrors.Drain()}");
             return null;
         }
         var signingKey = new SigningKey(key, type, ski);
         var check = signingKey.NewSignContext();
         if (check == 0 || !signingKey.SelfCheck(check))
         {
-            errors.Add($"--sign-key {path}: cannot prepare a signing context: {LibCrypto.DrainErrors()}");
+            errors.Add($"--sign-key {path}: cannot prepare a signing context: {OpenSslErrors.Drain()}");
             return null;
         }
         LibCrypto.ContextFree(check);

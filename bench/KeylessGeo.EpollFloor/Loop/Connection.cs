@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using KeylessGeo.EpollFloor.Native;
+using KeylessGeo.Native;
 using KeylessGeo.EpollFloor.Protocol;
 using static KeylessGeo.EpollFloor.Protocol.KeylessWire;
 
@@ -177,7 +178,7 @@ internal sealed unsafe class Connection
                 Want(LibC.EpollOut);
                 break;
             default:
-                LibCrypto.ErrorClear();
+                OpenSslErrors.Clear();
                 Close();
                 break;
         }

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using KeylessGeo.EpollFloor.Native;
+using KeylessGeo.Native;
 using KeylessGeo.EpollFloor.Protocol;
 
 namespace KeylessGeo.EpollFloor.Loop;

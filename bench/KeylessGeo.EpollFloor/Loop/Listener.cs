@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using KeylessGeo.EpollFloor.Native;
+using KeylessGeo.Native;
 
 namespace KeylessGeo.EpollFloor.Loop;
 

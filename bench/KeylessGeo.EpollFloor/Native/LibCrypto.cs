@@ -1,11 +1,11 @@
 using System.Runtime.InteropServices;
-using System.Text;
 
 namespace KeylessGeo.EpollFloor.Native;
 
 /// <summary>
 /// libcrypto.so.3: PEM keys, a signing <c>EVP_PKEY_CTX</c> initialised once per key and loop, the
-/// SubjectPublicKeyInfo bits for the SKI, and the thread's error queue.
+/// SubjectPublicKeyInfo bits for the SKI
+/// (the error queue is KeylessGeo.Native's <see cref="KeylessGeo.Native.OpenSslErrors"/>).
 /// </summary>
 internal static unsafe partial class LibCrypto
 {
@@ -62,26 +62,4 @@ internal static unsafe partial class LibCrypto
 
     [LibraryImport(Library, EntryPoint = "X509_PUBKEY_free")]
     public static partial void PublicKeyFree(nint publicKey);
-
-    [LibraryImport(Library, EntryPoint = "ERR_get_error")]
-    private static partial nuint ErrorGet();
-
-    [LibraryImport(Library, EntryPoint = "ERR_error_string_n")]
-    private static partial void ErrorString(nuint error, byte* buffer, nuint length);
-
-    [LibraryImport(Library, EntryPoint = "ERR_clear_error")]
-    public static partial void ErrorClear();
-
-    /// <summary>Drains this thread's OpenSSL error queue into one line (start-up diagnostics only).</summary>
-    public static string DrainErrors()
-    {
-        var text = new StringBuilder();
-        byte* buffer = stackalloc byte[256];
-        for (var error = ErrorGet(); error != 0; error = ErrorGet())
-        {
-            ErrorString(error, buffer, 256);
-            text.Append(text.Length > 0 ? "; " : string.Empty).Append(Marshal.PtrToStringUTF8((nint)buffer));
-        }
-        return text.ToString();
-    }
 }

@@ -1,4 +1,5 @@
 using KeylessGeo.EpollFloor.Native;
+using KeylessGeo.Native;
 
 namespace KeylessGeo.EpollFloor.Tls;
 
@@ -18,7 +19,7 @@ internal static class ServerTls
             LibSsl.ContextUsePrivateKeyFile(tls, key, LibSsl.FileTypePem) != 1 || LibSsl.ContextCheckPrivateKey(tls) != 1 ||
             LibSsl.ContextLoadVerifyLocations(tls, ca, null) != 1)
         {
-            error = $"cannot set up TLS from --cert, --key and --ca: {LibCrypto.DrainErrors()}";
+            error = $"cannot set up TLS from --cert, --key and --ca: {OpenSslErrors.Drain()}";
             return 0;
         }
         LibSsl.ContextSetClientCaList(tls, clientCas);

@@ -1,13 +1,13 @@
 using System.Runtime.InteropServices;
 
-namespace KeylessGeo.EpollFloor.Native;
+namespace KeylessGeo.Native;
 
 /// <summary>
 /// The libc calls of the event loop: epoll, non-blocking sockets, an eventfd to wake a loop, getrusage.
 /// Every signature is blittable; calls made per request set no errno capture (the loop, like the C
-/// floor, only needs "failed"), start-up calls do.
+/// floor, only needs "failed"); start-up calls and accept (which must tell EAGAIN from EMFILE) do.
 /// </summary>
-internal static unsafe partial class LibC
+public static unsafe partial class LibC
 {
     private const string Library = "libc";
 
@@ -27,6 +27,10 @@ internal static unsafe partial class LibC
     public const int EventFdCloexec = 0x80000;
     public const int EventFdNonBlock = 0x800;
     public const int RusageSelf = 0;
+    public const int ErrorInterrupted = 4;
+    public const int ErrorAgain = 11;
+    public const int ErrorTooManyFilesInSystem = 23;
+    public const int ErrorTooManyFiles = 24;
 
     [LibraryImport(Library, EntryPoint = "epoll_create1", SetLastError = true)]
     public static partial int EpollCreate(int flags);
@@ -52,7 +56,7 @@ internal static unsafe partial class LibC
     [LibraryImport(Library, EntryPoint = "getsockname", SetLastError = true)]
     public static partial int GetSocketName(int fd, byte* address, uint* addressLength);
 
-    [LibraryImport(Library, EntryPoint = "accept4")]
+    [LibraryImport(Library, EntryPoint = "accept4", SetLastError = true)]
     public static partial int Accept(int fd, byte* address, uint* addressLength, int flags);
 
     [LibraryImport(Library, EntryPoint = "close")]

@@ -1,10 +1,10 @@
 using System.Runtime.InteropServices;
 
-namespace KeylessGeo.EpollFloor.Native;
+namespace KeylessGeo.Native;
 
 /// <summary>Linux's <c>struct rusage</c> on 64-bit targets: two timevals, then fourteen longs.</summary>
 [StructLayout(LayoutKind.Sequential)]
-internal struct ResourceUsage
+public struct ResourceUsage
 {
     public long UserSeconds;
     public long UserMicroseconds;

@@ -1,14 +1,14 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
-namespace KeylessGeo.EpollFloor.Native;
+namespace KeylessGeo.Native;
 
 /// <summary>
 /// Reads and writes <c>struct epoll_event</c> in native memory. The kernel packs it on x86-64 (12
 /// bytes: a 32-bit event mask, then the 64-bit data word at offset 4) and aligns it elsewhere (16
 /// bytes, data at offset 8), so the layout is chosen once at start-up instead of by one struct type.
 /// </summary>
-internal static unsafe class EpollEvents
+public static unsafe class EpollEvents
 {
     /// <summary>Bytes per event in an array handed to epoll_wait.</summary>
     public static readonly int Size = RuntimeInformation.ProcessArchitecture == Architecture.X64 ? 12 : 16;
