@@ -13,9 +13,12 @@ public static unsafe partial class LibC
 
     public const int EpollCloexec = 0x80000;
     public const int EpollCtlAdd = 1;
+    public const int EpollCtlDel = 2;
     public const int EpollCtlMod = 3;
     public const uint EpollIn = 0x001;
     public const uint EpollOut = 0x004;
+    public const uint EpollErr = 0x008;
+    public const uint EpollHup = 0x010;
     public const int AddressFamilyInet = 2;
     public const int SockStream = 1;
     public const int SockNonBlock = 0x800;

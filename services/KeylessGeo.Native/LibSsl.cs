@@ -27,6 +27,12 @@ public static unsafe partial class LibSsl
     /// <summary><c>SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER</c>: a retried write may pass the same bytes at another address.</summary>
     public const long ModeAcceptMovingWriteBuffer = 0x2;
 
+    /// <summary><c>SSL_OP_IGNORE_UNEXPECTED_EOF</c>: a peer that closes TCP without close_notify reads as a clean end of stream.</summary>
+    public const ulong OptionIgnoreUnexpectedEof = 1UL << 7;
+
+    /// <summary><c>SSL_OP_NO_RENEGOTIATION</c>: TLS 1.2 renegotiation is refused.</summary>
+    public const ulong OptionNoRenegotiation = 1UL << 30;
+
     /// <summary><c>X509_PURPOSE_SSL_CLIENT</c>: a peer certificate must be fit for TLS client authentication.</summary>
     public const int PurposeSslClient = 1;
 
@@ -51,6 +57,9 @@ public static unsafe partial class LibSsl
 
     [LibraryImport(Library, EntryPoint = "SSL_CTX_set_ciphersuites", StringMarshalling = StringMarshalling.Utf8)]
     public static partial int ContextSetCipherSuites(nint context, string suites);
+
+    [LibraryImport(Library, EntryPoint = "SSL_CTX_set_options")]
+    public static partial ulong ContextSetOptions(nint context, ulong options);
 
     [LibraryImport(Library, EntryPoint = "SSL_CTX_set_purpose")]
     public static partial int ContextSetPurpose(nint context, int purpose);

@@ -14,6 +14,7 @@ using KeylessGeo.Serving.Connections;
 using KeylessGeo.Serving.Grpc;
 using KeylessGeo.Serving.Hosting;
 using KeylessGeo.Serving.Keyless;
+using KeylessGeo.Serving.Keyless.Epoll;
 using KeylessGeo.Serving.Tracing;
 using KeylessGeo.Telemetry;
 using KeylessGeo.Telemetry.Endpoint;
@@ -95,12 +96,16 @@ public static class KeyServerApplication
 
         // Last, around whichever signing service the registrations above settled on.
         builder.Services.AddSigningTracing();
+        if (keylessEndpoint is var (epollEndPoint, _) && keyless.UsesEpoll)
+        {
+            builder.Services.AddEpollKeylessListener(epollEndPoint, EpollTls(keyless, listen));
+        }
 
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             GrpcKestrelLimits.Apply(kestrel.Limits, grpc);
             kestrel.ListenGrpc(endpoints);
-            if (keylessEndpoint is var (endPoint, mutualTls))
+            if (keylessEndpoint is var (endPoint, mutualTls) && !keyless.UsesEpoll)
             {
                 kestrel.ListenKeyless(endPoint, mutualTls, keylessState);
             }
@@ -227,6 +232,14 @@ public static class KeyServerApplication
         }
 
         return (rpc!, keylessEndpoint);
+    }
+
+    /// <summary>The epoll transport's OpenSSL context from the Keyless certificate files (already loaded once by <see cref="LoadEndpoints"/>).</summary>
+    private static EpollTlsContext EpollTls(KeylessOptions keyless, ListenOptions listen)
+    {
+        var resolved = keyless.WithDefaultsFrom(listen);
+        return EpollTlsContext.Create(resolved.CertificatePath, resolved.KeyPath, resolved.ClientCaPath, out var error)
+            ?? throw new OptionsValidationException("keyserver", typeof(KeylessOptions), [$"{KeylessOptions.SectionName}: {error}"]);
     }
 
     private static GrpcListenOptions ToGrpcListenOptions(ListenOptions listen, GrpcOptions grpc)

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Http.Features;
 
@@ -16,9 +17,11 @@ internal static class ClientIdentity
     /// Only meaningful after the TLS handshake, where the certificate has been validated
     /// against the trusted client CA: the limits middleware must run after <c>UseHttps</c>.
     /// </remarks>
-    public static string? Of(ConnectionContext connection)
+    public static string? Of(ConnectionContext connection) => Of(connection.Features.Get<ITlsConnectionFeature>()?.ClientCertificate);
+
+    /// <summary>The identity of a client that presented <paramref name="certificate"/> (verified; null when none).</summary>
+    public static string? Of(X509Certificate2? certificate)
     {
-        var certificate = connection.Features.Get<ITlsConnectionFeature>()?.ClientCertificate;
         if (certificate is null)
         {
             return null;

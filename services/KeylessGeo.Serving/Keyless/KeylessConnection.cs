@@ -19,7 +19,7 @@ namespace KeylessGeo.Serving.Keyless;
 /// does, after every request read before it has been answered. <see cref="Abort"/> ends it at
 /// once (timeouts, the response budget), abandoning what is queued.
 /// </remarks>
-internal sealed class KeylessConnection : IDisposable
+internal sealed class KeylessConnection : IKeylessSignSink, IKeylessTimeouts, IDisposable
 {
     private readonly IDuplexPipe _transport;
     private readonly KeylessListenerServices _services;
@@ -173,7 +173,7 @@ internal sealed class KeylessConnection : IDisposable
         }
     }
 
-    /// <summary>Called by <see cref="KeylessConnectionMonitor"/>: closes the connection if a timeout has expired at <paramref name="now"/>.</summary>
+    /// <inheritdoc />
     public void CheckTimeouts(long now)
     {
         if (_activity.Expired(now, _pending.AtCore > 0) is { } expired)
@@ -192,20 +192,17 @@ internal sealed class KeylessConnection : IDisposable
         _writer.Dispose();
     }
 
-    /// <summary>Called by a <see cref="KeylessPendingSign"/> on the thread that completed the request.</summary>
-    internal void OnSignCompleted(uint id, KeylessOpcode opcode, SignRequest request, SignResponse? response, int cost)
-    {
-        _writer.Enqueue(Reply(id, opcode, request, response, cost));
-        _writer.Flush();
-        _pending.Done();
-    }
-
-    internal void Return(KeylessPendingSign pending)
+    /// <inheritdoc />
+    public void OnSignCompleted(KeylessPendingSign pending, uint id, KeylessOpcode opcode, SignRequest request, SignResponse? response, int cost)
     {
         lock (_poolLock)
         {
             _pool.Push(pending);
         }
+
+        _writer.Enqueue(_services.Dispatcher.Complete(id, opcode, request, response, cost));
+        _writer.Flush();
+        _pending.Done();
     }
 
     private static string Describe(KeylessCloseReason reason) => reason switch
@@ -375,62 +372,16 @@ internal sealed class KeylessConnection : IDisposable
     /// <summary>Answers or starts one request; true when it was answered <c>OVERLOADED</c> at once.</summary>
     private bool Handle(in KeylessFrame frame, int cost)
     {
-        if (!KeylessItemParser.TryParseRequest(frame.Body, out var items, out var error))
+        var dispatch = _services.Dispatcher.Start(frame, cost, _aborted.Token);
+        if (!dispatch.IsPending)
         {
-            Answer(KeylessReply.Failure(frame.Id, error.WireError, cost), items.HasOpcode ? items.Opcode : null);
-            return false;
-        }
-
-        var opcode = items.Opcode;
-        if (opcode == KeylessOpcode.Ping)
-        {
-            Answer(KeylessReply.Pong(frame.Id, items.Payload, cost), opcode);
-            return false;
-        }
-
-        var operation = KeylessOperations.ToOperation(opcode);
-        if (operation == Operation.Unspecified)
-        {
-            Answer(KeylessReply.Failure(frame.Id, KeylessErrorMap.UnsupportedOptionalOpcode, cost), opcode);
-            return false;
-        }
-
-        var request = KeylessRequestMapper.ToSignRequest(frame.Id, operation, items);
-        var response = _services.Signing.SignAsync(request, deadline: null, _aborted.Token);
-        if (response.IsCompleted)
-        {
-            var answered = response.IsCompletedSuccessfully ? response.Result : null;
-            _writer.Enqueue(Reply(frame.Id, opcode, request, answered, cost));
-            return answered?.Error?.Code == ErrorCode.Overloaded;
+            _writer.Enqueue(dispatch.Reply);
+            return dispatch.Overloaded;
         }
 
         _pending.Add();
-        Rent().Start(this, frame.Id, opcode, request, cost, response);
+        Rent().Start(this, frame.Id, dispatch.Opcode, dispatch.Request!, cost, dispatch.Response);
         return false;
-    }
-
-    private void Answer(in KeylessReply reply, KeylessOpcode? opcode)
-    {
-        _services.Metrics.Request(opcode, reply.Kind == KeylessReplyKind.Error ? reply.Error : null);
-        _writer.Enqueue(reply);
-    }
-
-    private KeylessReply Reply(uint id, KeylessOpcode opcode, SignRequest request, SignResponse? response, int cost)
-    {
-        KeylessReply reply;
-        if (response?.OutcomeCase == SignResponse.OutcomeOneofCase.Result)
-        {
-            reply = KeylessReply.Result(id, response.Result.Memory, cost);
-        }
-        else
-        {
-            var code = response?.Error?.Code ?? ErrorCode.Internal;
-            var unsupported = code == ErrorCode.BadRequest && _services.KeyTypes.OperationNotSupportedByKey(request);
-            reply = KeylessReply.Failure(id, KeylessErrorMap.Map(code, unsupported), cost);
-        }
-
-        _services.Metrics.Request(opcode, reply.Kind == KeylessReplyKind.Error ? reply.Error : null);
-        return reply;
     }
 
     private KeylessPendingSign Rent()

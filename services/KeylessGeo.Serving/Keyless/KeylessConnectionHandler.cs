@@ -1,4 +1,3 @@
-using KeylessGeo.Keyless.Codec;
 using KeylessGeo.Serving.Connections;
 using KeylessGeo.Serving.Signing;
 using Microsoft.AspNetCore.Connections;
@@ -19,9 +18,7 @@ internal sealed class KeylessConnectionHandler : ConnectionHandler
     private readonly KeylessListenerServices _services;
     private readonly KeylessListenerState _state;
     private readonly KeylessConnectionMonitor _monitor;
-    private readonly KeylessOptions _options;
-    private readonly LogThrottle _partialLog;
-    private readonly LogThrottle _budgetLog;
+    private readonly KeylessCloseLog _closeLog;
     private readonly ILogger<KeylessConnectionHandler> _logger;
 
     public KeylessConnectionHandler(
@@ -35,12 +32,10 @@ internal sealed class KeylessConnectionHandler : ConnectionHandler
         IOptions<KeylessOptions> options,
         ILogger<KeylessConnectionHandler> logger)
     {
-        _options = options.Value;
-        _services = new KeylessListenerServices(signing, keyTypes, metrics, budget, time, _options);
+        _services = new KeylessListenerServices(signing, keyTypes, metrics, budget, time, options.Value);
         _state = state;
         _monitor = monitor;
-        _partialLog = new LogThrottle(time, LogThrottle.DefaultInterval);
-        _budgetLog = new LogThrottle(time, LogThrottle.DefaultInterval);
+        _closeLog = new KeylessCloseLog(logger, options.Value, time);
         _logger = logger;
     }
 
@@ -97,45 +92,19 @@ internal sealed class KeylessConnectionHandler : ConnectionHandler
             ClientSubject(connection));
     }
 
-    private void LogClosed(ConnectionContext connection, KeylessConnection keyless, KeylessCloseReason reason)
-    {
-        var remote = connection.RemoteEndPoint?.ToString();
-        long suppressed;
-        switch (reason)
-        {
-            case KeylessCloseReason.IdleTimeout:
-                KeylessLog.IdleTimeout(_logger, connection.ConnectionId, remote, _options.IdleTimeout, keyless.Requests);
-                break;
-            case KeylessCloseReason.PartialMessageTimeout when _partialLog.TryEnter(out suppressed):
-                KeylessLog.PartialMessageTimeout(_logger, connection.ConnectionId, remote, ClientSubject(connection), _options.PartialMessageTimeout, keyless.PartialBytes, suppressed);
-                break;
-            case KeylessCloseReason.ResponseBudget when _budgetLog.TryEnter(out suppressed):
-                KeylessLog.ResponseBudgetExceeded(
-                    _logger, connection.ConnectionId, remote, ClientSubject(connection), keyless.OverShareBytes, keyless.FairShare,
-                    _options.ResponseBytesBudget, _options.ResponseBudgetGracePeriod, suppressed);
-                break;
-            case KeylessCloseReason.FramingError when keyless.FramingError is { } framing:
-                KeylessLog.FramingError(
-                    _logger,
-                    connection.ConnectionId,
-                    remote,
-                    framing.Status == KeylessFrameStatus.UnsupportedVersion ? "unsupported major version" : "body longer than the limit",
-                    framing.Id,
-                    framing.MajorVersion,
-                    framing.BodyLength,
-                    KeylessWireNames.Of(KeylessErrorMap.ForFraming(framing.Status)),
-                    keyless.Requests);
-                break;
-            default:
-                // An enforced close aborts the transport itself; that is not the client's failure.
-                if (keyless.EnforcedClose is null && keyless.FramingError is null && keyless.TransportError is { } error)
-                {
-                    KeylessLog.TransportFailed(_logger, connection.ConnectionId, error.GetType().Name, error.Message);
-                }
-
-                break;
-        }
-
-        KeylessLog.ConnectionClosed(_logger, connection.ConnectionId, reason, keyless.Requests);
-    }
+    private void LogClosed(ConnectionContext connection, KeylessConnection keyless, KeylessCloseReason reason) =>
+        _closeLog.Closed(
+            connection.ConnectionId,
+            connection.RemoteEndPoint?.ToString(),
+            ClientSubject(connection),
+            reason,
+            new KeylessCloseDetails(
+                keyless.Requests,
+                keyless.FramingError,
+                keyless.EnforcedClose,
+                keyless.TransportError?.GetType().Name,
+                keyless.TransportError?.Message,
+                keyless.PartialBytes,
+                keyless.OverShareBytes,
+                keyless.FairShare));
 }

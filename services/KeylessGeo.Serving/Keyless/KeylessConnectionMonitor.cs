@@ -4,14 +4,14 @@ using Microsoft.Extensions.Options;
 namespace KeylessGeo.Serving.Keyless;
 
 /// <summary>
-/// Enforces the idle and partial-message timeouts of every open Keyless connection with one
+/// Enforces the idle and partial-message timeouts of every open Keyless connection (of either transport) with one
 /// timer for the listener, rather than a timer (or a cancellation source per read) for each
 /// connection: the read path only stores timestamps. A connection is closed within one
 /// period (a quarter of the shorter timeout, at most a second) after its timeout expires.
 /// </summary>
 internal sealed class KeylessConnectionMonitor : IDisposable
 {
-    private readonly ConcurrentDictionary<KeylessConnection, byte> _connections = new();
+    private readonly ConcurrentDictionary<IKeylessTimeouts, byte> _connections = new();
     private readonly TimeProvider _time;
     private readonly ITimer _timer;
     private int _ticking;
@@ -28,9 +28,9 @@ internal sealed class KeylessConnectionMonitor : IDisposable
     /// <summary>How often the timeouts are checked.</summary>
     public TimeSpan Period { get; }
 
-    public void Add(KeylessConnection connection) => _connections.TryAdd(connection, 0);
+    public void Add(IKeylessTimeouts connection) => _connections.TryAdd(connection, 0);
 
-    public void Remove(KeylessConnection connection) => _connections.TryRemove(connection, out _);
+    public void Remove(IKeylessTimeouts connection) => _connections.TryRemove(connection, out _);
 
     public void Dispose() => _timer.Dispose();
 

@@ -23,7 +23,11 @@ internal sealed class KeylessListenerServices
         MaxBodyLength = options.MaxBodyLength;
         IdleTimeout = Ticks(options.IdleTimeout, time);
         PartialMessageTimeout = Ticks(options.PartialMessageTimeout, time);
+        Dispatcher = new KeylessRequestDispatcher(this);
     }
+
+    /// <summary>The protocol's request logic, shared by the transports.</summary>
+    public KeylessRequestDispatcher Dispatcher { get; }
 
     public ISigningService Signing { get; }
 

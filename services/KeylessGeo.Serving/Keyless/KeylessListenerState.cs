@@ -8,11 +8,12 @@ public sealed class KeylessListenerState
 {
     private readonly Lock _lock = new();
     private KestrelListenOptions? _listen;
+    private IPEndPoint? _bound;
     private TaskCompletionSource? _noConnections;
     private int _open;
 
     /// <summary>The listening address with its bound port once the server has started; null when disabled.</summary>
-    public IPEndPoint? EndPoint => _listen?.IPEndPoint;
+    public IPEndPoint? EndPoint => _listen?.IPEndPoint ?? Volatile.Read(ref _bound);
 
     /// <summary>Connections open now (after their TLS handshake).</summary>
     public int OpenConnections => Volatile.Read(ref _open);
@@ -33,6 +34,9 @@ public sealed class KeylessListenerState
     }
 
     internal void Attach(KestrelListenOptions listen) => _listen = listen;
+
+    /// <summary>Records the address a listener outside Kestrel (the epoll transport) bound.</summary>
+    internal void Attach(IPEndPoint bound) => Volatile.Write(ref _bound, bound);
 
     internal void Opened()
     {

@@ -47,6 +47,15 @@ public sealed record KeylessOptions
     /// </summary>
     public const int MinimumMaxBodyLength = KeylessHeader.MinimumPaddedLength - KeylessHeader.Size;
 
+    /// <summary>The <see cref="Transport"/> that serves the port through Kestrel (the default).</summary>
+    public const string KestrelTransport = "kestrel";
+
+    /// <summary>The <see cref="Transport"/> that serves the port on epoll event loops with libssl (Linux only).</summary>
+    public const string EpollTransport = "epoll";
+
+    /// <summary>The largest accepted <see cref="EpollLoops"/>.</summary>
+    public const int MaxEpollLoops = 256;
+
     /// <summary>Whether the listener runs at all (default true).</summary>
     public bool Enabled { get; init; } = true;
 
@@ -116,6 +125,23 @@ public sealed record KeylessOptions
 
     /// <summary>PEM bundle of the CA(s) that issue client certificates; empty uses <c>Listen:ClientCaPath</c>.</summary>
     public string ClientCaPath { get; init; } = "";
+
+    /// <summary>
+    /// What serves the port: <c>kestrel</c> (the default: Kestrel, SslStream, pipelines) or <c>epoll</c>
+    /// (event-loop threads over epoll with OpenSSL's libssl, answering requests the signing core completes
+    /// at once on the loop itself; Linux only). Both speak the same protocol with the same TLS policy,
+    /// limits, timeouts, budget, metrics and logs.
+    /// </summary>
+    public string Transport { get; init; } = KestrelTransport;
+
+    /// <summary>Event-loop threads of the <c>epoll</c> transport; 0 (the default) uses one per processor.</summary>
+    public int EpollLoops { get; init; }
+
+    /// <summary>Whether <see cref="Transport"/> selects the epoll transport.</summary>
+    public bool UsesEpoll => string.Equals(Transport, EpollTransport, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The epoll transport's loop count: <see cref="EpollLoops"/>, or the processor count when 0.</summary>
+    public int ResolvedEpollLoops => EpollLoops > 0 ? EpollLoops : Environment.ProcessorCount;
 
     /// <summary>Whether the listener is enabled and has a port.</summary>
     public bool IsListening => Enabled && Port >= 0;

@@ -39,6 +39,7 @@ public sealed class KeylessOptionsValidator
         }
 
         CheckLimits(errors, keyless);
+        CheckTransport(errors, keyless);
         if (!keyless.IsListening)
         {
             return Result(errors);
@@ -87,6 +88,23 @@ public sealed class KeylessOptionsValidator
         if (keyless.ResponseBytesBudget < keyless.MaxResponseBytesPerConnection)
         {
             errors.Add(Format($"{Section}:ResponseBytesBudget {keyless.ResponseBytesBudget} must be at least {Section}:MaxResponseBytesPerConnection ({keyless.MaxResponseBytesPerConnection})."));
+        }
+    }
+
+    private static void CheckTransport(List<string> errors, KeylessOptions keyless)
+    {
+        if (!string.Equals(keyless.Transport, KeylessOptions.KestrelTransport, StringComparison.OrdinalIgnoreCase) && !keyless.UsesEpoll)
+        {
+            errors.Add($"{Section}:Transport '{keyless.Transport}' is not a Keyless transport: use '{KeylessOptions.KestrelTransport}' (the default) or '{KeylessOptions.EpollTransport}'.");
+        }
+        else if (keyless.UsesEpoll && keyless.IsListening && !OperatingSystem.IsLinux())
+        {
+            errors.Add($"{Section}:Transport '{keyless.Transport}' needs Linux (epoll); use '{KeylessOptions.KestrelTransport}' on this system.");
+        }
+
+        if (keyless.EpollLoops is < 0 or > KeylessOptions.MaxEpollLoops)
+        {
+            errors.Add(Format($"{Section}:EpollLoops {keyless.EpollLoops} is outside 0..{KeylessOptions.MaxEpollLoops} (0 uses one loop per processor)."));
         }
     }
 

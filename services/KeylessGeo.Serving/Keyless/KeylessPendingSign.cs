@@ -6,14 +6,14 @@ namespace KeylessGeo.Serving.Keyless;
 
 /// <summary>
 /// Waits for one signing request that did not complete at once and hands its response to the
-/// connection. Pooled per connection, with its continuation delegate made once, so a request
+/// connection (on the thread that completed it). Pooled per connection, with its continuation delegate made once, so a request
 /// in flight costs no state machine or closure.
 /// </summary>
 internal sealed class KeylessPendingSign
 {
     private readonly Action _continuation;
     private ConfiguredValueTaskAwaitable<SignResponse>.ConfiguredValueTaskAwaiter _awaiter;
-    private KeylessConnection? _connection;
+    private IKeylessSignSink? _connection;
     private SignRequest? _request;
     private KeylessOpcode _opcode;
     private uint _id;
@@ -21,7 +21,7 @@ internal sealed class KeylessPendingSign
 
     public KeylessPendingSign() => _continuation = OnCompleted;
 
-    public void Start(KeylessConnection connection, uint id, KeylessOpcode opcode, SignRequest request, int cost, ValueTask<SignResponse> response)
+    public void Start(IKeylessSignSink connection, uint id, KeylessOpcode opcode, SignRequest request, int cost, ValueTask<SignResponse> response)
     {
         _connection = connection;
         _id = id;
@@ -54,7 +54,6 @@ internal sealed class KeylessPendingSign
         _awaiter = default;
         _connection = null;
         _request = null;
-        connection.Return(this);
-        connection.OnSignCompleted(id, opcode, request, response, cost);
+        connection.OnSignCompleted(this, id, opcode, request, response, cost);
     }
 }
