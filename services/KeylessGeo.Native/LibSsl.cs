@@ -61,6 +61,9 @@ public static unsafe partial class LibSsl
     [LibraryImport(Library, EntryPoint = "SSL_CTX_set_options")]
     public static partial ulong ContextSetOptions(nint context, ulong options);
 
+    [LibraryImport(Library, EntryPoint = "SSL_CTX_set_session_id_context")]
+    public static partial int ContextSetSessionIdContext(nint context, byte* id, uint length);
+
     [LibraryImport(Library, EntryPoint = "SSL_CTX_set_purpose")]
     public static partial int ContextSetPurpose(nint context, int purpose);
 

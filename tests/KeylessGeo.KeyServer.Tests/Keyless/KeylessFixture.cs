@@ -15,7 +15,7 @@ namespace KeylessGeo.KeyServer.Tests.Keyless;
 /// P-256/384/521, Ed25519) made by the openssl CLI, and the real keyserver serving it with its
 /// Keyless protocol listener on a free port, shared by the Keyless end-to-end tests.
 /// </summary>
-public sealed class KeylessFixture : IAsyncLifetime
+public class KeylessFixture : IAsyncLifetime
 {
     public const string Rsa2048 = "rsa2048";
     public const string Rsa3072 = "rsa3072";
@@ -44,6 +44,9 @@ public sealed class KeylessFixture : IAsyncLifetime
 
     public KeylessListenerState Listener => Host.Keyless;
 
+    /// <summary>The <c>Keyless:Transport</c> every keyserver of this fixture runs.</summary>
+    public virtual string Transport => KeylessOptions.KestrelTransport;
+
     public async Task InitializeAsync()
     {
         await Task.WhenAll(
@@ -61,6 +64,7 @@ public sealed class KeylessFixture : IAsyncLifetime
 
             // Generous: a shared two-core test machine must not turn valid requests into OVERLOADED.
             ["KeyServer:Admission:DefaultDeadline"] = "00:01:00",
+            ["Keyless:Transport"] = Transport,
         });
         await WarmUpAsync();
     }
@@ -89,6 +93,7 @@ public sealed class KeylessFixture : IAsyncLifetime
         var all = new Dictionary<string, string?>(settings);
         all.TryAdd("KeyServer:Admission:DefaultDeadline", "00:01:00");
         all.TryAdd("KeyServer:Admission:Workers", 2.ToString(CultureInfo.InvariantCulture));
+        all.TryAdd("Keyless:Transport", Transport);
         return KeyServerTestHost.StartAsync(Keys.Path, Tls, all, cancellationToken);
     }
 

@@ -10,9 +10,16 @@ namespace KeylessGeo.KeyServer.Tests.Keyless;
 /// Framing errors make the stream unreadable: the offending id is answered, after every request
 /// read before it, and then the connection is closed.
 /// </summary>
-[Collection(KeylessCollection.Name)]
-public sealed class KeylessFramingEndToEndTests(KeylessFixture fixture)
+public abstract class KeylessFramingEndToEndTests(KeylessFixture fixture)
 {
+    /// <summary>These tests on the default transport, Kestrel.</summary>
+    [Collection(KeylessCollection.Name)]
+    public sealed class OnKestrel(KeylessFixture fixture) : KeylessFramingEndToEndTests(fixture);
+
+    /// <summary>These tests on the epoll transport.</summary>
+    [Collection(EpollKeylessCollection.Name)]
+    public sealed class OnEpoll(EpollKeylessFixture fixture) : KeylessFramingEndToEndTests(fixture);
+
     private const int InFlight = 16;
     private const uint FatalId = 999;
 

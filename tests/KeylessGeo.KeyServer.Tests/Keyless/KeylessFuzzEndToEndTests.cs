@@ -13,9 +13,16 @@ namespace KeylessGeo.KeyServer.Tests.Keyless;
 /// after fatal framing errors: every message is answered exactly once with a well-formed
 /// response, the server keeps serving, its connections all close, and memory stays bounded.
 /// </summary>
-[Collection(KeylessCollection.Name)]
-public sealed class KeylessFuzzEndToEndTests(KeylessFixture fixture, ITestOutputHelper output)
+public abstract class KeylessFuzzEndToEndTests(KeylessFixture fixture, ITestOutputHelper output)
 {
+    /// <summary>These tests on the default transport, Kestrel.</summary>
+    [Collection(KeylessCollection.Name)]
+    public sealed class OnKestrel(KeylessFixture fixture, ITestOutputHelper output) : KeylessFuzzEndToEndTests(fixture, output);
+
+    /// <summary>These tests on the epoll transport.</summary>
+    [Collection(EpollKeylessCollection.Name)]
+    public sealed class OnEpoll(EpollKeylessFixture fixture, ITestOutputHelper output) : KeylessFuzzEndToEndTests(fixture, output);
+
     private const int MessageCount = 1_000_000;
     private const int Seed = 0x4B6C7331;
     private const int FatalOneIn = 40_000;

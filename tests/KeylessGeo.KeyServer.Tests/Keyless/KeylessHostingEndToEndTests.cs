@@ -16,9 +16,16 @@ using Microsoft.Extensions.Options;
 namespace KeylessGeo.KeyServer.Tests.Keyless;
 
 /// <summary>The Keyless listener inside the keyserver process: configuration, overload, metrics, shutdown.</summary>
-[Collection(KeylessCollection.Name)]
-public sealed class KeylessHostingEndToEndTests(KeylessFixture fixture)
+public abstract class KeylessHostingEndToEndTests(KeylessFixture fixture)
 {
+    /// <summary>These tests on the default transport, Kestrel.</summary>
+    [Collection(KeylessCollection.Name)]
+    public sealed class OnKestrel(KeylessFixture fixture) : KeylessHostingEndToEndTests(fixture);
+
+    /// <summary>These tests on the epoll transport.</summary>
+    [Collection(EpollKeylessCollection.Name)]
+    public sealed class OnEpoll(EpollKeylessFixture fixture) : KeylessHostingEndToEndTests(fixture);
+
     [Fact]
     public async Task Keyserver_WithKeylessDisabled_ServesGrpcOnly()
     {
@@ -45,6 +52,7 @@ public sealed class KeylessHostingEndToEndTests(KeylessFixture fixture)
             ["Keyless:Port"] = "-2",
             ["Keyless:MaxInFlightPerConnection"] = "0",
             ["Keyless:ClientCaPath"] = Path.Combine(missing, "keyless-ca.crt"),
+            ["Keyless:Transport"] = "bogus",
         };
 
         var error = Assert.Throws<OptionsValidationException>(() =>
@@ -58,6 +66,7 @@ public sealed class KeylessHostingEndToEndTests(KeylessFixture fixture)
             "Listen:ClientCaPath",
             "Keyless:Port -2",
             "Keyless:MaxInFlightPerConnection 0",
+            "Keyless:Transport 'bogus'",
         ];
         Assert.Equal(expected.Length, error.Failures.Count());
         foreach (var field in expected)

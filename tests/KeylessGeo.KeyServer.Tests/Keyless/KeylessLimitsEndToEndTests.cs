@@ -18,9 +18,16 @@ using Microsoft.Extensions.Logging;
 namespace KeylessGeo.KeyServer.Tests.Keyless;
 
 /// <summary>The Keyless port's connection limits, timeouts and response budget, over real mutual TLS on 127.0.0.1.</summary>
-[Collection(KeylessCollection.Name)]
-public sealed class KeylessLimitsEndToEndTests(KeylessFixture fixture)
+public abstract class KeylessLimitsEndToEndTests(KeylessFixture fixture)
 {
+    /// <summary>These tests on the default transport, Kestrel.</summary>
+    [Collection(KeylessCollection.Name)]
+    public sealed class OnKestrel(KeylessFixture fixture) : KeylessLimitsEndToEndTests(fixture);
+
+    /// <summary>These tests on the epoll transport.</summary>
+    [Collection(EpollKeylessCollection.Name)]
+    public sealed class OnEpoll(EpollKeylessFixture fixture) : KeylessLimitsEndToEndTests(fixture);
+
     [Fact]
     public async Task HalfSentFrame_IsClosedAfterThePartialMessageTimeout_AndOtherConnectionsGoOn()
     {
@@ -140,6 +147,7 @@ public sealed class KeylessLimitsEndToEndTests(KeylessFixture fixture)
     private Task<KeyServerTestHost> StartAsync(Dictionary<string, string?> settings, CapturingLoggerProvider? logs, CancellationToken cancellationToken)
     {
         settings.TryAdd("KeyServer:Admission:DefaultDeadline", "00:01:00");
+        settings.TryAdd("Keyless:Transport", fixture.Transport);
         return KeyServerTestHost.StartAsync(
             fixture.Keys.Path,
             fixture.Tls,

@@ -6,9 +6,16 @@ using KeylessGeo.Testing.Keyless;
 namespace KeylessGeo.KeyServer.Tests.Keyless;
 
 /// <summary>The Keyless port accepts only currently valid client certificates from its CA, over TLS 1.2 or 1.3.</summary>
-[Collection(KeylessCollection.Name)]
-public sealed class KeylessMutualTlsEndToEndTests(KeylessFixture fixture)
+public abstract class KeylessMutualTlsEndToEndTests(KeylessFixture fixture)
 {
+    /// <summary>These tests on the default transport, Kestrel.</summary>
+    [Collection(KeylessCollection.Name)]
+    public sealed class OnKestrel(KeylessFixture fixture) : KeylessMutualTlsEndToEndTests(fixture);
+
+    /// <summary>These tests on the epoll transport.</summary>
+    [Collection(EpollKeylessCollection.Name)]
+    public sealed class OnEpoll(EpollKeylessFixture fixture) : KeylessMutualTlsEndToEndTests(fixture);
+
     public static TheoryData<string, SslProtocols> RefusedClients()
     {
         var data = new TheoryData<string, SslProtocols>();

@@ -10,9 +10,16 @@ namespace KeylessGeo.KeyServer.Tests.Keyless;
 /// Every operation for every key type over the Keyless port, over TLS 1.2 and TLS 1.3, each
 /// result checked by the openssl CLI.
 /// </summary>
-[Collection(KeylessCollection.Name)]
-public sealed class KeylessOperationsEndToEndTests(KeylessFixture fixture) : IDisposable
+public abstract class KeylessOperationsEndToEndTests(KeylessFixture fixture) : IDisposable
 {
+    /// <summary>These tests on the default transport, Kestrel.</summary>
+    [Collection(KeylessCollection.Name)]
+    public sealed class OnKestrel(KeylessFixture fixture) : KeylessOperationsEndToEndTests(fixture);
+
+    /// <summary>These tests on the epoll transport.</summary>
+    [Collection(EpollKeylessCollection.Name)]
+    public sealed class OnEpoll(EpollKeylessFixture fixture) : KeylessOperationsEndToEndTests(fixture);
+
     private readonly string _work = Directory.CreateTempSubdirectory("keylessgeo-keyless-ops-").FullName;
 
     public static TheoryData<string, Operation, int, string[], SslProtocols> Signatures()

@@ -36,6 +36,35 @@ public sealed class KeylessOptionsValidatorTests : IDisposable
         Assert.Contains(failures, f => f.StartsWith("Keyless:MaxBodyLength 100", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("kestrel")]
+    [InlineData("epoll")]
+    [InlineData("EPOLL")]
+    public void Validate_AKnownTransport_Succeeds(string transport)
+    {
+        var result = Validate(new KeylessOptions { Transport = transport, EpollLoops = 4 }, Listen());
+
+        Assert.True(result.Succeeded, result.FailureMessage);
+    }
+
+    [Fact]
+    public void Validate_AnUnknownTransportAndABadLoopCount_AreListedTogether()
+    {
+        var failures = Validate(new KeylessOptions { Transport = "iouring", EpollLoops = -1 }, Listen()).Failures!.ToList();
+
+        Assert.Equal(2, failures.Count);
+        Assert.Contains(failures, f => f.StartsWith("Keyless:Transport 'iouring' is not a Keyless transport", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.StartsWith("Keyless:EpollLoops -1", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Validate_TooManyEpollLoops_IsRefused()
+    {
+        var failure = Assert.Single(Validate(new KeylessOptions { Transport = "epoll", EpollLoops = KeylessOptions.MaxEpollLoops + 1 }, Listen()).Failures!);
+
+        Assert.StartsWith($"Keyless:EpollLoops {KeylessOptions.MaxEpollLoops + 1} is outside 0..{KeylessOptions.MaxEpollLoops}", failure, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Validate_ConnectionLimitsTimeoutsAndBudget_ListEveryProblem()
     {

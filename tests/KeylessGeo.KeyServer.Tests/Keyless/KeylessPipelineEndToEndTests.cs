@@ -12,9 +12,16 @@ namespace KeylessGeo.KeyServer.Tests.Keyless;
 /// Ten thousand requests written on one connection without waiting, a tenth of them bad:
 /// exactly one response per id, each with the right outcome, and the connection still serves.
 /// </summary>
-[Collection(KeylessCollection.Name)]
-public sealed class KeylessPipelineEndToEndTests(KeylessFixture fixture) : IDisposable
+public abstract class KeylessPipelineEndToEndTests(KeylessFixture fixture) : IDisposable
 {
+    /// <summary>These tests on the default transport, Kestrel.</summary>
+    [Collection(KeylessCollection.Name)]
+    public sealed class OnKestrel(KeylessFixture fixture) : KeylessPipelineEndToEndTests(fixture);
+
+    /// <summary>These tests on the epoll transport.</summary>
+    [Collection(EpollKeylessCollection.Name)]
+    public sealed class OnEpoll(EpollKeylessFixture fixture) : KeylessPipelineEndToEndTests(fixture);
+
     private const int RequestCount = 10_000;
     private const int Ed25519OpenSslSamples = 3;
     private readonly ECDsa _p256 = fixture.Keys.LoadEcdsa(KeylessFixture.EcP256);

@@ -8,9 +8,16 @@ using KeylessGeo.Testing.Keyless;
 namespace KeylessGeo.KeyServer.Tests.Keyless;
 
 /// <summary>Message-level behaviour of the Keyless port: pings, padding, unknown items, opcodes and identifiers.</summary>
-[Collection(KeylessCollection.Name)]
-public sealed class KeylessProtocolEndToEndTests(KeylessFixture fixture)
+public abstract class KeylessProtocolEndToEndTests(KeylessFixture fixture)
 {
+    /// <summary>These tests on the default transport, Kestrel.</summary>
+    [Collection(KeylessCollection.Name)]
+    public sealed class OnKestrel(KeylessFixture fixture) : KeylessProtocolEndToEndTests(fixture);
+
+    /// <summary>These tests on the epoll transport.</summary>
+    [Collection(EpollKeylessCollection.Name)]
+    public sealed class OnEpoll(EpollKeylessFixture fixture) : KeylessProtocolEndToEndTests(fixture);
+
     [Theory]
     [InlineData(0, true)]
     [InlineData(0, false)]

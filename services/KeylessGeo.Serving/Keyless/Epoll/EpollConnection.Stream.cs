@@ -334,8 +334,8 @@ internal sealed unsafe partial class EpollConnection
         var graceful = reason is KeylessCloseReason.ClientClosed or KeylessCloseReason.ServerStopping or KeylessCloseReason.FramingError;
         Release(graceful);
         _account?.Dispose();
-        _services.Metrics.ConnectionClosed();
-        _context.State.Closed();
+
+        // Logged before the connection stops counting, as on Kestrel: whoever waits for the count sees the log.
         _context.CloseLog.Closed(
             Id,
             RemoteText(),
@@ -344,6 +344,8 @@ internal sealed unsafe partial class EpollConnection
             new KeylessCloseDetails(
                 _requests, _framing, _enforced, _transportErrorType, _transportErrorMessage, _activity.PartialBytes,
                 Volatile.Read(ref _overShareBytes), Volatile.Read(ref _fairShare)));
+        _services.Metrics.ConnectionClosed();
+        _context.State.Closed();
         _context.ConnectionEnded();
     }
 

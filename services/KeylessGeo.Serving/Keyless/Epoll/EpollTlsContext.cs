@@ -10,7 +10,7 @@ namespace KeylessGeo.Serving.Keyless.Epoll;
 /// only (never the system store; no AIA downloads, no revocation checks) for TLS client use. The
 /// server's private key is read by OpenSSL from its file and never enters managed memory.
 /// </summary>
-internal sealed class EpollTlsContext : SafeHandle
+internal sealed unsafe class EpollTlsContext : SafeHandle
 {
     /// <summary>TLS 1.2's suites, as <see cref="KeylessTls.CipherSuites"/> lists them, in OpenSSL's names.</summary>
     internal const string Tls12Ciphers =
@@ -103,9 +103,20 @@ internal sealed class EpollTlsContext : SafeHandle
         // One read() per burst instead of one for a record's header and one for its body.
         LibSsl.ContextSetReadAhead(tls, true);
 
-        // Keyless clients keep long connections: no tickets, no session cache.
+        // Keyless clients keep long connections: no tickets, no session cache. A TLS 1.2 client that
+        // offers a session id from its own cache still needs a session id context to be told "no" with
+        // a full handshake rather than an internal_error alert.
         LibSsl.ContextSetTicketCount(tls, 0);
         LibSsl.ContextSetSessionCacheOff(tls);
+        var id = "keylessgeo-keyless"u8;
+        fixed (byte* bytes = id)
+        {
+            if (LibSsl.ContextSetSessionIdContext(tls, bytes, (uint)id.Length) != 1)
+            {
+                return "cannot set the session id context";
+            }
+        }
+
         return null;
     }
 }
