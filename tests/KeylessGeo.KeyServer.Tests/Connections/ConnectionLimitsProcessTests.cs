@@ -62,11 +62,11 @@ public abstract partial class ConnectionLimitsProcessTests<TClient> : IAsyncLife
         await using var keyserver = await KeyServerProcess.StartAsync(
             Keys.Path,
             Tls,
-            new Dictionary<string, string>
+            Settings(new Dictionary<string, string>
             {
                 [$"{Section}:MaxConnectionsPerClient"] = PerClient.ToString(CultureInfo.InvariantCulture),
                 [$"{Section}:IdleTimeout"] = IdleTimeout.ToString("c", CultureInfo.InvariantCulture),
-            },
+            }),
             DescriptorLimit,
             timeout.Token);
         var budget = int.Parse((await keyserver.WaitForOutputAsync(BudgetLine(), timeout.Token)).Groups["budget"].Value, CultureInfo.InvariantCulture);
@@ -114,6 +114,9 @@ public abstract partial class ConnectionLimitsProcessTests<TClient> : IAsyncLife
         await SignAsync(keyserver, fresh, timeout.Token);
         await SignAsync(keyserver, attacker, timeout.Token);
     }
+
+    /// <summary>The keyserver's settings for the attack, with whatever a variant adds (a transport).</summary>
+    protected virtual Dictionary<string, string> Settings(Dictionary<string, string> settings) => settings;
 
     /// <summary>The port under attack.</summary>
     protected abstract IPEndPoint EndPointOf(KeyServerProcess keyserver);

@@ -12,7 +12,7 @@ using KeylessGeo.Testing.Keyless;
 namespace KeylessGeo.KeyServer.Tests.Connections;
 
 /// <summary>Issue 8's attack on the Keyless port (2407): idle connections hold a ping's pong.</summary>
-public sealed class KeylessConnectionLimitsProcessTests : ConnectionLimitsProcessTests<KeylessTestClient>
+public class KeylessConnectionLimitsProcessTests : ConnectionLimitsProcessTests<KeylessTestClient>
 {
     protected override string Section => "Keyless";
 

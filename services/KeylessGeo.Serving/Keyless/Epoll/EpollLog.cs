@@ -14,6 +14,9 @@ internal static partial class EpollLog
     [LoggerMessage(123, LogLevel.Warning, "Keyless epoll listener cannot accept connections: {Reason}; it retries in {RetryMilliseconds} ms ({Suppressed} similar messages not logged since the last one)", EventName = "KeylessEpollAcceptFailed")]
     public static partial void AcceptFailed(ILogger logger, string reason, int retryMilliseconds, long suppressed);
 
+    [LoggerMessage(126, LogLevel.Error, "Keyless epoll listener failed to accept a connection", EventName = "KeylessEpollAcceptorFailed")]
+    public static partial void AcceptorFailed(ILogger logger, Exception exception);
+
     [LoggerMessage(124, LogLevel.Information, "Keyless epoll listener stopping: {Connections} connections asked to finish what they read", EventName = "KeylessEpollDraining")]
     public static partial void Draining(ILogger logger, int connections);
 

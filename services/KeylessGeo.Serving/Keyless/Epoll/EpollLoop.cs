@@ -211,7 +211,7 @@ internal sealed unsafe class EpollLoop : IDisposable
                     }
                     else if (token == ListenerToken)
                     {
-                        _acceptor?.AcceptAll();
+                        Accept(static acceptor => acceptor.AcceptAll());
                     }
                     else
                     {
@@ -219,7 +219,7 @@ internal sealed unsafe class EpollLoop : IDisposable
                     }
                 }
 
-                _acceptor?.RetryIfDue();
+                Accept(static acceptor => acceptor.RetryIfDue());
                 DrainWork();
             }
 
@@ -230,6 +230,24 @@ internal sealed unsafe class EpollLoop : IDisposable
         {
             _exited = true;
             NativeMemory.Free(events);
+        }
+    }
+
+    private void Accept(Action<EpollAcceptor> step)
+    {
+        if (_acceptor is not { } acceptor)
+        {
+            return;
+        }
+
+        try
+        {
+            step(acceptor);
+        }
+        catch (Exception e)
+        {
+            // Accepting failed in a way accept4's errno does not cover; the loop and its connections go on.
+            EpollLog.AcceptorFailed(_context.Logger, e);
         }
     }
 
