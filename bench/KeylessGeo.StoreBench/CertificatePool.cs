@@ -39,9 +39,12 @@ internal sealed class CertificatePool
         var caRequest = new CertificateRequest("CN=StoreBench CA", caKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
         caRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
         caRequest.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign, true));
+        caRequest.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(caRequest.PublicKey, false));
         var notBefore = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
         using var ca = caRequest.CreateSelfSigned(notBefore, notBefore.AddYears(5));
 
+        var issuer = X509SignatureGenerator.CreateForRSA(caKey, RSASignaturePadding.Pkcs1);
+        var authorityKeyId = X509AuthorityKeyIdentifierExtension.CreateFromCertificate(ca, includeKeyIdentifier: true, includeIssuerAndSerial: false);
         var pems = new string[Size];
         var ipAddresses = new ImmutableArray<byte[]>[Size];
         for (var i = 0; i < Size; i++)
@@ -60,7 +63,8 @@ internal sealed class CertificatePool
             request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
             request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
             request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
-            using var certificate = request.Create(ca, notBefore, notBefore.AddYears(1), BitConverter.GetBytes(i + 1));
+            request.CertificateExtensions.Add(authorityKeyId);
+            using var certificate = request.Create(ca.SubjectName, issuer, notBefore, notBefore.AddYears(1), BitConverter.GetBytes(i + 1));
             pems[i] = certificate.ExportCertificatePem();
             ipAddresses[i] = [v4.GetAddressBytes(), v6.GetAddressBytes()];
         }
