@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
 using KeylessGeo.Native;
+using KeylessGeo.Serving.Signing;
 using Microsoft.Win32.SafeHandles;
 
 namespace KeylessGeo.Serving.Keyless.Epoll;
@@ -192,6 +193,9 @@ internal sealed unsafe class EpollLoop : IDisposable
 
     private void Run()
     {
+        // The signing core may run a short operation (ECDSA) here, inline, when it has a free slot:
+        // the request is then read, signed and answered on this thread with no hand-off at all.
+        EventLoopThread.MarkCurrent();
         var events = (byte*)NativeMemory.Alloc((nuint)(MaxEvents * EpollEvents.Size));
         try
         {
