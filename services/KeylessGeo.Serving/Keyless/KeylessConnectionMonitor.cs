@@ -28,6 +28,9 @@ internal sealed class KeylessConnectionMonitor : IDisposable
     /// <summary>How often the timeouts are checked.</summary>
     public TimeSpan Period { get; }
 
+    /// <summary>Connections watched now.</summary>
+    public int Count => _connections.Count;
+
     public void Add(IKeylessTimeouts connection) => _connections.TryAdd(connection, 0);
 
     public void Remove(IKeylessTimeouts connection) => _connections.TryRemove(connection, out _);

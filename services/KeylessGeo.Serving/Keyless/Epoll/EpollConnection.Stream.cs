@@ -374,11 +374,14 @@ internal sealed unsafe partial class EpollConnection
 
         OpenSslErrors.Clear();
         LibSsl.Free(_ssl);
-        LibC.Close(_fd); // also leaves the epoll set
+
+        // Out of the epoll set before close: a child process forked meanwhile may hold a copy of the
+        // descriptor, and the registration lives as long as any copy does.
+        EpollEvents.Control(_loop.Epoll, LibC.EpollCtlDel, _fd, 0, 0);
+        LibC.Close(_fd);
         _input.Dispose();
         _output.Dispose();
-        _self.Free();
-        _loop.Remove(this);
+        _loop.Remove(Token);
         _context.Monitor.Remove(this);
         _context.Descriptors.Release();
         if (_counted)

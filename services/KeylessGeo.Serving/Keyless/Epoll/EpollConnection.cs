@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using KeylessGeo.Contracts.V1;
 using KeylessGeo.Keyless.Codec;
 using KeylessGeo.Keyless.Protocol;
@@ -36,7 +35,6 @@ internal sealed unsafe partial class EpollConnection : IKeylessSignSink, IKeyles
     private readonly EpollInput _input = new();
     private readonly EpollOutput _output = new();
     private readonly Action _postResume;
-    private GCHandle _self;
     private ResponseAccount? _account;
     private Phase _phase;
     private Pause _pause;
@@ -76,7 +74,6 @@ internal sealed unsafe partial class EpollConnection : IKeylessSignSink, IKeyles
         // Kestrel's handshake timeout bounds the other transport's.
         _activity.WaitingForRestOfMessage(now, 0, startedNow: true);
         _postResume = () => _loop.Post(EpollWork.Resume(this));
-        _self = GCHandle.Alloc(this);
         _events = LibC.EpollIn;
     }
 
@@ -99,15 +96,13 @@ internal sealed unsafe partial class EpollConnection : IKeylessSignSink, IKeyles
     /// <summary>The connection's id in logs.</summary>
     public string Id { get; }
 
-    /// <summary>The epoll data word that leads back to this connection.</summary>
-    public ulong Token => (ulong)GCHandle.ToIntPtr(_self);
+    /// <summary>The epoll data word that leads back to this connection (its slot in the loop's table).</summary>
+    public ulong Token { get; private set; }
 
-    /// <summary>The connection registered under <paramref name="token"/>.</summary>
-    public static EpollConnection FromToken(ulong token) => (EpollConnection)GCHandle.FromIntPtr((nint)token).Target!;
-
-    /// <summary>Adds the socket to the loop's epoll set; false (and the connection closed) when the kernel refused.</summary>
-    public bool Register()
+    /// <summary>Adds the socket to the loop's epoll set under <paramref name="token"/>; false (and the connection closed) when the kernel refused.</summary>
+    public bool Register(ulong token)
     {
+        Token = token;
         _context.Monitor.Add(this);
         if (EpollEvents.Control(_loop.Epoll, LibC.EpollCtlAdd, _fd, LibC.EpollIn, Token))
         {

@@ -5,7 +5,7 @@ namespace KeylessGeo.Serving.Keyless.Epoll;
 /// <summary>The epoll transport's own log messages (the connection logs are <see cref="KeylessLog"/>'s, as on Kestrel).</summary>
 internal static partial class EpollLog
 {
-    [LoggerMessage(121, LogLevel.Information, "Keyless protocol listener on {EndPoint} uses the epoll transport: {Loops} event loops, libssl", EventName = "KeylessEpollListening")]
+    [LoggerMessage(121, LogLevel.Information, "Keyless epoll transport: {Loops} event loops with libssl serve {EndPoint}", EventName = "KeylessEpollListening")]
     public static partial void Listening(ILogger logger, string endPoint, int loops);
 
     [LoggerMessage(122, LogLevel.Debug, "Keyless connection {ConnectionId} from {RemoteEndPoint}: TLS handshake refused ({Reason})", EventName = "KeylessEpollHandshakeFailed")]

@@ -22,7 +22,7 @@ internal sealed unsafe class EpollLoop : IDisposable
     private const int MaxEvents = 128;
 
     private readonly ConcurrentQueue<EpollWork> _work = new();
-    private readonly HashSet<EpollConnection> _connections = [];
+    private readonly EpollConnectionTable _connections = new();
     private readonly List<EpollConnection> _dirty = [];
     private readonly EpollListenerContext _context;
     private readonly int _wake;
@@ -114,8 +114,7 @@ internal sealed unsafe class EpollLoop : IDisposable
     /// <summary>Adopts a connection accepted by the acceptor (on this loop).</summary>
     public void Adopt(EpollConnection connection)
     {
-        _connections.Add(connection);
-        if (!connection.Register())
+        if (!connection.Register(_connections.Add(connection)))
         {
             return;
         }
@@ -129,7 +128,7 @@ internal sealed unsafe class EpollLoop : IDisposable
     /// <summary>Asks every connection to finish what it read and close (on the loop).</summary>
     public void StopConnections()
     {
-        foreach (var connection in _connections.ToArray())
+        foreach (var connection in _connections.Snapshot())
         {
             connection.Stop();
         }
@@ -138,7 +137,7 @@ internal sealed unsafe class EpollLoop : IDisposable
     /// <summary>Closes every connection at once (on the loop).</summary>
     public void KillConnections(string reason)
     {
-        foreach (var connection in _connections.ToArray())
+        foreach (var connection in _connections.Snapshot())
         {
             connection.Kill(reason);
         }
@@ -158,7 +157,7 @@ internal sealed unsafe class EpollLoop : IDisposable
     /// <summary>Marks the loop as draining: a connection it adopts from now on is asked to close at once.</summary>
     public void BeginDraining() => _draining = true;
 
-    internal void Remove(EpollConnection connection) => _connections.Remove(connection);
+    internal void Remove(ulong token) => _connections.Remove(token);
 
     internal void MarkDirty(EpollConnection connection) => _dirty.Add(connection);
 
@@ -219,7 +218,7 @@ internal sealed unsafe class EpollLoop : IDisposable
                     }
                     else
                     {
-                        Drive(EpollConnection.FromToken(token), EpollEvents.Events(events, i));
+                        Drive(_connections.Find(token), EpollEvents.Events(events, i));
                     }
                 }
 
@@ -255,8 +254,14 @@ internal sealed unsafe class EpollLoop : IDisposable
         }
     }
 
-    private void Drive(EpollConnection connection, uint events)
+    private void Drive(EpollConnection? connection, uint events)
     {
+        if (connection is null)
+        {
+            // An event for a connection closed since the kernel queued it.
+            return;
+        }
+
         try
         {
             connection.Drive(events);

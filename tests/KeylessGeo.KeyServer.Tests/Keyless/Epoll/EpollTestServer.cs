@@ -45,6 +45,9 @@ internal sealed class EpollTestServer : IAsyncDisposable
 
     public KeylessListenerState Listener => _services.GetRequiredService<KeylessListenerState>();
 
+    /// <summary>The timeout monitor: it watches a connection from its accept on (its handshake included).</summary>
+    public KeylessConnectionMonitor Monitor => _services.GetRequiredService<KeylessConnectionMonitor>();
+
     /// <summary>Starts a server with <paramref name="settings"/> (keys under <c>Keyless:</c>).</summary>
     public static async Task<EpollTestServer> StartAsync(
         TestTlsMaterial tls, ISigningService signing, IReadOnlyDictionary<string, string?>? settings = null, TimeProvider? time = null, CancellationToken cancellationToken = default)

@@ -128,6 +128,8 @@ public sealed class EpollTransportTests : IDisposable
         var stream = silent.GetStream();
         var read = stream.ReadAsync(new byte[1], timeout.Token).AsTask();
 
+        // The clock moves only once the server has accepted the socket (connect completes before that).
+        Assert.True(SpinWait.SpinUntil(() => server.Monitor.Count == 1, TimeSpan.FromSeconds(30)), "the server never accepted the connection");
         clock.Advance(TimeSpan.FromSeconds(9));
         Assert.False(read.IsCompleted, "closed before the timeout");
         clock.Advance(TimeSpan.FromSeconds(2));
