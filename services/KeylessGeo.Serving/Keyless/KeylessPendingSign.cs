@@ -6,8 +6,8 @@ namespace KeylessGeo.Serving.Keyless;
 
 /// <summary>
 /// Waits for one signing request that did not complete at once and hands its response to the
-/// connection (on the thread that completed it). Pooled per connection, with its continuation delegate made once, so a request
-/// in flight costs no state machine or closure.
+/// connection, on the thread that completed it. Pooled per connection, with its continuation
+/// delegate made once, so a request in flight costs no state machine or closure.
 /// </summary>
 internal sealed class KeylessPendingSign
 {
