@@ -9,9 +9,9 @@ namespace KeylessGeo.ControlPlane.Tests.Security;
 /// <summary>
 /// The real control-plane process, after importing keys through its HTTP API, holds none of their
 /// private bytes and none of its own wrapping key's scalar in a form a memory dump would reveal:
-/// its memory (/proc/PID/mem, read as root) is searched for every private value (big-endian), every
-/// line of every PEM (ASCII and UTF-16) and the passphrase. It reports itself non-dumpable with no
-/// core file.
+/// its memory (/proc/PID/mem, read as root) is searched for every private value (big-endian, and
+/// imported keys' also little-endian, as OpenSSL's BIGNUMs hold them), every line of every PEM
+/// (ASCII and UTF-16) and the passphrase. It reports itself non-dumpable with no core file.
 /// </summary>
 public sealed class ControlPlaneMemoryTests : IDisposable
 {
@@ -42,6 +42,10 @@ public sealed class ControlPlaneMemoryTests : IDisposable
         await ImportAsync(client, "ed25519", ed25519, passphrase: null, chunked: false, Add("ed25519.seed", seed));
         _needles["passphrase (utf-8)"] = Encoding.UTF8.GetBytes(passphrase);
         _needles["passphrase (utf-16)"] = Encoding.Unicode.GetBytes(passphrase);
+        AddReversed("rsa2048", rsa.ExportParameters(true));
+        AddReversed("rsa3072", rsa3072.ExportParameters(true));
+        AddReversed("p256.d", p256.ExportParameters(true).D!);
+        AddReversed("p384.d", p384.ExportParameters(true).D!);
         using (var wrapping = ECDiffieHellman.Create())
         {
             wrapping.ImportFromPem(await File.ReadAllTextAsync(_directory.File("cp-wrapping.key")));
@@ -151,10 +155,15 @@ public sealed class ControlPlaneMemoryTests : IDisposable
     {
         foreach (var (field, value) in new[] { ("d", key.D!), ("p", key.P!), ("q", key.Q!), ("dp", key.DP!), ("dq", key.DQ!), ("qinv", key.InverseQ!) })
         {
-            var reversed = value.AsSpan().TrimStart((byte)0).ToArray();
-            Array.Reverse(reversed);
-            _needles[$"{name}.{field} (little-endian)"] = reversed;
+            AddReversed($"{name}.{field}", value);
         }
+    }
+
+    private void AddReversed(string name, byte[] value)
+    {
+        var reversed = value.AsSpan().TrimStart((byte)0).ToArray();
+        Array.Reverse(reversed);
+        _needles[$"{name} (little-endian)"] = reversed;
     }
 
     private byte[][] Add(string name, byte[] secret)
