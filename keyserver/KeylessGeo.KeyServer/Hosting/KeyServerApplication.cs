@@ -96,9 +96,12 @@ public static class KeyServerApplication
 
         // Last, around whichever signing service the registrations above settled on.
         builder.Services.AddSigningTracing();
-        if (keylessEndpoint is var (epollEndPoint, _) && keyless.UsesEpoll)
+        if (keylessEndpoint is var (epollEndPoint, loaded) && keyless.UsesEpoll)
         {
             builder.Services.AddEpollKeylessListener(epollEndPoint, EpollTls(keyless, listen));
+
+            // Loaded only so a bad file is reported as on the Kestrel path; OpenSSL holds the key from here on.
+            loaded.ServerCertificate.Dispose();
         }
 
         builder.WebHost.ConfigureKestrel(kestrel =>
