@@ -160,8 +160,7 @@ public sealed class ManagedKeyBlobsTests : IAsyncLifetime
         return new ManagedKeyFacts
         {
             Record = ManagedKeyEntries.Slim(record, null),
-            WrappedKeyDigest = ManagedKeyEntries.Digest(record.WrappedPrivateKey),
-            PublicKeyDigest = ManagedKeyEntries.Digest(record.SubjectPublicKeyInfo),
+            ContentDigest = ManagedKeyEntries.ContentDigestOf(record),
             Status = ManagedKeyStatus.Servable,
             Reason = "test",
         };
