@@ -34,7 +34,7 @@ public static class CertificateSubjectNames
             names.Add(commonName);
         }
 
-        return (names.DrainToImmutable(), ips.DrainToImmutable());
+        return (names.DrainToImmutable(), ips.Count == 0 ? [] : ips.DrainToImmutable());
     }
 
     /// <summary>

@@ -226,9 +226,13 @@ internal static class PostgresRecords
         WrappedPrivateKey = r.IsDBNull(10) ? [] : r.GetFieldValue<byte[]>(10),
         CreatedAt = r.GetFieldValue<DateTimeOffset>(11),
         UpdatedAt = r.GetFieldValue<DateTimeOffset>(12),
-        IpAddresses = r.IsDBNull(13) ? null : System.Runtime.InteropServices.ImmutableCollectionsMarshal.AsImmutableArray(r.GetFieldValue<byte[][]>(13)),
+        IpAddresses = r.IsDBNull(13) ? null : Addresses(r.GetFieldValue<byte[][]>(13)),
         ContentDigest = r.IsDBNull(14) ? null : r.GetFieldValue<byte[]>(14),
     };
+
+    // Most keys have none: the shared empty array, not one per row (a keyserver holds them for every key).
+    private static ImmutableArray<byte[]> Addresses(byte[][] addresses) =>
+        addresses.Length == 0 ? [] : System.Runtime.InteropServices.ImmutableCollectionsMarshal.AsImmutableArray(addresses);
 
     private static async Task<List<T>> ReadRowsAsync<T>(NpgsqlDataReader reader, Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken)
     {
