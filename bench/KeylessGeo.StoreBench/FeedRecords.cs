@@ -39,7 +39,8 @@ internal static class FeedRecords
         ControlPlaneCopy = Wrapped(WrappedPolicyKey.ControlPlaneDatacenterId, "fp-control-plane", random),
     };
 
-    public static ManagedKeyRecord Key(int index, int policyCount, int version, Random random)
+    /// <summary>Key <paramref name="index"/>, with a real certificate from <paramref name="certificates"/> when given.</summary>
+    public static ManagedKeyRecord Key(int index, int policyCount, int version, Random random, CertificatePool? certificates = null)
     {
         var point = new byte[65];
         random.NextBytes(point);
@@ -55,6 +56,7 @@ internal static class FeedRecords
             SubjectPublicKeyInfo = [.. P256Prefix, .. point],
             Ski = SHA1.HashData(point),
             HostNames = ["k" + index.ToString("D7", CultureInfo.InvariantCulture) + ".example.com"],
+            CertificatePem = certificates?.PemFor(index),
             PolicyKeyGeneration = 1,
             WrappedPrivateKey = wrapped,
             CreatedAt = Epoch,
@@ -77,6 +79,7 @@ internal static class FeedRecords
             Ski = [.. k.Ski],
             CertDigest = k.CertDigest is null ? null : [.. k.CertDigest],
             HostNames = [.. k.HostNames.Select(static n => new string(n))],
+            CertificatePem = k.CertificatePem is null ? null : new string(k.CertificatePem),
             WrappedPrivateKey = [.. k.WrappedPrivateKey],
         })],
     };

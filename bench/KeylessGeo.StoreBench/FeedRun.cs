@@ -23,7 +23,7 @@ namespace KeylessGeo.StoreBench;
 /// after the applied revision and applying them to the managed key set, the key store's indexes and
 /// the placements (<see cref="ManagedKeyApplier"/>), with the bytes the process allocated meanwhile.
 /// </summary>
-internal sealed class FeedRun(IBenchTarget target, int appliesPerSize, TextWriter log) : IDisposable
+internal sealed class FeedRun(IBenchTarget target, int appliesPerSize, TextWriter log, CertificatePool? certificates = null) : IDisposable
 {
     private const int LoadBatch = 5_000;
     private const int KeysPerPolicy = 100;
@@ -170,7 +170,7 @@ internal sealed class FeedRun(IBenchTarget target, int appliesPerSize, TextWrite
     {
         var version = ++_version;
         var changes = change == "one key"
-            ? SyntheticRecords.Change("key.rotate", "key") with { UpsertKeys = [FeedRecords.Key(_random.Next(_keys), _policies, version, _random)] }
+            ? SyntheticRecords.Change("key.rotate", "key") with { UpsertKeys = [FeedRecords.Key(_random.Next(_keys), _policies, version, _random, certificates)] }
             : SyntheticRecords.Change("policy.update", "policy") with
             {
                 UpsertPolicies = [FeedRecords.Policy(_random.Next(_policies), version, _fingerprint, _random)],
@@ -206,7 +206,7 @@ internal sealed class FeedRun(IBenchTarget target, int appliesPerSize, TextWrite
             var keys = ImmutableArray.CreateBuilder<ManagedKeyRecord>();
             while (_keys < size && keys.Count + policies.Count < LoadBatch)
             {
-                keys.Add(FeedRecords.Key(_keys++, policyTarget, version: 1, _random));
+                keys.Add(FeedRecords.Key(_keys++, policyTarget, version: 1, _random, certificates));
             }
 
             var revision = await target.Store.GetRevisionAsync(CancellationToken.None);

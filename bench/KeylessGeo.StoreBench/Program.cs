@@ -1,10 +1,10 @@
 using System.Globalization;
 using KeylessGeo.StoreBench;
 
-// Usage: KeylessGeo.StoreBench [--mode commits|feed|cold|coldgrain|controlplane] [--sizes 1000,100000,1000000] [--stores embedded,postgresql] [--commits 50]
+// Usage: KeylessGeo.StoreBench [--mode commits|feed|cold|coldgrain|controlplane] [--sizes 1000,100000,1000000] [--stores embedded,postgresql] [--commits 50] [--certificates]
 // Grows each store to every size in turn and measures single-key commits there (mode commits), or an
 // in-process keyserver starting (time, memory per key) and applying one change from the store's feed
-// (mode feed); or (mode cold) the first signature with a cold managed key against a warm one, with
+// (mode feed; --certificates gives every key a real certificate PEM, CertificatePool); or (mode cold) the first signature with a cold managed key against a warm one, with
 // --commits keys; or (mode coldgrain) the same through the key grain of a two-silo region (a request
 // entering at ams1 for a key only fra1 may hold), with --commits keys per path; or (mode controlplane) the control plane's state follower applying one change
 // (--commits applies per size). Prints a markdown table.
@@ -12,12 +12,16 @@ var sizes = new List<int> { 1_000, 100_000, 1_000_000 };
 var stores = new List<string> { "embedded", "postgresql" };
 var commits = 50;
 var mode = "commits";
+var withCertificates = false;
 var errors = new List<string>();
 for (var i = 0; i < args.Length; i++)
 {
     var value = i + 1 < args.Length ? args[i + 1] : null;
     switch (args[i])
     {
+        case "--certificates":
+            withCertificates = true;
+            break;
         case "--sizes" when value is not null:
             sizes = [.. value.Split(',').Select(s => int.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : -1)];
             if (sizes.Contains(-1) || !sizes.SequenceEqual(sizes.Order()))
@@ -130,10 +134,12 @@ if (mode == "controlplane")
 if (mode == "feed")
 {
     var feedResults = new List<FeedFigures>();
+    var certificates = withCertificates ? CertificatePool.Create() : null;
+    Console.WriteLine(certificates?.Description ?? "certificates: none (add --certificates for real ones)");
     foreach (var kind in stores)
     {
         await using IBenchTarget target = kind == "embedded" ? new EmbeddedTarget() : await PostgresTarget.StartAsync();
-        using var run = new FeedRun(target, commits, Console.Out);
+        using var run = new FeedRun(target, commits, Console.Out, certificates);
         feedResults.AddRange(await run.RunAsync(sizes));
     }
 
@@ -147,7 +153,7 @@ if (mode == "feed")
     return 0;
 }
 #else
-if (mode is "feed" or "cold" or "coldgrain" or "controlplane")
+if (mode is "feed" or "cold" or "coldgrain" or "controlplane" || withCertificates)
 {
     Console.Error.WriteLine($"--mode {mode}: not in the old-store build");
     return 2;

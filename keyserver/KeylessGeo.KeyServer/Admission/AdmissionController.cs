@@ -15,6 +15,10 @@ internal sealed class AdmissionController : IDisposable
 {
     private readonly ConcurrentQueue<AdmissionWorkItem> _queue = new();
     private readonly SemaphoreSlim _available = new(0);
+
+    // Signalled when a slot frees while items wait: a worker that found every slot held by
+    // callers running short work inline (TryRunInline) waits on it rather than run beside them.
+    private readonly SemaphoreSlim _slotFreed = new(0);
     private readonly CancellationTokenSource _stopping = new();
     private readonly CapacitySignal _capacityFreed = new();
     private readonly Thread[] _workers;
@@ -103,6 +107,42 @@ internal sealed class AdmissionController : IDisposable
     /// client that floods one stream meets transport backpressure instead of being read, and
     /// rejected, as fast as it can write.
     /// </summary>
+    /// <summary>
+    /// Runs <paramref name="item"/> on the calling thread, at once, when a slot is free and nothing
+    /// waits in the queue (queued work goes first): the caller then has its outcome when this
+    /// returns true, counted like a worker's. False leaves the item untouched: the caller enqueues it
+    /// (<see cref="TryEnqueue"/>), which also gives the refusal when the keyserver is stopping or the
+    /// deadline passed. Only for short operations on threads that may run them (an event loop);
+    /// the slot it holds is one of the concurrency limit's, so workers and inline callers together
+    /// never run more operations at once than the limit.
+    /// </summary>
+    public bool TryRunInline(AdmissionWorkItem item)
+    {
+        if (_stopping.IsCancellationRequested || Volatile.Read(ref _queued) > 0 || item.Deadline <= _time.GetUtcNow() || !TryClaimSlot())
+        {
+            return false;
+        }
+
+        if (!item.TryClaim())
+        {
+            ReleaseSlot();
+            return false;
+        }
+
+        item.EnqueuedTimestamp = _time.GetTimestamp();
+        try
+        {
+            Run(item);
+        }
+        finally
+        {
+            ReleaseSlot();
+        }
+
+        item.Publish();
+        return true;
+    }
+
     public Task WhenCapacityFreesAsync(CancellationToken cancellationToken)
     {
         var pulse = _capacityFreed.NextPulse();
@@ -187,19 +227,25 @@ internal sealed class AdmissionController : IDisposable
                 return;
             }
 
+            // The slot is claimed before the item leaves the queue, so the item counts as queued
+            // until it runs and a caller finishing inline work sees that a worker waits for its slot.
+            if (!WaitForSlot(stopping))
+            {
+                return;
+            }
+
             if (!_queue.TryDequeue(out var item))
             {
+                ReleaseSlot();
                 continue;
             }
 
             // Counted as running before it stops counting as queued, so a waiter never sees
             // an idle controller while a worker holds an item.
-            Interlocked.Increment(ref _inFlight);
             Interlocked.Decrement(ref _queued);
             if (!item.TryClaim())
             {
-                Interlocked.Decrement(ref _inFlight);
-                _capacityFreed.Pulse();
+                ReleaseSlot();
                 continue;
             }
 
@@ -213,8 +259,7 @@ internal sealed class AdmissionController : IDisposable
             }
             finally
             {
-                Interlocked.Decrement(ref _inFlight);
-                _capacityFreed.Pulse();
+                ReleaseSlot();
             }
 
             // Only now does the caller see its outcome, so GetCapacity read right after a
@@ -228,6 +273,55 @@ internal sealed class AdmissionController : IDisposable
                 KeyServerLog.AdmissionWorkerFailed(_logger, e);
             }
         }
+    }
+
+    private bool TryClaimSlot()
+    {
+        var running = Volatile.Read(ref _inFlight);
+        while (running < _workers.Length)
+        {
+            var seen = Interlocked.CompareExchange(ref _inFlight, running + 1, running);
+            if (seen == running)
+            {
+                return true;
+            }
+
+            running = seen;
+        }
+
+        return false;
+    }
+
+    // False when the controller stops. Only waits while inline callers hold slots: the workers
+    // alone are as many as the slots.
+    private bool WaitForSlot(CancellationToken stopping)
+    {
+        while (!TryClaimSlot())
+        {
+            try
+            {
+                _slotFreed.Wait(stopping);
+            }
+            catch (OperationCanceledException)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private void ReleaseSlot()
+    {
+        Interlocked.Decrement(ref _inFlight);
+
+        // A spare count only makes a waiting worker look again; at most one is kept.
+        if (Volatile.Read(ref _queued) > 0 && _slotFreed.CurrentCount == 0)
+        {
+            _slotFreed.Release();
+        }
+
+        _capacityFreed.Pulse();
     }
 
     private void Run(AdmissionWorkItem item)

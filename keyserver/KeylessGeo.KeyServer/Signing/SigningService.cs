@@ -17,6 +17,9 @@ namespace KeylessGeo.KeyServer.Signing;
 internal sealed class SigningService : ISigningService
 {
     private const string UnknownAlgorithm = "unknown";
+
+    /// <summary>The longest measured operation an event loop runs inline (<see cref="EventLoopThread"/>).</summary>
+    internal static readonly TimeSpan InlineLimit = TimeSpan.FromMicroseconds(100);
     private readonly KeyStore _keys;
     private readonly AdmissionController _admission;
     private readonly CapacityState _capacity;
@@ -129,6 +132,12 @@ internal sealed class SigningService : ISigningService
     private ValueTask<SignResponse> Admit(SignRequest request, IndexedKey key, IDisposable? permit, DateTimeOffset deadline, CancellationToken cancellationToken, long started)
     {
         var item = new SignWorkItem(this, request, key, deadline, started) { Permit = permit };
+        if (permit is null && EventLoopThread.IsCurrent && IsShort(key.Algorithm) && _admission.TryRunInline(item))
+        {
+            // Answered on the event loop's own thread: completed, so awaiting it continues at once.
+            return item.Completion;
+        }
+
         item.RegisterCancellation(cancellationToken);
         var admission = _admission.TryEnqueue(item);
         if (!admission.IsAccepted)
@@ -139,6 +148,14 @@ internal sealed class SigningService : ISigningService
         }
 
         return item.Completion;
+    }
+
+    // Short enough to run on an event loop: measured (calibration or workers) at no more than
+    // InlineLimit, so a loop's other connections wait at most about that long for it.
+    private bool IsShort(KeyAlgorithm algorithm)
+    {
+        var estimate = _admission.ServiceTimes.Estimate(algorithm);
+        return estimate > TimeSpan.Zero && estimate <= InlineLimit;
     }
 
     public Task WhenCapacityFreesAsync(CancellationToken cancellationToken) => _admission.WhenCapacityFreesAsync(cancellationToken);
