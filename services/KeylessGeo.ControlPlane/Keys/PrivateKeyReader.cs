@@ -16,8 +16,9 @@ namespace KeylessGeo.ControlPlane.Keys;
 /// <remarks>
 /// The key structures are read as slices of the pinned DER and the PKCS#8 is written byte by byte
 /// (<see cref="PrivateKeyInfoWriter"/>): .NET's <c>ExportPkcs8PrivateKey</c> and
-/// <c>ImportECPrivateKey</c> leave the key in unzeroed managed buffers of their own. The RSA and EC
-/// key objects are created only to check the key and derive its public half.
+/// <c>ImportECPrivateKey</c> leave the key in unzeroed managed buffers of their own. RSA keys are
+/// checked without a key object (<see cref="RsaPrivateKeys"/>); the EC key object is created only to
+/// check the key and derive its public half.
 /// </remarks>
 internal static class PrivateKeyReader
 {
@@ -165,35 +166,14 @@ internal static class PrivateKeyReader
         Error(ErrorCodes.WrongPassphrase, "the passphrase does not decrypt the private key");
 
     /// <summary>
-    /// A PKCS#1 RSAPrivateKey (a slice of a pinned buffer): wrapped into PKCS#8 as it is, then
-    /// checked by importing that PKCS#8 (OpenSSL decodes it; .NET's <c>ImportRSAPrivateKey</c>
-    /// would first re-encode the key as PKCS#8 in an unzeroed managed buffer).
+    /// A PKCS#1 RSAPrivateKey (a slice of a pinned buffer): checked and its public half derived
+    /// without a key object (<see cref="RsaPrivateKeys"/>: any RSA private-key import leaves freed,
+    /// unzeroed copies in OpenSSL's heap), then wrapped into PKCS#8 as it is.
     /// </summary>
     private static ParsedPrivateKey FromRsa(ReadOnlyMemory<byte> rsaPrivateKey)
     {
-        var outer = new AsnReader(rsaPrivateKey, AsnEncodingRules.BER);
-        outer.ReadSequence();
-        outer.ThrowIfNotEmpty();
-        var pkcs8 = PrivateKeyInfoWriter.WriteRsa(rsaPrivateKey.Span);
-        byte[] spki;
-        try
-        {
-            using var rsa = RSA.Create();
-            rsa.ImportPkcs8PrivateKey(pkcs8, out _);
-            if (rsa.KeySize is < KeyAlgorithmNames.MinRsaBits or > KeyAlgorithmNames.MaxRsaBits)
-            {
-                throw Error(ErrorCodes.UnsupportedKey, $"RSA key of {rsa.KeySize} bits: supported sizes are {KeyAlgorithmNames.MinRsaBits} to {KeyAlgorithmNames.MaxRsaBits} bits");
-            }
-
-            spki = rsa.ExportSubjectPublicKeyInfo();
-        }
-        catch
-        {
-            CryptographicOperations.ZeroMemory(pkcs8);
-            throw;
-        }
-
-        return Create(spki, pkcs8);
+        var spki = RsaPrivateKeys.Check(rsaPrivateKey);
+        return Create(spki, PrivateKeyInfoWriter.WriteRsa(rsaPrivateKey.Span));
     }
 
     /// <summary>An EC key (slices of a pinned buffer): imported through a pinned scalar, written back as PKCS#8.</summary>

@@ -9,9 +9,9 @@ namespace KeylessGeo.ControlPlane.Tests.Security;
 /// <summary>
 /// The real control-plane process, after importing keys through its HTTP API, holds none of their
 /// private bytes and none of its own wrapping key's scalar in a form a memory dump would reveal:
-/// its memory (/proc/PID/mem, read as root) is searched for every private value (big-endian), every
-/// line of every PEM (ASCII and UTF-16) and the passphrase. It reports itself non-dumpable with no
-/// core file.
+/// its memory (/proc/PID/mem, read as root) is searched for every private value (big-endian, and
+/// imported keys' also little-endian, as OpenSSL's BIGNUMs hold them), every line of every PEM
+/// (ASCII and UTF-16) and the passphrase. It reports itself non-dumpable with no core file.
 /// </summary>
 public sealed class ControlPlaneMemoryTests : IDisposable
 {
@@ -23,21 +23,9 @@ public sealed class ControlPlaneMemoryTests : IDisposable
     [Fact]
     public async Task ImportedPrivateKeys_LeaveNoPlaintextInTheControlPlanesMemory_AndItIsNotDumpable()
     {
-        var socket = _directory.File("cp.sock");
-        await File.WriteAllTextAsync(_directory.File("cp.json"), JsonSerializer.Serialize(new
-        {
-            ControlPlane = new
-            {
-                Store = new { Kind = "in-memory" },
-                WrappingKeyPath = _directory.File("cp-wrapping.key"),
-                Listen = new { Port = -1, UnixSocket = new { Path = socket } },
-                Access = new { Grants = new[] { new { Uid = UnixAccountsUid(), Roles = new[] { "admin" } } } },
-            },
-        }));
-        await using var process = await ControlPlaneProcess.StartAsync(_directory.File("cp.json"), _directory.Path);
-        using var client = UnixSocketHttp.Create(socket);
-        await SendAsync(client, HttpMethod.Put, "/v1/topology", TestTopology.Json, chunked: false, HttpStatusCode.OK);
-        await SendAsync(client, HttpMethod.Post, "/v1/policies", """{"id":"eu","text":"region: EU"}""", chunked: false, HttpStatusCode.Created);
+        await using var process = await StartAsync();
+        using var client = UnixSocketHttp.Create(_directory.File("cp.sock"));
+        await SetUpAsync(client);
 
         using var rsa = RSA.Create(2048);
         using var rsa3072 = RSA.Create(3072);
@@ -54,6 +42,10 @@ public sealed class ControlPlaneMemoryTests : IDisposable
         await ImportAsync(client, "ed25519", ed25519, passphrase: null, chunked: false, Add("ed25519.seed", seed));
         _needles["passphrase (utf-8)"] = Encoding.UTF8.GetBytes(passphrase);
         _needles["passphrase (utf-16)"] = Encoding.Unicode.GetBytes(passphrase);
+        AddReversed("rsa2048", rsa.ExportParameters(true));
+        AddReversed("rsa3072", rsa3072.ExportParameters(true));
+        AddReversed("p256.d", p256.ExportParameters(true).D!);
+        AddReversed("p384.d", p384.ExportParameters(true).D!);
         using (var wrapping = ECDiffieHellman.Create())
         {
             wrapping.ImportFromPem(await File.ReadAllTextAsync(_directory.File("cp-wrapping.key")));
@@ -73,13 +65,72 @@ public sealed class ControlPlaneMemoryTests : IDisposable
         Assert.Equal("0", core["Max core file size".Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries)[0]);
     }
 
+    /// <summary>
+    /// One RSA-3072 key imported in each of its forms, again and again (the first import is
+    /// created, the rest are duplicates refused after the key was read): OpenSSL's PKCS#8 decoder
+    /// left a freed, unzeroed copy of the whole key per candidate decoder, about 20 per import, so
+    /// repeated imports fill the native heap with them. The scan also looks for the values in
+    /// OpenSSL's BIGNUM byte order (little-endian).
+    /// </summary>
+    [Fact]
+    public async Task RepeatedImportsOfOneRsaKey_InEveryForm_LeaveNoPrivateBytesInTheControlPlanesMemory()
+    {
+        await using var process = await StartAsync();
+        using var client = UnixSocketHttp.Create(_directory.File("cp.sock"));
+        await SetUpAsync(client);
+        using var rsa = RSA.Create(3072);
+        var passphrase = "passphrase " + Convert.ToHexString(RandomNumberGenerator.GetBytes(12));
+        var encrypted = rsa.ExportEncryptedPkcs8PrivateKeyPem(passphrase, new PbeParameters(PbeEncryptionAlgorithm.Aes256Cbc, HashAlgorithmName.SHA256, 2048));
+        var parameters = rsa.ExportParameters(true);
+        var values = AddRsa("rsa3072", parameters);
+        byte[][] ciphertext = [Der(encrypted)];
+        AddReversed("rsa3072", parameters);
+        _needles["passphrase (utf-8)"] = Encoding.UTF8.GetBytes(passphrase);
+
+        await ImportAsync(client, "rsa", encrypted, passphrase, chunked: false, ciphertext);
+        for (var i = 0; i < 10; i++)
+        {
+            await ImportAsync(client, $"encrypted-{i}", encrypted, passphrase, chunked: false, ciphertext, HttpStatusCode.Conflict);
+            await ImportAsync(client, $"pkcs8-{i}", rsa.ExportPkcs8PrivateKeyPem(), passphrase: null, chunked: i % 2 == 0, values, HttpStatusCode.Conflict);
+            await ImportAsync(client, $"pkcs1-{i}", rsa.ExportRSAPrivateKeyPem(), passphrase: null, chunked: false, values, HttpStatusCode.Conflict);
+        }
+
+        var modulus = parameters.Modulus!;
+        var (hits, scanned) = MemoryScanner.Scan(process.Pid, new Dictionary<string, byte[]>(_needles) { ["control: rsa3072 modulus"] = modulus[..32] });
+
+        Assert.Contains(hits, h => h.Needle.StartsWith("control:", StringComparison.Ordinal));
+        var leaks = hits.Where(h => !h.Needle.StartsWith("control:", StringComparison.Ordinal)).ToList();
+        Assert.True(leaks.Count == 0, $"{leaks.Count} secret(s) found in {scanned / (1024 * 1024)} MB of the control plane's memory after 31 imports of one key:\n" + string.Join("\n", leaks.Select(h => $"  {h.Needle} at 0x{h.Address:x} in {h.Region}")));
+    }
+
+    private async Task<ControlPlaneProcess> StartAsync()
+    {
+        await File.WriteAllTextAsync(_directory.File("cp.json"), JsonSerializer.Serialize(new
+        {
+            ControlPlane = new
+            {
+                Store = new { Kind = "in-memory" },
+                WrappingKeyPath = _directory.File("cp-wrapping.key"),
+                Listen = new { Port = -1, UnixSocket = new { Path = _directory.File("cp.sock") } },
+                Access = new { Grants = new[] { new { Uid = UnixAccountsUid(), Roles = new[] { "admin" } } } },
+            },
+        }));
+        return await ControlPlaneProcess.StartAsync(_directory.File("cp.json"), _directory.Path);
+    }
+
+    private static async Task SetUpAsync(HttpClient client)
+    {
+        await SendAsync(client, HttpMethod.Put, "/v1/topology", TestTopology.Json, chunked: false, HttpStatusCode.OK);
+        await SendAsync(client, HttpMethod.Post, "/v1/policies", """{"id":"eu","text":"region: EU"}""", chunked: false, HttpStatusCode.Created);
+    }
+
     private static uint UnixAccountsUid() => KeylessGeo.ControlPlane.Access.UnixAccounts.CurrentUserId();
 
-    private async Task ImportAsync(HttpClient client, string keyId, string pem, string? passphrase, bool chunked, byte[][] secrets)
+    private async Task ImportAsync(HttpClient client, string keyId, string pem, string? passphrase, bool chunked, byte[][] secrets, HttpStatusCode expected = HttpStatusCode.Created)
     {
         AddPem(keyId + ".pem", pem, secrets);
         var body = JsonSerializer.Serialize(new { keyId, policy = "eu", privateKey = pem, passphrase });
-        await SendAsync(client, HttpMethod.Post, "/v1/keys", body, chunked, HttpStatusCode.Created);
+        await SendAsync(client, HttpMethod.Post, "/v1/keys", body, chunked, expected);
     }
 
     private static async Task SendAsync(HttpClient client, HttpMethod method, string path, string json, bool chunked, HttpStatusCode expected)
@@ -98,6 +149,22 @@ public sealed class ControlPlaneMemoryTests : IDisposable
         .. Add(name + ".d", key.D!), .. Add(name + ".p", key.P!), .. Add(name + ".q", key.Q!),
         .. Add(name + ".dp", key.DP!), .. Add(name + ".dq", key.DQ!), .. Add(name + ".qinv", key.InverseQ!),
     ];
+
+    /// <summary>The private values as OpenSSL's BIGNUMs hold them on a little-endian machine (least significant byte first).</summary>
+    private void AddReversed(string name, RSAParameters key)
+    {
+        foreach (var (field, value) in new[] { ("d", key.D!), ("p", key.P!), ("q", key.Q!), ("dp", key.DP!), ("dq", key.DQ!), ("qinv", key.InverseQ!) })
+        {
+            AddReversed($"{name}.{field}", value);
+        }
+    }
+
+    private void AddReversed(string name, byte[] value)
+    {
+        var reversed = value.AsSpan().TrimStart((byte)0).ToArray();
+        Array.Reverse(reversed);
+        _needles[$"{name} (little-endian)"] = reversed;
+    }
 
     private byte[][] Add(string name, byte[] secret)
     {
