@@ -72,6 +72,7 @@ internal static class ColdKeyRecords
                 SubjectPublicKeyInfo = spki,
                 Ski = SHA1.HashData(spki.AsSpan(spki.Length - 65)),
                 HostNames = [keyId + ".example.com"],
+                IpAddresses = [],
                 PolicyKeyGeneration = 1,
                 WrappedPrivateKey = PrivateKeyWrapping.Wrap(pkcs8, policyKey, new KeyWrapContext(keyId, policyId, 1, 1)),
                 CreatedAt = now,

@@ -57,6 +57,9 @@ internal static class FeedRecords
             Ski = SHA1.HashData(point),
             HostNames = ["k" + index.ToString("D7", CultureInfo.InvariantCulture) + ".example.com"],
             CertificatePem = certificates?.PemFor(index),
+
+            // As the control plane records them at import (none without a certificate).
+            IpAddresses = certificates?.IpAddressesFor(index) ?? [],
             PolicyKeyGeneration = 1,
             WrappedPrivateKey = wrapped,
             CreatedAt = Epoch,
@@ -80,6 +83,8 @@ internal static class FeedRecords
             CertDigest = k.CertDigest is null ? null : [.. k.CertDigest],
             HostNames = [.. k.HostNames.Select(static n => new string(n))],
             CertificatePem = k.CertificatePem is null ? null : new string(k.CertificatePem),
+            IpAddresses = k.IpAddresses is { } ips ? [.. ips.Select(static ip => (byte[])[.. ip])] : null,
+            ContentDigest = k.ContentDigest is null ? null : [.. k.ContentDigest],
             WrappedPrivateKey = [.. k.WrappedPrivateKey],
         })],
     };

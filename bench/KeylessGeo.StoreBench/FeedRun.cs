@@ -115,7 +115,7 @@ internal sealed class FeedRun(IBenchTarget target, int appliesPerSize, TextWrite
         var pageSize = new ClusterOptions().SnapshotPageSize;
 
         // The store's own snapshot array (built once per revision) belongs to the baseline.
-        await target.Store.ReadSnapshotPageAsync(null, 1, CancellationToken.None);
+        await target.Store.ReadKeyIndexPageAsync(null, 1, CancellationToken.None);
         var heapBefore = GC.GetTotalMemory(forceFullCollection: true);
         var rssBefore = Environment.WorkingSet;
 
@@ -126,7 +126,7 @@ internal sealed class FeedRun(IBenchTarget target, int appliesPerSize, TextWrite
         var applier = new ManagedKeyApplier(
             keys, wrappingKey, state, _services.GetRequiredService<ClusterMetrics>(), new KeyPlacementView(), new LocalKeyActivations(),
             _services.GetRequiredService<ManagedKeyBlobs>(), FeedRecords.Datacenter, ClusterOptions.DefaultFeedPageSize, TimeProvider.System, NullLogger.Instance);
-        // As the feed reads (ManagedKeyFeedService): the next page in flight while one is indexed.
+        // As the feed reads (ManagedKeyFeedService): key index pages, the next in flight while one is indexed.
         // "read" is the time pages took to arrive and be copied (overlapping the indexing, so the
         // sections add up to more than the wall time when the overlap works).
         // Records of the in-process embedded store are copied (see above); PostgreSQL's are the
@@ -135,7 +135,7 @@ internal sealed class FeedRun(IBenchTarget target, int appliesPerSize, TextWrite
         ManagedKeyResync? resync = await ManagedKeySnapshotReader.ReadAsync(
             (after, token) => sections.TimeAsync("read", async () =>
             {
-                var page = await target.Store.ReadSnapshotPageAsync(after, pageSize, token);
+                var page = await target.Store.ReadKeyIndexPageAsync(after, pageSize, token);
                 return detach ? FeedRecords.Detached(page) : page;
             }),
             applier.BeginSnapshot, static (r, page, prepared) => r.Add(page, prepared), prepareAhead: true, CancellationToken.None);

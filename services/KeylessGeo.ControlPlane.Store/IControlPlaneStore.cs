@@ -78,6 +78,31 @@ public interface IControlPlaneStore : IAsyncDisposable
     }
 
     /// <summary>
+    /// A snapshot page (as <see cref="ReadSnapshotPageAsync"/>: same keys, order, revision and
+    /// paging) for a reader that builds a key index and fetches a key's wrapped private key only
+    /// when it uses the key: each key's <see cref="ManagedKeyRecord.ContentDigest"/> is set and stands
+    /// for its bulky fields, so the page need not carry <see cref="ManagedKeyRecord.WrappedPrivateKey"/>
+    /// (empty when left out) nor <see cref="ManagedKeyRecord.CertificatePem"/> (null when left out; kept
+    /// for a record without recorded <see cref="ManagedKeyRecord.IpAddresses"/>, whose reader needs the
+    /// certificate to learn them). Every other field is as the full page has it. PostgreSQL reads only
+    /// those columns; a store that holds its records in memory may hand out the full records, which
+    /// costs it nothing (a reader must not rely on either). The default reads a full page and leaves
+    /// the bulky fields out (<see cref="ManagedKeyContent.IndexForm"/>).
+    /// </summary>
+    public async Task<SnapshotPage> ReadKeyIndexPageAsync(string? afterKeyId, int maxKeys, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxKeys);
+        var page = await ReadSnapshotPageAsync(afterKeyId, maxKeys, cancellationToken).ConfigureAwait(false);
+        var keys = new ManagedKeyRecord[page.Keys.Length];
+        for (var i = 0; i < keys.Length; i++)
+        {
+            keys[i] = ManagedKeyContent.IndexForm(page.Keys[i]);
+        }
+
+        return page with { Keys = System.Runtime.InteropServices.ImmutableCollectionsMarshal.AsImmutableArray(keys) };
+    }
+
+    /// <summary>
     /// Completes with the latest revision as soon as it is greater than
     /// <paramref name="afterRevision"/> (at once if it already is). PostgreSQL uses
     /// LISTEN/NOTIFY; the embedded store watches its data directory.

@@ -8,18 +8,22 @@ namespace KeylessGeo.KeyServer.Cluster;
 /// <param name="KeyId">The key id.</param>
 /// <param name="Version">The record's version.</param>
 /// <param name="PolicyKeyGeneration">The policy key generation the private key is wrapped under.</param>
-/// <param name="Digest">The digest of <paramref name="WrappedPrivateKey"/> (<see cref="ManagedKeyEntries.Digest(ReadOnlySpan{byte})"/>).</param>
-/// <param name="PublicKeyDigest">The digest of <paramref name="SubjectPublicKeyInfo"/>.</param>
+/// <param name="ContentDigest">
+/// The short content digest (<see cref="ManagedKeyEntries.ShortDigest"/>) computed here from the fetched
+/// record's wrapped key, public key and certificate, not taken from the store's record.
+/// </param>
 /// <param name="WrappedPrivateKey">The placement library's wrapped private-key blob.</param>
 /// <param name="SubjectPublicKeyInfo">The DER public key the unwrapped private key must match.</param>
 internal sealed record FetchedKey(
-    string KeyId, int Version, int PolicyKeyGeneration, long Digest, long PublicKeyDigest, byte[] WrappedPrivateKey, byte[] SubjectPublicKeyInfo)
+    string KeyId, int Version, int PolicyKeyGeneration, long ContentDigest, byte[] WrappedPrivateKey, byte[] SubjectPublicKeyInfo)
 {
     /// <summary>Bytes held (both arrays).</summary>
     public int Size => WrappedPrivateKey.Length + SubjectPublicKeyInfo.Length;
 
-    /// <summary>True when this is the record version <paramref name="facts"/> were decided on.</summary>
+    /// <summary>
+    /// True when this is the record version <paramref name="facts"/> were decided on: same version,
+    /// policy key generation and content (a blob re-wrapped under the same version is another content).
+    /// </summary>
     public bool Matches(ManagedKeyFacts facts) =>
-        Version == facts.Record.Version && PolicyKeyGeneration == facts.Record.PolicyKeyGeneration
-        && Digest == facts.WrappedKeyDigest && PublicKeyDigest == facts.PublicKeyDigest;
+        Version == facts.Record.Version && PolicyKeyGeneration == facts.Record.PolicyKeyGeneration && ContentDigest == facts.ContentDigest;
 }

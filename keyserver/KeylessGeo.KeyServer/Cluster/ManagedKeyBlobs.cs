@@ -3,6 +3,7 @@ using System.Diagnostics;
 using KeylessGeo.Contracts.V1;
 using KeylessGeo.ControlPlane.Store;
 using KeylessGeo.ControlPlane.Store.Changes;
+using KeylessGeo.ControlPlane.Store.Model;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -14,7 +15,7 @@ namespace KeylessGeo.KeyServer.Cluster;
 /// and bytes (<see cref="ClusterOptions.WrappedKeyCacheCount"/>, <see cref="ClusterOptions.WrappedKeyCacheBytes"/>;
 /// least recently used first out) so a key used again soon is not fetched again. Concurrent first
 /// uses of one key share one fetch. A fetched record must be the version the index decided (same
-/// version, policy key generation and blob digest); anything else is the next version, which the
+/// version, policy key generation and content digest, computed from the fetched bytes); anything else is the next version, which the
 /// feed applies shortly. The feed drops a key's blob when the key changes or leaves
 /// (<see cref="Invalidate"/>). Holds ciphertext only: nothing here can open a key.
 /// </summary>
@@ -187,9 +188,11 @@ internal sealed class ManagedKeyBlobs
             FetchedKey? cached = null;
             if (record is not null)
             {
+                // The digest is computed from the bytes fetched, not read from the record: what is
+                // opened is what the index decided, whatever the stored digest says.
                 cached = new FetchedKey(
-                    record.KeyId, record.Version, record.PolicyKeyGeneration, ManagedKeyEntries.Digest(record.WrappedPrivateKey),
-                    ManagedKeyEntries.Digest(record.SubjectPublicKeyInfo), record.WrappedPrivateKey, record.SubjectPublicKeyInfo);
+                    record.KeyId, record.Version, record.PolicyKeyGeneration, ManagedKeyEntries.ShortDigest(ManagedKeyContent.Digest(record)),
+                    record.WrappedPrivateKey, record.SubjectPublicKeyInfo);
                 Add(cached);
                 ClusterLog.ManagedKeyFetched(_logger, keyId, record.Version, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             }

@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using KeylessGeo.Contracts.V1;
 using KeylessGeo.ControlPlane.Store.Model;
 using KeylessGeo.KeyServer.Keys;
@@ -17,33 +16,49 @@ internal static class ManagedKeyEntries
 
     /// <summary>
     /// <paramref name="record"/> as the index holds it: without the wrapped private key and the
-    /// public key (fetched with it on first use; digests stand in for both) and the certificate PEM
-    /// (read once for its IP addresses), with the policy id and
-    /// algorithm name shared with other records rather than one string per key.
+    /// public key (fetched with it on first use), the certificate PEM (its IP addresses are
+    /// recorded, or read from it once) and the content digest (its first 8 bytes are in the facts),
+    /// with the policy id and algorithm name shared with other records rather than one string per key.
     /// </summary>
     public static ManagedKeyRecord Slim(ManagedKeyRecord record, string? policyId) => record with
     {
         WrappedPrivateKey = [],
         SubjectPublicKeyInfo = [],
         CertificatePem = null,
+        ContentDigest = null,
         PolicyId = policyId is not null && string.Equals(policyId, record.PolicyId, StringComparison.Ordinal) ? policyId : record.PolicyId,
         Algorithm = string.Intern(record.Algorithm),
     };
 
-    /// <summary>The first 8 bytes of the SHA-256 of <paramref name="bytes"/>: stands for a bulky field the index does not hold.</summary>
-    public static long Digest(ReadOnlySpan<byte> bytes)
+    /// <summary>The first 8 bytes of a content digest (<see cref="ManagedKeyContent"/>): what the index keeps of it.</summary>
+    public static long ShortDigest(byte[] contentDigest)
     {
-        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
-        SHA256.HashData(bytes, hash);
-        return BitConverter.ToInt64(hash);
+        ArgumentNullException.ThrowIfNull(contentDigest);
+        return BitConverter.ToInt64(contentDigest);
     }
 
-    /// <summary>The digest of a certificate PEM (0 without one).</summary>
-    public static long Digest(string? certificatePem) =>
-        string.IsNullOrEmpty(certificatePem) ? 0 : Digest(System.Text.Encoding.UTF8.GetBytes(certificatePem));
+    /// <summary>
+    /// The short content digest of <paramref name="record"/>: from the digest the store wrote, or
+    /// computed from the record's fields when it has none (a store that does not keep digests; its
+    /// records are full ones).
+    /// </summary>
+    public static long ContentDigestOf(ManagedKeyRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        return ShortDigest(record.ContentDigest is { Length: ManagedKeyContent.DigestLength } digest ? digest : ManagedKeyContent.Digest(record));
+    }
 
-    /// <summary>The IP addresses of a key's certificate (from the full record: the index's slim copy has no certificate).</summary>
-    public static IReadOnlyList<byte[]> IpAddressesOf(string? certificatePem) => CertificateIpAddresses(certificatePem);
+    /// <summary>
+    /// The IP addresses a key is found by: those the control plane recorded, or for a record written
+    /// before it recorded them, those of its certificate (parsed here; the record then carries it).
+    /// </summary>
+    public static IReadOnlyList<byte[]> IpAddressesOf(ManagedKeyRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        return record.IpAddresses is { } recorded
+            ? System.Runtime.InteropServices.ImmutableCollectionsMarshal.AsArray(recorded) ?? []
+            : CertificateIpAddresses(record.CertificatePem);
+    }
 
     /// <summary>
     /// Reads <paramref name="record"/>'s public key once (the index does not keep it): the
@@ -122,15 +137,9 @@ internal static class ManagedKeyEntries
 
     private static IReadOnlyList<byte[]> CertificateIpAddresses(string? certificatePem)
     {
-        if (string.IsNullOrEmpty(certificatePem))
-        {
-            return [];
-        }
-
         try
         {
-            using var certificate = X509Certificate2.CreateFromPem(certificatePem);
-            return CertificateNames.Read(certificate).IpAddresses;
+            return System.Runtime.InteropServices.ImmutableCollectionsMarshal.AsArray(CertificateSubjectNames.IpAddresses(certificatePem)) ?? [];
         }
         catch (CryptographicException)
         {

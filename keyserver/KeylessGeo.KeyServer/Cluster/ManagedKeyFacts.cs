@@ -7,23 +7,20 @@ namespace KeylessGeo.KeyServer.Cluster;
 /// Everything one snapshot says about one managed key in this datacenter: its state, and for a
 /// servable key the policy key copy needed to open it. The record is held without its bulky
 /// fields (<see cref="ManagedKeyEntries.Slim"/>): the wrapped private key and the public key are
-/// fetched when the key is first used (<see cref="ManagedKeyBlobs"/>), the certificate was read for its IP addresses;
-/// their digests stand in for them. Two snapshots that give a key the same facts keep its index
+/// fetched when the key is first used (<see cref="ManagedKeyBlobs"/>), the certificate is not needed
+/// (its IP addresses are recorded, or were read from it once); the record's content digest stands in for them. Two snapshots that give a key the same facts keep its index
 /// entry, and with it the loaded private key.
 /// </summary>
 internal sealed record ManagedKeyFacts
 {
-    /// <summary>The key's record without its wrapped private key and certificate (see the type's summary).</summary>
+    /// <summary>The key's record without its wrapped private key, public key, certificate and content digest (see the type's summary).</summary>
     public required ManagedKeyRecord Record { get; init; }
 
-    /// <summary>A digest of the wrapped private key the record held (the first 8 bytes of its SHA-256).</summary>
-    public long WrappedKeyDigest { get; init; }
-
-    /// <summary>A digest of the record's certificate PEM (0 without one).</summary>
-    public long CertificateDigest { get; init; }
-
-    /// <summary>A digest of the record's SubjectPublicKeyInfo (the index does not hold it; it is fetched with the wrapped key).</summary>
-    public long PublicKeyDigest { get; init; }
+    /// <summary>
+    /// The first 8 bytes of the record's content digest (<see cref="ManagedKeyRecord.ContentDigest"/>),
+    /// standing for the wrapped private key, the public key and the certificate the index does not hold.
+    /// </summary>
+    public long ContentDigest { get; init; }
 
     /// <summary>Why the record's public facts cannot be served (see <see cref="ManagedKeyShape.Problem"/>); null when they can.</summary>
     public string? PublicKeyProblem { get; init; }
@@ -58,17 +55,40 @@ internal sealed record ManagedKeyFacts
             && string.Equals(a.PolicyId, b.PolicyId, StringComparison.Ordinal)
             && a.Version == b.Version
             && a.PolicyKeyGeneration == b.PolicyKeyGeneration
-            && PublicKeyDigest == other.PublicKeyDigest
+            && ContentDigest == other.ContentDigest
             && a.Ski.AsSpan().SequenceEqual(b.Ski)
             && a.CertDigest.AsSpan().SequenceEqual(b.CertDigest)
-            && CertificateDigest == other.CertificateDigest
             && SameNames(a.HostNames, b.HostNames)
-            && WrappedKeyDigest == other.WrappedKeyDigest
+            && SameAddresses(a.IpAddresses, b.IpAddresses)
             && SameCopy(Copy, other.Copy);
     }
 
     private static bool SameNames(ImmutableArray<string> a, ImmutableArray<string> b) =>
         a.AsSpan().SequenceEqual(b.AsSpan(), StringComparer.Ordinal);
+
+    // Recorded addresses (null: not recorded, read from the certificate, which the content digest covers).
+    private static bool SameAddresses(ImmutableArray<byte[]>? a, ImmutableArray<byte[]>? b)
+    {
+        if (a is not { } x || b is not { } y)
+        {
+            return a is null && b is null;
+        }
+
+        if (x.Length != y.Length)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < x.Length; i++)
+        {
+            if (!x[i].AsSpan().SequenceEqual(y[i]))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 
     private static bool SameCopy(WrappedPolicyKey? a, WrappedPolicyKey? b) =>
         a is null || b is null

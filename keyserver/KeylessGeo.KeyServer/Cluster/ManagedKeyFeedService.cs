@@ -157,8 +157,10 @@ internal sealed class ManagedKeyFeedService : BackgroundService
     }
 
     /// <summary>
-    /// Reads the snapshot a page of <see cref="ClusterOptions.SnapshotPageSize"/> keys at a time (the
-    /// next page read while one is indexed, <see cref="ManagedKeySnapshotReader"/>) and
+    /// Reads the snapshot a page of <see cref="ClusterOptions.SnapshotPageSize"/> keys at a time, as
+    /// key index pages (<see cref="IControlPlaneStore.ReadKeyIndexPageAsync"/>: no wrapped keys or
+    /// certificates; a key's wrapped blob is fetched when it is used), the next page read while one is
+    /// indexed (<see cref="ManagedKeySnapshotReader"/>), and
     /// builds the new set from each page as it arrives (never holding every record), while the set in
     /// force keeps serving; then swaps it in. Pages read at later revisions than the first are
     /// brought together by the deltas after the first page's revision, which the next turn applies.
@@ -168,7 +170,7 @@ internal sealed class ManagedKeyFeedService : BackgroundService
         var started = _time.GetTimestamp();
         var pageSize = _options.SnapshotPageSize;
         var resync = await ManagedKeySnapshotReader.ReadAsync(
-            (after, token) => _store.ReadSnapshotPageAsync(after, pageSize, token), _applier.BeginSnapshot, static (r, page, prepared) => r.Add(page, prepared),
+            (after, token) => _store.ReadKeyIndexPageAsync(after, pageSize, token), _applier.BeginSnapshot, static (r, page, prepared) => r.Add(page, prepared),
             prepareAhead: true, cancellationToken).ConfigureAwait(false);
 
         ClusterLog.SnapshotPagesRead(_logger, resync.Keys.Count, resync.Pages, resync.Revision, resync.LastRevision, _time.GetElapsedTime(started).TotalMilliseconds);

@@ -166,38 +166,33 @@ internal sealed class ManagedKeySetBuilder
 
     /// <summary>
     /// <paramref name="old"/> when the facts of <paramref name="record"/> (a record as the store
-    /// holds it) are still its facts, else a new entry (logged). The index keeps a slim copy.
+    /// gives it, full or a key index page's) are still its facts, else a new entry (logged). The
+    /// index keeps a slim copy.
     /// </summary>
     internal IndexedKey Decide(ManagedKeyRecord record, IndexedKey? old, Dictionary<string, PolicyVerdict> verdicts, ref long generation)
     {
         verdicts.TryGetValue(record.PolicyId, out var verdict);
-        var held = new Held(
-            ManagedKeyEntries.Slim(record, verdict?.Policy.Id), _digests.Digest(record.WrappedPrivateKey), _digests.Digest(record.CertificatePem),
-            _digests.Digest(record.SubjectPublicKeyInfo), null, null, record.CertificatePem);
-        return Decide(held, record, verdict, old, ref generation);
+        var held = new Held(ManagedKeyEntries.Slim(record, verdict?.Policy.Id), ManagedKeyEntries.ContentDigestOf(record), null, null, record);
+        return Decide(held, verdict, old, ref generation);
     }
 
     /// <summary>As <see cref="Decide(ManagedKeyRecord, IndexedKey?, Dictionary{string, PolicyVerdict}, ref long)"/>, with what <paramref name="prepared"/> computed from the record already.</summary>
     internal IndexedKey Decide(ManagedKeyRecord record, in ManagedKeyPrepared prepared, IndexedKey? old, Dictionary<string, PolicyVerdict> verdicts, ref long generation)
     {
         verdicts.TryGetValue(record.PolicyId, out var verdict);
-        var held = new Held(
-            ManagedKeyEntries.Slim(record, verdict?.Policy.Id), prepared.WrappedKeyDigest, prepared.CertificateDigest, prepared.PublicKeyDigest,
-            prepared.Shape, null, record.CertificatePem);
-        return Decide(held, record, verdict, old, ref generation);
+        var held = new Held(ManagedKeyEntries.Slim(record, verdict?.Policy.Id), prepared.ContentDigest, prepared.Shape, null, record);
+        return Decide(held, verdict, old, ref generation);
     }
 
     /// <summary>The entry of an indexed key decided again (its policy changed, not the key), from what the index holds of it.</summary>
     private IndexedKey Redecide(IndexedKey old, Dictionary<string, PolicyVerdict> verdicts, ref long generation)
     {
         var facts = ManagedKeySet.FactsOf(old);
-        var held = new Held(
-            facts.Record, facts.WrappedKeyDigest, facts.CertificateDigest, facts.PublicKeyDigest,
-            ManagedKeyShape.Of(old, facts.PublicKeyProblem), old.IpAddresses, null);
-        return Decide(held, null, verdicts.GetValueOrDefault(facts.Record.PolicyId), old, ref generation);
+        var held = new Held(facts.Record, facts.ContentDigest, ManagedKeyShape.Of(old, facts.PublicKeyProblem), old.IpAddresses, null);
+        return Decide(held, verdicts.GetValueOrDefault(facts.Record.PolicyId), old, ref generation);
     }
 
-    private IndexedKey Decide(in Held held, ManagedKeyRecord? full, PolicyVerdict? verdict, IndexedKey? old, ref long generation)
+    private IndexedKey Decide(in Held held, PolicyVerdict? verdict, IndexedKey? old, ref long generation)
     {
         var facts = Describe(held, verdict);
         var oldFacts = old is null ? null : ManagedKeySet.FactsOf(old);
@@ -208,7 +203,7 @@ internal sealed class ManagedKeySetBuilder
 
         // The public key is read for new and changed entries only (an unchanged one was read
         // already); the index keeps what it says, not the key.
-        var shape = held.Shape ?? ManagedKeyEntries.Inspect(full!, _digests);
+        var shape = held.Shape ?? ManagedKeyEntries.Inspect(held.Full!, _digests);
         if (shape.Problem is { } problem)
         {
             facts = facts.Status == ManagedKeyStatus.Servable
@@ -229,7 +224,8 @@ internal sealed class ManagedKeySetBuilder
         }
 
         LogTransition(oldFacts, facts);
-        var ips = held.IpAddresses ?? ManagedKeyEntries.IpAddressesOf(held.CertificatePem);
+        // Recorded with the key, or (a record from before they were recorded) read from its certificate, for new and changed entries only.
+        var ips = held.IpAddresses ?? ManagedKeyEntries.IpAddressesOf(held.Full!);
         return ManagedKeyEntries.Create(facts, generation, new ManagedKeySource(facts, _opener), shape, ips);
     }
 
@@ -298,9 +294,7 @@ internal sealed class ManagedKeySetBuilder
             return new ManagedKeyFacts
             {
                 Record = record,
-                WrappedKeyDigest = held.WrappedKeyDigest,
-                CertificateDigest = held.CertificateDigest,
-                PublicKeyDigest = held.PublicKeyDigest,
+                ContentDigest = held.ContentDigest,
                 Status = ManagedKeyStatus.Denied,
                 Refusal = $"key '{record.KeyId}' may not be used in datacenter '{_datacenter}' (its policy '{record.PolicyId}' does not exist)",
                 Reason = $"its policy '{record.PolicyId}' does not exist in the store",
@@ -338,9 +332,7 @@ internal sealed class ManagedKeySetBuilder
         return new ManagedKeyFacts
         {
             Record = record,
-            WrappedKeyDigest = held.WrappedKeyDigest,
-            CertificateDigest = held.CertificateDigest,
-            PublicKeyDigest = held.PublicKeyDigest,
+            ContentDigest = held.ContentDigest,
             Status = status,
             PolicyVersion = policy.Version,
             PolicyKeyGeneration = policy.KeyGeneration,
@@ -397,9 +389,9 @@ internal sealed class ManagedKeySetBuilder
         }
     }
 
-    // What the index holds of a key to decide it: its slim record, the digests standing in for what
-    // it drops, and (for an indexed key decided again) its public key's shape and IP addresses.
+    // What the index holds of a key to decide it: its slim record, the short content digest standing
+    // in for what it drops, for an indexed key decided again its public key's shape and IP addresses,
+    // and for a record from the store the record itself (read for what the slim copy lacks).
     private readonly record struct Held(
-        ManagedKeyRecord Record, long WrappedKeyDigest, long CertificateDigest, long PublicKeyDigest, ManagedKeyShape? Shape,
-        IReadOnlyList<byte[]>? IpAddresses, string? CertificatePem);
+        ManagedKeyRecord Record, long ContentDigest, ManagedKeyShape? Shape, IReadOnlyList<byte[]>? IpAddresses, ManagedKeyRecord? Full);
 }

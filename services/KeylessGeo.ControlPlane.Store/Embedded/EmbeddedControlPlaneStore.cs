@@ -177,6 +177,14 @@ public sealed class EmbeddedControlPlaneStore : IControlPlaneStore
         return (await CurrentAsync(cancellationToken).ConfigureAwait(false)).Page(afterKeyId, maxKeys);
     }
 
+    /// <summary>
+    /// A key index page (<see cref="IControlPlaneStore.ReadKeyIndexPageAsync"/>): the full page, as
+    /// <see cref="ReadSnapshotPageAsync"/> gives it. This process holds every record in memory anyway
+    /// (each with its content digest), so leaving the bulky fields out would only copy every record.
+    /// </summary>
+    public Task<SnapshotPage> ReadKeyIndexPageAsync(string? afterKeyId, int maxKeys, CancellationToken cancellationToken) =>
+        ReadSnapshotPageAsync(afterKeyId, maxKeys, cancellationToken);
+
     public async Task<long> WaitForChangeAsync(long afterRevision, CancellationToken cancellationToken)
     {
         await InitializeAsync(cancellationToken).ConfigureAwait(false);
@@ -268,6 +276,8 @@ public sealed class EmbeddedControlPlaneStore : IControlPlaneStore
 
     private async Task<(CommitResult Result, long LogLength)> CommitLockedAsync(ChangeSet changes, long expectedRevision, CancellationToken cancellationToken)
     {
+        // The keys' content digests are computed here, once, and persisted with them (commit log, then snapshot).
+        changes = ManagedKeyContent.Sealed(changes);
         using var writerLock = await WriterLock.AcquireAsync(DataDirectory, _options.LockTimeout, cancellationToken).ConfigureAwait(false);
 
         // Under the lock the files are the truth: other processes may have committed since our last

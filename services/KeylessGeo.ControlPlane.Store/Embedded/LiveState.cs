@@ -78,7 +78,14 @@ internal sealed class LiveState
     /// <summary>The state a snapshot file holds.</summary>
     public static LiveState From(EmbeddedState state)
     {
+        // A snapshot written before keys carried content digests gets them here, once per load.
         var snapshot = state.Snapshot;
+        var keys = ManagedKeyContent.WithDigests(snapshot.Keys);
+        if (keys != snapshot.Keys)
+        {
+            snapshot = snapshot with { Keys = keys };
+        }
+
         return new LiveState(
             state.Revision,
             Index(snapshot.Datacenters, static d => d.Id),
@@ -121,7 +128,10 @@ internal sealed class LiveState
     /// <summary>The state after a commit-log record, trimmed exactly as its writer trimmed it.</summary>
     public LiveState Replay(CommitLogRecord record)
     {
-        var (next, records) = Apply(record.Changes, record.Audit, record.AuditLength);
+        // A record appended by a build before content digests gets them as it is applied.
+        var changes = record.Changes;
+        var keys = ManagedKeyContent.WithDigests(changes.UpsertKeys);
+        var (next, records) = Apply(keys == changes.UpsertKeys ? changes : changes with { UpsertKeys = keys }, record.Audit, record.AuditLength);
         var all = Changes.AddRange(records);
         var drop = 0;
         while (drop < all.Length && all[drop].Revision <= record.ChangesTruncatedThrough)

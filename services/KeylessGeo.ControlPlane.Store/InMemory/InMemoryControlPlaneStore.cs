@@ -61,6 +61,7 @@ public sealed class InMemoryControlPlaneStore : IControlPlaneStore
     public Task<CommitResult> CommitAsync(ChangeSet changes, long expectedRevision, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(changes);
+        changes = ManagedKeyContent.Sealed(changes);
         CommitResult result;
         lock (_lock)
         {

@@ -110,14 +110,18 @@ internal static class PostgresCommitter
 
     private static void AddKey(NpgsqlBatch batch, ManagedKeyRecord k) => batch.BatchCommands.Add(Command(
         "INSERT INTO keys (key_id, policy_id, version, algorithm, subject_public_key_info, ski, cert_digest, certificate_pem, host_names, " +
-        "policy_key_generation, wrapped_private_key, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) " +
+        "policy_key_generation, wrapped_private_key, created_at, updated_at, ip_addresses, content_digest) " +
+        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) " +
         "ON CONFLICT (key_id) DO UPDATE SET policy_id = EXCLUDED.policy_id, version = EXCLUDED.version, algorithm = EXCLUDED.algorithm, " +
         "subject_public_key_info = EXCLUDED.subject_public_key_info, ski = EXCLUDED.ski, cert_digest = EXCLUDED.cert_digest, " +
         "certificate_pem = EXCLUDED.certificate_pem, host_names = EXCLUDED.host_names, policy_key_generation = EXCLUDED.policy_key_generation, " +
-        "wrapped_private_key = EXCLUDED.wrapped_private_key, created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at",
+        "wrapped_private_key = EXCLUDED.wrapped_private_key, created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at, " +
+        "ip_addresses = EXCLUDED.ip_addresses, content_digest = EXCLUDED.content_digest",
         Value(k.KeyId), Value(k.PolicyId), Value(k.Version), Value(k.Algorithm), Value(k.SubjectPublicKeyInfo), Value(k.Ski),
         Nullable(k.CertDigest, NpgsqlDbType.Bytea), Nullable(k.CertificatePem, NpgsqlDbType.Text), TextArray(k.HostNames),
-        Value(k.PolicyKeyGeneration), Value(k.WrappedPrivateKey), Timestamp(k.CreatedAt), Timestamp(k.UpdatedAt)));
+        Value(k.PolicyKeyGeneration), Value(k.WrappedPrivateKey), Timestamp(k.CreatedAt), Timestamp(k.UpdatedAt),
+        Nullable(k.IpAddresses is { } ips ? ips.ToArray() : null, NpgsqlDbType.Array | NpgsqlDbType.Bytea),
+        Value(ManagedKeyContent.Digest(k))));
 
     /// <summary>Change records of one kind: the ids actually deleted, then every upsert in its given order.</summary>
     private static void Record<T>(List<ChangeRecord> records, long revision, ChangeKind kind, IReadOnlyList<string> deleted, ImmutableArray<T> upserts, Func<T, string> idOf)

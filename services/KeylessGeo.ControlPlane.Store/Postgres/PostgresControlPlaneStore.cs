@@ -153,7 +153,16 @@ public sealed class PostgresControlPlaneStore : IControlPlaneStore
     public Task<SnapshotPage> ReadSnapshotPageAsync(string? afterKeyId, int maxKeys, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxKeys);
-        return RunAsync("reading a snapshot page", connection => PostgresRecords.ReadPageAsync(connection, afterKeyId, maxKeys, cancellationToken), cancellationToken);
+        return RunAsync(
+            "reading a snapshot page", connection => PostgresRecords.ReadPageAsync(connection, afterKeyId, maxKeys, indexOnly: false, cancellationToken), cancellationToken);
+    }
+
+    /// <summary>A snapshot page read without the wrapped private keys and certificates (see <see cref="IControlPlaneStore.ReadKeyIndexPageAsync"/>).</summary>
+    public Task<SnapshotPage> ReadKeyIndexPageAsync(string? afterKeyId, int maxKeys, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxKeys);
+        return RunAsync(
+            "reading a key index page", connection => PostgresRecords.ReadPageAsync(connection, afterKeyId, maxKeys, indexOnly: true, cancellationToken), cancellationToken);
     }
 
     public async Task<long> WaitForChangeAsync(long afterRevision, CancellationToken cancellationToken)

@@ -21,7 +21,16 @@ internal static class PostgresRecords
     private const string WrappedKeyColumns = "SELECT policy_id, datacenter_id, wrapping_key_fingerprint, blob FROM policy_wrapped_keys";
     private const string KeyColumns =
         "SELECT key_id, policy_id, version, algorithm, subject_public_key_info, ski, cert_digest, certificate_pem, host_names, " +
-        "policy_key_generation, wrapped_private_key, created_at, updated_at FROM keys";
+        "policy_key_generation, wrapped_private_key, created_at, updated_at, ip_addresses, content_digest FROM keys";
+
+    // A key index page (ReadKeyIndexPageAsync) in the same column order, without the bulky columns:
+    // the certificate only for a row without recorded IP addresses (its reader parses it for them),
+    // and both only for a row without a content digest (written before migration 0004: the digest is
+    // computed from them here, then they are dropped).
+    private const string KeyIndexColumns =
+        "SELECT key_id, policy_id, version, algorithm, subject_public_key_info, ski, cert_digest, " +
+        "CASE WHEN ip_addresses IS NULL OR content_digest IS NULL THEN certificate_pem END, host_names, " +
+        "policy_key_generation, CASE WHEN content_digest IS NULL THEN wrapped_private_key END, created_at, updated_at, ip_addresses, content_digest FROM keys";
 
     /// <summary>Every record, read in <paramref name="transaction"/>.</summary>
     public static Task<RecordSet> ReadAllAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long revision, CancellationToken cancellationToken)
@@ -32,7 +41,7 @@ internal static class PostgresRecords
         batch.BatchCommands.Add(new(PolicyColumns));
         batch.BatchCommands.Add(new(WrappedKeyColumns + " ORDER BY policy_id, ordinal"));
         batch.BatchCommands.Add(new(KeyColumns));
-        return ReadAsync(batch, revision, cancellationToken);
+        return ReadAsync(batch, revision, indexOnly: false, cancellationToken);
     }
 
     /// <summary>The records of <paramref name="ids"/> that exist, read in <paramref name="transaction"/>.</summary>
@@ -65,7 +74,7 @@ internal static class PostgresRecords
         batch.BatchCommands.Add(Command(PolicyColumns + " WHERE id = ANY($1)", TextArray(policies)));
         batch.BatchCommands.Add(Command(WrappedKeyColumns + " WHERE policy_id = ANY($1) ORDER BY policy_id, ordinal", TextArray(policies)));
         batch.BatchCommands.Add(Command(KeyColumns + " WHERE key_id = ANY($1)", TextArray(Of(ChangeKind.Key))));
-        return ReadAsync(batch, revision, cancellationToken);
+        return ReadAsync(batch, revision, indexOnly: false, cancellationToken);
     }
 
     /// <summary>
@@ -74,7 +83,13 @@ internal static class PostgresRecords
     /// (<c>COLLATE "C"</c>, served by the index of migration 0003), one row more than asked for to
     /// say whether there are more; the first page also reads topology, wrapping keys and policies.
     /// </summary>
-    public static async Task<SnapshotPage> ReadPageAsync(NpgsqlConnection connection, string? afterKeyId, int maxKeys, CancellationToken cancellationToken)
+    /// <param name="connection">An open connection.</param>
+    /// <param name="afterKeyId">The key id the page starts after; null for the first page.</param>
+    /// <param name="maxKeys">The most keys the page holds.</param>
+    /// <param name="indexOnly">True for a key index page (<see cref="IControlPlaneStore.ReadKeyIndexPageAsync"/>): the bulky columns are not read.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    public static async Task<SnapshotPage> ReadPageAsync(
+        NpgsqlConnection connection, string? afterKeyId, int maxKeys, bool indexOnly, CancellationToken cancellationToken)
     {
         await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken).ConfigureAwait(false);
         var revision = await PostgresChanges.ReadRevisionAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
@@ -84,10 +99,11 @@ internal static class PostgresRecords
         batch.BatchCommands.Add(new(WrappingKeyColumns + (first ? "" : " WHERE false")));
         batch.BatchCommands.Add(new(PolicyColumns + (first ? "" : " WHERE false")));
         batch.BatchCommands.Add(new(WrappedKeyColumns + (first ? "" : " WHERE false") + " ORDER BY policy_id, ordinal"));
+        var columns = indexOnly ? KeyIndexColumns : KeyColumns;
         batch.BatchCommands.Add(first
-            ? Command(KeyColumns + " ORDER BY key_id COLLATE \"C\" LIMIT $1", Value((long)maxKeys + 1))
-            : Command(KeyColumns + " WHERE key_id COLLATE \"C\" > $1 ORDER BY key_id COLLATE \"C\" LIMIT $2", Value(afterKeyId!), Value((long)maxKeys + 1)));
-        var records = await ReadAsync(batch, revision, cancellationToken).ConfigureAwait(false);
+            ? Command(columns + " ORDER BY key_id COLLATE \"C\" LIMIT $1", Value((long)maxKeys + 1))
+            : Command(columns + " WHERE key_id COLLATE \"C\" > $1 ORDER BY key_id COLLATE \"C\" LIMIT $2", Value(afterKeyId!), Value((long)maxKeys + 1)));
+        var records = await ReadAsync(batch, revision, indexOnly, cancellationToken).ConfigureAwait(false);
         var more = records.Keys.Length > maxKeys;
         return new SnapshotPage
         {
@@ -116,7 +132,7 @@ internal static class PostgresRecords
         return Math.Max(estimate is long value ? value : 0, firstPageKeys);
     }
 
-    private static async Task<RecordSet> ReadAsync(NpgsqlBatch batch, long revision, CancellationToken cancellationToken)
+    private static async Task<RecordSet> ReadAsync(NpgsqlBatch batch, long revision, bool indexOnly, CancellationToken cancellationToken)
     {
         await using (batch.ConfigureAwait(false))
         {
@@ -131,7 +147,7 @@ internal static class PostgresRecords
                 await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
                 var wrapped = await ReadRowsAsync(reader, ReadWrappedKey, cancellationToken).ConfigureAwait(false);
                 await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
-                var keys = await ReadRowsAsync(reader, ReadKey, cancellationToken).ConfigureAwait(false);
+                var keys = await ReadRowsAsync<ManagedKeyRecord>(reader, indexOnly ? ReadIndexKey : ReadKey, cancellationToken).ConfigureAwait(false);
 
                 var wrappedByPolicy = wrapped.ToLookup(w => w.PolicyId, w => w.Key, StringComparer.Ordinal);
                 return new RecordSet
@@ -188,7 +204,13 @@ internal static class PostgresRecords
         Blob = r.GetFieldValue<byte[]>(3),
     });
 
-    private static ManagedKeyRecord ReadKey(NpgsqlDataReader r) => new()
+    // A row written before migration 0004 has no content digest: computed from the row's bulky columns.
+    private static ManagedKeyRecord ReadKey(NpgsqlDataReader r) => ManagedKeyContent.WithDigest(ReadKeyRow(r));
+
+    // As ReadKey, from KeyIndexColumns: the bulky columns come only with a row that needs them, and leave once used.
+    private static ManagedKeyRecord ReadIndexKey(NpgsqlDataReader r) => ManagedKeyContent.IndexForm(ReadKeyRow(r));
+
+    private static ManagedKeyRecord ReadKeyRow(NpgsqlDataReader r) => new()
     {
         KeyId = r.GetString(0),
         PolicyId = r.GetString(1),
@@ -201,10 +223,16 @@ internal static class PostgresRecords
         // The array read is this record's own: wrapped, not copied.
         HostNames = System.Runtime.InteropServices.ImmutableCollectionsMarshal.AsImmutableArray(r.GetFieldValue<string[]>(8)),
         PolicyKeyGeneration = r.GetInt32(9),
-        WrappedPrivateKey = r.GetFieldValue<byte[]>(10),
+        WrappedPrivateKey = r.IsDBNull(10) ? [] : r.GetFieldValue<byte[]>(10),
         CreatedAt = r.GetFieldValue<DateTimeOffset>(11),
         UpdatedAt = r.GetFieldValue<DateTimeOffset>(12),
+        IpAddresses = r.IsDBNull(13) ? null : Addresses(r.GetFieldValue<byte[][]>(13)),
+        ContentDigest = r.IsDBNull(14) ? null : r.GetFieldValue<byte[]>(14),
     };
+
+    // Most keys have none: the shared empty array, not one per row (a keyserver holds them for every key).
+    private static ImmutableArray<byte[]> Addresses(byte[][] addresses) =>
+        addresses.Length == 0 ? [] : System.Runtime.InteropServices.ImmutableCollectionsMarshal.AsImmutableArray(addresses);
 
     private static async Task<List<T>> ReadRowsAsync<T>(NpgsqlDataReader reader, Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken)
     {

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using KeylessGeo.ControlPlane.Operations;
+using KeylessGeo.ControlPlane.Store.Model;
 using KeylessGeo.Keyless.Identifiers;
 
 namespace KeylessGeo.ControlPlane.Keys;
@@ -14,10 +15,11 @@ internal static class CertificateReader
 
     /// <summary>
     /// The first certificate of <paramref name="pem"/>, which must carry <paramref name="key"/>'s
-    /// public key (422 otherwise), its leaf PEM and its host names (SAN DNS names, or the CN when
-    /// there are none, as the keyserver indexes them).
+    /// public key (422 otherwise), its leaf PEM, its host names (SAN DNS names, or the CN when
+    /// there are none) and its SAN IP addresses, read as the keyserver indexes them
+    /// (<see cref="CertificateSubjectNames"/>).
     /// </summary>
-    public static (string Pem, ImmutableArray<string> HostNames, string? Warning) Read(string pem, KeyIdentity key, DateTimeOffset now)
+    public static (string Pem, ImmutableArray<string> HostNames, ImmutableArray<byte[]> IpAddresses, string? Warning) Read(string pem, KeyIdentity key, DateTimeOffset now)
     {
         X509Certificate2 certificate;
         try
@@ -41,7 +43,8 @@ internal static class CertificateReader
             var warning = certificate.NotAfter.ToUniversalTime() < now.UtcDateTime
                 ? $"the certificate '{certificate.Subject}' expired on {certificate.NotAfter.ToUniversalTime():yyyy-MM-dd HH:mm:ss}Z"
                 : null;
-            return (certificate.ExportCertificatePem(), [.. HostNameRules.Valid(Names(certificate))], warning);
+            var (names, ips) = CertificateSubjectNames.Read(certificate);
+            return (certificate.ExportCertificatePem(), [.. HostNameRules.Valid(names)], ips, warning);
         }
     }
 
@@ -58,24 +61,5 @@ internal static class CertificateReader
             Sha256 = Convert.ToHexStringLower(certificate.GetCertHash(HashAlgorithmName.SHA256)),
             Pem = pem,
         };
-    }
-
-    private static List<string> Names(X509Certificate2 certificate)
-    {
-        var names = new List<string>();
-        foreach (var extension in certificate.Extensions)
-        {
-            if (extension is X509SubjectAlternativeNameExtension san)
-            {
-                names.AddRange(san.EnumerateDnsNames());
-            }
-        }
-
-        if (names.Count == 0 && certificate.GetNameInfo(X509NameType.SimpleName, forIssuer: false) is { Length: > 0 } commonName)
-        {
-            names.Add(commonName);
-        }
-
-        return names;
     }
 }

@@ -102,6 +102,7 @@ public sealed class KeyService
                 CertDigest = identity.CertificateDigest,
                 CertificatePem = prepared.CertificatePem,
                 HostNames = prepared.HostNames,
+                IpAddresses = prepared.IpAddresses,
                 PolicyKeyGeneration = policy.KeyGeneration,
                 WrappedPrivateKey = PrivateKeyWrapping.Wrap(prepared.Key.Pkcs8, policyKey, new KeyWrapContext(request.KeyId, policy.Id, policy.KeyGeneration, 1)),
                 CreatedAt = now,
@@ -143,6 +144,9 @@ public sealed class KeyService
                 CertDigest = identity.CertificateDigest,
                 CertificatePem = prepared.CertificatePem,
                 HostNames = prepared.NamesGiven ? prepared.HostNames : current.HostNames,
+
+                // The certificate is replaced (or dropped) with the key: so are its addresses.
+                IpAddresses = prepared.IpAddresses,
                 PolicyKeyGeneration = policy.KeyGeneration,
                 WrappedPrivateKey = PrivateKeyWrapping.Wrap(prepared.Key.Pkcs8, policyKey, new KeyWrapContext(current.KeyId, policy.Id, policy.KeyGeneration, version)),
                 UpdatedAt = _context.Now(),

@@ -9,10 +9,12 @@ namespace KeylessGeo.ControlPlane.Keys;
 /// </summary>
 internal sealed class PreparedKey : IDisposable
 {
-    private PreparedKey(ParsedPrivateKey key, string? certificatePem, ImmutableArray<string> hostNames, ImmutableArray<FieldError> warnings)
+    private PreparedKey(
+        ParsedPrivateKey key, string? certificatePem, ImmutableArray<string> hostNames, ImmutableArray<byte[]> ipAddresses, ImmutableArray<FieldError> warnings)
     {
         Key = key;
         CertificatePem = certificatePem;
+        IpAddresses = ipAddresses;
         HostNames = hostNames;
         Warnings = warnings;
     }
@@ -20,6 +22,9 @@ internal sealed class PreparedKey : IDisposable
     public ParsedPrivateKey Key { get; }
 
     public string? CertificatePem { get; }
+
+    /// <summary>The certificate's SAN IP addresses, as the record holds them; empty without a certificate.</summary>
+    public ImmutableArray<byte[]> IpAddresses { get; }
 
     /// <summary>The given host names and the certificate's, normalized and sorted.</summary>
     public ImmutableArray<string> HostNames { get; }
@@ -39,15 +44,16 @@ internal sealed class PreparedKey : IDisposable
         {
             var names = new SortedSet<string>(given, StringComparer.Ordinal);
             string? pem = null;
+            var ips = ImmutableArray<byte[]>.Empty;
             var warnings = ImmutableArray<FieldError>.Empty;
             if (certificatePem is not null)
             {
-                (pem, var certified, var warning) = CertificateReader.Read(certificatePem, key.Identity, now);
+                (pem, var certified, ips, var warning) = CertificateReader.Read(certificatePem, key.Identity, now);
                 names.UnionWith(certified);
                 warnings = warning is null ? [] : [new FieldError(CertificateReader.Field, warning)];
             }
 
-            return new PreparedKey(key, pem, [.. names], warnings) { NamesGiven = !given.IsEmpty || pem is not null };
+            return new PreparedKey(key, pem, [.. names], ips, warnings) { NamesGiven = !given.IsEmpty || pem is not null };
         }
         catch
         {

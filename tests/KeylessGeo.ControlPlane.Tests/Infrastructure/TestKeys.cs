@@ -50,7 +50,10 @@ public static class TestKeys
     }
 
     /// <summary>A self-signed certificate for <paramref name="pem"/>'s key with SAN DNS names.</summary>
-    public static string Certificate(string pem, params string[] dnsNames)
+    public static string Certificate(string pem, params string[] dnsNames) => Certificate(pem, dnsNames, []);
+
+    /// <summary>A self-signed certificate for <paramref name="pem"/>'s key with SAN DNS names and SAN IP addresses.</summary>
+    public static string Certificate(string pem, string[] dnsNames, System.Net.IPAddress[] ipAddresses)
     {
         using var key = Load(pem);
         var request = key switch
@@ -59,12 +62,17 @@ public static class TestKeys
             ECDsa ec => new CertificateRequest("CN=" + (dnsNames.FirstOrDefault() ?? "test"), ec, HashAlgorithmName.SHA256),
             _ => throw new NotSupportedException(),
         };
-        if (dnsNames.Length > 0)
+        if (dnsNames.Length > 0 || ipAddresses.Length > 0)
         {
             var san = new SubjectAlternativeNameBuilder();
             foreach (var name in dnsNames)
             {
                 san.AddDnsName(name);
+            }
+
+            foreach (var address in ipAddresses)
+            {
+                san.AddIpAddress(address);
             }
 
             request.CertificateExtensions.Add(san.Build());

@@ -1,3 +1,4 @@
+using System.Net;
 using KeylessGeo.ControlPlane.Keys;
 using KeylessGeo.ControlPlane.Operations;
 using KeylessGeo.Placement;
@@ -33,6 +34,42 @@ public sealed class KeyLifecycleTests : IAsyncLifetime
         Assert.Null(change.Key.Certificate);
         Assert.Equal<string>(["shop.example"], change.Key.HostNames);
         Assert.Equal(TestKeys.Pkcs8Der(second), await _harness.RecoverPrivateKeyAsync("fra1", "shop"));
+    }
+
+    [Fact]
+    public async Task ImportAndRotate_RecordTheCertificatesIpAddresses_AsTheKeyserverIndexesThem()
+    {
+        var first = TestKeys.EcP256Pkcs8();
+        var addresses = new[] { IPAddress.Parse("192.0.2.1"), IPAddress.Parse("::ffff:198.51.100.2"), IPAddress.Parse("2001:db8::3") };
+        await _harness.ImportAsync("shop", "eu", first, certificate: TestKeys.Certificate(first, ["shop.example"], addresses));
+        await _harness.ImportAsync("bare", "eu", TestKeys.EcP256Pkcs8());
+
+        var imported = (await _harness.SnapshotAsync()).FindKey("shop")!;
+        Assert.Equal(
+            ["192.0.2.1", "198.51.100.2", "2001:db8::3"],
+            imported.IpAddresses!.Value.Select(ip => new IPAddress(ip).ToString()));
+        Assert.True((await _harness.SnapshotAsync()).FindKey("bare")!.IpAddresses is { IsEmpty: true }, "recorded as none, not as unknown");
+
+        var second = TestKeys.EcP256Pkcs8();
+        using (var material = TestKeys.Material(second))
+        {
+            await _harness.Services.Keys.RotateAsync(
+                ServiceHarness.Actor,
+                new RotateKeyRequest { KeyId = "shop", PrivateKey = material, CertificatePem = TestKeys.Certificate(second, ["shop.example"], [IPAddress.Parse("203.0.113.4")]) },
+                CancellationToken.None);
+        }
+
+        Assert.Equal(["203.0.113.4"], (await _harness.SnapshotAsync()).FindKey("shop")!.IpAddresses!.Value.Select(ip => new IPAddress(ip).ToString()));
+
+        // A rotation without a certificate drops the certificate, and its addresses with it.
+        using (var material = TestKeys.Material(TestKeys.EcP256Pkcs8()))
+        {
+            await _harness.Services.Keys.RotateAsync(ServiceHarness.Actor, new RotateKeyRequest { KeyId = "shop", PrivateKey = material }, CancellationToken.None);
+        }
+
+        var rotated = (await _harness.SnapshotAsync()).FindKey("shop")!;
+        Assert.Null(rotated.CertificatePem);
+        Assert.True(rotated.IpAddresses is { IsEmpty: true });
     }
 
     [Fact]

@@ -23,6 +23,7 @@ public sealed class FlakyControlPlaneStore : IControlPlaneStore
     private int _renewals;
     private int _recordReads;
     private int _snapshotPageReads;
+    private int _keyIndexPageReads;
     private TaskCompletionSource? _recordReadGate;
 
     public FlakyControlPlaneStore(IControlPlaneStore inner) => _inner = inner;
@@ -43,6 +44,18 @@ public sealed class FlakyControlPlaneStore : IControlPlaneStore
 
     /// <summary>Calls to <see cref="ReadSnapshotPageAsync"/>.</summary>
     public int SnapshotPageReads => Volatile.Read(ref _snapshotPageReads);
+
+    /// <summary>Edits what <see cref="ReadRecordsAsync"/> returns (a store giving other bytes than it should); null: nothing.</summary>
+    public Func<RecordSet, RecordSet>? AfterRecordRead { get; set; }
+
+    /// <summary>
+    /// True: key index pages are full snapshot pages (as the embedded store gives them); false (the
+    /// default): the bulky fields are left out (as PostgreSQL does).
+    /// </summary>
+    public bool FullKeyIndexPages { get; set; }
+
+    /// <summary>Calls to <see cref="ReadKeyIndexPageAsync"/> (each also counts as a snapshot page read).</summary>
+    public int KeyIndexPageReads => Volatile.Read(ref _keyIndexPageReads);
 
     /// <summary>Holds every <see cref="ReadRecordsAsync"/> call until the returned source completes (null source: none held).</summary>
     public TaskCompletionSource HoldRecordReads()
@@ -127,7 +140,8 @@ public sealed class FlakyControlPlaneStore : IControlPlaneStore
             await gate.Task.WaitAsync(cancellationToken);
         }
 
-        return await Call(() => _inner.ReadRecordsAsync(ids, cancellationToken));
+        var read = await Call(() => _inner.ReadRecordsAsync(ids, cancellationToken));
+        return AfterRecordRead is { } edit ? edit(read) : read;
     }
 
     public async Task<SnapshotPage> ReadSnapshotPageAsync(string? afterKeyId, int maxKeys, CancellationToken cancellationToken)
@@ -139,6 +153,13 @@ public sealed class FlakyControlPlaneStore : IControlPlaneStore
         }
 
         return await Call(() => _inner.ReadSnapshotPageAsync(afterKeyId, maxKeys, cancellationToken));
+    }
+
+    public async Task<SnapshotPage> ReadKeyIndexPageAsync(string? afterKeyId, int maxKeys, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _keyIndexPageReads);
+        var page = await ReadSnapshotPageAsync(afterKeyId, maxKeys, cancellationToken);
+        return FullKeyIndexPages ? page : page with { Keys = [.. page.Keys.Select(ManagedKeyContent.IndexForm)] };
     }
 
     public Task<ChangedRecords> ReadChangedRecordsAsync(long afterRevision, int maxCount, CancellationToken cancellationToken) =>

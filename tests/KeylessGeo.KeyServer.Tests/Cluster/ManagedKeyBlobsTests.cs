@@ -135,6 +135,40 @@ public sealed class ManagedKeyBlobsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ABlobReplacedUnderTheSameVersion_IsNotServedForTheContentTheIndexHolds()
+    {
+        var blobs = NewBlobs();
+        var facts = await FactsAsync("k1");
+
+        // Re-wrapped (a policy key rotation of the same generation number cannot happen, but a
+        // store edit or a restore can): same version and generation, another blob.
+        await _inner.CommitAsync(Change() with { UpsertKeys = [Record("k1", 1, 100) with { WrappedPrivateKey = Blob("k9", 1, 100) }] }, 1, CancellationToken.None);
+
+        var changed = await Assert.ThrowsAsync<ManagedKeyFetchException>(() => blobs.GetAsync(facts, CancellationToken.None).AsTask());
+        var current = await blobs.GetAsync(await FactsAsync("k1"), CancellationToken.None);
+
+        Assert.Equal(ErrorCode.Unavailable, changed.Code);
+        Assert.Equal(Blob("k9", 1, 100), current.WrappedPrivateKey);
+        Assert.Null(blobs.TryGetCached(facts));
+    }
+
+    [Fact]
+    public async Task BytesThatAreNotTheContentTheIndexHolds_AreNotServed_WhateverDigestTheStoreGivesWithThem()
+    {
+        var blobs = NewBlobs();
+        var facts = await FactsAsync("k1");
+
+        // The store answers with the record's own digest but other bytes (damaged, or swapped behind its back).
+        _store.AfterRecordRead = read => read with { Keys = [.. read.Keys.Select(k => k with { WrappedPrivateKey = Blob("k9", 1, 100) })] };
+        var refused = await Assert.ThrowsAsync<ManagedKeyFetchException>(() => blobs.GetAsync(facts, CancellationToken.None).AsTask());
+        _store.AfterRecordRead = null;
+        var served = await blobs.GetAsync(facts, CancellationToken.None);
+
+        Assert.Equal(ErrorCode.Unavailable, refused.Code);
+        Assert.Equal(Blob("k1", 1, 100), served.WrappedPrivateKey);
+    }
+
+    [Fact]
     public async Task AnInvalidatedKey_IsFetchedAgain()
     {
         var blobs = NewBlobs();
@@ -160,8 +194,7 @@ public sealed class ManagedKeyBlobsTests : IAsyncLifetime
         return new ManagedKeyFacts
         {
             Record = ManagedKeyEntries.Slim(record, null),
-            WrappedKeyDigest = ManagedKeyEntries.Digest(record.WrappedPrivateKey),
-            PublicKeyDigest = ManagedKeyEntries.Digest(record.SubjectPublicKeyInfo),
+            ContentDigest = ManagedKeyEntries.ContentDigestOf(record),
             Status = ManagedKeyStatus.Servable,
             Reason = "test",
         };

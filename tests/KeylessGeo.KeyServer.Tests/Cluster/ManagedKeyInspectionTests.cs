@@ -7,8 +7,8 @@ using KeylessGeo.KeyServer.Keys;
 namespace KeylessGeo.KeyServer.Tests.Cluster;
 
 /// <summary>
-/// The build loop's shortcuts read the same facts as the general code they replace: the reused
-/// hash contexts give the digests of <see cref="ManagedKeyEntries.Digest(ReadOnlySpan{byte})"/>, and
+/// The build loop's shortcuts read the same facts as the general code they replace: the content
+/// digest is the store's (<see cref="ManagedKeyContent"/>), whichever form the record comes in, and
 /// an EC public key read by its DER prefix gives the algorithm, size and problem of a full parse,
 /// for good records and for records whose recorded SKI or digest is not their public key's.
 /// </summary>
@@ -17,21 +17,19 @@ public sealed class ManagedKeyInspectionTests
     public static TheoryData<string> Curves => new() { "P-256", "P-384", "P-521" };
 
     [Fact]
-    public void ReusedHashContexts_GiveTheOneShotDigests_CallAfterCall()
+    public void TheContentDigest_IsTheStoresDigest_OrComputedFromTheFieldsWhenTheRecordHasNone()
     {
-        using var digests = new ManagedKeyDigests();
-        var random = new Random(16);
-        for (var length = 0; length < 300; length += 7)
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var record = Record(key.ExportSubjectPublicKeyInfo()) with
         {
-            var bytes = new byte[length];
-            random.NextBytes(bytes);
-            Assert.Equal(ManagedKeyEntries.Digest(bytes), digests.Digest(bytes));
-        }
+            CertificatePem = "-----BEGIN CERTIFICATE-----\nMIIB\u00e9\n-----END CERTIFICATE-----\n",
+        };
+        var digest = ManagedKeyContent.Digest(record);
 
-        const string Pem = "-----BEGIN CERTIFICATE-----\nMIIB\u00e9\n-----END CERTIFICATE-----\n";
-        Assert.Equal(ManagedKeyEntries.Digest(Pem), digests.Digest(Pem));
-        Assert.Equal(0, digests.Digest((string?)null));
-        Assert.Equal(0, digests.Digest(""));
+        Assert.Equal(BitConverter.ToInt64(digest), ManagedKeyEntries.ContentDigestOf(record));
+        Assert.Equal(BitConverter.ToInt64(digest), ManagedKeyEntries.ContentDigestOf(ManagedKeyContent.IndexForm(record)));
+        Assert.NotEqual(
+            ManagedKeyEntries.ContentDigestOf(record), ManagedKeyEntries.ContentDigestOf(record with { WrappedPrivateKey = [.. record.WrappedPrivateKey, 1] }));
     }
 
     [Fact]

@@ -135,6 +135,37 @@ public sealed class StoreSeeder : IDisposable
     public Task<long> ImportKeyAsync(string keyId, string policyId, AsymmetricAlgorithm key, params string[] hostNames) =>
         PutKeyAsync(keyId, policyId, key, 1, "key.import", hostNames);
 
+    /// <summary>Imports <paramref name="key"/> as <paramref name="keyId"/> version 1, its record as <paramref name="edit"/> makes it (a certificate, addresses).</summary>
+    public Task<long> ImportKeyAsync(string keyId, string policyId, AsymmetricAlgorithm key, Func<ManagedKeyRecord, ManagedKeyRecord> edit) =>
+        PutKeyAsync(keyId, policyId, key, 1, "key.import", [], edit);
+
+    /// <summary>
+    /// Wraps <paramref name="keyId"/>'s private key (<paramref name="key"/>) again under the same
+    /// version and policy key generation: another blob (a fresh nonce), the same key. The rest of the record stays.
+    /// </summary>
+    public async Task<long> RewrapKeyAsync(string keyId, AsymmetricAlgorithm key) =>
+        await CommitAsync(new ChangeSet { Audit = Audit("key.rewrap", "key/" + keyId), UpsertKeys = [await RewrappedAsync(keyId, key)] });
+
+    /// <summary>The record <see cref="RewrapKeyAsync"/> commits, not committed.</summary>
+    public async Task<ManagedKeyRecord> RewrappedAsync(string keyId, AsymmetricAlgorithm key)
+    {
+        var snapshot = await _store.ReadSnapshotAsync(CancellationToken.None);
+        var current = snapshot.FindKey(keyId)!;
+        var policy = snapshot.FindPolicy(current.PolicyId)!;
+        using var policyKey = OpenPolicyKey(policy);
+        var fresh = Record(snapshot, policy, policyKey, keyId, key, current.Version, [.. current.HostNames]);
+        return current with { WrappedPrivateKey = fresh.WrappedPrivateKey, UpdatedAt = fresh.UpdatedAt };
+    }
+
+    /// <summary>A version 1 record of <paramref name="key"/> as <paramref name="keyId"/> under <paramref name="policyId"/>, not committed.</summary>
+    public async Task<ManagedKeyRecord> NewRecordAsync(string keyId, string policyId, AsymmetricAlgorithm key)
+    {
+        var snapshot = await _store.ReadSnapshotAsync(CancellationToken.None);
+        var policy = snapshot.FindPolicy(policyId)!;
+        using var policyKey = OpenPolicyKey(policy);
+        return Record(snapshot, policy, policyKey, keyId, key, 1, []);
+    }
+
     /// <summary>Replaces <paramref name="keyId"/>'s private key with <paramref name="key"/> (version + 1).</summary>
     public async Task<long> RotateKeyAsync(string keyId, AsymmetricAlgorithm key)
     {
@@ -168,12 +199,14 @@ public sealed class StoreSeeder : IDisposable
         return await CommitAsync(new ChangeSet { Audit = Audit("key.import", "policy/" + policyId), UpsertKeys = records }, snapshot.Revision);
     }
 
-    private async Task<long> PutKeyAsync(string keyId, string policyId, AsymmetricAlgorithm key, int version, string action, string[] hostNames)
+    private async Task<long> PutKeyAsync(
+        string keyId, string policyId, AsymmetricAlgorithm key, int version, string action, string[] hostNames, Func<ManagedKeyRecord, ManagedKeyRecord>? edit = null)
     {
         var snapshot = await _store.ReadSnapshotAsync(CancellationToken.None);
         var policy = snapshot.FindPolicy(policyId) ?? throw new InvalidOperationException($"no policy {policyId}");
         using var policyKey = OpenPolicyKey(policy);
         var record = Record(snapshot, policy, policyKey, keyId, key, version, hostNames);
+        record = edit is null ? record : edit(record);
         return await CommitAsync(new ChangeSet { Audit = Audit(action, "key/" + keyId), UpsertKeys = [record] }, snapshot.Revision);
     }
 
