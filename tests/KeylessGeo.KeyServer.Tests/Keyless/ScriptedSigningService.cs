@@ -9,7 +9,7 @@ namespace KeylessGeo.KeyServer.Tests.Keyless;
 /// A signing core the test drives: each call is reported on <see cref="Calls"/> and answered
 /// at once by <see cref="Immediate"/> if it returns a response, or else when the test completes
 /// the call. Waits for capacity are reported on <see cref="CapacityWaits"/> and end when the
-/// test completes them.
+/// test completes them, unless <see cref="CapacityFree"/> says a worker is free already.
 /// </summary>
 internal sealed class ScriptedSigningService : ISigningService
 {
@@ -21,6 +21,9 @@ internal sealed class ScriptedSigningService : ISigningService
     public Channel<TaskCompletionSource> CapacityWaits { get; } = Channel.CreateUnbounded<TaskCompletionSource>();
 
     public Func<SignRequest, SignResponse?> Immediate { get; init; } = _ => null;
+
+    /// <summary>True when a wait for capacity should find it free already (a completed task, as the real core returns).</summary>
+    public Func<bool> CapacityFree { get; init; } = () => false;
 
     public int CallCount => Volatile.Read(ref _callCount);
 
@@ -47,6 +50,11 @@ internal sealed class ScriptedSigningService : ISigningService
 
     public Task WhenCapacityFreesAsync(CancellationToken cancellationToken)
     {
+        if (CapacityFree())
+        {
+            return Task.CompletedTask;
+        }
+
         var wait = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         CapacityWaits.Writer.TryWrite(wait);
         return wait.Task.WaitAsync(cancellationToken);

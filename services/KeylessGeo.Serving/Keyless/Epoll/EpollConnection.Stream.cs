@@ -80,6 +80,7 @@ internal sealed unsafe partial class EpollConnection
             }
 
             _input.MakeRoom();
+            System.Diagnostics.Debug.Assert(_input.FreeLength > 0, "a read with no room returns 0, which OpenSSL reports as a failed connection");
             var got = LibSsl.Read(_ssl, _input.Free, _input.FreeLength);
             if (got <= 0)
             {
@@ -124,7 +125,11 @@ internal sealed unsafe partial class EpollConnection
         Want((_phase == Phase.Open && _pause == Pause.None ? LibC.EpollIn : 0) | (_writeBlocked ? LibC.EpollOut : 0));
     }
 
-    /// <summary>Answers every whole frame read; false when reading must pause or stop.</summary>
+    /// <summary>
+    /// Answers every whole frame read; false when reading must pause or stop. True only when no whole
+    /// frame is left unanswered, so the read that follows has room: a full input buffer read into with
+    /// a length of 0 makes <c>SSL_read</c> return 0, which OpenSSL reports as a connection that failed.
+    /// </summary>
     private bool AnswerFrames()
     {
         var frames = 0;
@@ -158,8 +163,13 @@ internal sealed unsafe partial class EpollConnection
             var refusal = _account!.TryReserve(cost);
             if (refusal != ResponseReservation.Reserved)
             {
-                PauseFor(Pause.ResponseBudget, _account.WaitForRoomAsync(cost, refusal, _pauses.Token));
-                break;
+                if (PauseFor(Pause.ResponseBudget, _account.WaitForRoomAsync(cost, refusal, _pauses.Token)))
+                {
+                    break;
+                }
+
+                // Room was given back meanwhile: reserve for this frame again.
+                continue;
             }
 
             frames++;
@@ -176,10 +186,11 @@ internal sealed unsafe partial class EpollConnection
             }
 
             Append(dispatch.Reply);
-            if (dispatch.Overloaded)
+
+            // Read no further until a worker frees up: a flooding client meets TCP backpressure. When
+            // one is free already, the frames read go on being answered.
+            if (dispatch.Overloaded && PauseFor(Pause.Overloaded, _services.Signing.WhenCapacityFreesAsync(_pauses.Token)))
             {
-                // Read no further until a worker frees up: a flooding client meets TCP backpressure.
-                PauseFor(Pause.Overloaded, _services.Signing.WhenCapacityFreesAsync(_pauses.Token));
                 break;
             }
         }
@@ -276,16 +287,21 @@ internal sealed unsafe partial class EpollConnection
         _unflushedSlots += reply.HoldsSlot ? 1 : 0;
     }
 
-    private void PauseFor(Pause pause, Task wait)
+    /// <summary>
+    /// Stops reading until <paramref name="wait"/> ends (its end resumes the connection through the loop's
+    /// queue); false, without pausing, when what it waits for has happened already.
+    /// </summary>
+    private bool PauseFor(Pause pause, Task wait)
     {
-        _pause = pause;
-        if (wait.IsCompleted)
+        if (wait.IsCompletedSuccessfully)
         {
-            _pause = Pause.None;
-            return;
+            return false;
         }
 
+        // A wait already cancelled or failed still pauses: its continuation runs at once and resumes.
+        _pause = pause;
         wait.GetAwaiter().UnsafeOnCompleted(_postResume);
+        return true;
     }
 
     private void BeginDrain(KeylessCloseReason reason)

@@ -87,6 +87,105 @@ public sealed class EpollTransportTests : IDisposable
     }
 
     [Fact]
+    public async Task AFloodFromSeveralConnections_WithOverloadedAnswers_GetsEveryRequestAnswered_AndKeepsEveryConnectionOpen()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        const int Connections = 4;
+        const int Requests = 3000;
+        var waits = 0;
+
+        // Every odd request is refused OVERLOADED. A worker is mostly free again by the time the reader
+        // waits for one (the wait is over at once, as the real core's is), and now and then only later,
+        // when the test frees it from its own thread.
+        var signing = new ScriptedSigningService
+        {
+            Immediate = request => request.Id % 2 == 1
+                ? ScriptedSigningService.Failure(request, Contracts.V1.ErrorCode.Overloaded)
+                : ScriptedSigningService.Success(request),
+            CapacityFree = () => Interlocked.Increment(ref waits) % 4 != 0,
+        };
+        await using var server = await EpollTestServer.StartAsync(_tls, signing, cancellationToken: timeout.Token);
+        using var freeing = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token);
+        var freer = Task.Run(
+            async () =>
+            {
+                await foreach (var wait in signing.CapacityWaits.Reader.ReadAllAsync(freeing.Token))
+                {
+                    wait.TrySetResult();
+                }
+            },
+            freeing.Token);
+
+        var clients = new List<KeylessTestClient>();
+        try
+        {
+            for (var i = 0; i < Connections; i++)
+            {
+                clients.Add(await server.ConnectAsync(timeout.Token));
+            }
+
+            // Each connection's requests in one write, far more than the server reads at once, read back
+            // beside the write: the server meets whole frames still unanswered when it resumes reading.
+            var flood = Enumerable.Range(1, Requests).SelectMany(id => Sign((uint)id)).ToArray();
+            var answers = await Task.WhenAll(clients.Select(async client =>
+            {
+                var writing = client.WriteAsync(flood, timeout.Token);
+                var read = new List<KeylessTestResponse?>(Requests);
+                try
+                {
+                    for (var i = 0; i < Requests; i++)
+                    {
+                        var answer = await client.ReadAsync(timeout.Token);
+                        read.Add(answer);
+                        if (answer is null)
+                        {
+                            break;
+                        }
+                    }
+
+                    await writing;
+                }
+                catch (IOException)
+                {
+                    // Reset: the server's close log says why (asserted below).
+                    read.Add(null);
+                }
+
+                return read;
+            }));
+
+            var closes = string.Join("; ", server.Logs.Entries.Where(e => e.EventId.Name?.StartsWith("KeylessConnection", StringComparison.Ordinal) == true).Select(e => e.Message));
+            foreach (var read in answers)
+            {
+                Assert.True(read.All(answer => answer is not null), $"a connection ended after {read.Count - 1} answers: {closes}");
+                Assert.Equal(Enumerable.Range(1, Requests).Select(id => (uint)id), read.Select(answer => answer!.Id));
+                Assert.All(read.Where(answer => answer!.Id % 2 == 1), answer => Assert.Equal(KeylessError.InternalError, answer!.Error));
+                Assert.All(read.Where(answer => answer!.Id % 2 == 0), answer => Assert.Equal([0x5A, (byte)answer!.Id], answer.Payload));
+            }
+
+            // Still open: each connection answers one more request, and none was closed.
+            for (var i = 0; i < Connections; i++)
+            {
+                var pong = await clients[i].ExchangeAsync(KeylessTestClient.Ping(90_000, [(byte)i]), timeout.Token);
+                Assert.Equal([(byte)i], pong.Payload);
+            }
+
+            Assert.Equal(Connections, server.Listener.OpenConnections);
+            Assert.DoesNotContain(server.Logs.Entries, e => e.EventId.Name == "KeylessConnectionClosed");
+            Assert.True(Volatile.Read(ref waits) >= Connections, $"the readers paused for capacity only {waits} times");
+        }
+        finally
+        {
+            await freeing.CancelAsync();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => freer);
+            foreach (var client in clients)
+            {
+                await client.DisposeAsync();
+            }
+        }
+    }
+
+    [Fact]
     public async Task Stop_RefusesNewConnections_AnswersWhatWasRead_ThenCloses()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
