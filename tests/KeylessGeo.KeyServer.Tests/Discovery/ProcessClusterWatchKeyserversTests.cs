@@ -21,6 +21,24 @@ public sealed class ProcessClusterWatchKeyserversTests(ITestOutputHelper output)
 
     public async Task InitializeAsync()
     {
+        // xUnit does not call DisposeAsync when InitializeAsync throws: whatever started is stopped here.
+        try
+        {
+            await StartClusterAsync();
+        }
+        catch
+        {
+            if (_cluster is not null)
+            {
+                await _cluster.DisposeAsync();
+            }
+
+            throw;
+        }
+    }
+
+    private async Task StartClusterAsync()
+    {
         _cluster = await ClusterProcesses.CreateAsync();
         await _cluster.StartAsync("ks-fra1", "fra1", LongLease);
         await _cluster.StartAsync("ks-fra1-b", "fra1", LongLease);

@@ -20,6 +20,24 @@ public sealed class ClusterProcessRoutingTests(ITestOutputHelper output) : IAsyn
 
     public async Task InitializeAsync()
     {
+        // xUnit does not call DisposeAsync when InitializeAsync throws: whatever started is stopped here.
+        try
+        {
+            await StartClusterAsync();
+        }
+        catch
+        {
+            if (_cluster is not null)
+            {
+                await _cluster.DisposeAsync();
+            }
+
+            throw;
+        }
+    }
+
+    private async Task StartClusterAsync()
+    {
         _cluster = await ClusterProcesses.CreateAsync();
         foreach (var datacenter in RegionalClusters.Topology)
         {

@@ -44,6 +44,24 @@ public sealed class KeyFailoverTests(ITestOutputHelper output) : IAsyncLifetime,
 
     public async Task InitializeAsync()
     {
+        // xUnit does not call DisposeAsync when InitializeAsync throws: whatever started is stopped here.
+        try
+        {
+            await StartClusterAsync();
+        }
+        catch
+        {
+            if (_cluster is not null)
+            {
+                await _cluster.DisposeAsync();
+            }
+
+            throw;
+        }
+    }
+
+    private async Task StartClusterAsync()
+    {
         _cluster = await ClusterProcesses.CreateAsync();
         await _cluster.StartAsync(FraA, "fra1", Diagnostics);
         await _cluster.StartAsync(FraB, "fra1", Diagnostics);

@@ -24,6 +24,22 @@ public sealed class RedisClusterProcessTests(ITestOutputHelper output) : IAsyncL
 
     public async Task InitializeAsync()
     {
+        // xUnit does not call DisposeAsync when InitializeAsync throws: whatever started is stopped here.
+        try
+        {
+            await StartClusterAsync();
+        }
+        catch
+        {
+            await DisposeAsync();
+            _cluster = null;
+            _redis = null;
+            throw;
+        }
+    }
+
+    private async Task StartClusterAsync()
+    {
         _redis = await RedisServer.StartAsync();
         _cluster = await ClusterProcesses.CreateAsync();
         var redis = new Dictionary<string, string>
