@@ -1,4 +1,5 @@
 using System.Buffers;
+using KeylessGeo.Keyless.Codec;
 using KeylessGeo.Keyless.Protocol;
 
 namespace KeylessGeo.Serving.Keyless;
@@ -58,6 +59,23 @@ internal readonly struct KeylessReply
     /// <summary>An error response.</summary>
     public static KeylessReply Failure(uint id, KeylessError error, int cost, bool holdsSlot = true) =>
         new(KeylessReplyKind.Error, id, error, default, null, holdsSlot, cost);
+
+    /// <summary>Encodes the reply as its Keyless frame into <paramref name="output"/> (both transports write replies this way).</summary>
+    public void WriteTo(IBufferWriter<byte> output)
+    {
+        switch (Kind)
+        {
+            case KeylessReplyKind.Error:
+                KeylessWriter.WriteError(output, Id, Error);
+                break;
+            case KeylessReplyKind.Pong:
+                KeylessWriter.WritePong(output, Id, Payload.Span);
+                break;
+            default:
+                KeylessWriter.WriteResponse(output, Id, Payload.Span);
+                break;
+        }
+    }
 
     /// <summary>Returns the pooled buffer, if any; the reply must not be written afterwards.</summary>
     public void ReturnBuffer()

@@ -143,18 +143,7 @@ internal sealed class KeylessResponseWriter : IDisposable
     {
         try
         {
-            switch (reply.Kind)
-            {
-                case KeylessReplyKind.Error:
-                    KeylessWriter.WriteError(_output, reply.Id, reply.Error);
-                    break;
-                case KeylessReplyKind.Pong:
-                    KeylessWriter.WritePong(_output, reply.Id, reply.Payload.Span);
-                    break;
-                default:
-                    KeylessWriter.WriteResponse(_output, reply.Id, reply.Payload.Span);
-                    break;
-            }
+            reply.WriteTo(_output);
 
             return true;
         }

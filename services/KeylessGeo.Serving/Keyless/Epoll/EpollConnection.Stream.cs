@@ -269,18 +269,7 @@ internal sealed unsafe partial class EpollConnection
 
     private void Append(in KeylessReply reply)
     {
-        switch (reply.Kind)
-        {
-            case KeylessReplyKind.Error:
-                KeylessWriter.WriteError(_output, reply.Id, reply.Error);
-                break;
-            case KeylessReplyKind.Pong:
-                KeylessWriter.WritePong(_output, reply.Id, reply.Payload.Span);
-                break;
-            default:
-                KeylessWriter.WriteResponse(_output, reply.Id, reply.Payload.Span);
-                break;
-        }
+        reply.WriteTo(_output);
 
         reply.ReturnBuffer();
         _unflushedCost += reply.Cost;
