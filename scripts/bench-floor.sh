@@ -95,7 +95,7 @@ start_server() { # floor|epoll|socket|kestrel|grpc|keyserver; sets server_pid, p
     epoll) start_listening keyless-floor "$work/epoll.log" dotnet "$epollfloor" --port 0 --loops "$epoll_loops" "${tls_files[@]}" "${sign_keys[@]}" ;;
     keyserver)
       bench_start_keyserver keyserver/KeylessGeo.KeyServer/bin/Release/net10.0/KeylessGeo.KeyServer.dll \
-        "$work/demo" "$work/keyserver.log" yes ;;
+        "$work/demo" "$work/keyserver.log" yes ${BENCH_KEYSERVER_ENV:-} ;;
     *) start_listening stack-floor "$work/$1.log" dotnet "$stackfloor" --stack "$1" --port 0 "${tls_files[@]}" "${sign_keys[@]}" ;;
   esac
 }

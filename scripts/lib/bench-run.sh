@@ -21,12 +21,28 @@ bench_start_keyserver() {
   server_pid=$!
   for _ in $(seq 1 100); do
     if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && { [ "$kport" = -1 ] || (exec 3<>"/dev/tcp/127.0.0.1/$kport") 2>/dev/null; }; then
+      bench_wait_idle "$server_pid"
       return 0
     fi
     kill -0 "$server_pid" 2>/dev/null || { cat "$log"; exit 1; }
     sleep 0.1
   done
   echo "keyserver did not start" >&2; exit 1
+}
+
+# bench_wait_idle PID: waits (at most 30 s) until PID spends under 3 clock ticks of CPU in half a second.
+# A keyserver accepts connections before its background start-up work is done: capacity calibration
+# generates RSA keys and signs with every algorithm for about 4 s of CPU on this machine, and until it has
+# measured an algorithm the event loops do not sign it inline. Measuring before that measures calibration.
+bench_wait_idle() {
+  local before after
+  for _ in $(seq 1 60); do
+    before=$(awk '{print $14 + $15}' "/proc/$1/stat")
+    sleep 0.5
+    after=$(awk '{print $14 + $15}' "/proc/$1/stat")
+    [ $((after - before)) -lt 3 ] && return 0
+  done
+  echo "process $1 did not go idle within 30 s; measuring anyway" >&2
 }
 
 # bench_openssl_speed SECONDS: single-core OpenSSL on this machine, in the same run; sets ec_ref and
