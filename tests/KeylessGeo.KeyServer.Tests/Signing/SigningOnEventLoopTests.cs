@@ -59,22 +59,6 @@ public sealed class SigningOnEventLoopTests : IDisposable
     }
 
     [Fact]
-    public async Task ShortOperation_AfterOneRunThatLostItsCore_IsStillAnsweredOnTheLoop()
-    {
-        // A loop preempted in the middle of a signature reports milliseconds of wall time: that
-        // moves the average (queue predictions) but not what the operation costs when it runs.
-        var server = _server = new KeyServerHarness(_keys.Directory, workers: 2);
-        server.Admission.ServiceTimes.Seed(KeyAlgorithm.EcdsaP256, TimeSpan.FromMicroseconds(30));
-        server.Admission.ServiceTimes.Observe(KeyAlgorithm.EcdsaP256, TimeSpan.FromMilliseconds(8));
-        Assert.True(server.Admission.ServiceTimes.Estimate(KeyAlgorithm.EcdsaP256) > KeylessGeo.KeyServer.Signing.SigningService.InlineLimit);
-
-        var (completedOnReturn, pending) = await OnEventLoop(server.Signing, Request(new byte[32])).WaitAsync(Bound);
-
-        Assert.True(completedOnReturn);
-        Assert.Null((await pending).Error);
-    }
-
-    [Fact]
     public async Task LongOperation_OnAnEventLoop_WaitsForAWorker()
     {
         var server = _server = new KeyServerHarness(_keys.Directory, workers: 2);
