@@ -16,7 +16,6 @@ namespace KeylessGeo.KeyServer.Signing;
 /// <summary>Lookup, then admission, then the private-key operation on a worker, then the response.</summary>
 internal sealed class SigningService : ISigningService
 {
-    private const string UnknownAlgorithm = "unknown";
 
     /// <summary>The longest measured operation an event loop runs inline (<see cref="EventLoopThread"/>).</summary>
     internal static readonly TimeSpan InlineLimit = TimeSpan.FromMicroseconds(150);
@@ -259,5 +258,5 @@ internal sealed class SigningService : ISigningService
     }
 
     private void Record(SignRequest request, IndexedKey? key, ErrorCode code, long started) =>
-        _metrics.RecordOperation(request.Operation, key?.Algorithm.Name() ?? UnknownAlgorithm, code, _time.GetElapsedTime(started));
+        _metrics.RecordOperation(request.Operation, key?.Algorithm, code, _time.GetElapsedTime(started));
 }

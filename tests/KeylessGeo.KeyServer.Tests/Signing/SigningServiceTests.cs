@@ -137,7 +137,8 @@ public sealed class SigningServiceTests : IDisposable
     public async Task Sign_RecordsOperationsByOperationAlgorithmAndErrorCode()
     {
         var server = Server();
-        var seen = new List<(string Operation, string Algorithm, string Code)>();
+        // The operation counter is observable: totals per tag combination, read when collected.
+        var totals = new Dictionary<(string Operation, string Algorithm, string Code), long>();
         using var listener = new MeterListener();
         listener.InstrumentPublished = (instrument, l) =>
         {
@@ -146,12 +147,12 @@ public sealed class SigningServiceTests : IDisposable
                 l.EnableMeasurementEvents(instrument);
             }
         };
-        listener.SetMeasurementEventCallback<long>((_, _, tags, _) =>
+        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
         {
             var map = tags.ToArray().ToDictionary(t => t.Key, t => (string)t.Value!);
-            lock (seen)
+            lock (totals)
             {
-                seen.Add((map[KeyServerInstruments.OperationTag], map[KeyServerInstruments.AlgorithmTag], map[KeyServerInstruments.ErrorCodeTag]));
+                totals[(map[KeyServerInstruments.OperationTag], map[KeyServerInstruments.AlgorithmTag], map[KeyServerInstruments.ErrorCodeTag])] = value;
             }
         });
         listener.Start();
@@ -160,13 +161,15 @@ public sealed class SigningServiceTests : IDisposable
         await server.SignAsync("missing", Operation.EcdsaSha256, new byte[32]);
         await server.SignAsync(TestKeys.EcP256Sec1, (Operation)1000, new byte[32]);
         await server.SignAsync(TestKeys.EcP256Sec1, (Operation)2000, new byte[32]);
+        listener.RecordObservableInstruments();
 
-        Assert.Contains(("OPERATION_ECDSA_SHA256", "ecdsa-p256", "OK"), seen);
-        Assert.Contains(("OPERATION_ECDSA_SHA256", "unknown", "KEY_NOT_FOUND"), seen);
+        Assert.Equal(1, totals[("OPERATION_ECDSA_SHA256", "ecdsa-p256", "OK")]);
+        Assert.Equal(1, totals[("OPERATION_ECDSA_SHA256", "unknown", "KEY_NOT_FOUND")]);
 
         // Numbers outside the contract share one tag value: no unbounded time series.
-        Assert.Equal(2, seen.Count(entry => entry == ("OPERATION_UNKNOWN", "ecdsa-p256", "BAD_REQUEST")));
-        Assert.DoesNotContain(seen, entry => entry.Operation.Contains("1000", StringComparison.Ordinal));
+        Assert.Equal(2, totals[("OPERATION_UNKNOWN", "ecdsa-p256", "BAD_REQUEST")]);
+        Assert.DoesNotContain(totals.Keys, entry => entry.Operation.Contains("1000", StringComparison.Ordinal));
+        Assert.Equal(3, totals.Count);
     }
 
     [Fact]
