@@ -59,18 +59,6 @@ public sealed class SigningOnEventLoopTests : IDisposable
     }
 
     [Fact]
-    public async Task LongOperation_OnAnEventLoop_WaitsForAWorker()
-    {
-        var server = _server = new KeyServerHarness(_keys.Directory, workers: 2);
-        server.Admission.ServiceTimes.Seed(KeyAlgorithm.EcdsaP256, KeylessGeo.KeyServer.Signing.SigningService.InlineLimit * 2);
-
-        var (completedOnReturn, pending) = await OnEventLoop(server.Signing, Request(new byte[32])).WaitAsync(Bound);
-
-        Assert.False(completedOnReturn);
-        Assert.Null((await pending.AsTask().WaitAsync(Bound)).Error);
-    }
-
-    [Fact]
     public async Task ShortOperation_OnAnEventLoopWithEverySlotBusy_WaitsForAWorker()
     {
         var server = _server = new KeyServerHarness(_keys.Directory, workers: 1);
