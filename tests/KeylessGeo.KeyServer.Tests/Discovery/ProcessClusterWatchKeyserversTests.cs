@@ -19,31 +19,12 @@ public sealed class ProcessClusterWatchKeyserversTests(ITestOutputHelper output)
 
     private ClusterProcesses _cluster = null!;
 
-    public async Task InitializeAsync()
+    public async Task InitializeAsync() => _cluster = await ClusterProcesses.CreateAsync(async cluster =>
     {
-        // xUnit does not call DisposeAsync when InitializeAsync throws: whatever started is stopped here.
-        try
-        {
-            await StartClusterAsync();
-        }
-        catch
-        {
-            if (_cluster is not null)
-            {
-                await _cluster.DisposeAsync();
-            }
-
-            throw;
-        }
-    }
-
-    private async Task StartClusterAsync()
-    {
-        _cluster = await ClusterProcesses.CreateAsync();
-        await _cluster.StartAsync("ks-fra1", "fra1", LongLease);
-        await _cluster.StartAsync("ks-fra1-b", "fra1", LongLease);
-        await StoreWaits.WhenWrappingKeysRegisteredAsync(_cluster.Store, ["fra1"]);
-    }
+        await cluster.StartAsync("ks-fra1", "fra1", LongLease);
+        await cluster.StartAsync("ks-fra1-b", "fra1", LongLease);
+        await StoreWaits.WhenWrappingKeysRegisteredAsync(cluster.Store, ["fra1"]);
+    });
 
     public async Task DisposeAsync() => await _cluster.DisposeAsync();
 

@@ -18,36 +18,17 @@ public sealed class ClusterProcessRoutingTests(ITestOutputHelper output) : IAsyn
     private readonly ECDsa _key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
     private ClusterProcesses _cluster = null!;
 
-    public async Task InitializeAsync()
+    public async Task InitializeAsync() => _cluster = await ClusterProcesses.CreateAsync(async cluster =>
     {
-        // xUnit does not call DisposeAsync when InitializeAsync throws: whatever started is stopped here.
-        try
-        {
-            await StartClusterAsync();
-        }
-        catch
-        {
-            if (_cluster is not null)
-            {
-                await _cluster.DisposeAsync();
-            }
-
-            throw;
-        }
-    }
-
-    private async Task StartClusterAsync()
-    {
-        _cluster = await ClusterProcesses.CreateAsync();
         foreach (var datacenter in RegionalClusters.Topology)
         {
-            await _cluster.StartAsync("ks-" + datacenter.Id, datacenter.Id);
+            await cluster.StartAsync("ks-" + datacenter.Id, datacenter.Id);
         }
 
-        await StoreWaits.WhenWrappingKeysRegisteredAsync(_cluster.Store, [.. RegionalClusters.Topology.Select(d => d.Id)]);
-        await _cluster.Seeder.CreatePolicyAsync("fra-only", "dc: fra1");
-        await _cluster.Seeder.ImportKeyAsync("k1", "fra-only", _key);
-    }
+        await StoreWaits.WhenWrappingKeysRegisteredAsync(cluster.Store, [.. RegionalClusters.Topology.Select(d => d.Id)]);
+        await cluster.Seeder.CreatePolicyAsync("fra-only", "dc: fra1");
+        await cluster.Seeder.ImportKeyAsync("k1", "fra-only", _key);
+    });
 
     public async Task DisposeAsync() => await _cluster.DisposeAsync();
 

@@ -45,6 +45,26 @@ internal sealed class ClusterProcesses : IAsyncDisposable
         return processes;
     }
 
+    /// <summary>
+    /// Creates a cluster and runs <paramref name="setUp"/> on it (start keyservers, seed keys); when
+    /// set-up throws, stops whatever started before rethrowing. For a test class's InitializeAsync:
+    /// xUnit does not call DisposeAsync when InitializeAsync throws, so nothing else would.
+    /// </summary>
+    public static async Task<ClusterProcesses> CreateAsync(Func<ClusterProcesses, Task> setUp)
+    {
+        var processes = await CreateAsync();
+        try
+        {
+            await setUp(processes);
+            return processes;
+        }
+        catch
+        {
+            await processes.DisposeAsync();
+            throw;
+        }
+    }
+
     public KeyServerProcess this[string keyserverId] => _running[keyserverId].Process;
 
     public GrpcChannel Channel(string keyserverId) => _running[keyserverId].Channel;

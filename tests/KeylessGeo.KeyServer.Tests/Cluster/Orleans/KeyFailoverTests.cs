@@ -42,36 +42,17 @@ public sealed class KeyFailoverTests(ITestOutputHelper output) : IAsyncLifetime,
     private readonly byte[] _digest = SHA256.HashData("failover"u8);
     private ClusterProcesses _cluster = null!;
 
-    public async Task InitializeAsync()
+    public async Task InitializeAsync() => _cluster = await ClusterProcesses.CreateAsync(async cluster =>
     {
-        // xUnit does not call DisposeAsync when InitializeAsync throws: whatever started is stopped here.
-        try
-        {
-            await StartClusterAsync();
-        }
-        catch
-        {
-            if (_cluster is not null)
-            {
-                await _cluster.DisposeAsync();
-            }
-
-            throw;
-        }
-    }
-
-    private async Task StartClusterAsync()
-    {
-        _cluster = await ClusterProcesses.CreateAsync();
-        await _cluster.StartAsync(FraA, "fra1", Diagnostics);
-        await _cluster.StartAsync(FraB, "fra1", Diagnostics);
-        await _cluster.StartAsync(Ams, "ams1", Diagnostics);
-        await StoreWaits.WhenWrappingKeysRegisteredAsync(_cluster.Store, "fra1", "ams1");
-        await _cluster.Seeder.CreatePolicyAsync("fra-only", "dc: fra1");
-        await _cluster.Seeder.CreatePolicyAsync("ams-only", "dc: ams1");
-        await _cluster.Seeder.ImportKeyAsync("k1", "fra-only", _k1);
-        await _cluster.Seeder.ImportKeyAsync("k2", "ams-only", _k2);
-    }
+        await cluster.StartAsync(FraA, "fra1", Diagnostics);
+        await cluster.StartAsync(FraB, "fra1", Diagnostics);
+        await cluster.StartAsync(Ams, "ams1", Diagnostics);
+        await StoreWaits.WhenWrappingKeysRegisteredAsync(cluster.Store, "fra1", "ams1");
+        await cluster.Seeder.CreatePolicyAsync("fra-only", "dc: fra1");
+        await cluster.Seeder.CreatePolicyAsync("ams-only", "dc: ams1");
+        await cluster.Seeder.ImportKeyAsync("k1", "fra-only", _k1);
+        await cluster.Seeder.ImportKeyAsync("k2", "ams-only", _k2);
+    });
 
     public async Task DisposeAsync() => await _cluster.DisposeAsync();
 
