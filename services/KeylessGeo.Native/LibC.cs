@@ -16,6 +16,7 @@ public static unsafe partial class LibC
     public const int EpollCtlDel = 2;
     public const int EpollCtlMod = 3;
     public const uint EpollIn = 0x001;
+    public const short PollIn = 0x001;
     public const uint EpollOut = 0x004;
     public const uint EpollErr = 0x008;
     public const uint EpollHup = 0x010;
@@ -73,6 +74,13 @@ public static unsafe partial class LibC
 
     [LibraryImport(Library, EntryPoint = "write")]
     public static partial nint Write(int fd, void* buffer, nuint count);
+
+    /// <summary><c>poll</c>: <paramref name="fds"/> is an array of <c>struct pollfd</c> (<see cref="PollFd"/>).</summary>
+    [LibraryImport(Library, EntryPoint = "poll")]
+    public static partial int Poll(PollFd* fds, nuint count, int timeoutMilliseconds);
+
+    [LibraryImport(Library, EntryPoint = "sched_yield")]
+    public static partial int SchedYield();
 
     [LibraryImport(Library, EntryPoint = "getrusage")]
     public static partial int GetResourceUsage(int who, ResourceUsage* usage);

@@ -50,11 +50,12 @@ internal sealed class EpollKeylessServer : IHostedService, IDisposable
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var loops = new EpollLoop[_loopCount];
+        var turns = new EpollTurns(_loopCount);
         try
         {
             for (var i = 0; i < loops.Length; i++)
             {
-                loops[i] = new EpollLoop(i, _context);
+                loops[i] = new EpollLoop(i, _context, turns);
             }
 
             _acceptor = EpollAcceptor.Open(_endPoint, loops, _context);

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Runtime.InteropServices;
 using KeylessGeo.Native;
 using KeylessGeo.Serving.Signing;
@@ -25,6 +26,7 @@ internal sealed unsafe class EpollLoop : IDisposable
     private readonly EpollConnectionTable _connections = new();
     private readonly List<EpollConnection> _dirty = [];
     private readonly EpollListenerContext _context;
+    private readonly EpollTurns.Seat _turns;
     private readonly int _wake;
     private readonly SafeFileHandle _wakeHandle;
     private readonly Thread _thread;
@@ -35,7 +37,7 @@ internal sealed unsafe class EpollLoop : IDisposable
     private volatile bool _exited;
 
     /// <summary>Creates the loop's epoll set and wake eventfd; throws when the kernel refuses (start-up only).</summary>
-    public EpollLoop(int index, EpollListenerContext context)
+    public EpollLoop(int index, EpollListenerContext context, EpollTurns turns)
     {
         Index = index;
         _context = context;
@@ -60,6 +62,7 @@ internal sealed unsafe class EpollLoop : IDisposable
         // Posts from other threads hold a reference on it, so the eventfd is never closed (and its
         // number reused) under a late producer's write.
         _wakeHandle = new SafeFileHandle(_wake, ownsHandle: true);
+        _turns = turns.Join(index, Epoll);
         _thread = new Thread(Run) { Name = $"keyless-epoll-{index}", IsBackground = true };
     }
 
@@ -202,7 +205,9 @@ internal sealed unsafe class EpollLoop : IDisposable
             {
                 // A paused acceptor (out of descriptors) retries on a timer; otherwise sleep until an event.
                 var timeout = _acceptor?.RetryMilliseconds ?? -1;
+                _turns.Sleeping(Stopwatch.GetTimestamp());
                 var ready = LibC.EpollWait(Epoll, events, MaxEvents, timeout);
+                _turns.Woke(Stopwatch.GetTimestamp());
                 for (var i = 0; i < ready; i++)
                 {
                     var token = EpollEvents.Data(events, i);
@@ -219,11 +224,15 @@ internal sealed unsafe class EpollLoop : IDisposable
                     else
                     {
                         Drive(_connections.Find(token), EpollEvents.Events(events, i));
+                        _turns.Progressed();
+                        _turns.GiveWayIfDue(Stopwatch.GetTimestamp());
                     }
                 }
 
                 Accept(static acceptor => acceptor.RetryIfDue());
                 DrainWork();
+                _turns.Progressed();
+                _turns.GiveWayIfDue(Stopwatch.GetTimestamp());
             }
 
             DrainWork();
