@@ -27,10 +27,7 @@ public sealed class EpollTurnsTests : IDisposable
     [Fact]
     public void ASiblingAwakeAndProgressing_IsLeftAlone_AndOneThatStoppedProgressing_GetsTheCore()
     {
-        var turns = new EpollTurns(2);
-        var loop = turns.Join(0, NewEpollSet());
-        var sibling = turns.Join(1, NewEpollSet());
-        sibling.Woke(EpollTurns.Slept + 1);
+        var (loop, sibling) = TwoLoopsBothAwake();
         sibling.Progressed();
         var awake = Wake(loop, at: 1_000_000);
 
@@ -44,10 +41,7 @@ public sealed class EpollTurnsTests : IDisposable
     [Fact]
     public void LooksAtMostOnceAQuantum()
     {
-        var turns = new EpollTurns(2);
-        var loop = turns.Join(0, NewEpollSet());
-        var sibling = turns.Join(1, NewEpollSet());
-        sibling.Woke(EpollTurns.Slept + 1);
+        var (loop, _) = TwoLoopsBothAwake();
         var awake = Wake(loop, at: 1_000_000);
 
         Assert.True(loop.GiveWayIfDue(awake + Quantum));
@@ -58,10 +52,7 @@ public sealed class EpollTurnsTests : IDisposable
     [Fact]
     public void AWaitThatSlept_StartsTheQuantumAfresh()
     {
-        var turns = new EpollTurns(2);
-        var loop = turns.Join(0, NewEpollSet());
-        var sibling = turns.Join(1, NewEpollSet());
-        sibling.Woke(EpollTurns.Slept + 1);
+        var (loop, _) = TwoLoopsBothAwake();
         var first = Wake(loop, at: 1_000_000);
         var second = Wake(loop, at: first + Quantum - 1);
 
@@ -96,6 +87,16 @@ public sealed class EpollTurnsTests : IDisposable
         {
             LibC.Close(descriptor);
         }
+    }
+
+    /// <summary>Loop 0 and its sibling, loop 1, awake since it woke from a wait that slept.</summary>
+    private (EpollTurns.Seat Loop, EpollTurns.Seat Sibling) TwoLoopsBothAwake()
+    {
+        var turns = new EpollTurns(2);
+        var loop = turns.Join(0, NewEpollSet());
+        var sibling = turns.Join(1, NewEpollSet());
+        sibling.Woke(EpollTurns.Slept + 1);
+        return (loop, sibling);
     }
 
     /// <summary>The loop sleeps and wakes (a wait longer than <see cref="EpollTurns.Slept"/>); returns when it woke.</summary>
