@@ -40,6 +40,8 @@ public sealed class PythonServerFixture : IAsyncLifetime
         }
         catch (OperationCanceledException)
         {
+            // Set-up failed: the server this fixture started must not outlive it.
+            _process.Kill(entireProcessTree: true);
             throw new TimeoutException("The Python server did not report its port within 60 s.");
         }
 
