@@ -224,15 +224,13 @@ internal sealed unsafe class EpollLoop : IDisposable
                     else
                     {
                         Drive(_connections.Find(token), EpollEvents.Events(events, i));
-                        _turns.Progressed();
-                        _turns.GiveWayIfDue(Stopwatch.GetTimestamp());
+                        TakeTurn();
                     }
                 }
 
                 Accept(static acceptor => acceptor.RetryIfDue());
                 DrainWork();
-                _turns.Progressed();
-                _turns.GiveWayIfDue(Stopwatch.GetTimestamp());
+                TakeTurn();
             }
 
             DrainWork();
@@ -243,6 +241,13 @@ internal sealed unsafe class EpollLoop : IDisposable
             _exited = true;
             NativeMemory.Free(events);
         }
+    }
+
+    /// <summary>After each piece of work: counts it, and gives way to a starved sibling loop when due (<see cref="EpollTurns"/>).</summary>
+    private void TakeTurn()
+    {
+        _turns.Progressed();
+        _turns.GiveWayIfDue(Stopwatch.GetTimestamp());
     }
 
     private void Accept(Action<EpollAcceptor> step)
