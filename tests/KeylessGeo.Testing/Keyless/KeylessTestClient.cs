@@ -64,7 +64,8 @@ public sealed class KeylessTestClient : IAsyncDisposable
         try
         {
             await tcp.ConnectAsync(endPoint, cancellationToken);
-            ssl = new SslStream(tcp.GetStream(), leaveInnerStreamOpen: false);
+            var socketStream = tcp.GetStream();
+            ssl = new SslStream(options.WrapSocketStream?.Invoke(socketStream) ?? socketStream, leaveInnerStreamOpen: false);
             var trusted = options.TrustedCa;
             await ssl.AuthenticateAsClientAsync(
                 new SslClientAuthenticationOptions

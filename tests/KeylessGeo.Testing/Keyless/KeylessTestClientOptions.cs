@@ -17,4 +17,7 @@ public sealed record KeylessTestClientOptions
 
     /// <summary>The server name sent and checked against the server certificate.</summary>
     public string TargetHost { get; init; } = "localhost";
+
+    /// <summary>Wraps the socket's stream under TLS (to cut the ciphertext into segments, <see cref="HeldWritesStream"/>), or null.</summary>
+    public Func<Stream, Stream>? WrapSocketStream { get; init; }
 }

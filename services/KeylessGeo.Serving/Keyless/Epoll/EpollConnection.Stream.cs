@@ -84,12 +84,20 @@ internal sealed unsafe partial class EpollConnection
             var got = LibSsl.Read(_ssl, _input.Free, _input.FreeLength);
             if (got <= 0)
             {
-                if (!ReadFailed(got))
+                if (ReadFailed(got))
+                {
+                    continue;
+                }
+
+                if (_phase == Phase.Closed)
                 {
                     return;
                 }
 
-                continue;
+                // The socket has no more for now (OpenSSL holds part of a record at most): what was
+                // answered goes out, and epoll is asked for the rest, whatever the interest was before
+                // (a resumed reader comes here with none).
+                break;
             }
 
             _input.Advance(got);
@@ -207,7 +215,7 @@ internal sealed unsafe partial class EpollConnection
         return _pause == Pause.None;
     }
 
-    /// <summary>After <c>SSL_read</c> returned <paramref name="result"/> ≤ 0: true to go on (the client closed), false to wait or when closed.</summary>
+    /// <summary>After <c>SSL_read</c> returned <paramref name="result"/> ≤ 0: true to go on (the client closed), false to wait for the socket or when closed.</summary>
     private bool ReadFailed(int result)
     {
         switch (LibSsl.GetError(_ssl, result))
