@@ -7,11 +7,14 @@
 #   socket     bench/KeylessGeo.StackFloor --stack socket: .NET Socket + SslStream, one receive loop per connection
 #   kestrel    bench/KeylessGeo.StackFloor --stack kestrel: Kestrel, UseHttps, a ConnectionHandler on the pipes
 #   grpc       bench/KeylessGeo.StackFloor --stack grpc: Grpc.AspNetCore, our SignStream, signing inline
-#   keyserver  the keyserver of the working tree
+#   keyserver  the keyserver of the working tree (its default transport, Kestrel, unless BENCH_KEYSERVER_ENV says otherwise)
+#   keyserver-epoll  the same keyserver on the epoll transport (KEYLESSGEO_Keyless__Transport=epoll)
 # All sign with the keyserver's call (Crypto/SignContextPool) except the C floor (its own EVP_PKEY_CTX per key).
 # Rows: Keyless ECDSA P-256 8 x 1, Keyless RSA-2048 8 x 1, Keyless ECDSA P-256 4 x 64 (against floor, epoll,
 # socket, kestrel, keyserver) and gRPC SignStream ECDSA P-256 8 x 1 (against grpc and keyserver), the LoadGen's rows,
-# servers alternating in that order, PAIRS rounds, with `openssl speed -seconds 3 ecdsap256 rsa2048` first.
+# and row 5, Keyless ECDSA P-256 8 x 1 paced at PACED_RATE operations/s (default: half the first row-1 figure of
+# this run), the same rate for every server; servers alternating in that order, PAIRS rounds, with
+# `openssl speed -seconds 3 ecdsap256 rsa2048` first.
 # Server CPU per operation is the LoadGen's /proc/PID/stat probe over the measured window, as in
 # scripts/bench-ab.sh; the C floor also prints its own getrusage figure at exit (whole life), a cross-check.
 # Before measuring, every server's answers are checked: bench/floor/check-floor.py (Keyless: signatures
@@ -20,6 +23,8 @@
 #   scripts/bench-floor.sh [seconds-per-row]          (default 10; PAIRS=3)
 #   PAIRS=5 ROWS="1 4" scripts/bench-floor.sh 5        (only these rows, numbered from 1)
 #   SERVERS="floor kestrel keyserver" scripts/bench-floor.sh    (only these servers)
+#   PACED_RATE=6000 ROWS="1 5" SERVERS="floor epoll kestrel keyserver keyserver-epoll" scripts/bench-floor.sh 8
+#                                                       (the paced row's tail: event loops against thread pools)
 #   PAIRS=1 WARMUP=1 SPEED_SECONDS=1 scripts/bench-floor.sh 2   (a smoke run: does the script work)
 #   FLOOR_STAT=1 scripts/bench-floor.sh 5              (instead: `perf stat -e context-switches,task-clock -p PID`
 #                                                       for each server during row 1, or FLOOR_STAT_ROW)
@@ -62,12 +67,14 @@ rows=(
   "keyless demo-rsa2048 RsaPkcs1Sha256 8 1"
   "keyless demo-ecdsa-p256 EcdsaSha256 4 64"
   "stream demo-ecdsa-p256 EcdsaSha256 8 1"
+  "keyless demo-ecdsa-p256 EcdsaSha256 8 1 paced"
 )
+paced_rate="${PACED_RATE:-}"
 
 # serves SERVER MODE: whether SERVER answers rows of MODE (keyless or stream).
 serves() {
   case "$1:$2" in
-    floor:keyless | epoll:keyless | socket:keyless | kestrel:keyless | grpc:stream | keyserver:*) return 0 ;;
+    floor:keyless | epoll:keyless | socket:keyless | kestrel:keyless | grpc:stream | keyserver:* | keyserver-epoll:*) return 0 ;;
     *) return 1 ;;
   esac
 }
@@ -96,6 +103,9 @@ start_server() { # floor|epoll|socket|kestrel|grpc|keyserver; sets server_pid, p
     keyserver)
       bench_start_keyserver keyserver/KeylessGeo.KeyServer/bin/Release/net10.0/KeylessGeo.KeyServer.dll \
         "$work/demo" "$work/keyserver.log" yes ${BENCH_KEYSERVER_ENV:-} ;;
+    keyserver-epoll)
+      bench_start_keyserver keyserver/KeylessGeo.KeyServer/bin/Release/net10.0/KeylessGeo.KeyServer.dll \
+        "$work/demo" "$work/keyserver.log" yes ${BENCH_KEYSERVER_ENV:-} KEYLESSGEO_Keyless__Transport=epoll ;;
     *) start_listening stack-floor "$work/$1.log" dotnet "$stackfloor" --stack "$1" --port 0 "${tls_files[@]}" "${sign_keys[@]}" ;;
   esac
 }
@@ -106,7 +116,7 @@ stop_server() {
   if [ "$1" = floor ] || [ "$1" = epoll ]; then sed -n 's/.* cpu_us_per_op=\([0-9.]*\) .*/\1/p' "$work/$1.log"; fi
 }
 
-# run_row SECONDS mode key operation connections in-flight: one LoadGen run, its JSON line on stdout.
+# run_row SECONDS mode key operation connections in-flight [paced]: one LoadGen run, its JSON line on stdout.
 run_row() {
   local target
   if [ "$2" = keyless ]; then
@@ -114,7 +124,9 @@ run_row() {
   else
     target=(--address "https://localhost:$port" --key-id "$3")
   fi
-  LOADGEN_SERVER_PID=$server_pid dotnet "$loadgen" "${target[@]}" \
+  local rate=""
+  [ "${7:-}" = paced ] && rate="$paced_rate"
+  LOADGEN_RATE="$rate" LOADGEN_SERVER_PID=$server_pid dotnet "$loadgen" "${target[@]}" \
     --ca "$work/demo/tls/ca.crt" --cert "$work/demo/tls/client.crt" --key "$work/demo/tls/client.key" \
     --mode "$2" --operation "$4" --connections "$5" --inflight "$6" --timeout-ms 2000 --duration "$1" --warmup "$warmup"
 }
@@ -123,7 +135,7 @@ run_row() {
 for server in $servers; do
   start_server "$server"
   # The keyserver's own tests cover its Keyless answers (its error codes differ from the floors' in places).
-  if serves "$server" keyless && [ "$server" != keyserver ]; then
+  if serves "$server" keyless && [[ "$server" != keyserver* ]]; then
     echo -n "$server: " >&2; python3 bench/floor/check-floor.py "$kport" "$work/demo" >&2
   fi
   if serves "$server" stream; then
@@ -180,11 +192,18 @@ for pair in $(seq 1 "$pairs"); do
       if [ -n "${ROWS:-}" ] && [[ " $ROWS " != *" $((index + 1)) "* ]]; then continue; fi
       set -- ${rows[$index]}
       serves "$server" "$1" || continue
+      if [ "${6:-}" = paced ] && [ -z "$paced_rate" ]; then
+        echo "row $((index + 1)) needs row 1 before it, or PACED_RATE" >&2; continue
+      fi
       if [ -z "$started" ]; then start_server "$server"; started=yes; fi
       json=$(run_row "$seconds" "$@")
+      if [ "$index" = 0 ] && [ -z "$paced_rate" ]; then
+        paced_rate=$(python3 -c 'import json,sys; print(round(json.loads(sys.argv[1])["ops_per_second"] / 2))' "$json")
+      fi
       rusage=""
       if [ "$server" = floor ] || [ "$server" = epoll ]; then rusage=$(stop_server "$server"); started=""; fi
       label="Keyless $3 $4x$5"; [ "$1" = stream ] && label="gRPC SignStream $3 $4x$5"
+      [ "${6:-}" = paced ] && label="$label paced at $paced_rate/s"
       python3 -c 'import json,sys; r=json.loads(sys.argv[1]); r.update(server=sys.argv[2], pair=int(sys.argv[3]), row=sys.argv[4], rusage_us_per_op=float(sys.argv[5]) if sys.argv[5] else None); print(json.dumps(r))' \
         "$json" "$server" "$pair" "$label" "$rusage" >>"$results"
     done
@@ -197,7 +216,7 @@ import json, statistics, sys
 rows = [json.loads(l) for l in open(sys.argv[1])]
 pairs, seconds = sys.argv[2:4]
 sign = {"EcdsaSha256": 1e6 / float(sys.argv[4]), "RsaPkcs1Sha256": 1e6 / float(sys.argv[5])}
-order = ["floor", "epoll", "socket", "kestrel", "grpc", "keyserver"]
+order = ["floor", "epoll", "socket", "kestrel", "grpc", "keyserver", "keyserver-epoll"]
 med = lambda rs, k: statistics.median(r[k] for r in rs) if rs and all(r.get(k) is not None for r in rs) else float("nan")
 print("| row | server | ops/s | p50 µs | p99 µs | server CPU µs/op | CPU ÷ openssl sign | ÷ C floor | errors | getrusage µs/op (whole life) |")
 print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
