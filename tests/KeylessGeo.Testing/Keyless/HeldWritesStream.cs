@@ -53,8 +53,17 @@ public sealed class HeldWritesStream(Stream inner) : Stream
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         inner.ReadAsync(buffer, offset, count, cancellationToken);
 
-    public override void Write(byte[] buffer, int offset, int count) =>
-        WriteAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
+    public override void Write(byte[] buffer, int offset, int count)
+    {
+        if (_holding)
+        {
+            _held.Add(buffer.AsSpan(offset, count).ToArray());
+        }
+        else
+        {
+            inner.Write(buffer, offset, count);
+        }
+    }
 
     public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
