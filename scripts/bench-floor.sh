@@ -4,6 +4,8 @@
 #   floor      bench/floor/keyless-floor: one thread, epoll, OpenSSL, mutual TLS 1.3 (built here with gcc)
 #   epoll      bench/KeylessGeo.EpollFloor: the same in C#, libc epoll, libssl and libcrypto through P/Invoke
 #              (EPOLL_LOOPS event-loop threads, default 1 as the C floor)
+#   epoll-shared the same with --shared-epoll: one epoll set for all loops, each connection armed for one event
+#              at a time, so whichever loop is free takes the next ready connection
 #   socket     bench/KeylessGeo.StackFloor --stack socket: .NET Socket + SslStream, one receive loop per connection
 #   kestrel    bench/KeylessGeo.StackFloor --stack kestrel: Kestrel, UseHttps, a ConnectionHandler on the pipes
 #   grpc       bench/KeylessGeo.StackFloor --stack grpc: Grpc.AspNetCore, our SignStream, signing inline
@@ -74,7 +76,7 @@ paced_rate="${PACED_RATE:-}"
 # serves SERVER MODE: whether SERVER answers rows of MODE (keyless or stream).
 serves() {
   case "$1:$2" in
-    floor:keyless | epoll:keyless | socket:keyless | kestrel:keyless | grpc:stream | keyserver:* | keyserver-epoll:*) return 0 ;;
+    floor:keyless | epoll:keyless | epoll-shared:keyless | socket:keyless | kestrel:keyless | grpc:stream | keyserver:* | keyserver-epoll:*) return 0 ;;
     *) return 1 ;;
   esac
 }
@@ -100,6 +102,7 @@ start_server() { # floor|epoll|socket|kestrel|grpc|keyserver; sets server_pid, p
     floor) start_listening keyless-floor "$work/floor.log" "$floor" --port 0 "${tls_files[@]}" "${sign_keys[@]}" ;;
     # The C# copy prints the C floor's ready and exit lines.
     epoll) start_listening keyless-floor "$work/epoll.log" dotnet "$epollfloor" --port 0 --loops "$epoll_loops" "${tls_files[@]}" "${sign_keys[@]}" ;;
+    epoll-shared) start_listening keyless-floor "$work/epoll-shared.log" dotnet "$epollfloor" --port 0 --loops "$epoll_loops" --shared-epoll "${tls_files[@]}" "${sign_keys[@]}" ;;
     keyserver)
       bench_start_keyserver keyserver/KeylessGeo.KeyServer/bin/Release/net10.0/KeylessGeo.KeyServer.dll \
         "$work/demo" "$work/keyserver.log" yes ${BENCH_KEYSERVER_ENV:-} ;;
@@ -113,7 +116,7 @@ start_server() { # floor|epoll|socket|kestrel|grpc|keyserver; sets server_pid, p
 # Stops the server; for the C floor and its C# copy prints the exit line's getrusage CPU per answered operation.
 stop_server() {
   kill -TERM "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=""
-  if [ "$1" = floor ] || [ "$1" = epoll ]; then sed -n 's/.* cpu_us_per_op=\([0-9.]*\) .*/\1/p' "$work/$1.log"; fi
+  if [ "$1" = floor ] || [ "$1" = epoll ] || [ "$1" = epoll-shared ]; then sed -n 's/.* cpu_us_per_op=\([0-9.]*\) .*/\1/p' "$work/$1.log"; fi
 }
 
 # run_row SECONDS mode key operation connections in-flight [paced]: one LoadGen run, its JSON line on stdout.
@@ -201,7 +204,7 @@ for pair in $(seq 1 "$pairs"); do
         paced_rate=$(python3 -c 'import json,sys; print(round(json.loads(sys.argv[1])["ops_per_second"] / 2))' "$json")
       fi
       rusage=""
-      if [ "$server" = floor ] || [ "$server" = epoll ]; then rusage=$(stop_server "$server"); started=""; fi
+      if [ "$server" = floor ] || [ "$server" = epoll ] || [ "$server" = epoll-shared ]; then rusage=$(stop_server "$server"); started=""; fi
       label="Keyless $3 $4x$5"; [ "$1" = stream ] && label="gRPC SignStream $3 $4x$5"
       [ "${6:-}" = paced ] && label="$label paced at $paced_rate/s"
       python3 -c 'import json,sys; r=json.loads(sys.argv[1]); r.update(server=sys.argv[2], pair=int(sys.argv[3]), row=sys.argv[4], rusage_us_per_op=float(sys.argv[5]) if sys.argv[5] else None); print(json.dumps(r))' \
@@ -216,7 +219,7 @@ import json, statistics, sys
 rows = [json.loads(l) for l in open(sys.argv[1])]
 pairs, seconds = sys.argv[2:4]
 sign = {"EcdsaSha256": 1e6 / float(sys.argv[4]), "RsaPkcs1Sha256": 1e6 / float(sys.argv[5])}
-order = ["floor", "epoll", "socket", "kestrel", "grpc", "keyserver", "keyserver-epoll"]
+order = ["floor", "epoll", "epoll-shared", "socket", "kestrel", "grpc", "keyserver", "keyserver-epoll"]
 med = lambda rs, k: statistics.median(r[k] for r in rs) if rs and all(r.get(k) is not None for r in rs) else float("nan")
 print("| row | server | ops/s | p50 µs | p99 µs | server CPU µs/op | CPU ÷ openssl sign | ÷ C floor | errors | getrusage µs/op (whole life) |")
 print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
@@ -227,7 +230,7 @@ for row in dict.fromkeys(r["row"] for r in rows):
         if not m:
             continue
         cpu[server] = med(m, "server_cpu_us_per_op")
-        rusage = f"{med(m, 'rusage_us_per_op'):,.1f}" if server in ("floor", "epoll") else ""
+        rusage = f"{med(m, 'rusage_us_per_op'):,.1f}" if server in ("floor", "epoll", "epoll-shared") else ""
         versus = f"{cpu[server] / cpu['floor']:.2f}" if "floor" in cpu else ""
         errors = sum(sum(e.values()) if isinstance(e, dict) else (e or 0) for e in (r.get("errors") for r in m))
         print(f"| {row} | {server} | {med(m, 'ops_per_second'):,.0f} | {med(m, 'p50_us'):,.0f} | {med(m, 'p99_us'):,.0f} | "

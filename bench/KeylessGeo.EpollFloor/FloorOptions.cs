@@ -13,7 +13,7 @@ internal sealed record FloorOptions
 
     public const string Usage =
         "usage: KeylessGeo.EpollFloor --port PORT --cert server.crt --key server.key --ca ca.crt " +
-        "--sign-key KEY.pem [--sign-key KEY.pem ...] [--loops N]";
+        "--sign-key KEY.pem [--sign-key KEY.pem ...] [--loops N] [--shared-epoll]";
 
     public int Port { get; init; }
     public string Cert { get; init; } = string.Empty;
@@ -25,15 +25,28 @@ internal sealed record FloorOptions
     public int Loops { get; init; } = 1;
 
     /// <summary>
+    /// One epoll set for all loops, each connection armed for one event at a time (<c>EPOLLONESHOT</c>):
+    /// whichever loop is free takes the next ready connection. Off by default (a set per loop, a
+    /// connection per loop for life, as the keyserver's transport).
+    /// </summary>
+    public bool SharedEpoll { get; init; }
+
+    /// <summary>
     /// Parses <paramref name="args"/>; every problem goes to <paramref name="errors"/>. The options come back
     /// even then (what could be read), so the key files named can be checked and reported in the same list.
     /// </summary>
     public static FloorOptions Parse(string[] args, List<string> errors)
     {
         string? port = null, cert = null, key = null, ca = null, loops = null;
+        var shared = false;
         var signKeys = new List<string>();
         for (var i = 0; i < args.Length; i++)
         {
+            if (args[i] == "--shared-epoll")
+            {
+                shared = true;
+                continue;
+            }
             if (i + 1 >= args.Length)
             {
                 errors.Add($"{args[i]} needs a value");
@@ -78,6 +91,7 @@ internal sealed record FloorOptions
             Ca = ca ?? string.Empty,
             SignKeys = signKeys.Take(MaxKeys).ToArray(),
             Loops = loopCount,
+            SharedEpoll = shared,
         };
     }
 }

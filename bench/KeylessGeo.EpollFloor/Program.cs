@@ -40,15 +40,23 @@ if (tls == 0)
 var loops = new EventLoop[options.Loops];
 for (var i = 0; i < loops.Length; i++)
 {
-    loops[i] = new EventLoop(i, new RequestAnswerer(new KeyContexts(keys)));
+    loops[i] = new EventLoop(i, new RequestAnswerer(new KeyContexts(keys)), options.SharedEpoll && i > 0 ? loops[0].Epoll : -1);
 }
-var listener = Listener.Open(options.Port, tls, loops, out var listenError);
+var listener = Listener.Open(options.Port, tls, loops, options.SharedEpoll, out var listenError);
 if (listener is null)
 {
     Console.Error.WriteLine($"epoll-floor: {listenError}");
     return 1;
 }
 loops[0].Accept(listener);
+if (options.SharedEpoll)
+{
+    // Any loop may take the listener's event from the shared set; it is in the set once.
+    for (var i = 1; i < loops.Length; i++)
+    {
+        loops[i].Accept(listener, register: false);
+    }
+}
 
 // The runtime's signal handling runs this on its own thread; the loops stop at their eventfd.
 using var stop = new CancellationTokenSource();

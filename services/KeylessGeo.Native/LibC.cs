@@ -20,6 +20,7 @@ public static unsafe partial class LibC
     public const uint EpollOut = 0x004;
     public const uint EpollErr = 0x008;
     public const uint EpollHup = 0x010;
+    public const uint EpollOneShot = 1u << 30;
     public const int AddressFamilyInet = 2;
     public const int SockStream = 1;
     public const int SockNonBlock = 0x800;

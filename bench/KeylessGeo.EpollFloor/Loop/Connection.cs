@@ -20,7 +20,8 @@ internal sealed unsafe class Connection
     private readonly int _fd;
     private readonly nint _ssl;
     private readonly int _epoll;
-    private readonly RequestAnswerer _answerer;
+    private readonly bool _oneShot;
+    private RequestAnswerer _answerer = null!;
     private readonly byte* _in;
     private readonly byte* _out;
     private GCHandle _self;
@@ -31,12 +32,12 @@ internal sealed unsafe class Connection
     private int _inEnd;
     private int _outLength;
 
-    public Connection(int fd, nint ssl, int epoll, RequestAnswerer answerer)
+    public Connection(int fd, nint ssl, int epoll, bool oneShot)
     {
         _fd = fd;
         _ssl = ssl;
         _epoll = epoll;
-        _answerer = answerer;
+        _oneShot = oneShot;
         _in = (byte*)NativeMemory.Alloc(InCapacity);
         _out = (byte*)NativeMemory.Alloc(MaxFrame);
         _self = GCHandle.Alloc(this);
@@ -52,7 +53,7 @@ internal sealed unsafe class Connection
     /// <summary>Adds the socket to its loop's epoll set; false (and the connection closed) when the kernel refused.</summary>
     public bool Register()
     {
-        if (EpollEvents.Control(_epoll, LibC.EpollCtlAdd, _fd, LibC.EpollIn, Token))
+        if (EpollEvents.Control(_epoll, LibC.EpollCtlAdd, _fd, LibC.EpollIn | (_oneShot ? LibC.EpollOneShot : 0), Token))
         {
             return true;
         }
@@ -65,8 +66,10 @@ internal sealed unsafe class Connection
     /// socket holds; the loop reads again only while OpenSSL still buffers records, and otherwise goes
     /// back to epoll (level-triggered), so a request costs one read and no EAGAIN read.
     /// </summary>
-    public void Drive()
+    public void Drive(RequestAnswerer answerer)
     {
+        // The driving loop's signing contexts (with a shared epoll set, not always the same loop's).
+        _answerer = answerer;
         if (!_handshaken)
         {
             var result = LibSsl.Accept(_ssl);
@@ -186,7 +189,12 @@ internal sealed unsafe class Connection
 
     private void Want(uint events)
     {
-        if (_events != events)
+        if (_oneShot)
+        {
+            // Armed for one event: re-armed after each, whatever it waits for.
+            EpollEvents.Control(_epoll, LibC.EpollCtlMod, _fd, events | LibC.EpollOneShot, Token);
+        }
+        else if (_events != events)
         {
             EpollEvents.Control(_epoll, LibC.EpollCtlMod, _fd, events, Token);
             _events = events;

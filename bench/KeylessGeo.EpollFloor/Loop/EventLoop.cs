@@ -8,7 +8,9 @@ namespace KeylessGeo.EpollFloor.Loop;
 /// <summary>
 /// One dedicated thread around one level-triggered epoll set: the listener (loop 0 only), an eventfd
 /// that wakes it to stop, and the connections assigned to it. Everything a connection does runs here,
-/// so no connection state is shared between threads and nothing is locked.
+/// so no connection state is shared between threads and nothing is locked. With a shared set
+/// (<c>--shared-epoll</c>) every loop waits on loop 0's set and a connection, armed for one event at a
+/// time, is driven by whichever loop took its event: still one thread at a time.
 /// </summary>
 internal sealed unsafe class EventLoop
 {
@@ -24,10 +26,10 @@ internal sealed unsafe class EventLoop
     private volatile bool _stopping;
 
     /// <summary>Creates the loop's epoll set and wake eventfd; throws when the kernel refuses (start-up only).</summary>
-    public EventLoop(int index, RequestAnswerer answerer)
+    public EventLoop(int index, RequestAnswerer answerer, int sharedEpoll = -1)
     {
         Answerer = answerer;
-        Epoll = LibC.EpollCreate(LibC.EpollCloexec);
+        Epoll = sharedEpoll >= 0 ? sharedEpoll : LibC.EpollCreate(LibC.EpollCloexec);
         _wake = LibC.EventFd(0, LibC.EventFdCloexec | LibC.EventFdNonBlock);
         if (Epoll < 0 || _wake < 0 || !EpollEvents.Control(Epoll, LibC.EpollCtlAdd, _wake, LibC.EpollIn, WakeToken))
         {
@@ -42,11 +44,11 @@ internal sealed unsafe class EventLoop
     /// <summary>This loop's request answerer (its signing contexts and counters).</summary>
     public RequestAnswerer Answerer { get; }
 
-    /// <summary>Makes this loop the one that accepts: the listener joins its epoll set.</summary>
-    public void Accept(Listener listener)
+    /// <summary>Makes this loop one that accepts; the listener joins the epoll set when <paramref name="register"/>.</summary>
+    public void Accept(Listener listener, bool register = true)
     {
         _listener = listener;
-        if (!EpollEvents.Control(Epoll, LibC.EpollCtlAdd, listener.Fd, LibC.EpollIn, ListenerToken))
+        if (register && !EpollEvents.Control(Epoll, LibC.EpollCtlAdd, listener.Fd, LibC.EpollIn, ListenerToken))
         {
             throw new InvalidOperationException($"epoll: cannot add the listener: errno {Marshal.GetLastSystemError()}");
         }
@@ -82,7 +84,7 @@ internal sealed unsafe class EventLoop
                     }
                     else if (token != WakeToken)
                     {
-                        Connection.FromToken(token).Drive();
+                        Connection.FromToken(token).Drive(Answerer);
                     }
                 }
             }

@@ -15,6 +15,7 @@ internal sealed unsafe class Listener
     private readonly nint _tls;
     private readonly EventLoop[] _loops;
     private int _next;
+    private bool _oneShot;
 
     private Listener(int fd, int port, nint tls, EventLoop[] loops)
     {
@@ -31,7 +32,7 @@ internal sealed unsafe class Listener
     public int Port { get; }
 
     /// <summary>Binds and listens on 127.0.0.1:<paramref name="port"/>; null with a message in <paramref name="error"/>.</summary>
-    public static Listener? Open(int port, nint tls, EventLoop[] loops, out string error)
+    public static Listener? Open(int port, nint tls, EventLoop[] loops, bool oneShot, out string error)
     {
         var fd = LibC.Socket(LibC.AddressFamilyInet, LibC.SockStream | LibC.SockNonBlock | LibC.SockCloexec, 0);
         var one = 1;
@@ -48,7 +49,7 @@ internal sealed unsafe class Listener
             return null;
         }
         error = string.Empty;
-        return new Listener(fd, BinaryPrimitives.ReadUInt16BigEndian(new Span<byte>(address + 2, 2)), tls, loops);
+        return new Listener(fd, BinaryPrimitives.ReadUInt16BigEndian(new Span<byte>(address + 2, 2)), tls, loops) { _oneShot = oneShot };
     }
 
     /// <summary>Accepts until the backlog is empty (EAGAIN, or a transient error the next readiness retries).</summary>
@@ -72,7 +73,7 @@ internal sealed unsafe class Listener
             }
             var loop = _loops[_next];
             _next = (_next + 1) % _loops.Length;
-            new Connection(fd, ssl, loop.Epoll, loop.Answerer).Register();
+            new Connection(fd, ssl, loop.Epoll, _oneShot).Register();
         }
     }
 }
