@@ -14,11 +14,12 @@ internal sealed unsafe class Listener
 {
     private readonly nint _tls;
     private readonly EventLoop[] _loops;
+    private readonly bool _oneShot;
     private int _next;
-    private bool _oneShot;
 
-    private Listener(int fd, int port, nint tls, EventLoop[] loops)
+    private Listener(int fd, int port, nint tls, EventLoop[] loops, bool oneShot)
     {
+        _oneShot = oneShot;
         Fd = fd;
         Port = port;
         _tls = tls;
@@ -49,7 +50,7 @@ internal sealed unsafe class Listener
             return null;
         }
         error = string.Empty;
-        return new Listener(fd, BinaryPrimitives.ReadUInt16BigEndian(new Span<byte>(address + 2, 2)), tls, loops) { _oneShot = oneShot };
+        return new Listener(fd, BinaryPrimitives.ReadUInt16BigEndian(new Span<byte>(address + 2, 2)), tls, loops, oneShot);
     }
 
     /// <summary>Accepts until the backlog is empty (EAGAIN, or a transient error the next readiness retries).</summary>
