@@ -97,26 +97,37 @@ start_listening() {
   echo "$name did not start" >&2; exit 1
 }
 
-start_server() { # floor|epoll|socket|kestrel|grpc|keyserver; sets server_pid, port (gRPC) and kport (Keyless)
+start_server() { # floor|epoll|epoll-shared|socket|kestrel|grpc|keyserver|keyserver-epoll; sets server_pid, port (gRPC) and kport (Keyless)
   case "$1" in
     floor) start_listening keyless-floor "$work/floor.log" "$floor" --port 0 "${tls_files[@]}" "${sign_keys[@]}" ;;
     # The C# copy prints the C floor's ready and exit lines.
-    epoll) start_listening keyless-floor "$work/epoll.log" dotnet "$epollfloor" --port 0 --loops "$epoll_loops" "${tls_files[@]}" "${sign_keys[@]}" ;;
-    epoll-shared) start_listening keyless-floor "$work/epoll-shared.log" dotnet "$epollfloor" --port 0 --loops "$epoll_loops" --shared-epoll "${tls_files[@]}" "${sign_keys[@]}" ;;
-    keyserver)
+    epoll | epoll-shared)
+      local shared=(); [ "$1" = epoll-shared ] && shared=(--shared-epoll)
+      start_listening keyless-floor "$work/$1.log" dotnet "$epollfloor" --port 0 --loops "$epoll_loops" "${shared[@]}" "${tls_files[@]}" "${sign_keys[@]}" ;;
+    keyserver | keyserver-epoll)
+      local transport=""; [ "$1" = keyserver-epoll ] && transport=KEYLESSGEO_Keyless__Transport=epoll
       bench_start_keyserver keyserver/KeylessGeo.KeyServer/bin/Release/net10.0/KeylessGeo.KeyServer.dll \
-        "$work/demo" "$work/keyserver.log" yes ${BENCH_KEYSERVER_ENV:-} ;;
-    keyserver-epoll)
-      bench_start_keyserver keyserver/KeylessGeo.KeyServer/bin/Release/net10.0/KeylessGeo.KeyServer.dll \
-        "$work/demo" "$work/keyserver.log" yes ${BENCH_KEYSERVER_ENV:-} KEYLESSGEO_Keyless__Transport=epoll ;;
+        "$work/demo" "$work/keyserver.log" yes ${BENCH_KEYSERVER_ENV:-} $transport ;;
     *) start_listening stack-floor "$work/$1.log" dotnet "$stackfloor" --stack "$1" --port 0 "${tls_files[@]}" "${sign_keys[@]}" ;;
   esac
 }
 
-# Stops the server; for the C floor and its C# copy prints the exit line's getrusage CPU per answered operation.
+# prints_rusage SERVER: whether SERVER prints keyless-floor's exit line (getrusage over its whole life).
+prints_rusage() {
+  case "$1" in
+    floor | epoll | epoll-shared) return 0 ;;
+    *) return 1 ;;
+  esac
+}
+
+# Stops the server and waits for it to exit (in this shell: a subshell cannot wait for it).
 stop_server() {
   kill -TERM "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=""
-  if [ "$1" = floor ] || [ "$1" = epoll ] || [ "$1" = epoll-shared ]; then sed -n 's/.* cpu_us_per_op=\([0-9.]*\) .*/\1/p' "$work/$1.log"; fi
+}
+
+# rusage_of SERVER: the getrusage CPU per answered operation from the exit line of a server that prints one.
+rusage_of() {
+  sed -n 's/.* cpu_us_per_op=\([0-9.]*\) .*/\1/p' "$work/$1.log"
 }
 
 # run_row SECONDS mode key operation connections in-flight [paced]: one LoadGen run, its JSON line on stdout.
@@ -146,7 +157,7 @@ for server in $servers; do
     dotnet "$stackfloor" --check-grpc "https://localhost:$port" --ca "$work/demo/tls/ca.crt" --cert "$work/demo/tls/client.crt" \
       --key "$work/demo/tls/client.key" "${sign_keys[@]}" >&2
   fi
-  stop_server "$server" >/dev/null
+  stop_server
 done
 
 if [ -n "${FLOOR_STAT:-}" ]; then
@@ -165,7 +176,7 @@ if [ -n "${FLOOR_STAT:-}" ]; then
     sleep "$((warmup + 1))"
     perf stat -x, -o "$work/perf.csv" -e context-switches,task-clock -p "$server_pid" -- sleep "$seconds"
     wait "$loadgen_pid"
-    stop_server "$server" >/dev/null
+    stop_server
     python3 - "$work/stat.json" "$work/perf.csv" "$server" "$seconds" "$1 $3 $4x$5" <<'PY'
 import json, sys
 run = json.load(open(sys.argv[1]))
@@ -204,13 +215,13 @@ for pair in $(seq 1 "$pairs"); do
         paced_rate=$(python3 -c 'import json,sys; print(round(json.loads(sys.argv[1])["ops_per_second"] / 2))' "$json")
       fi
       rusage=""
-      if [ "$server" = floor ] || [ "$server" = epoll ] || [ "$server" = epoll-shared ]; then rusage=$(stop_server "$server"); started=""; fi
+      if prints_rusage "$server"; then stop_server; rusage=$(rusage_of "$server"); started=""; fi
       label="Keyless $3 $4x$5"; [ "$1" = stream ] && label="gRPC SignStream $3 $4x$5"
       [ "${6:-}" = paced ] && label="$label paced at $paced_rate/s"
       python3 -c 'import json,sys; r=json.loads(sys.argv[1]); r.update(server=sys.argv[2], pair=int(sys.argv[3]), row=sys.argv[4], rusage_us_per_op=float(sys.argv[5]) if sys.argv[5] else None); print(json.dumps(r))' \
         "$json" "$server" "$pair" "$label" "$rusage" >>"$results"
     done
-    if [ -n "$started" ]; then stop_server "$server" >/dev/null; fi
+    if [ -n "$started" ]; then stop_server; fi
   done
 done
 
@@ -230,7 +241,7 @@ for row in dict.fromkeys(r["row"] for r in rows):
         if not m:
             continue
         cpu[server] = med(m, "server_cpu_us_per_op")
-        rusage = f"{med(m, 'rusage_us_per_op'):,.1f}" if server in ("floor", "epoll", "epoll-shared") else ""
+        rusage = f"{med(m, 'rusage_us_per_op'):,.1f}" if all(r.get("rusage_us_per_op") is not None for r in m) else ""
         versus = f"{cpu[server] / cpu['floor']:.2f}" if "floor" in cpu else ""
         errors = sum(sum(e.values()) if isinstance(e, dict) else (e or 0) for e in (r.get("errors") for r in m))
         print(f"| {row} | {server} | {med(m, 'ops_per_second'):,.0f} | {med(m, 'p50_us'):,.0f} | {med(m, 'p99_us'):,.0f} | "
